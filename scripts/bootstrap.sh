@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Outflow needs to build, test and benchmark.
+# Idempotent: does nothing when everything is already there. Run as root (or with sudo available).
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake ninja-build pkg-config
+  libsimdjson-dev      # JSON lines reader (On-Demand API)
+  libcli11-dev         # command-line parsing
+  libfmt-dev           # formatting
+  libzstd-dev zstd     # .zst inputs (zstd CLI used by tests to make fixtures)
+  zlib1g-dev gzip      # .gz inputs
+  libsqlite3-dev       # baseline state store
+  libyaml-cpp-dev      # config
+  libmaxminddb-dev     # DestinationCountry lookups
+  libgtest-dev libgmock-dev googletest  # unit tests
+  libbenchmark-dev     # micro benchmarks
+  libssl-dev           # SHA-1 for Community ID v1
+  python3              # golden-test helpers and the benchmark driver
+  time                 # /usr/bin/time -v for peak RSS in make bench
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

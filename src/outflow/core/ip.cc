@@ -1,0 +1,77 @@
+#include "outflow/core/ip.h"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+
+namespace outflow {
+
+IpAddr IpAddr::v4(uint32_t h) {
+  IpAddr a;
+  a.b[10] = a.b[11] = 0xff;
+  a.b[12] = static_cast<uint8_t>(h >> 24);
+  a.b[13] = static_cast<uint8_t>(h >> 16);
+  a.b[14] = static_cast<uint8_t>(h >> 8);
+  a.b[15] = static_cast<uint8_t>(h);
+  return a;
+}
+
+bool IpAddr::parse(std::string_view s, IpAddr& out) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '[')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == ']')) s.remove_suffix(1);
+  if (s.empty() || s.size() > 63) return false;
+  if (auto pct = s.find('%'); pct != std::string_view::npos) s = s.substr(0, pct);
+  char buf[64];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 0;
+  if (s.find(':') == std::string_view::npos) {
+    in_addr a4;
+    if (inet_pton(AF_INET, buf, &a4) != 1) return false;
+    out = v4(ntohl(a4.s_addr));
+    return true;
+  }
+  in6_addr a6;
+  if (inet_pton(AF_INET6, buf, &a6) != 1) return false;
+  std::memcpy(out.b.data(), &a6, 16);
+  return true;
+}
+
+std::string IpAddr::to_string() const {
+  char buf[INET6_ADDRSTRLEN];
+  if (is_v4()) {
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+    return buf;
+  }
+  inet_ntop(AF_INET6, b.data(), buf, sizeof buf);
+  return buf;
+}
+
+bool IpAddr::is_special() const {
+  if (is_v4()) {
+    const uint8_t a = b[12], c = b[13];
+    if (a == 127 || a == 0) return true;             // loopback, "this network"
+    if (a == 169 && c == 254) return true;           // link-local
+    if (a >= 224) return true;                       // multicast, reserved, broadcast
+    return false;
+  }
+  if (is_unset()) return true;
+  static constexpr uint8_t kLoop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  if (std::memcmp(b.data(), kLoop, 16) == 0) return true;
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;  // fe80::/10
+  if (b[0] == 0xff) return true;                           // multicast
+  return false;
+}
+
+bool IpAddr::is_private() const {
+  if (is_v4()) {
+    const uint8_t a = b[12], c = b[13];
+    if (a == 10) return true;
+    if (a == 172 && (c & 0xf0) == 16) return true;
+    if (a == 192 && c == 168) return true;
+    if (a == 100 && (c & 0xc0) == 64) return true;  // 100.64.0.0/10
+    return false;
+  }
+  return (b[0] & 0xfe) == 0xfc;  // fc00::/7
+}
+
+}  // namespace outflow

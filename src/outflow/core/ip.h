@@ -1,0 +1,48 @@
+// An IPv4 or IPv6 address as 16 bytes (IPv4 stored as IPv4-mapped IPv6, so "::ffff:1.2.3.4"
+// and "1.2.3.4" are the same address). Trivially copyable; hashable.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace outflow {
+
+struct IpAddr {
+  std::array<uint8_t, 16> b{};
+
+  bool is_v4() const {
+    static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return std::memcmp(b.data(), kPrefix, 12) == 0;
+  }
+  bool is_unset() const {
+    for (auto x : b)
+      if (x) return false;
+    return true;
+  }
+  // Loopback, link-local, multicast, unspecified or broadcast: never a host's "own" address.
+  bool is_special() const;
+  // RFC 1918, RFC 6598 CGNAT, IPv6 ULA: private, not external.
+  bool is_private() const;
+
+  static IpAddr v4(uint32_t host_order);
+  // Accepts dotted IPv4, IPv6 (with "::", optional zone "%eth0", optional brackets) and
+  // IPv4-mapped IPv6. Returns false on anything else.
+  static bool parse(std::string_view s, IpAddr& out);
+  std::string to_string() const;
+
+  friend bool operator==(const IpAddr& a, const IpAddr& c) { return a.b == c.b; }
+  friend bool operator<(const IpAddr& a, const IpAddr& c) { return a.b < c.b; }
+};
+
+struct IpAddrHash {
+  size_t operator()(const IpAddr& a) const {
+    uint64_t x, y;
+    std::memcpy(&x, a.b.data(), 8);
+    std::memcpy(&y, a.b.data() + 8, 8);
+    return static_cast<size_t>((x * 0x9E3779B97F4A7C15ULL) ^ (y + 0x632BE59BD9B4E019ULL + (x << 6)));
+  }
+};
+
+}  // namespace outflow

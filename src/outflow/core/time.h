@@ -1,0 +1,29 @@
+// Time in Outflow: signed nanoseconds since the Unix epoch, UTC. Always taken from records,
+// never from the wall clock, so that replays are deterministic.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace outflow {
+
+using TimeNs = int64_t;
+inline constexpr TimeNs kNoTime = std::numeric_limits<int64_t>::min();
+inline constexpr TimeNs kNsPerSec = 1'000'000'000LL;
+
+// Parses the timestamp spellings found in Windows and flow logs:
+//   "2020-09-20 16:17:01.152", "2022-05-13T08:54:05.1230000Z", "2019-10-27T04:23:09.756Z",
+//   "2020-09-20T16:17:01+02:00", and (with parse_epoch_seconds) "1517422326.539915".
+// A time without a zone is taken as UTC. Returns false (and leaves `out` alone) on anything
+// else, including years outside 1601..9999 and out-of-range fields.
+bool parse_datetime(std::string_view s, TimeNs& out);
+bool parse_epoch_seconds(std::string_view s, TimeNs& out);
+
+// "2020-09-20T16:17:01.152000Z" (microsecond precision, always UTC).
+std::string format_time(TimeNs t);
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+}  // namespace outflow

@@ -1,0 +1,55 @@
+#include "outflow/model/events.h"
+
+#include <charconv>
+
+namespace outflow {
+
+const char* proto_name(uint8_t proto) {
+  switch (proto) {
+    case kProtoTcp: return "tcp";
+    case kProtoUdp: return "udp";
+    case kProtoIcmp: return "icmp";
+    case kProtoIcmp6: return "ipv6-icmp";
+    case 0: return "unknown";
+    default: return "other";
+  }
+}
+
+uint8_t parse_proto(std::string_view s) {
+  auto eq = [&](std::string_view w) {
+    if (s.size() != w.size()) return false;
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((s[i] | 0x20) != w[i]) return false;
+    return true;
+  };
+  if (eq("tcp")) return kProtoTcp;
+  if (eq("udp")) return kProtoUdp;
+  if (eq("icmp")) return kProtoIcmp;
+  if (eq("icmp6") || eq("ipv6-icmp") || eq("icmpv6")) return kProtoIcmp6;
+  unsigned v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc() && p == s.data() + s.size() && v > 0 && v < 256) return static_cast<uint8_t>(v);
+  return 0;
+}
+
+const char* time_field_name(TimeField f) {
+  switch (f) {
+    case TimeField::utc_time: return "UtcTime";
+    case TimeField::system_time: return "SystemTime";
+    case TimeField::timestamp: return "@timestamp";
+    case TimeField::time_generated: return "TimeGenerated";
+    case TimeField::event_time: return "EventTime";
+    default: return "none";
+  }
+}
+
+const char* flow_source_name(FlowSource s) {
+  switch (s) {
+    case FlowSource::zeek_conn: return "zeek_conn";
+    case FlowSource::zeek_open_conn: return "zeek_open_conn";
+    case FlowSource::nfdump: return "nfdump";
+    default: return "other";
+  }
+}
+
+}  // namespace outflow

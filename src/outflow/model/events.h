@@ -1,0 +1,112 @@
+// Normalized events: what every reader produces, whatever the input format.
+// Readers fill one reused object and hand it to a RecordSink; the sink copies what it keeps.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "outflow/core/ip.h"
+#include "outflow/core/time.h"
+
+namespace outflow {
+
+// IANA protocol numbers (what Community ID hashes).
+inline constexpr uint8_t kProtoIcmp = 1;
+inline constexpr uint8_t kProtoTcp = 6;
+inline constexpr uint8_t kProtoUdp = 17;
+inline constexpr uint8_t kProtoIcmp6 = 58;
+const char* proto_name(uint8_t proto);  // "tcp", "udp", "icmp", "ipv6-icmp" or the number
+uint8_t parse_proto(std::string_view s);  // name or number; 0 if unknown
+
+enum class HostEventType : uint8_t {
+  process_start,  // Sysmon 1, Security 4688
+  process_end,    // Sysmon 5, Security 4689
+  net_connect,    // Sysmon 3, Security 5156
+  dns_query,      // Sysmon 22
+};
+
+// Which record field a host event's time came from. Fields disagree in real data (NXLog's
+// EventTime is local time without a zone, @timestamp is when the collector got it), so the
+// reader takes the best one present and says which.
+enum class TimeField : uint8_t { none, utc_time, system_time, timestamp, time_generated, event_time };
+const char* time_field_name(TimeField f);
+
+struct HostEvent {
+  HostEventType type = HostEventType::process_start;
+  uint16_t event_id = 0;
+  TimeNs time = kNoTime;
+  TimeField time_field = TimeField::none;
+
+  std::string host;  // as recorded (FQDN or short); the process table keys on its canonical form
+
+  // Process identity. pid/ppid are 0 when absent (Windows never uses PID 0 for a real process
+  // we care about; System Idle is 0).
+  std::string process_guid, parent_guid;
+  uint64_t pid = 0, ppid = 0;
+  std::string image, parent_image, command_line, parent_command_line;
+  std::string user;              // DOMAIN\name
+  std::string integrity_level;   // Sysmon IntegrityLevel or 4688 MandatoryLabel
+  std::string original_file_name, company, hashes, current_directory;
+
+  // Network (Sysmon 3 / 5156): as recorded, source = initiator.
+  IpAddr src_ip, dst_ip;
+  uint16_t src_port = 0, dst_port = 0;
+  uint8_t proto = 0;
+  int8_t initiated = -1;  // 1 = this host's process initiated, 0 = inbound, -1 unknown
+
+  // DNS (Sysmon 22)
+  std::string query_name, query_results;
+
+  void clear() {
+    // Keeps string capacity: readers reuse one HostEvent for a whole file.
+    type = HostEventType::process_start;
+    event_id = 0;
+    time = kNoTime;
+    time_field = TimeField::none;
+    for (std::string* s : {&host, &process_guid, &parent_guid, &image, &parent_image, &command_line,
+                           &parent_command_line, &user, &integrity_level, &original_file_name,
+                           &company, &hashes, &current_directory, &query_name, &query_results})
+      s->clear();
+    pid = ppid = 0;
+    src_ip = dst_ip = IpAddr{};
+    src_port = dst_port = 0;
+    proto = 0;
+    initiated = -1;
+  }
+};
+
+enum class FlowSource : uint8_t { zeek_conn, zeek_open_conn, nfdump, other };
+const char* flow_source_name(FlowSource s);
+
+// One flow record. `bidirectional` records (Zeek) carry both directions with orig = initiator;
+// unidirectional ones (NetFlow) carry only orig -> resp bytes and the stitcher pairs them.
+struct FlowRecord {
+  FlowSource source = FlowSource::other;
+  bool bidirectional = true;
+  TimeNs start = kNoTime, end = kNoTime;
+  IpAddr orig_h, resp_h;
+  uint16_t orig_p = 0, resp_p = 0;
+  uint8_t proto = 0;
+  uint64_t orig_bytes = 0, resp_bytes = 0;      // payload bytes (Zeek) or IP bytes (NetFlow)
+  uint64_t orig_pkts = 0, resp_pkts = 0;
+  uint64_t orig_ip_bytes = 0, resp_ip_bytes = 0;  // Zeek only; 0 when absent
+  std::string uid;          // Zeek uid, empty for NetFlow
+  std::string conn_state;   // Zeek conn_state ("SF", "SHR", "OTH"...)
+  std::string history;      // Zeek history
+  std::string service;      // Zeek service
+  std::string sensor;       // Zeek _node_name, or the file it came from
+  std::string community_id; // as logged, if the sensor logged one
+
+  void clear() { *this = FlowRecord{}; }
+};
+
+// A name resolved to addresses, from Sysmon 22 or Zeek dns.log.
+struct DnsAnswer {
+  TimeNs time = kNoTime;
+  std::string host;   // the resolving host's name (Sysmon 22), empty for Zeek
+  IpAddr client;      // the asking address (Zeek), unset for Sysmon
+  std::string query;
+  std::vector<IpAddr> answers;
+};
+
+}  // namespace outflow

@@ -1,0 +1,251 @@
+#include "outflow/read/byte_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace outflow {
+namespace {
+
+// Raw bytes from a file descriptor or memory, with a small look-ahead for magic detection.
+class RawInput {
+ public:
+  virtual ~RawInput() = default;
+  virtual long read(char* buf, size_t n, std::string& err) = 0;
+};
+
+class FdInput final : public RawInput {
+ public:
+  FdInput(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~FdInput() override {
+    if (owned_) ::close(fd_);
+  }
+  long read(char* buf, size_t n, std::string& err) override {
+    for (;;) {
+      const ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) return static_cast<long>(r);
+      if (errno == EINTR) continue;
+      err = std::strerror(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+class MemInput final : public RawInput {
+ public:
+  explicit MemInput(std::string s) : s_(std::move(s)) {}
+  long read(char* buf, size_t n, std::string&) override {
+    const size_t k = std::min(n, s_.size() - pos_);
+    std::memcpy(buf, s_.data() + pos_, k);
+    pos_ += k;
+    return static_cast<long>(k);
+  }
+
+ private:
+  std::string s_;
+  size_t pos_ = 0;
+};
+
+constexpr size_t kChunk = 1 << 20;
+
+// Buffers the raw input so that the first bytes can be inspected, then decompresses.
+class DecodingSource final : public ByteSource {
+ public:
+  explicit DecodingSource(std::unique_ptr<RawInput> in) : in_(std::move(in)), inbuf_(kChunk) {}
+  ~DecodingSource() override {
+    if (zs_init_) inflateEnd(&zs_);
+    if (zd_) ZSTD_freeDStream(zd_);
+  }
+
+  bool init() {
+    // Fill enough to see a magic number.
+    while (in_len_ < 4) {
+      const long r = in_->read(inbuf_.data() + in_len_, inbuf_.size() - in_len_, error_);
+      if (r < 0) return false;
+      if (r == 0) break;
+      in_len_ += static_cast<size_t>(r);
+      raw_total_ += static_cast<uint64_t>(r);
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(inbuf_.data());
+    if (in_len_ >= 2 && u[0] == 0x1f && u[1] == 0x8b) {
+      compression_ = Compression::gzip;
+      std::memset(&zs_, 0, sizeof zs_);
+      if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) {
+        error_ = "cannot initialise gzip decoder";
+        return false;
+      }
+      zs_init_ = true;
+    } else if (in_len_ >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd) {
+      compression_ = Compression::zstd;
+      zd_ = ZSTD_createDStream();
+      if (!zd_ || ZSTD_isError(ZSTD_initDStream(zd_))) {
+        error_ = "cannot initialise zstd decoder";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_total_; }
+
+  long read(char* buf, size_t n) override {
+    if (failed_) return -1;
+    switch (compression_) {
+      case Compression::none: return read_plain(buf, n);
+      case Compression::gzip: return read_gzip(buf, n);
+      case Compression::zstd: return read_zstd(buf, n);
+    }
+    return -1;
+  }
+
+ private:
+  bool refill() {
+    if (in_pos_ < in_len_) return true;
+    in_pos_ = in_len_ = 0;
+    if (eof_) return false;
+    const long r = in_->read(inbuf_.data(), inbuf_.size(), error_);
+    if (r < 0) {
+      failed_ = true;
+      return false;
+    }
+    if (r == 0) {
+      eof_ = true;
+      return false;
+    }
+    in_len_ = static_cast<size_t>(r);
+    raw_total_ += static_cast<uint64_t>(r);
+    return true;
+  }
+
+  long read_plain(char* buf, size_t n) {
+    if (!refill()) return failed_ ? -1 : 0;
+    const size_t k = std::min(n, in_len_ - in_pos_);
+    std::memcpy(buf, inbuf_.data() + in_pos_, k);
+    in_pos_ += k;
+    return static_cast<long>(k);
+  }
+
+  long read_gzip(char* buf, size_t n) {
+    zs_.next_out = reinterpret_cast<Bytef*>(buf);
+    zs_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    while (zs_.avail_out > 0) {
+      if (in_pos_ >= in_len_ && !refill()) {
+        if (failed_) return -1;
+        if (!stream_ended_ && zs_.total_in > 0 && produced_in_member()) {
+          // Input ended inside a gzip member: report it, return what we have.
+          error_ = "truncated gzip stream";
+          failed_ = true;
+        }
+        break;
+      }
+      zs_.next_in = reinterpret_cast<Bytef*>(inbuf_.data() + in_pos_);
+      zs_.avail_in = static_cast<uInt>(in_len_ - in_pos_);
+      const int rc = inflate(&zs_, Z_NO_FLUSH);
+      in_pos_ = in_len_ - zs_.avail_in;
+      if (rc == Z_STREAM_END) {
+        stream_ended_ = true;
+        // Concatenated members (as `cat a.gz b.gz` makes) continue.
+        if (in_pos_ < in_len_ || refill()) {
+          inflateReset(&zs_);
+          stream_ended_ = false;
+          continue;
+        }
+        break;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        error_ = std::string("corrupt gzip data: ") + (zs_.msg ? zs_.msg : "inflate failed");
+        failed_ = true;
+        break;
+      }
+      stream_ended_ = false;
+    }
+    const size_t got = n - zs_.avail_out;
+    if (got == 0 && failed_) return -1;
+    return static_cast<long>(got);
+  }
+  bool produced_in_member() const { return true; }
+
+  long read_zstd(char* buf, size_t n) {
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos < out.size) {
+      if (in_pos_ >= in_len_ && !refill()) {
+        if (failed_) return -1;
+        if (zstd_pending_ != 0) {
+          error_ = "truncated zstd stream";
+          failed_ = true;
+        }
+        break;
+      }
+      ZSTD_inBuffer in{inbuf_.data() + in_pos_, in_len_ - in_pos_, 0};
+      const size_t rc = ZSTD_decompressStream(zd_, &out, &in);
+      in_pos_ += in.pos;
+      if (ZSTD_isError(rc)) {
+        error_ = std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc);
+        failed_ = true;
+        break;
+      }
+      zstd_pending_ = rc;
+    }
+    if (out.pos == 0 && failed_) return -1;
+    return static_cast<long>(out.pos);
+  }
+
+  std::unique_ptr<RawInput> in_;
+  std::vector<char> inbuf_;
+  size_t in_pos_ = 0, in_len_ = 0;
+  bool eof_ = false, failed_ = false;
+  uint64_t raw_total_ = 0;
+  z_stream zs_{};
+  bool zs_init_ = false, stream_ended_ = false;
+  ZSTD_DStream* zd_ = nullptr;
+  size_t zstd_pending_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> open_byte_source(const std::string& path, std::string& error) {
+  std::unique_ptr<RawInput> raw;
+  if (path == "-") {
+    raw = std::make_unique<FdInput>(0, false);
+  } else {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error = path + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      error = path + ": is a directory";
+      return nullptr;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    raw = std::make_unique<FdInput>(fd, true);
+  }
+  auto src = std::make_unique<DecodingSource>(std::move(raw));
+  if (!src->init()) {
+    error = path + ": " + src->error();
+    return nullptr;
+  }
+  return src;
+}
+
+std::unique_ptr<ByteSource> memory_byte_source(std::string bytes) {
+  auto src = std::make_unique<DecodingSource>(std::make_unique<MemInput>(std::move(bytes)));
+  src->init();
+  return src;
+}
+
+}  // namespace outflow

@@ -1,0 +1,46 @@
+// Bad-input bookkeeping. A malformed record is counted under a reason, the first few of each
+// reason are kept as samples (file, line, byte offset, reason), and the run goes on.
+// Not thread-safe; one per reader thread, merged afterwards.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace outflow {
+
+struct Anomaly {
+  std::string file;
+  uint64_t line = 0;    // 1-based; 0 when the input has no lines (binary formats)
+  uint64_t offset = 0;  // byte offset in the decompressed stream
+  std::string reason;
+};
+
+class Diagnostics {
+ public:
+  static constexpr size_t kSamplesPerReason = 3;
+
+  void bad_record(const std::string& file, uint64_t line, uint64_t offset, const std::string& reason);
+  // Records that were well-formed but of no use to Outflow (other event ids, other Zeek logs):
+  // counted, not errors.
+  void skipped(const std::string& what, uint64_t n = 1) { skipped_[what] += n; }
+  // Inputs that could not be understood at all (unknown format, unreadable).
+  void bad_input(const std::string& file, const std::string& reason);
+
+  uint64_t bad_records() const { return bad_total_; }
+  const std::map<std::string, uint64_t>& bad_by_reason() const { return bad_by_reason_; }
+  const std::vector<Anomaly>& samples() const { return samples_; }
+  const std::map<std::string, uint64_t>& skipped_counts() const { return skipped_; }
+  const std::vector<std::pair<std::string, std::string>>& bad_inputs() const { return bad_inputs_; }
+
+  void merge(const Diagnostics& o);
+
+ private:
+  uint64_t bad_total_ = 0;
+  std::map<std::string, uint64_t> bad_by_reason_;
+  std::vector<Anomaly> samples_;
+  std::map<std::string, uint64_t> skipped_;
+  std::vector<std::pair<std::string, std::string>> bad_inputs_;
+};
+
+}  // namespace outflow

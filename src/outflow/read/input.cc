@@ -1,0 +1,170 @@
+#include "outflow/read/input.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+namespace outflow {
+
+const char* input_format_name(InputFormat f) {
+  switch (f) {
+    case InputFormat::empty: return "empty";
+    case InputFormat::windows_json: return "windows-json";
+    case InputFormat::zeek_tsv: return "zeek-tsv";
+    case InputFormat::zeek_json: return "zeek-json";
+    case InputFormat::nfdump_csv: return "nfdump-csv";
+    case InputFormat::evtx: return "evtx";
+    default: return "unknown";
+  }
+}
+
+InputFormat detect_format(std::string_view head) {
+  if (head.size() >= 8 && std::memcmp(head.data(), "ElfFile\0", 8) == 0) return InputFormat::evtx;
+  // Skip a UTF-8 BOM and leading blank space.
+  if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
+      static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
+    head.remove_prefix(3);
+  while (!head.empty() && (head.front() == ' ' || head.front() == '\n' || head.front() == '\r' ||
+                           head.front() == '\t'))
+    head.remove_prefix(1);
+  if (head.empty()) return InputFormat::empty;
+  if (head.starts_with("#separator")) return InputFormat::zeek_tsv;
+  if (head.starts_with("ts,te,td,sa,da,sp,dp,pr")) return InputFormat::nfdump_csv;
+  if (head.front() == '{') {
+    const std::string_view first_line = head.substr(0, head.find('\n'));
+    if (first_line.find("\"id.orig_h\"") != std::string_view::npos ||
+        first_line.find("\"id_orig_h\"") != std::string_view::npos)
+      return InputFormat::zeek_json;
+    return InputFormat::windows_json;
+  }
+  return InputFormat::unknown;
+}
+
+namespace {
+
+// Replays peeked bytes, then continues with the underlying source.
+class ReplaySource final : public ByteSource {
+ public:
+  ReplaySource(ByteSource& inner, std::string head) : inner_(inner), head_(std::move(head)) {
+    compression_ = inner.compression();
+  }
+  long read(char* buf, size_t n) override {
+    if (pos_ < head_.size()) {
+      const size_t k = std::min(n, head_.size() - pos_);
+      std::memcpy(buf, head_.data() + pos_, k);
+      pos_ += k;
+      return static_cast<long>(k);
+    }
+    const long r = inner_.read(buf, n);
+    if (r < 0) error_ = inner_.error();
+    return r;
+  }
+  uint64_t raw_bytes_read() const override { return inner_.raw_bytes_read(); }
+
+ private:
+  ByteSource& inner_;
+  std::string head_;
+  size_t pos_ = 0;
+};
+
+bool skip_name(const std::filesystem::path& p) {
+  const std::string name = p.filename().string();
+  return name.empty() || name[0] == '.' || name.starts_with("_SOURCE") || name.starts_with("LICENSE") ||
+         name.ends_with(".md") || name.ends_with(".yaml") || name.ends_with(".yml") ||
+         name.ends_with(".txt") || name.ends_with(".tsv") || name.ends_with(".pcap") ||
+         name.ends_with(".pcapng") || name.ends_with(".cap");
+}
+
+}  // namespace
+
+bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string>& files,
+                   std::string& error) {
+  namespace fs = std::filesystem;
+  for (const auto& a : args) {
+    if (a == "-") {
+      files.push_back(a);
+      continue;
+    }
+    std::error_code ec;
+    const auto st = fs::status(a, ec);
+    if (ec || !fs::exists(st)) {
+      error = a + ": no such file or directory";
+      return false;
+    }
+    if (fs::is_directory(st)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(a, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && !skip_name(it->path())) found.push_back(it->path().string());
+      }
+      if (ec) {
+        error = a + ": " + ec.message();
+        return false;
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(a);
+    }
+  }
+  return true;
+}
+
+bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
+                     std::string& error) {
+  stats = FileStats{};
+  stats.path = path;
+  auto src = open_byte_source(path, error);
+  if (!src) {
+    diag.bad_input(path, error);
+    return false;
+  }
+  // Peek up to 64 KiB of decompressed bytes for detection.
+  std::string head(64 * 1024, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    const long r = src->read(head.data() + got, head.size() - got);
+    if (r < 0) {
+      error = path + ": " + src->error();
+      diag.bad_input(path, src->error());
+      return false;
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  head.resize(got);
+  stats.format = detect_format(head);
+  ReplaySource replay(*src, std::move(head));
+  ReadContext ctx{path, sink, diag, stats};
+  bool ok = true;
+  if (stats.format == InputFormat::evtx) {
+    ok = read_evtx(replay, ctx);
+  } else if (stats.format == InputFormat::empty) {
+    ok = true;
+  } else if (stats.format == InputFormat::unknown) {
+    error = path + ": format not recognised (expected Windows/Sysmon JSON lines, EVTX, Zeek TSV or "
+                   "JSON logs, or nfdump -o csv)";
+    diag.bad_input(path, "format not recognised");
+    return false;
+  } else {
+    LineReader lines(replay);
+    switch (stats.format) {
+      case InputFormat::windows_json: ok = read_windows_json(lines, ctx); break;
+      case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;
+      case InputFormat::zeek_json: ok = read_zeek_json(lines, ctx); break;
+      case InputFormat::nfdump_csv: ok = read_nfdump_csv(lines, ctx); break;
+      default: break;
+    }
+    stats.bytes = lines.bytes_consumed();
+    stats.lines = lines.line_number();
+    if (!ok && error.empty()) error = path + ": " + lines.error();
+  }
+  stats.raw_bytes = src->raw_bytes_read();
+  if (!ok) {
+    if (error.empty()) error = path + ": " + src->error();
+    diag.bad_input(path, error);
+  }
+  return ok;
+}
+
+}  // namespace outflow

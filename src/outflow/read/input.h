@@ -1,0 +1,59 @@
+// Reading inputs: expand folders, detect each file's format from its content (never its name),
+// decompress transparently, and hand the file to the reader for its format.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "outflow/read/diagnostics.h"
+#include "outflow/read/line_reader.h"
+#include "outflow/read/sink.h"
+
+namespace outflow {
+
+enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx };
+const char* input_format_name(InputFormat f);
+
+// Looks at the first bytes (decompressed) of a file.
+InputFormat detect_format(std::string_view head);
+
+// What reading one file produced, for coverage and benchmarks.
+struct FileStats {
+  std::string path;
+  InputFormat format = InputFormat::unknown;
+  uint64_t raw_bytes = 0;      // as stored (compressed)
+  uint64_t bytes = 0;          // decompressed
+  uint64_t lines = 0;          // or records, for binary formats
+  uint64_t host_events = 0, flows = 0, dns = 0;
+  uint64_t bad = 0;
+};
+
+// Everything a format reader needs. The reader reports every malformed record to `diag`
+// (with file, line, offset and reason) and goes on; it returns false only when the input as a
+// whole could not be read (I/O error, decompression error), having delivered what it could.
+struct ReadContext {
+  const std::string& file;
+  RecordSink& sink;
+  Diagnostics& diag;
+  FileStats& stats;
+};
+
+bool read_windows_json(LineReader& lines, ReadContext& ctx);
+bool read_zeek_tsv(LineReader& lines, ReadContext& ctx);
+bool read_zeek_json(LineReader& lines, ReadContext& ctx);
+bool read_nfdump_csv(LineReader& lines, ReadContext& ctx);
+// EVTX is binary: read from the byte stream (the peeked bytes included).
+bool read_evtx(ByteSource& src, ReadContext& ctx);
+
+// Expands the command line's inputs: "-" is stdin, a folder is searched recursively (files
+// sorted by path, hidden files and our own outputs skipped). Missing paths are errors.
+bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string>& files,
+                   std::string& error);
+
+// Opens, detects and reads one file. Returns false with `error` set when the file cannot be
+// opened or its format is not understood (also recorded in diag.bad_input).
+bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
+                     std::string& error);
+
+}  // namespace outflow
