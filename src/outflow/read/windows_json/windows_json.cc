@@ -1,4 +1,234 @@
+// Windows events as JSON lines, in every shape found in the field (see raw_fields.h), parsed in
+// place with simdjson On-Demand: only the keys Outflow uses are unescaped, everything else is
+// skipped without being materialised, and a record of an unused event id is abandoned as soon
+// as its id is seen.
+#include <simdjson.h>
+
+#include <charconv>
+#include <string>
+#include <unordered_map>
+
+#include "outflow/core/utf8.h"
 #include "outflow/read/input.h"
+#include "outflow/read/windows_json/raw_fields.h"
+
 namespace outflow {
-bool read_windows_json(LineReader&, ReadContext&) { return false; }
+
+namespace {
+
+using namespace simdjson;
+using winjson::Field;
+using winjson::RawFields;
+using winjson::Scope;
+
+enum class Walk { ok, skip, error };
+
+class WindowsJsonParser {
+ public:
+  // Parses one line into host_event. Returns ok, skip (unused event; `skip_what` names it) or
+  // error (`why` is the reason).
+  Walk parse(std::string_view line, HostEvent& e, std::string_view& why, std::string& skip_what) {
+    raw_.clear();
+    xml_scratch_.clear();
+    ondemand::document doc;
+    auto err = outer_.iterate(padded_string_view(line.data(), line.size(), line.size() + LineReader::kPadding)).get(doc);
+    if (err) return fail(err, why);
+    ondemand::object obj;
+    if ((err = doc.get_object().get(obj))) return fail(err, why);
+    const Walk w = walk(obj, Scope::top, 0, why);
+    if (w != Walk::ok) {
+      if (w == Walk::skip) skip_what = "windows event " + std::string(raw_.get(Field::event_id));
+      return w;
+    }
+    const auto verdict = winjson::to_host_event(raw_, e, why);
+    if (verdict == winjson::Verdict::ok) return Walk::ok;
+    if (verdict == winjson::Verdict::skip) {
+      skip_what = "windows event " + std::string(raw_.get(Field::event_id)) + " (other provider)";
+      return Walk::skip;
+    }
+    return Walk::error;
+  }
+
+ private:
+  static Walk fail(error_code err, std::string_view& why) {
+    switch (err) {
+      case UTF8_ERROR: why = "json: invalid UTF-8"; break;
+      case TAPE_ERROR: why = "json: malformed (TAPE_ERROR)"; break;
+      case INCORRECT_TYPE: why = "json: not an object or unexpected value type"; break;
+      case UNCLOSED_STRING: why = "json: unclosed string"; break;
+      case DEPTH_ERROR: why = "json: nested too deeply"; break;
+      case CAPACITY: why = "json: document too large"; break;
+      case EMPTY: why = "json: empty"; break;
+      default: why = "json: malformed"; break;
+    }
+    return Walk::error;
+  }
+
+  // Reads a scalar value as text: strings unescaped, numbers and booleans as their token.
+  static bool scalar_text(ondemand::value& v, std::string_view& out) {
+    ondemand::json_type t;
+    if (v.type().get(t)) return false;
+    switch (t) {
+      case ondemand::json_type::string:
+        return !v.get_string().get(out);
+      case ondemand::json_type::number:
+      case ondemand::json_type::boolean: {
+        out = v.raw_json_token();
+        while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r' ||
+                                out.back() == '\n' || out.back() == ',' || out.back() == '}' ||
+                                out.back() == ']'))
+          out.remove_suffix(1);
+        return true;
+      }
+      default:
+        return false;  // null, objects and arrays are not scalar fields
+    }
+  }
+
+  Walk walk(ondemand::object& obj, Scope scope, int depth, std::string_view& why) {
+    if (depth > 4) return Walk::ok;
+    for (auto field_r : obj) {
+      ondemand::field field;
+      if (auto err = std::move(field_r).get(field)) return fail(err, why);
+      std::string_view key;
+      if (auto err = field.unescaped_key().get(key)) return fail(err, why);
+      ondemand::value val = field.value();
+
+      // Containers that hold fields we use.
+      if (scope == Scope::top || scope == Scope::winlog) {
+        Scope inner;
+        bool container = true;
+        if (key == "winlog" && scope == Scope::top) inner = Scope::winlog;
+        else if (key == "event_data" || key == "EventData") inner = Scope::event_data;
+        else if (key == "event" && scope == Scope::top) inner = Scope::event;
+        else if (key == "host" && scope == Scope::top) inner = Scope::host;
+        else container = false;
+        if (container) {
+          ondemand::json_type t;
+          if (auto err = val.type().get(t)) return fail(err, why);
+          if (t == ondemand::json_type::object) {
+            ondemand::object sub;
+            if (auto err = val.get_object().get(sub)) return fail(err, why);
+            const Walk w = walk(sub, inner, depth + 1, why);
+            if (w != Walk::ok) return w;
+            continue;
+          }
+          if (t == ondemand::json_type::string) {
+            std::string_view s;
+            if (auto err = val.get_string().get(s)) return fail(err, why);
+            if (inner == Scope::host) {
+              raw_.put(Field::host_plain, s);
+            } else if (inner == Scope::event_data) {
+              const Walk w = embedded_event_data(s, depth, why);
+              if (w != Walk::ok) return w;
+            }
+            continue;
+          }
+          continue;
+        }
+      }
+
+      Field f;
+      if (!winjson::lookup_field(scope, key, f)) continue;
+      std::string_view text;
+      if (!scalar_text(val, text)) continue;
+      raw_.put(f, text);
+      if (f == Field::event_id) {
+        // Abandon unused events early: most of a Sysmon log is events 7, 10, 12, 13.
+        uint64_t id = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), id);
+        if (r.ec == std::errc() && !winjson::interesting_event_id(id)) return Walk::skip;
+      }
+    }
+    return Walk::ok;
+  }
+
+  // Azure rows carry EventData as a string holding JSON (Sysmon) or XML (Security).
+  Walk embedded_event_data(std::string_view s, int depth, std::string_view& why) {
+    size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t')) ++i;
+    if (i < s.size() && s[i] == '{') {
+      inner_buf_.assign(s.data(), s.size());
+      inner_buf_.append(SIMDJSON_PADDING, '\0');
+      ondemand::document doc;
+      auto err = inner_.iterate(padded_string_view(inner_buf_.data(), s.size(), inner_buf_.size())).get(doc);
+      if (err) return fail(err, why);
+      ondemand::object obj;
+      if ((err = doc.get_object().get(obj))) return fail(err, why);
+      return walk(obj, Scope::event_data, depth + 1, why);
+    }
+    if (i < s.size() && s[i] == '<') {
+      xml_scratch_.reserve(s.size() + 16);
+      winjson::parse_event_data_xml(s, raw_, xml_scratch_);
+    }
+    return Walk::ok;
+  }
+
+  ondemand::parser outer_, inner_;
+  std::string inner_buf_, xml_scratch_;
+  RawFields raw_;
+};
+
+bool blank(std::string_view s) {
+  for (char c : s)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
 }
+
+}  // namespace
+
+bool read_windows_json(LineReader& lines, ReadContext& ctx) {
+  WindowsJsonParser parser;
+  HostEvent ev;
+  std::string repaired, skip_what;
+  // Skip counts are aggregated locally: a map lookup per skipped record would cost more than
+  // the parse.
+  std::unordered_map<std::string, uint64_t> skipped;
+  uint64_t repaired_lines = 0;
+  for (;;) {
+    std::string_view line;
+    const auto st = lines.next(line);
+    if (st == LineReader::Status::end) break;
+    if (st == LineReader::Status::error) {
+      ctx.diag.bad_record(ctx.file, lines.line_number(), lines.bytes_consumed(), "read error: " + lines.error());
+      for (auto& [k, n] : skipped) ctx.diag.skipped(k, n);
+      return false;
+    }
+    if (st == LineReader::Status::too_long) {
+      ++ctx.stats.bad;
+      ctx.diag.bad_record(ctx.file, lines.line_number(), lines.line_offset(), "line too long");
+      continue;
+    }
+    if (blank(line)) continue;
+    std::string_view why;
+    Walk w = parser.parse(line, ev, why, skip_what);
+    if (w == Walk::error && why == "json: invalid UTF-8") {
+      // Replace invalid sequences with U+FFFD and try again: one bad byte in a command line
+      // must not lose the whole event.
+      repaired.clear();
+      repair_utf8(line, repaired);
+      const size_t n = repaired.size();
+      repaired.append(LineReader::kPadding, '\0');
+      w = parser.parse(std::string_view(repaired.data(), n), ev, why, skip_what);
+      if (w != Walk::error) ++repaired_lines;
+    }
+    switch (w) {
+      case Walk::ok:
+        ++ctx.stats.host_events;
+        ctx.sink.on_host_event(ev);
+        break;
+      case Walk::skip:
+        ++skipped[skip_what];
+        break;
+      case Walk::error:
+        ++ctx.stats.bad;
+        ctx.diag.bad_record(ctx.file, lines.line_number(), lines.line_offset(), std::string(why));
+        break;
+    }
+  }
+  for (auto& [k, n] : skipped) ctx.diag.skipped(k, n);
+  if (repaired_lines) ctx.diag.skipped("json lines with invalid UTF-8 repaired (U+FFFD)", repaired_lines);
+  return true;
+}
+
+}  // namespace outflow

@@ -1,0 +1,15 @@
+// UTF-8 validation and repair, for JSON output that is always valid UTF-8.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace outflow {
+
+// Appends `in` to `out`, replacing each invalid or overlong sequence, lone surrogate or
+// code point above U+10FFFF with U+FFFD. Returns the number of replacements.
+size_t repair_utf8(std::string_view in, std::string& out);
+
+// True when `s` is valid UTF-8.
+bool valid_utf8(std::string_view s);
+
+}  // namespace outflow

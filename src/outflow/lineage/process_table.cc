@@ -1,0 +1,193 @@
+#include "outflow/lineage/process_table.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+namespace {
+constexpr TimeNs kPidSlack = 5 * 60 * kNsPerSec;    // clock jitter between event fields
+constexpr TimeNs kMergeWindow = 3600 * kNsPerSec;   // Sysmon 1 and 4688 of one process
+
+TimeNs absdiff(TimeNs a, TimeNs b) { return a > b ? a - b : b - a; }
+}  // namespace
+
+std::string image_basename(std::string_view path) {
+  const size_t slash = path.find_last_of("\\/");
+  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  std::string out(path);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Process::Origin origin) {
+  if (procs_.size() >= max_) {
+    ++dropped_;
+    return kNoProc;
+  }
+  const auto id = static_cast<ProcId>(procs_.size());
+  Process& p = procs_.emplace_back();
+  p.host = host;
+  p.guid.assign(guid);
+  p.pid = pid;
+  p.origin = origin;
+  if (!guid.empty()) by_guid_.emplace(GuidKey{host, std::string(guid)}, id);
+  if (pid != 0) by_pid_[pid_key(host, pid)].push_back(id);
+  return id;
+}
+
+ProcId ProcessTable::find_by_guid(HostId host, std::string_view guid) const {
+  if (guid.empty()) return kNoProc;
+  auto it = by_guid_.find(GuidKey{host, std::string(guid)});
+  return it == by_guid_.end() ? kNoProc : it->second;
+}
+
+ProcId ProcessTable::find_by_pid(HostId host, uint64_t pid, TimeNs t) const {
+  auto it = by_pid_.find(pid_key(host, pid));
+  if (it == by_pid_.end()) return kNoProc;
+  ProcId best = kNoProc;
+  TimeNs best_start = kNoTime;
+  for (ProcId id : it->second) {
+    const Process& p = procs_[id];
+    if (p.host != host || p.pid != pid) continue;  // pid_key is a hash, not a proof
+    if (t != kNoTime && p.start != kNoTime && p.start > t + kPidSlack) continue;  // not born yet
+    if (t != kNoTime && p.end != kNoTime && p.end + kPidSlack < t) continue;      // already gone
+    const TimeNs s = p.start == kNoTime ? std::numeric_limits<TimeNs>::min() + 1 : p.start;
+    if (best == kNoProc || s >= best_start) {
+      best = id;
+      best_start = s;
+    }
+  }
+  if (best == kNoProc) {
+    // Nothing alive then: the most recent process with that PID, if any was known at all.
+    for (ProcId id : it->second)
+      if (procs_[id].host == host && procs_[id].pid == pid) best = id;
+  }
+  return best;
+}
+
+ProcId ProcessTable::match_security_start(HostId host, const HostEvent& e) const {
+  // A 4688 for a process Sysmon already reported (or the reverse): same PID, same image name,
+  // start times within the merge window.
+  auto it = by_pid_.find(pid_key(host, e.pid));
+  if (it == by_pid_.end()) return kNoProc;
+  const std::string base = image_basename(e.image);
+  for (auto rit = it->second.rbegin(); rit != it->second.rend(); ++rit) {
+    const Process& p = procs_[*rit];
+    if (p.host != host || p.pid != e.pid) continue;
+    if (!p.image.empty() && image_basename(p.image) != base) continue;
+    if (p.start != kNoTime && e.time != kNoTime && absdiff(p.start, e.time) > kMergeWindow) continue;
+    if (p.origin == Process::Origin::start_event && p.from_security && !p.from_sysmon) continue;
+    return *rit;
+  }
+  return kNoProc;
+}
+
+void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
+  if (p.start == kNoTime || e.event_id == 1) p.start = e.time;  // Sysmon's UtcTime is the better clock
+  if (e.pid) p.pid = e.pid;
+  auto take = [](std::string& dst, const std::string& src, bool prefer) {
+    if (!src.empty() && (dst.empty() || prefer)) dst = src;
+  };
+  const bool sysmon = e.event_id == 1;
+  take(p.image, e.image, sysmon);
+  take(p.command_line, e.command_line, sysmon);
+  take(p.user, e.user, sysmon);
+  take(p.integrity_level, e.integrity_level, sysmon);
+  take(p.original_file_name, e.original_file_name, sysmon);
+  take(p.company, e.company, sysmon);
+  take(p.hashes, e.hashes, sysmon);
+  p.origin = Process::Origin::start_event;
+  (sysmon ? p.from_sysmon : p.from_security) = true;
+}
+
+ProcId ProcessTable::ensure_parent(const HostEvent& e, HostId host, ProcId child) {
+  ProcId parent = kNoProc;
+  if (!e.parent_guid.empty()) {
+    parent = find_by_guid(host, e.parent_guid);
+    if (parent == kNoProc) parent = create(host, e.parent_guid, e.ppid, Process::Origin::placeholder_parent);
+  } else if (e.ppid != 0) {
+    parent = find_by_pid(host, e.ppid, e.time);
+    if (parent != kNoProc && procs_[parent].start != kNoTime && e.time != kNoTime &&
+        procs_[parent].start > e.time + kPidSlack)
+      parent = kNoProc;
+    if (parent == kNoProc) parent = create(host, {}, e.ppid, Process::Origin::placeholder_parent);
+  }
+  if (parent == kNoProc || parent == child) return kNoProc;
+  Process& pp = procs_[parent];
+  if (pp.image.empty() && !e.parent_image.empty()) pp.image = e.parent_image;
+  if (pp.command_line.empty() && !e.parent_command_line.empty()) pp.command_line = e.parent_command_line;
+  return parent;
+}
+
+ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
+  ProcId id = kNoProc;
+  switch (e.type) {
+    case HostEventType::process_start: {
+      if (!e.process_guid.empty()) {
+        id = find_by_guid(host, e.process_guid);
+        if (id == kNoProc && e.pid) {
+          id = match_security_start(host, e);
+          if (id != kNoProc && procs_[id].guid.empty()) {
+            procs_[id].guid = e.process_guid;
+            by_guid_.emplace(GuidKey{host, e.process_guid}, id);
+          } else {
+            id = kNoProc;
+          }
+        }
+        if (id == kNoProc) id = create(host, e.process_guid, e.pid, Process::Origin::start_event);
+      } else {
+        id = match_security_start(host, e);
+        if (id == kNoProc) id = create(host, {}, e.pid, Process::Origin::start_event);
+      }
+      if (id == kNoProc) return kNoProc;
+      fill_from_start(procs_[id], e);
+      if (procs_[id].parent == kNoProc) {
+        const ProcId parent = ensure_parent(e, host, id);
+        procs_[id].parent = parent;  // `procs_` may have grown: index again
+      }
+      return id;
+    }
+    case HostEventType::process_end:
+      id = !e.process_guid.empty() ? find_by_guid(host, e.process_guid) : find_by_pid(host, e.pid, e.time);
+      if (id != kNoProc && (procs_[id].end == kNoTime || procs_[id].end < e.time)) procs_[id].end = e.time;
+      return id;
+    case HostEventType::net_connect:
+    case HostEventType::dns_query:
+      if (!e.process_guid.empty()) {
+        id = find_by_guid(host, e.process_guid);
+        if (id == kNoProc) id = create(host, e.process_guid, e.pid, Process::Origin::seen_in_event);
+      } else if (e.pid != 0) {
+        id = find_by_pid(host, e.pid, e.time);
+        if (id == kNoProc) id = create(host, {}, e.pid, Process::Origin::seen_in_event);
+      }
+      if (id == kNoProc) return kNoProc;
+      {
+        Process& p = procs_[id];
+        if (p.image.empty()) p.image = e.image;
+        if (p.user.empty()) p.user = e.user;
+        if (e.event_id == 3 || e.event_id == 22) p.from_sysmon = true;
+        else p.from_security = true;
+      }
+      return id;
+  }
+  return kNoProc;
+}
+
+std::vector<ProcId> ProcessTable::lineage(ProcId id, bool* truncated) const {
+  std::vector<ProcId> chain;
+  if (truncated) *truncated = false;
+  ProcId cur = id;
+  while (cur != kNoProc) {
+    if (chain.size() >= kMaxDepth || std::find(chain.begin(), chain.end(), cur) != chain.end()) {
+      if (truncated) *truncated = true;
+      break;
+    }
+    chain.push_back(cur);
+    cur = procs_[cur].parent;
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+}  // namespace outflow

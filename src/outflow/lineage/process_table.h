@@ -1,0 +1,86 @@
+// Per-host process table: who ran what, as whom, started by whom.
+//
+// Processes are keyed by Sysmon's ProcessGuid where there is one, and by (PID, start time) for
+// Security 4688, which has no GUID: a PID reused later is a new process. A parent that was never
+// seen starting (it started before logging began) is a placeholder built from the child's
+// ParentImage / ParentProcessName, so lineage still reaches a named root. Events may arrive out
+// of order: a placeholder is filled in when its own start event comes.
+//
+// The table is capped (max_processes); past the cap new processes are dropped and counted.
+// Not thread-safe.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "outflow/lineage/host_registry.h"
+#include "outflow/model/events.h"
+
+namespace outflow {
+
+using ProcId = uint32_t;
+inline constexpr ProcId kNoProc = 0xffffffffu;
+
+struct Process {
+  HostId host = kNoHost;
+  std::string guid;
+  uint64_t pid = 0;
+  TimeNs start = kNoTime, end = kNoTime;
+  std::string image, command_line, user, integrity_level;
+  std::string original_file_name, company, hashes;
+  ProcId parent = kNoProc;
+  // How we know it: a start event (Sysmon 1 / 4688), or only from other events.
+  enum class Origin : uint8_t { start_event, placeholder_parent, seen_in_event } origin = Origin::seen_in_event;
+  bool from_sysmon = false, from_security = false;
+};
+
+class ProcessTable {
+ public:
+  explicit ProcessTable(HostRegistry& hosts, size_t max_processes = 4'000'000)
+      : hosts_(hosts), max_(max_processes) {}
+
+  // Feeds a host event; returns the process it concerns (kNoProc if dropped or unusable).
+  ProcId on_event(const HostEvent& e, HostId host);
+
+  // The process with this GUID on this host, or the one with this PID alive at time t.
+  ProcId find_by_guid(HostId host, std::string_view guid) const;
+  ProcId find_by_pid(HostId host, uint64_t pid, TimeNs t) const;
+
+  const Process& get(ProcId id) const { return procs_[id]; }
+  size_t size() const { return procs_.size(); }
+  uint64_t dropped() const { return dropped_; }
+
+  // Ancestors from the root down to `id` (inclusive). Stops at unknown parents, at loops and
+  // after kMaxDepth levels; `truncated` tells whether it stopped early.
+  static constexpr size_t kMaxDepth = 64;
+  std::vector<ProcId> lineage(ProcId id, bool* truncated = nullptr) const;
+
+ private:
+  struct GuidKey {
+    HostId host;
+    std::string guid;
+    bool operator==(const GuidKey& o) const { return host == o.host && guid == o.guid; }
+  };
+  struct GuidKeyHash {
+    size_t operator()(const GuidKey& k) const { return std::hash<std::string>()(k.guid) ^ (size_t{k.host} * 0x9E3779B97F4A7C15ULL); }
+  };
+  static uint64_t pid_key(HostId h, uint64_t pid) { return (uint64_t{h} << 40) ^ pid; }
+
+  ProcId create(HostId host, std::string_view guid, uint64_t pid, Process::Origin origin);
+  ProcId ensure_parent(const HostEvent& e, HostId host, ProcId child);
+  void fill_from_start(Process& p, const HostEvent& e);
+  ProcId match_security_start(HostId host, const HostEvent& e) const;
+
+  HostRegistry& hosts_;
+  size_t max_;
+  uint64_t dropped_ = 0;
+  std::vector<Process> procs_;
+  std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
+  std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
+};
+
+// Lower-cased file name of a Windows or POSIX path: "C:\\Windows\\cmd.exe" -> "cmd.exe".
+std::string image_basename(std::string_view path);
+
+}  // namespace outflow
