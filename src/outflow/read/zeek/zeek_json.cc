@@ -1,11 +1,320 @@
-// PLACEHOLDER being replaced by its reader implementation.
+// Zeek JSON logs (LogAscii::use_json): one object per line, parsed in place with simdjson
+// On-Demand in a single pass over the keys. Which log a record belongs to comes from "_path"
+// when the writer added it, else from the keys present.
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <string_view>
+
 #include "outflow/read/input.h"
+#include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
 
-bool read_zeek_json(LineReader&, ReadContext& ctx) {
-  ctx.diag.bad_input(ctx.file, "reader not built yet");
-  return false;
+namespace {
+
+namespace od = simdjson::ondemand;
+using flowread::ZeekLog;
+using flowread::ZField;
+
+const char* error_name(simdjson::error_code e) {
+  switch (e) {
+    case simdjson::CAPACITY: return "CAPACITY";
+    case simdjson::TAPE_ERROR: return "TAPE_ERROR";
+    case simdjson::DEPTH_ERROR: return "DEPTH_ERROR";
+    case simdjson::STRING_ERROR: return "STRING_ERROR";
+    case simdjson::T_ATOM_ERROR: return "T_ATOM_ERROR";
+    case simdjson::F_ATOM_ERROR: return "F_ATOM_ERROR";
+    case simdjson::N_ATOM_ERROR: return "N_ATOM_ERROR";
+    case simdjson::NUMBER_ERROR: return "NUMBER_ERROR";
+    case simdjson::UTF8_ERROR: return "UTF8_ERROR";
+    case simdjson::EMPTY: return "EMPTY";
+    case simdjson::UNESCAPED_CHARS: return "UNESCAPED_CHARS";
+    case simdjson::UNCLOSED_STRING: return "UNCLOSED_STRING";
+    case simdjson::INCORRECT_TYPE: return "INCORRECT_TYPE";
+    case simdjson::NUMBER_OUT_OF_RANGE: return "NUMBER_OUT_OF_RANGE";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: return "INCOMPLETE_ARRAY_OR_OBJECT";
+    case simdjson::TRAILING_CONTENT: return "TRAILING_CONTENT";
+    default: return "ERROR";
+  }
+}
+
+// What one pass over a record's keys collects. String views point into the line or the
+// parser's string buffer, valid until the next line.
+struct JsonRecord {
+  TimeNs ts = kNoTime;
+  bool have_orig_h = false, have_resp_h = false;
+  IpAddr orig_h, resp_h;
+  uint16_t orig_p = 0, resp_p = 0;
+  std::string_view proto, uid, service, conn_state, history, community_id, node_name, query, path;
+  bool have_path = false, have_query = false, have_answers = false, conn_keys = false;
+  TimeNs duration = 0;
+  uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0, orig_ip_bytes = 0,
+           resp_ip_bytes = 0;
+};
+
+class ZeekJsonReader {
+ public:
+  ZeekJsonReader(LineReader& lines, ReadContext& ctx) : lines_(lines), ctx_(ctx) {}
+
+  bool run() {
+    std::string_view line;
+    for (;;) {
+      const LineReader::Status st = lines_.next(line);
+      if (st == LineReader::Status::end) break;
+      if (st == LineReader::Status::error) {
+        skips_.flush(ctx_.diag);
+        return false;
+      }
+      if (st == LineReader::Status::too_long) {
+        bad("zeek json: line too long");
+        continue;
+      }
+      size_t i = 0;
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+      if (i == line.size()) continue;  // blank line
+      record(line);
+    }
+    skips_.flush(ctx_.diag);
+    return true;
+  }
+
+ private:
+  void bad(const std::string& reason) { flowread::report_bad(lines_, ctx_, reason); }
+  void bad_json(simdjson::error_code e) {
+    bad(std::string("json: ") + error_name(e) + " (" + simdjson::error_message(e) + ")");
+  }
+
+  // A number (kept exact through its text) or, for "ts", an ISO 8601 string.
+  static bool time_value(od::value& v, TimeNs& out, bool allow_string) {
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    if (t == od::json_type::number) {
+      std::string_view tok = v.raw_json_token();
+      while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == '\r' ||
+                              tok.back() == '\n'))
+        tok.remove_suffix(1);
+      if (parse_epoch_seconds(tok, out)) return true;
+      double d;
+      if (v.get_double().get(d) || !std::isfinite(d) || std::fabs(d) > 9e9) return false;
+      out = static_cast<TimeNs>(std::llround(d * 1e9));
+      return true;
+    }
+    if (t == od::json_type::string && allow_string) {
+      std::string_view s;
+      if (v.get_string().get(s)) return false;
+      return parse_datetime(s, out) || parse_epoch_seconds(s, out);
+    }
+    return false;
+  }
+
+  static bool is_null(od::value& v) {
+    bool n = false;
+    return !v.is_null().get(n) && n;
+  }
+
+  // Strings; null reads as empty.
+  static bool string_value(od::value& v, std::string_view& out) {
+    if (is_null(v)) {
+      out = {};
+      return true;
+    }
+    return !v.get_string().get(out);
+  }
+
+  // Counts as numbers, digit strings or null (0).
+  static bool count_value(od::value& v, uint64_t& out) {
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    if (t == od::json_type::number) return !v.get_uint64().get(out);
+    if (t == od::json_type::null) {
+      out = 0;
+      return true;
+    }
+    if (t == od::json_type::string) {
+      std::string_view s;
+      return !v.get_string().get(s) && flowread::parse_u64(s, out);
+    }
+    return false;
+  }
+
+  static bool addr_value(od::value& v, IpAddr& out) {
+    std::string_view s;
+    return !v.get_string().get(s) && flowread::parse_ip(s, out);
+  }
+
+  static bool port_value(od::value& v, uint16_t& out) {
+    uint64_t x;
+    if (!count_value(v, x) || x > 65535) return false;
+    out = static_cast<uint16_t>(x);
+    return true;
+  }
+
+  // Reads one field's value into the record. Returns a reason on failure, nullptr on success.
+  const char* field(ZField id, od::value& v, JsonRecord& r) {
+    switch (id) {
+      case ZField::ts: return time_value(v, r.ts, true) ? nullptr : "zeek json: bad ts";
+      case ZField::orig_h:
+        r.have_orig_h = true;
+        return addr_value(v, r.orig_h) ? nullptr : "zeek json: bad id.orig_h";
+      case ZField::resp_h:
+        r.have_resp_h = true;
+        return addr_value(v, r.resp_h) ? nullptr : "zeek json: bad id.resp_h";
+      case ZField::orig_p: return port_value(v, r.orig_p) ? nullptr : "zeek json: bad id.orig_p";
+      case ZField::resp_p: return port_value(v, r.resp_p) ? nullptr : "zeek json: bad id.resp_p";
+      case ZField::proto: return string_value(v, r.proto) ? nullptr : "zeek json: bad proto";
+      case ZField::uid: return string_value(v, r.uid) ? nullptr : "zeek json: bad uid";
+      case ZField::service: return string_value(v, r.service) ? nullptr : "zeek json: bad service";
+      case ZField::conn_state:
+        r.conn_keys = true;
+        return string_value(v, r.conn_state) ? nullptr : "zeek json: bad conn_state";
+      case ZField::history: return string_value(v, r.history) ? nullptr : "zeek json: bad history";
+      case ZField::community_id:
+        return string_value(v, r.community_id) ? nullptr : "zeek json: bad community_id";
+      case ZField::node_name:
+        return string_value(v, r.node_name) ? nullptr : "zeek json: bad _node_name";
+      case ZField::path:
+        r.have_path = true;
+        return string_value(v, r.path) ? nullptr : "zeek json: bad _path";
+      case ZField::query:
+        r.have_query = true;
+        return string_value(v, r.query) ? nullptr : "zeek json: bad query";
+      case ZField::duration:
+        r.conn_keys = true;
+        if (is_null(v)) return nullptr;
+        return time_value(v, r.duration, false) && r.duration >= 0 ? nullptr : "zeek json: bad duration";
+      case ZField::orig_bytes:
+        r.conn_keys = true;
+        return count_value(v, r.orig_bytes) ? nullptr : "zeek json: bad orig_bytes";
+      case ZField::resp_bytes: return count_value(v, r.resp_bytes) ? nullptr : "zeek json: bad resp_bytes";
+      case ZField::orig_pkts: return count_value(v, r.orig_pkts) ? nullptr : "zeek json: bad orig_pkts";
+      case ZField::resp_pkts: return count_value(v, r.resp_pkts) ? nullptr : "zeek json: bad resp_pkts";
+      case ZField::orig_ip_bytes:
+        return count_value(v, r.orig_ip_bytes) ? nullptr : "zeek json: bad orig_ip_bytes";
+      case ZField::resp_ip_bytes:
+        return count_value(v, r.resp_ip_bytes) ? nullptr : "zeek json: bad resp_ip_bytes";
+      case ZField::answers: {
+        r.have_answers = true;
+        if (is_null(v)) return nullptr;
+        od::array arr;
+        if (v.get_array().get(arr)) return "zeek json: bad answers";
+        for (auto elem : arr) {
+          std::string_view s;
+          if (elem.get_string().get(s)) return "zeek json: bad answers";
+          IpAddr ip;
+          if (flowread::parse_ip(s, ip)) dns_.answers.push_back(ip);
+        }
+        return nullptr;
+      }
+      default: return nullptr;
+    }
+  }
+
+  void record(std::string_view line) {
+    const simdjson::padded_string_view psv(line.data(), line.size(), line.size() + LineReader::kPadding);
+    od::document doc;
+    if (auto e = parser_.iterate(psv).get(doc)) return bad_json(e);
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) {
+      if (e == simdjson::INCORRECT_TYPE) return bad("json: not an object");
+      return bad_json(e);
+    }
+    JsonRecord r;
+    dns_.answers.clear();
+    for (auto fr : obj) {
+      od::field f;
+      if (auto e = std::move(fr).get(f)) return bad_json(e);
+      // Keys are plain ASCII; a key with an escape just doesn't match any name.
+      const char* k = f.key().raw();
+      const char* q = static_cast<const char*>(std::memchr(k, '"', static_cast<size_t>(line.data() + line.size() - k)));
+      if (!q) return bad_json(simdjson::TAPE_ERROR);
+      const ZField id = flowread::zeek_field(std::string_view(k, static_cast<size_t>(q - k)));
+      if (id == ZField::none) continue;
+      if (const char* why = field(id, f.value(), r)) return bad(why);
+    }
+    ZeekLog log;
+    if (r.have_path) {
+      log = flowread::zeek_log_from_path(r.path);
+    } else if (r.have_query || r.have_answers) {
+      log = ZeekLog::dns;
+    } else if (r.conn_keys) {
+      log = ZeekLog::conn;
+    } else {
+      log = ZeekLog::other;
+    }
+    if (log == ZeekLog::conn || log == ZeekLog::open_conn)
+      conn(r, log);
+    else if (log == ZeekLog::dns)
+      dns(r);
+    else if (r.have_path && !r.path.empty())
+      skips_.add(label(r.path));
+    else
+      skips_.add("zeek json (not conn or dns)");
+  }
+
+  std::string_view label(std::string_view path) {
+    label_.assign("zeek ");
+    label_.append(path);
+    return label_;
+  }
+
+  void conn(const JsonRecord& r, ZeekLog log) {
+    if (r.ts == kNoTime) return bad("zeek json: conn record without ts");
+    if (!r.have_orig_h) return bad("zeek json: conn record without id.orig_h");
+    if (!r.have_resp_h) return bad("zeek json: conn record without id.resp_h");
+    FlowRecord& f = flow_;
+    flowread::reset_flow(f);
+    f.source = log == ZeekLog::open_conn ? FlowSource::zeek_open_conn : FlowSource::zeek_conn;
+    f.bidirectional = true;
+    f.start = r.ts;
+    f.end = r.ts + r.duration;
+    f.orig_h = r.orig_h;
+    f.resp_h = r.resp_h;
+    f.orig_p = r.orig_p;
+    f.resp_p = r.resp_p;
+    f.proto = r.proto.empty() ? 0 : parse_proto(r.proto);
+    f.orig_bytes = r.orig_bytes;
+    f.resp_bytes = r.resp_bytes;
+    f.orig_pkts = r.orig_pkts;
+    f.resp_pkts = r.resp_pkts;
+    f.orig_ip_bytes = r.orig_ip_bytes;
+    f.resp_ip_bytes = r.resp_ip_bytes;
+    f.uid.assign(r.uid);
+    f.conn_state.assign(r.conn_state);
+    f.history.assign(r.history);
+    f.service.assign(r.service);
+    f.community_id.assign(r.community_id);
+    f.sensor.assign(r.node_name);
+    ctx_.sink.on_flow(f);
+    ++ctx_.stats.flows;
+  }
+
+  void dns(const JsonRecord& r) {
+    if (r.ts == kNoTime) return bad("zeek json: dns record without ts");
+    if (dns_.answers.empty()) return skips_.add("zeek dns (no address answer)");
+    dns_.time = r.ts;
+    dns_.client = r.have_orig_h ? r.orig_h : IpAddr{};
+    dns_.query.assign(r.query);
+    ctx_.sink.on_dns(dns_);
+    ++ctx_.stats.dns;
+  }
+
+  LineReader& lines_;
+  ReadContext& ctx_;
+  od::parser parser_;
+  flowread::SkipCounter skips_;
+  std::string label_;
+  FlowRecord flow_;
+  DnsAnswer dns_;
+};
+
+}  // namespace
+
+bool read_zeek_json(LineReader& lines, ReadContext& ctx) {
+  ZeekJsonReader r(lines, ctx);
+  return r.run();
 }
 
 }  // namespace outflow

@@ -1,11 +1,333 @@
-// PLACEHOLDER being replaced by its reader implementation.
+// Zeek TSV logs (the ASCII writer's default): a header block of "#" lines, then one record per
+// line with fields split by the #separator. Headers may repeat mid-file (concatenated or
+// rotated logs), each block replacing the last.
+#include <array>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "outflow/read/input.h"
+#include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
 
-bool read_zeek_tsv(LineReader&, ReadContext& ctx) {
-  ctx.diag.bad_input(ctx.file, "reader not built yet");
-  return false;
+namespace {
+
+using flowread::ZeekLog;
+using flowread::ZField;
+
+// "\x09" -> tab; also "\t" (some writers, e.g. RITA's dnscat2 sample, put that); other text as is.
+std::string unescape_header_value(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\' && i + 1 < v.size() && (v[i + 1] == 't' || v[i + 1] == '\\')) {
+      out.push_back(v[i + 1] == 't' ? '\t' : '\\');
+      ++i;
+      continue;
+    }
+    if (v[i] == '\\' && i + 3 < v.size() && v[i + 1] == 'x') {
+      unsigned x = 0;
+      const auto [p, ec] = std::from_chars(v.data() + i + 2, v.data() + i + 4, x, 16);
+      if (ec == std::errc() && p == v.data() + i + 4) {
+        out.push_back(static_cast<char>(x));
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(v[i]);
+  }
+  return out;
+}
+
+class ZeekTsvReader {
+ public:
+  ZeekTsvReader(LineReader& lines, ReadContext& ctx) : lines_(lines), ctx_(ctx) {
+    reset_header();
+    fields_.reserve(64);
+  }
+
+  bool run() {
+    std::string_view line;
+    for (;;) {
+      const LineReader::Status st = lines_.next(line);
+      if (st == LineReader::Status::end) break;
+      if (st == LineReader::Status::error) {
+        flush_skips();
+        return false;
+      }
+      if (st == LineReader::Status::too_long) {
+        bad("zeek: line too long");
+        continue;
+      }
+      if (line.empty()) continue;
+      if (line[0] == '#') {
+        header_line(line);
+        continue;
+      }
+      data_line(line);
+    }
+    flush_skips();
+    return true;
+  }
+
+ private:
+  void bad(const char* reason) { flowread::report_bad(lines_, ctx_, reason); }
+
+  void reset_header() {
+    sep_ = '\t';
+    set_sep_ = ',';
+    empty_field_ = "(empty)";
+    unset_field_ = "-";
+    path_.clear();
+    have_fields_ = false;
+    ncols_ = 0;
+    col_.fill(-1);
+    log_ = ZeekLog::none;
+  }
+
+  void flush_skips() {
+    if (skipped_) ctx_.diag.skipped(skip_label_, skipped_);
+    skipped_ = 0;
+    if (dns_no_ip_) ctx_.diag.skipped("zeek dns (no address answer)", dns_no_ip_);
+    dns_no_ip_ = 0;
+  }
+
+  void header_line(std::string_view line) {
+    if (line.starts_with("#separator")) {
+      // A new header block (concatenated logs): back to the defaults.
+      flush_skips();
+      reset_header();
+      std::string_view v = line.substr(10);
+      if (v.size() > 1 && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      const std::string s = unescape_header_value(v);
+      if (s.size() == 1) {
+        sep_ = s[0];
+      } else {
+        bad("zeek: unsupported #separator (not one character)");
+      }
+      return;
+    }
+    const size_t p = line.find(sep_);
+    const std::string_view name = line.substr(1, p == std::string_view::npos ? line.size() - 1 : p - 1);
+    const std::string_view value = p == std::string_view::npos ? std::string_view{} : line.substr(p + 1);
+    if (name == "set_separator") {
+      const std::string s = unescape_header_value(value);
+      if (s.size() == 1) set_sep_ = s[0];
+    } else if (name == "empty_field") {
+      empty_field_ = unescape_header_value(value);
+    } else if (name == "unset_field") {
+      unset_field_ = unescape_header_value(value);
+    } else if (name == "path") {
+      flush_skips();
+      path_.assign(value);
+      classify();
+    } else if (name == "fields") {
+      flush_skips();
+      col_.fill(-1);
+      ncols_ = 0;
+      size_t start = 0;
+      for (;;) {
+        const size_t e = value.find(sep_, start);
+        const std::string_view f = value.substr(start, e == std::string_view::npos ? e : e - start);
+        const ZField id = flowread::zeek_field(f);
+        if (id != ZField::none && col_[static_cast<size_t>(id)] < 0)
+          col_[static_cast<size_t>(id)] = static_cast<int>(ncols_);
+        ++ncols_;
+        if (e == std::string_view::npos) break;
+        start = e + 1;
+      }
+      have_fields_ = true;
+      classify();
+    }
+    // #types, #open, #close and unknown directives: nothing to do.
+  }
+
+  bool has(ZField f) const { return col_[static_cast<size_t>(f)] >= 0; }
+
+  void classify() {
+    log_ = flowread::zeek_log_from_path(path_);
+    if (log_ == ZeekLog::none && have_fields_) {
+      // No #path: recognise the log by its columns.
+      if (has(ZField::query) && has(ZField::answers))
+        log_ = ZeekLog::dns;
+      else if (has(ZField::conn_state) || has(ZField::duration) || has(ZField::orig_bytes))
+        log_ = ZeekLog::conn;
+      else
+        log_ = ZeekLog::other;
+    }
+    skip_label_ = "zeek " + (path_.empty() ? std::string("(no #path)") : path_);
+  }
+
+  std::string_view get(ZField f) const {
+    const int c = col_[static_cast<size_t>(f)];
+    return c < 0 ? std::string_view{} : fields_[static_cast<size_t>(c)];
+  }
+  bool unset(std::string_view v) const { return v.empty() || v == unset_field_ || v == empty_field_; }
+
+  void data_line(std::string_view line) {
+    if (!have_fields_) {
+      bad("zeek: data line before #fields header");
+      return;
+    }
+    if (log_ == ZeekLog::other) {
+      ++skipped_;
+      return;
+    }
+    fields_.clear();
+    const char* p = line.data();
+    const char* const e = p + line.size();
+    for (;;) {
+      const char* t = static_cast<const char*>(std::memchr(p, sep_, static_cast<size_t>(e - p)));
+      if (!t) {
+        fields_.emplace_back(p, static_cast<size_t>(e - p));
+        break;
+      }
+      fields_.emplace_back(p, static_cast<size_t>(t - p));
+      p = t + 1;
+    }
+    if (fields_.size() != ncols_) {
+      bad(fields_.size() < ncols_ ? "zeek: too few columns (truncated line?)" : "zeek: too many columns");
+      return;
+    }
+    if (log_ == ZeekLog::dns)
+      dns_record();
+    else
+      conn_record();
+  }
+
+  bool time_field(TimeNs& t) {
+    const std::string_view v = get(ZField::ts);
+    if (unset(v) || !parse_epoch_seconds(v, t)) {
+      bad("zeek: bad ts");
+      return false;
+    }
+    return true;
+  }
+
+  bool addr_field(ZField f, IpAddr& a, const char* reason) {
+    const std::string_view v = get(f);
+    if (unset(v) || !flowread::parse_ip(v, a)) {
+      bad(reason);
+      return false;
+    }
+    return true;
+  }
+
+  bool port_field(ZField f, uint16_t& port, const char* reason) {
+    const std::string_view v = get(f);
+    if (unset(v)) return true;
+    if (!flowread::parse_port(v, port)) {
+      bad(reason);
+      return false;
+    }
+    return true;
+  }
+
+  void string_field(ZField f, std::string& out) const {
+    const std::string_view v = get(f);
+    if (!unset(v)) out.assign(v.data(), v.size());
+  }
+
+  void conn_record() {
+    FlowRecord& f = flow_;
+    flowread::reset_flow(f);
+    f.source = log_ == ZeekLog::open_conn ? FlowSource::zeek_open_conn : FlowSource::zeek_conn;
+    f.bidirectional = true;
+    if (!time_field(f.start)) return;
+    if (!addr_field(ZField::orig_h, f.orig_h, "zeek: bad id.orig_h")) return;
+    if (!addr_field(ZField::resp_h, f.resp_h, "zeek: bad id.resp_h")) return;
+    if (!port_field(ZField::orig_p, f.orig_p, "zeek: bad id.orig_p")) return;
+    if (!port_field(ZField::resp_p, f.resp_p, "zeek: bad id.resp_p")) return;
+    if (const std::string_view v = get(ZField::proto); !unset(v)) f.proto = parse_proto(v);
+    TimeNs dur = 0;
+    if (const std::string_view v = get(ZField::duration); !unset(v) && !flowread::parse_seconds(v, dur)) {
+      bad("zeek: bad duration");
+      return;
+    }
+    f.end = f.start + dur;
+    struct CountField {
+      ZField id;
+      uint64_t FlowRecord::*member;
+      const char* reason;
+    };
+    static constexpr CountField kCounts[] = {
+        {ZField::orig_bytes, &FlowRecord::orig_bytes, "zeek: bad orig_bytes"},
+        {ZField::resp_bytes, &FlowRecord::resp_bytes, "zeek: bad resp_bytes"},
+        {ZField::orig_pkts, &FlowRecord::orig_pkts, "zeek: bad orig_pkts"},
+        {ZField::resp_pkts, &FlowRecord::resp_pkts, "zeek: bad resp_pkts"},
+        {ZField::orig_ip_bytes, &FlowRecord::orig_ip_bytes, "zeek: bad orig_ip_bytes"},
+        {ZField::resp_ip_bytes, &FlowRecord::resp_ip_bytes, "zeek: bad resp_ip_bytes"},
+    };
+    for (const CountField& c : kCounts) {
+      const std::string_view v = get(c.id);
+      if (unset(v)) continue;
+      if (!flowread::parse_u64(v, f.*c.member)) {
+        bad(c.reason);
+        return;
+      }
+    }
+    string_field(ZField::uid, f.uid);
+    string_field(ZField::conn_state, f.conn_state);
+    string_field(ZField::history, f.history);
+    string_field(ZField::service, f.service);
+    string_field(ZField::community_id, f.community_id);
+    string_field(ZField::node_name, f.sensor);
+    ctx_.sink.on_flow(f);
+    ++ctx_.stats.flows;
+  }
+
+  void dns_record() {
+    DnsAnswer& d = dns_;
+    d.answers.clear();
+    d.query.clear();
+    d.client = IpAddr{};
+    d.time = kNoTime;
+    if (!time_field(d.time)) return;
+    if (const std::string_view v = get(ZField::orig_h); !unset(v) && !flowread::parse_ip(v, d.client)) {
+      bad("zeek: bad id.orig_h");
+      return;
+    }
+    const std::string_view ans = get(ZField::answers);
+    if (!unset(ans)) {
+      size_t start = 0;
+      for (;;) {
+        const size_t e = ans.find(set_sep_, start);
+        const std::string_view a = ans.substr(start, e == std::string_view::npos ? e : e - start);
+        IpAddr ip;
+        if (flowread::parse_ip(a, ip)) d.answers.push_back(ip);
+        if (e == std::string_view::npos) break;
+        start = e + 1;
+      }
+    }
+    if (d.answers.empty()) {
+      ++dns_no_ip_;
+      return;
+    }
+    string_field(ZField::query, d.query);
+    ctx_.sink.on_dns(d);
+    ++ctx_.stats.dns;
+  }
+
+  LineReader& lines_;
+  ReadContext& ctx_;
+  char sep_ = '\t', set_sep_ = ',';
+  std::string empty_field_, unset_field_, path_, skip_label_;
+  bool have_fields_ = false;
+  size_t ncols_ = 0;
+  std::array<int, flowread::kZFieldCount> col_{};
+  ZeekLog log_ = ZeekLog::none;
+  std::vector<std::string_view> fields_;
+  uint64_t skipped_ = 0, dns_no_ip_ = 0;
+  FlowRecord flow_;
+  DnsAnswer dns_;
+};
+
+}  // namespace
+
+bool read_zeek_tsv(LineReader& lines, ReadContext& ctx) {
+  ZeekTsvReader r(lines, ctx);
+  return r.run();
 }
 
 }  // namespace outflow

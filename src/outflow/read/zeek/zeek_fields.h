@@ -1,0 +1,157 @@
+// Small helpers shared by the flow readers (Zeek TSV, Zeek JSON, nfdump CSV): field-name
+// lookup, allocation-free number and address parsing, and a FlowRecord reset that keeps the
+// strings' capacity (FlowRecord::clear() frees it).
+#pragma once
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "outflow/model/events.h"
+#include "outflow/read/input.h"
+
+namespace outflow::flowread {
+
+// The Zeek fields the readers use. Both "id.orig_h" and "id_orig_h" spellings map to one id.
+enum class ZField : uint8_t {
+  none,
+  ts,
+  uid,
+  orig_h,
+  orig_p,
+  resp_h,
+  resp_p,
+  proto,
+  service,
+  duration,
+  orig_bytes,
+  resp_bytes,
+  conn_state,
+  history,
+  orig_pkts,
+  resp_pkts,
+  orig_ip_bytes,
+  resp_ip_bytes,
+  community_id,
+  node_name,
+  query,
+  answers,
+  path,
+  count_  // number of ids
+};
+inline constexpr size_t kZFieldCount = static_cast<size_t>(ZField::count_);
+
+ZField zeek_field(std::string_view name);
+
+// Which log a header or record is.
+enum class ZeekLog : uint8_t { none, conn, open_conn, dns, other };
+ZeekLog zeek_log_from_path(std::string_view path);
+
+inline void reset_flow(FlowRecord& f) {
+  f.source = FlowSource::other;
+  f.bidirectional = true;
+  f.start = f.end = kNoTime;
+  f.orig_h = f.resp_h = IpAddr{};
+  f.orig_p = f.resp_p = 0;
+  f.proto = 0;
+  f.orig_bytes = f.resp_bytes = f.orig_pkts = f.resp_pkts = 0;
+  f.orig_ip_bytes = f.resp_ip_bytes = 0;
+  f.uid.clear();
+  f.conn_state.clear();
+  f.history.clear();
+  f.service.clear();
+  f.sensor.clear();
+  f.community_id.clear();
+}
+
+inline std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+inline bool parse_u64(std::string_view s, uint64_t& v) {
+  if (s.empty()) return false;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+inline bool parse_port(std::string_view s, uint16_t& v) {
+  uint64_t x;
+  if (!parse_u64(s, x) || x > 65535) return false;
+  v = static_cast<uint16_t>(x);
+  return true;
+}
+
+// Dotted IPv4 without inet_pton (the common case), anything else through IpAddr::parse.
+inline bool parse_ip(std::string_view s, IpAddr& out) {
+  if (s.size() >= 7 && s.size() <= 15) {
+    uint32_t v = 0, part = 0;
+    int dots = 0, digits = 0;
+    bool ok = true;
+    for (const char c : s) {
+      if (c >= '0' && c <= '9') {
+        part = part * 10 + static_cast<uint32_t>(c - '0');
+        if (++digits > 3 || part > 255) {
+          ok = false;
+          break;
+        }
+      } else if (c == '.') {
+        if (digits == 0 || ++dots > 3) {
+          ok = false;
+          break;
+        }
+        v = (v << 8) | part;
+        part = 0;
+        digits = 0;
+      } else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && dots == 3 && digits > 0) {
+      out = IpAddr::v4((v << 8) | part);
+      return true;
+    }
+    if (s.find(':') == std::string_view::npos) return false;
+  }
+  return IpAddr::parse(s, out);
+}
+
+// Seconds with an optional fraction ("3.000158") as nanoseconds; non-negative only.
+inline bool parse_seconds(std::string_view s, TimeNs& out) {
+  if (s.empty() || s.front() == '-') return false;
+  return parse_epoch_seconds(s, out);
+}
+
+// Counts reasons for skipped records locally, flushed to Diagnostics once (map lookups with a
+// string key per record would cost more than the parsing).
+class SkipCounter {
+ public:
+  void add(std::string_view what, uint64_t n = 1) {
+    for (auto& e : entries_)
+      if (e.first == what) {
+        e.second += n;
+        return;
+      }
+    entries_.emplace_back(std::string(what), n);
+  }
+  void flush(Diagnostics& diag) {
+    for (const auto& e : entries_)
+      if (e.second) diag.skipped(e.first, e.second);
+    entries_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, uint64_t>> entries_;
+};
+
+inline void report_bad(const LineReader& lines, ReadContext& ctx, const std::string& reason) {
+  ctx.diag.bad_record(ctx.file, lines.line_number(), lines.line_offset(), reason);
+  ++ctx.stats.bad;
+}
+
+}  // namespace outflow::flowread
