@@ -18,6 +18,7 @@ PKGS=(
   libssl-dev           # SHA-1 for Community ID v1
   python3              # golden-test helpers and the benchmark driver
   time                 # /usr/bin/time -v for peak RSS in make bench
+  libevtx-utils libevtx-dev  # EVTX differential test and benchmark baseline (evtxexport)
 )
 
 missing=()
