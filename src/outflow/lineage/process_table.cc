@@ -83,6 +83,31 @@ ProcId ProcessTable::match_security_start(HostId host, const HostEvent& e) const
   return kNoProc;
 }
 
+ProcId ProcessTable::match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const {
+  auto it = recent_starts_.find(host);
+  if (it == recent_starts_.end() || e.time == kNoTime) return kNoProc;
+  const std::string base = image_basename(e.image);
+  const std::string parent_base = image_basename(e.parent_image);
+  for (auto rit = it->second.rbegin(); rit != it->second.rend(); ++rit) {
+    const Process& p = procs_[*rit];
+    if (want_sysmon ? (!p.from_sysmon || p.from_security) : (!p.from_security || p.from_sysmon)) continue;
+    if (p.start == kNoTime || absdiff(p.start, e.time) > kPidSlack) continue;
+    if (image_basename(p.image) != base) continue;
+    if (p.pid != 0 && e.pid != 0 && p.pid != e.pid) continue;
+    if (!parent_base.empty() && p.parent != kNoProc && !procs_[p.parent].image.empty() &&
+        image_basename(procs_[p.parent].image) != parent_base)
+      continue;
+    return *rit;
+  }
+  return kNoProc;
+}
+
+void ProcessTable::remember_start(HostId host, ProcId id) {
+  auto& v = recent_starts_[host];
+  if (v.size() >= kRecentStarts) v.erase(v.begin(), v.begin() + kRecentStarts / 2);
+  v.push_back(id);
+}
+
 void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
   if (p.start == kNoTime || e.event_id == 1) p.start = e.time;  // Sysmon's UtcTime is the better clock
   if (e.pid) p.pid = e.pid;
@@ -135,13 +160,30 @@ ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
             id = kNoProc;
           }
         }
+        if (id == kNoProc) {
+          // Same process already known from its 4688, paired by image and time.
+          id = match_by_image_time(host, e, /*want_sysmon=*/false);
+          if (id != kNoProc && procs_[id].guid.empty()) {
+            procs_[id].guid = e.process_guid;
+            by_guid_.emplace(GuidKey{host, e.process_guid}, id);
+          } else {
+            id = kNoProc;
+          }
+        }
         if (id == kNoProc) id = create(host, e.process_guid, e.pid, Process::Origin::start_event);
       } else {
         id = match_security_start(host, e);
+        if (id == kNoProc) id = match_by_image_time(host, e, /*want_sysmon=*/true);
         if (id == kNoProc) id = create(host, {}, e.pid, Process::Origin::start_event);
       }
       if (id == kNoProc) return kNoProc;
+      if (procs_[id].pid == 0 && e.pid != 0) {
+        procs_[id].pid = e.pid;
+        by_pid_[pid_key(host, e.pid)].push_back(id);
+      }
+      const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);
+      if (fresh) remember_start(host, id);
       if (procs_[id].parent == kNoProc) {
         const ProcId parent = ensure_parent(e, host, id);
         procs_[id].parent = parent;  // `procs_` may have grown: index again

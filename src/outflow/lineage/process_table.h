@@ -78,6 +78,12 @@ class ProcessTable {
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
+  // Recent starts per host, for pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with
+  // the Security 4688 of the same process, by image and time.
+  static constexpr size_t kRecentStarts = 4096;
+  std::unordered_map<HostId, std::vector<ProcId>> recent_starts_;
+  ProcId match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const;
+  void remember_start(HostId host, ProcId id);
 };
 
 // Lower-cased file name of a Windows or POSIX path: "C:\\Windows\\cmd.exe" -> "cmd.exe".

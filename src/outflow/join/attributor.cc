@@ -1,0 +1,148 @@
+#include "outflow/join/attributor.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+const char* attribution_status_name(AttributionStatus s) {
+  switch (s) {
+    case AttributionStatus::matched: return "matched";
+    case AttributionStatus::inferred: return "inferred";
+    case AttributionStatus::ambiguous: return "ambiguous";
+    case AttributionStatus::no_endpoint_event: return "no_endpoint_event";
+    case AttributionStatus::host_unknown: return "host_unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+// Two candidates whose corrected times are this close cannot be told apart by time.
+constexpr TimeNs kTie = 2 * kNsPerSec;
+
+TimeNs distance_to(TimeNs t, TimeNs start, TimeNs end) {
+  if (t < start) return start - t;
+  if (t > end) return t - end;
+  return 0;
+}
+}  // namespace
+
+void Attributor::observe_flow(const FlowRecord& r) {
+  if (r.start == kNoTime) return;
+  const auto* v = index_.connects(FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto));
+  if (!v || v->size() != 1) return;  // only unambiguous matches measure the clock
+  const ConnectRef& c = v->front();
+  if (c.time == kNoTime) return;
+  offsets_.add_sample(c.host, r.start - c.time);
+}
+
+TimeNs Attributor::window_for(const OffsetEstimate& e) const {
+  if (!e.known) return opt_.window_unknown;
+  return opt_.window + std::min<TimeNs>(4 * e.mad, 600 * kNsPerSec);
+}
+
+bool Attributor::try_inferred(const Session& s, HostId host, bool host_is_orig, Attribution& out) const {
+  const IpAddr& remote = host_is_orig ? s.resp_h : s.orig_h;
+  const uint16_t rport = host_is_orig ? s.resp_p : s.orig_p;
+  const auto* v = index_.connects_to(host, remote, rport, s.proto);
+  if (!v) return false;
+  const OffsetEstimate off = offsets_.estimate(host);
+  const TimeNs w = window_for(off);
+  std::vector<ProcId> alive;
+  for (const ConnectRef& c : *v) {
+    if (c.proc == kNoProc) continue;
+    const Process& p = procs_.get(c.proc);
+    const TimeNs start = p.start != kNoTime ? p.start : c.time;
+    const TimeNs shift = off.known ? off.offset : 0;
+    // Alive then: started before the session (by the first connection at least) and not
+    // ended before it. With an unknown offset, only the process's own lifetime bounds it.
+    if (off.known && start + shift > s.end + w) continue;
+    if (off.known && p.end != kNoTime && p.end + shift + w < s.start) continue;
+    if (std::find(alive.begin(), alive.end(), c.proc) == alive.end()) alive.push_back(c.proc);
+  }
+  if (alive.empty()) return false;
+  out.host = host;
+  out.host_is_orig = host_is_orig;
+  out.offset_known = off.known;
+  out.offset = off.offset;
+  out.window = w;
+  if (alive.size() == 1) {
+    out.status = AttributionStatus::inferred;
+    out.proc = alive.front();
+  } else {
+    out.status = AttributionStatus::ambiguous;
+    out.candidates = alive;
+  }
+  return true;
+}
+
+Attribution Attributor::attribute(const Session& s) const {
+  Attribution best;
+  const auto* v = index_.connects(FlowKey::make(s.orig_h, s.orig_p, s.resp_h, s.resp_p, s.proto));
+  if (v) {
+    struct Cand {
+      const ConnectRef* c;
+      TimeNs dist, delta;
+      bool orig_side;
+      OffsetEstimate off;
+      TimeNs w;
+    };
+    std::vector<Cand> in;
+    for (const ConnectRef& c : *v) {
+      const OffsetEstimate off = offsets_.estimate(c.host);
+      const TimeNs w = window_for(off);
+      const TimeNs adj = c.time + (off.known ? off.offset : 0);
+      const TimeNs d = distance_to(adj, s.start, s.end);
+      if (d > w) continue;
+      const bool orig_side = c.local_ip == s.orig_h && c.local_port == s.orig_p;
+      in.push_back({&c, d, adj - s.start, orig_side, off, w});
+    }
+    if (!in.empty()) {
+      // The initiator's side first, then the nearest in time, then Sysmon over 5156 (richer).
+      std::sort(in.begin(), in.end(), [](const Cand& a, const Cand& b) {
+        if (a.orig_side != b.orig_side) return a.orig_side;
+        if (a.dist != b.dist) return a.dist < b.dist;
+        return (a.c->event_id == 3) > (b.c->event_id == 3);
+      });
+      const Cand& top = in.front();
+      best.host = top.c->host;
+      best.proc = top.c->proc;
+      best.host_is_orig = top.orig_side || !(top.c->local_ip == s.resp_h && top.c->local_port == s.resp_p);
+      best.event_id = top.c->event_id;
+      best.event_delta = top.delta;
+      best.window = top.w;
+      best.offset_known = top.off.known;
+      best.offset = top.off.offset;
+      best.status = AttributionStatus::matched;
+      // Another process of the same host and side, as near in time, with another image: ambiguous.
+      for (size_t i = 1; i < in.size(); ++i) {
+        const Cand& o = in[i];
+        if (o.c->host != top.c->host || o.orig_side != top.orig_side || o.dist > top.dist + kTie) continue;
+        if (o.c->proc == top.c->proc || o.c->proc == kNoProc || top.c->proc == kNoProc) continue;
+        if (image_basename(procs_.get(o.c->proc).image) == image_basename(procs_.get(top.c->proc).image)) continue;
+        if (best.candidates.empty()) best.candidates.push_back(top.c->proc);
+        best.candidates.push_back(o.c->proc);
+        best.status = AttributionStatus::ambiguous;
+      }
+      if (best.status == AttributionStatus::ambiguous) best.proc = kNoProc;
+      return best;
+    }
+  }
+  // No event for this very connection: which monitored host owns an end of it?
+  const HostId ho = index_.host_of(s.orig_h, s.start);
+  const HostId hr = index_.host_of(s.resp_h, s.start);
+  if (ho != kNoHost && try_inferred(s, ho, true, best)) return best;
+  if (hr != kNoHost && try_inferred(s, hr, false, best)) return best;
+  if (ho != kNoHost || hr != kNoHost) {
+    best.status = AttributionStatus::no_endpoint_event;
+    best.host = ho != kNoHost ? ho : hr;
+    best.host_is_orig = ho != kNoHost;
+    const OffsetEstimate off = offsets_.estimate(best.host);
+    best.offset_known = off.known;
+    best.offset = off.offset;
+    return best;
+  }
+  best.status = AttributionStatus::host_unknown;
+  return best;
+}
+
+}  // namespace outflow

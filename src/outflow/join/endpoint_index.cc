@@ -1,0 +1,111 @@
+#include "outflow/join/endpoint_index.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+void EndpointIndex::learn_address(const IpAddr& ip, HostId host, TimeNs t) {
+  if (ip.is_special()) return;
+  auto& spans = addrs_[ip];
+  for (auto& s : spans) {
+    if (s.host == host) {
+      s.first = std::min(s.first, t);
+      s.last = std::max(s.last, t);
+      ++s.count;
+      return;
+    }
+  }
+  spans.push_back({host, t, t, 1});
+}
+
+void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {
+  if (n_connects_ >= caps_.max_connects) {
+    ++dropped_connects_;
+    return;
+  }
+  ++n_connects_;
+  // Sysmon names the initiator as source; when the host's process did not initiate (inbound),
+  // the host's side is the destination.
+  const bool local_is_src = e.initiated != 0;
+  ConnectRef ref;
+  ref.host = host;
+  ref.proc = proc;
+  ref.time = e.time;
+  ref.event_id = e.event_id;
+  ref.local_ip = local_is_src ? e.src_ip : e.dst_ip;
+  ref.local_port = local_is_src ? e.src_port : e.dst_port;
+  const IpAddr& remote = local_is_src ? e.dst_ip : e.src_ip;
+  const uint16_t remote_port = local_is_src ? e.dst_port : e.src_port;
+  by_tuple_[FlowKey::make(e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.proto)].push_back(ref);
+  if (e.initiated != 0) by_dest_[DestKey{host, remote, remote_port, e.proto}].push_back(ref);
+  learn_address(ref.local_ip, host, e.time);
+}
+
+const std::vector<ConnectRef>* EndpointIndex::connects_to(HostId host, const IpAddr& remote, uint16_t port,
+                                                          uint8_t proto) const {
+  auto it = by_dest_.find(DestKey{host, remote, port, proto});
+  return it == by_dest_.end() ? nullptr : &it->second;
+}
+
+HostId EndpointIndex::host_of(const IpAddr& ip, TimeNs t) const {
+  auto it = addrs_.find(ip);
+  if (it == addrs_.end()) return kNoHost;
+  // The host whose span covers t; else the nearest span; ties to the most evidence.
+  HostId best = kNoHost;
+  TimeNs best_dist = 0;
+  uint64_t best_count = 0;
+  for (const auto& s : it->second) {
+    TimeNs d = 0;
+    if (t != kNoTime) d = t < s.first ? s.first - t : (t > s.last ? t - s.last : 0);
+    if (best == kNoHost || d < best_dist || (d == best_dist && s.count > best_count)) {
+      best = s.host;
+      best_dist = d;
+      best_count = s.count;
+    }
+  }
+  return best;
+}
+
+std::vector<std::pair<IpAddr, uint64_t>> EndpointIndex::addresses_of(HostId host) const {
+  std::vector<std::pair<IpAddr, uint64_t>> out;
+  for (const auto& [ip, spans] : addrs_)
+    for (const auto& s : spans)
+      if (s.host == host) out.emplace_back(ip, s.count);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
+void EndpointIndex::add_dns(HostId host, const IpAddr& client, TimeNs t, std::string_view name,
+                            const IpAddr& answer) {
+  if (name.empty() || answer.is_unset()) return;
+  if (n_dns_ >= caps_.max_dns) {
+    ++dropped_dns_;
+    return;
+  }
+  ++n_dns_;
+  auto [it, inserted] = name_ids_.try_emplace(std::string(name), static_cast<uint32_t>(names_.size()));
+  if (inserted) names_.emplace_back(name);
+  dns_[answer].push_back({t, host, client, it->second});
+}
+
+std::string EndpointIndex::name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const {
+  auto it = dns_.find(ip);
+  if (it == dns_.end()) return {};
+  // Prefer: same asker, answered before t (latest first); then any asker before t; then any.
+  const DnsEntry* best = nullptr;
+  int best_rank = -1;
+  for (const auto& d : it->second) {
+    const bool same = (host != kNoHost && d.host == host) || (!client.is_unset() && d.client == client);
+    const bool before = t == kNoTime || d.time <= t + 5 * kNsPerSec;
+    const int rank = (same ? 2 : 0) + (before ? 1 : 0);
+    if (rank > best_rank || (rank == best_rank && best && (before ? d.time > best->time : d.time < best->time))) {
+      best = &d;
+      best_rank = rank;
+    }
+  }
+  return best ? names_[best->name] : std::string{};
+}
+
+}  // namespace outflow

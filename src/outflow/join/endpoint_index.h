@@ -1,0 +1,99 @@
+// What the hosts said about their network activity, indexed for the flow join:
+//  - HostAddresses: which host owned an address when (learned from the local side of its own
+//    connection events, so no inventory is needed);
+//  - connections by canonical 5-tuple (Sysmon 3, Security 5156);
+//  - connections by (host, remote address, remote port, protocol), for flows whose own event
+//    Sysmon did not log (it logs a process's connection to a destination once, then caches);
+//  - DNS answers (Sysmon 22 per host, Zeek dns.log per client address).
+// Every table is capped; what does not fit is dropped and counted. Not thread-safe.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "outflow/join/flow_key.h"
+#include "outflow/lineage/process_table.h"
+
+namespace outflow {
+
+struct ConnectRef {
+  HostId host = kNoHost;
+  ProcId proc = kNoProc;
+  TimeNs time = kNoTime;
+  uint16_t event_id = 0;
+  IpAddr local_ip;  // the host's own side of the connection
+  uint16_t local_port = 0;
+};
+
+class EndpointIndex {
+ public:
+  struct Caps {
+    size_t max_connects = 16'000'000;
+    size_t max_dns = 4'000'000;
+  };
+  EndpointIndex() = default;
+  explicit EndpointIndex(Caps c) : caps_(c) {}
+
+  void add_connect(const HostEvent& e, HostId host, ProcId proc);
+  void add_dns(HostId host, const IpAddr& client, TimeNs t, std::string_view name, const IpAddr& answer);
+
+  const std::vector<ConnectRef>* connects(const FlowKey& k) const {
+    auto it = by_tuple_.find(k);
+    return it == by_tuple_.end() ? nullptr : &it->second;
+  }
+  // Connections of `host` to remote:port/proto, in arrival order.
+  const std::vector<ConnectRef>* connects_to(HostId host, const IpAddr& remote, uint16_t port, uint8_t proto) const;
+
+  // The host that owned `ip` around time t (kNoHost if none is known).
+  HostId host_of(const IpAddr& ip, TimeNs t) const;
+  // Addresses learned per host, for coverage.
+  std::vector<std::pair<IpAddr, uint64_t>> addresses_of(HostId host) const;
+
+  // Name for `ip` as resolved by `host` (or by `client` for Zeek DNS), latest at or before t,
+  // else any host's. Empty if none.
+  std::string name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const;
+
+  uint64_t connects_stored() const { return n_connects_; }
+  uint64_t connects_dropped() const { return dropped_connects_; }
+  uint64_t dns_dropped() const { return dropped_dns_; }
+
+ private:
+  struct AddrSpan {
+    HostId host;
+    TimeNs first, last;
+    uint64_t count;
+  };
+  struct DestKey {
+    HostId host;
+    IpAddr remote;
+    uint16_t port;
+    uint8_t proto;
+    bool operator==(const DestKey& o) const {
+      return host == o.host && port == o.port && proto == o.proto && remote == o.remote;
+    }
+  };
+  struct DestKeyHash {
+    size_t operator()(const DestKey& k) const {
+      return IpAddrHash()(k.remote) ^ (size_t{k.host} << 20) ^ (size_t{k.port} << 4) ^ k.proto;
+    }
+  };
+  struct DnsEntry {
+    TimeNs time;
+    HostId host;
+    IpAddr client;
+    uint32_t name;  // index into names_
+  };
+  void learn_address(const IpAddr& ip, HostId host, TimeNs t);
+
+  Caps caps_;
+  std::unordered_map<FlowKey, std::vector<ConnectRef>, FlowKeyHash> by_tuple_;
+  std::unordered_map<DestKey, std::vector<ConnectRef>, DestKeyHash> by_dest_;
+  std::unordered_map<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;
+  std::unordered_map<IpAddr, std::vector<DnsEntry>, IpAddrHash> dns_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t> name_ids_;
+  uint64_t n_connects_ = 0, dropped_connects_ = 0, n_dns_ = 0, dropped_dns_ = 0;
+};
+
+}  // namespace outflow

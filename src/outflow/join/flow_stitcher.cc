@@ -1,0 +1,217 @@
+#include "outflow/join/flow_stitcher.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+namespace {
+
+bool service_port(uint16_t p) { return p != 0 && p < 1024; }
+bool ephemeral_port(uint16_t p) { return p >= 49152; }
+
+}  // namespace
+
+void FlowStitcher::finalize_initiator(Session& s) {
+  // NetFlow does not say who initiated. Ports tell best: the client uses an ephemeral port, the
+  // server a service port. Only when ports do not tell does the earlier record's direction win
+  // (which is what the session already holds).
+  const bool orig_server = service_port(s.orig_p) && !service_port(s.resp_p);
+  const bool resp_server = service_port(s.resp_p) && !service_port(s.orig_p);
+  bool flip = orig_server;
+  if (!orig_server && !resp_server) flip = ephemeral_port(s.resp_p) && !ephemeral_port(s.orig_p) && s.orig_p != 0;
+  if (flip) {
+    std::swap(s.orig_h, s.resp_h);
+    std::swap(s.orig_p, s.resp_p);
+    std::swap(s.orig_bytes, s.resp_bytes);
+    std::swap(s.orig_pkts, s.resp_pkts);
+    std::swap(s.seen_orig_dir, s.seen_resp_dir);
+  }
+  s.initiator_inferred = true;
+}
+
+void FlowStitcher::emit(Open& o) {
+  if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
+  if (!o.s.uid.empty()) {
+    if (recent_set_.insert(o.s.uid).second) {
+      recent_ring_.push_back(o.s.uid);
+      if (recent_ring_.size() > opt_.recent_uids) {
+        recent_set_.erase(recent_ring_.front());
+        recent_ring_.pop_front();
+      }
+    }
+  }
+  ++emitted_;
+  --open_;
+  emit_(std::move(o.s));
+}
+
+void FlowStitcher::add(const FlowRecord& r) {
+  ++records_;
+  const TimeNs end = r.end != kNoTime ? r.end : r.start;
+  if (end != kNoTime && (watermark_ == kNoTime || end > watermark_)) watermark_ = end;
+  if (!r.bidirectional) add_netflow(r);
+  else add_zeek(r);
+  maybe_sweep();
+}
+
+void FlowStitcher::add_netflow(const FlowRecord& r) {
+  const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto);
+  auto& list = netflow_[key];
+  const TimeNs rs = r.start, re = r.end != kNoTime ? r.end : r.start;
+  Open* hit = nullptr;
+  for (auto& o : list) {
+    if (rs <= o.s.end + opt_.gap && re + opt_.gap >= o.s.start) {
+      hit = &o;
+      break;
+    }
+  }
+  if (!hit) {
+    Open& o = list.emplace_back();
+    ++open_;
+    o.s.orig_h = r.orig_h;
+    o.s.resp_h = r.resp_h;
+    o.s.orig_p = r.orig_p;
+    o.s.resp_p = r.resp_p;
+    o.s.proto = r.proto;
+    o.s.start = rs;
+    o.s.end = re;
+    o.s.source = r.source;
+    o.s.sensor = r.sensor;
+    hit = &o;
+  }
+  Session& s = hit->s;
+  const bool same_dir = r.orig_h == s.orig_h && r.orig_p == s.orig_p;
+  if (same_dir) {
+    s.orig_bytes += r.orig_bytes;
+    s.orig_pkts += r.orig_pkts;
+    s.resp_bytes += r.resp_bytes;  // bidirectional NetFlow variants carry both
+    s.resp_pkts += r.resp_pkts;
+    s.seen_orig_dir = true;
+  } else {
+    s.resp_bytes += r.orig_bytes;
+    s.resp_pkts += r.orig_pkts;
+    s.orig_bytes += r.resp_bytes;
+    s.orig_pkts += r.resp_pkts;
+    s.seen_resp_dir = true;
+    // The reverse direction started first: it is the likelier initiator (ports decide later).
+    if (rs < s.start) {
+      std::swap(s.orig_h, s.resp_h);
+      std::swap(s.orig_p, s.resp_p);
+      std::swap(s.orig_bytes, s.resp_bytes);
+      std::swap(s.orig_pkts, s.resp_pkts);
+      std::swap(s.seen_orig_dir, s.seen_resp_dir);
+    }
+  }
+  s.start = std::min(s.start, rs);
+  s.end = std::max(s.end, re);
+  ++s.records;
+  hit->touched = watermark_;
+}
+
+void FlowStitcher::add_zeek(const FlowRecord& r) {
+  if (r.uid.empty()) {
+    // No uid: nothing to stitch with. Emit as its own session.
+    Open o;
+    ++open_;
+    o.s.orig_h = r.orig_h, o.s.resp_h = r.resp_h, o.s.orig_p = r.orig_p, o.s.resp_p = r.resp_p;
+    o.s.proto = r.proto, o.s.start = r.start, o.s.end = r.end != kNoTime ? r.end : r.start;
+    o.s.orig_bytes = r.orig_bytes, o.s.resp_bytes = r.resp_bytes;
+    o.s.orig_pkts = r.orig_pkts, o.s.resp_pkts = r.resp_pkts;
+    o.s.records = 1, o.s.source = r.source, o.s.conn_state = r.conn_state, o.s.history = r.history;
+    o.s.service = r.service, o.s.sensor = r.sensor;
+    o.s.seen_orig_dir = o.s.seen_resp_dir = true;
+    emit(o);
+    return;
+  }
+  if (recent_set_.count(r.uid)) {
+    ++dup_snapshots_;  // an open_conn snapshot of a session already emitted with its final record
+    return;
+  }
+  auto [it, inserted] = zeek_.try_emplace(r.uid);
+  Session& s = it->second.s;
+  if (inserted) {
+    ++open_;
+    s.orig_h = r.orig_h, s.resp_h = r.resp_h, s.orig_p = r.orig_p, s.resp_p = r.resp_p;
+    s.proto = r.proto, s.start = r.start, s.end = r.end != kNoTime ? r.end : r.start;
+    s.uid = r.uid, s.source = r.source, s.sensor = r.sensor;
+    s.seen_orig_dir = s.seen_resp_dir = true;
+  }
+  // Counters are cumulative across snapshots: keep the largest.
+  s.orig_bytes = std::max(s.orig_bytes, r.orig_bytes);
+  s.resp_bytes = std::max(s.resp_bytes, r.resp_bytes);
+  s.orig_pkts = std::max(s.orig_pkts, r.orig_pkts);
+  s.resp_pkts = std::max(s.resp_pkts, r.resp_pkts);
+  if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
+  const TimeNs re = r.end != kNoTime ? r.end : r.start;
+  if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;
+  // The final record's state is the one to keep.
+  if (r.source == FlowSource::zeek_conn || s.conn_state.empty()) {
+    s.conn_state = r.conn_state;
+    s.history = r.history;
+    if (!r.service.empty()) s.service = r.service;
+    if (r.source == FlowSource::zeek_conn) s.source = FlowSource::zeek_conn;
+  }
+  ++s.records;
+  it->second.touched = watermark_;
+  if (r.source == FlowSource::zeek_conn) {
+    // conn.log is written when the connection ends: nothing more will come for this uid.
+    Open o = std::move(it->second);
+    zeek_.erase(it);
+    emit(o);
+  }
+}
+
+void FlowStitcher::maybe_sweep() {
+  if (++since_sweep_ < 65536 && open_ <= opt_.max_open) return;
+  since_sweep_ = 0;
+  const bool over = open_ > opt_.max_open;
+  const TimeNs horizon = watermark_ == kNoTime ? kNoTime : watermark_ - opt_.idle;
+  std::vector<Open> out;
+  for (auto it = netflow_.begin(); it != netflow_.end();) {
+    auto& list = it->second;
+    for (size_t i = 0; i < list.size();) {
+      const bool idle = horizon != kNoTime && list[i].touched < horizon;
+      if (idle || (over && list[i].touched <= watermark_ - opt_.gap)) {
+        if (!idle) ++forced_;
+        out.push_back(std::move(list[i]));
+        list.erase(list.begin() + static_cast<long>(i));
+      } else {
+        ++i;
+      }
+    }
+    it = list.empty() ? netflow_.erase(it) : std::next(it);
+  }
+  for (auto it = zeek_.begin(); it != zeek_.end();) {
+    if (horizon != kNoTime && it->second.touched < horizon) {
+      out.push_back(std::move(it->second));
+      it = zeek_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  emit_sorted(out);
+}
+
+void FlowStitcher::emit_sorted(std::vector<Open>& rest) {
+  // Start order, so output is deterministic whatever the hash order.
+  std::sort(rest.begin(), rest.end(), [](const Open& a, const Open& b) {
+    if (a.s.start != b.s.start) return a.s.start < b.s.start;
+    if (a.s.orig_p != b.s.orig_p) return a.s.orig_p < b.s.orig_p;
+    if (a.s.resp_p != b.s.resp_p) return a.s.resp_p < b.s.resp_p;
+    if (!(a.s.orig_h == b.s.orig_h)) return a.s.orig_h < b.s.orig_h;
+    return a.s.resp_h < b.s.resp_h;
+  });
+  for (auto& o : rest) emit(o);
+}
+
+void FlowStitcher::finish() {
+  std::vector<Open> rest;
+  for (auto& [k, list] : netflow_)
+    for (auto& o : list) rest.push_back(std::move(o));
+  for (auto& [k, o] : zeek_) rest.push_back(std::move(o));
+  netflow_.clear();
+  zeek_.clear();
+  emit_sorted(rest);
+}
+
+}  // namespace outflow

@@ -1,0 +1,66 @@
+// Stitches flow records into sessions, in bounded memory.
+//
+// NetFlow: records of both directions of one 5-tuple whose times overlap or follow within
+// `gap` are one session (active-timeout pieces follow each other; the reverse direction
+// overlaps). Zeek: records sharing a uid (open_conn snapshots, conn_long, the final conn record)
+// are one session; counters are cumulative there, so the largest value wins.
+//
+// A session is emitted once no record has touched it for `idle` of record time (the highest
+// end time seen so far is the clock), or at finish(). Uids of recently emitted Zeek sessions
+// are remembered (a ring of `recent_uids`) so a late snapshot does not make a duplicate.
+// Open sessions are capped; past the cap the oldest is emitted early and counted.
+#pragma once
+#include <deque>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "outflow/join/flow_key.h"
+#include "outflow/model/session.h"
+
+namespace outflow {
+
+class FlowStitcher {
+ public:
+  struct Options {
+    TimeNs gap = 120 * kNsPerSec;        // max silence between pieces of one NetFlow session
+    TimeNs idle = 3600 * kNsPerSec;      // emit after this much record time without updates
+    size_t max_open = 2'000'000;
+    size_t recent_uids = 1'000'000;
+  };
+  using Emit = std::function<void(Session&&)>;
+
+  FlowStitcher(Options o, Emit emit) : opt_(o), emit_(std::move(emit)) {}
+  void add(const FlowRecord& r);
+  void finish();  // emits everything still open
+
+  uint64_t records() const { return records_; }
+  uint64_t sessions_emitted() const { return emitted_; }
+  uint64_t forced_early() const { return forced_; }
+  uint64_t duplicate_snapshots() const { return dup_snapshots_; }
+
+ private:
+  struct Open {
+    Session s;
+    TimeNs touched = kNoTime;
+  };
+  void add_netflow(const FlowRecord& r);
+  void add_zeek(const FlowRecord& r);
+  void maybe_sweep();
+  void emit_sorted(std::vector<Open>& rest);
+  void emit(Open& o);
+  static void finalize_initiator(Session& s);
+
+  Options opt_;
+  Emit emit_;
+  std::unordered_map<FlowKey, std::vector<Open>, FlowKeyHash> netflow_;
+  std::unordered_map<std::string, Open> zeek_;
+  std::unordered_set<std::string> recent_set_;
+  std::deque<std::string> recent_ring_;
+  TimeNs watermark_ = kNoTime;
+  uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, since_sweep_ = 0;
+  size_t open_ = 0;
+};
+
+}  // namespace outflow

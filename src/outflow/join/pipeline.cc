@@ -1,0 +1,97 @@
+#include "outflow/join/pipeline.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
+    : procs_(hosts_, o.max_processes),
+      index_(o.index_caps),
+      attributor_(procs_, index_, offsets_, o.attribute),
+      stitcher_(o.stitch, [this](Session&& s) { emit(std::move(s)); }),
+      on_session_(std::move(on_session)) {}
+
+namespace {
+void widen(TimeNs& first, TimeNs& last, TimeNs t) {
+  if (t == kNoTime) return;
+  if (first == kNoTime || t < first) first = t;
+  if (last == kNoTime || t > last) last = t;
+}
+}  // namespace
+
+void SessionPipeline::on_host_event(const HostEvent& e) {
+  ++stats_.host_events;
+  const HostId host = hosts_.intern(e.host);
+  HostCoverage& hc = stats_.hosts[host];
+  ++hc.events[e.event_id];
+  ++hc.time_fields[e.time_field];
+  widen(hc.first, hc.last, e.time);
+  const ProcId proc = procs_.on_event(e, host);
+  if (e.type == HostEventType::net_connect) {
+    index_.add_connect(e, host, proc);
+  } else if (e.type == HostEventType::dns_query) {
+    // QueryResults: "::ffff:172.18.39.6;10.0.0.1;type:  5 cdn.example.net;"
+    std::string_view rest = e.query_results;
+    while (!rest.empty()) {
+      const size_t semi = rest.find(';');
+      std::string_view item = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      IpAddr ip;
+      if (IpAddr::parse(item, ip)) index_.add_dns(host, IpAddr{}, e.time, e.query_name, ip);
+    }
+  }
+}
+
+void SessionPipeline::on_flow(const FlowRecord& f) {
+  ++stats_.flow_records;
+  SensorCoverage& sc = stats_.sensors[f.sensor];
+  sc.kind = flow_source_name(f.source);
+  ++sc.records;
+  widen(sc.first, sc.last, f.start);
+  widen(sc.first, sc.last, f.end);
+  if (f.bidirectional && f.source != FlowSource::nfdump && f.orig_pkts == 0 && f.resp_pkts > 0 &&
+      f.source == FlowSource::zeek_conn) {
+    ++sc.one_sided;
+    sc.one_sided_resp_bytes += f.resp_bytes;
+  }
+  attributor_.observe_flow(f);
+  stitcher_.add(f);
+}
+
+void SessionPipeline::on_dns(const DnsAnswer& d) {
+  ++stats_.dns_answers;
+  for (const auto& a : d.answers) index_.add_dns(kNoHost, d.client, d.time, d.query, a);
+}
+
+void SessionPipeline::emit(Session&& s) {
+  const Attribution a = attributor_.attribute(s);
+  ++stats_.sessions;
+  const uint64_t bytes = s.orig_bytes + s.resp_bytes;
+  stats_.bytes += bytes;
+  ++stats_.by_status[a.status];
+  stats_.bytes_by_status[a.status] += bytes;
+  if (s.source == FlowSource::nfdump) {
+    SensorCoverage& sc = stats_.sensors[s.sensor];
+    ++sc.sessions;
+    if (!(s.seen_orig_dir && s.seen_resp_dir)) ++sc.unpaired_sessions;
+  }
+  // Per-host attribution coverage, for every monitored host that owns an end of the session.
+  for (const IpAddr* ip : {&s.orig_h, &s.resp_h}) {
+    const HostId h = index_.host_of(*ip, s.start);
+    if (h == kNoHost) continue;
+    HostCoverage& hc = stats_.hosts[h];
+    ++hc.sessions;
+    hc.bytes += bytes;
+    if (a.host == h && (a.status == AttributionStatus::matched || a.status == AttributionStatus::inferred)) {
+      ++hc.sessions_attributed;
+      if (a.status == AttributionStatus::inferred) ++hc.sessions_inferred;
+      hc.bytes_attributed += bytes;
+    }
+    if (s.orig_h == s.resp_h) break;
+  }
+  if (on_session_) on_session_(s, a);
+}
+
+void SessionPipeline::finish() { stitcher_.finish(); }
+
+}  // namespace outflow

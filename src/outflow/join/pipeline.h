@@ -1,0 +1,85 @@
+// The join, end to end: host events build the process table and the endpoint index; flow
+// records are stitched into sessions; each session is attributed to a process as it is emitted.
+//
+// Order matters: endpoint inputs must be read before flow inputs (the CLI orders files by
+// detected format), because a session is attributed when the stitcher emits it. Memory is the
+// live state: the process table, the connection index and open sessions, each capped.
+// Not thread-safe.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+
+#include "outflow/join/attributor.h"
+#include "outflow/join/flow_stitcher.h"
+#include "outflow/read/sink.h"
+
+namespace outflow {
+
+struct PipelineOptions {
+  size_t max_processes = 4'000'000;
+  EndpointIndex::Caps index_caps;
+  FlowStitcher::Options stitch;
+  Attributor::Options attribute;
+};
+
+// Counters for `outflow coverage`.
+struct HostCoverage {
+  std::map<uint16_t, uint64_t> events;  // by event id
+  TimeNs first = kNoTime, last = kNoTime;
+  std::map<TimeField, uint64_t> time_fields;
+  uint64_t sessions = 0, sessions_attributed = 0, sessions_inferred = 0;
+  uint64_t bytes = 0, bytes_attributed = 0;
+};
+
+struct SensorCoverage {
+  uint64_t records = 0;
+  TimeNs first = kNoTime, last = kNoTime;
+  std::string kind;
+  // Zeek: connections where the originator sent no packets while the responder sent some (SHR,
+  // OTH...): the sensor does not see the hosts' outgoing packets.
+  uint64_t one_sided = 0, one_sided_resp_bytes = 0;
+  // NetFlow: sessions of which only one direction was exported.
+  uint64_t unpaired_sessions = 0, sessions = 0;
+};
+
+struct PipelineStats {
+  std::map<HostId, HostCoverage> hosts;
+  std::map<std::string, SensorCoverage> sensors;
+  uint64_t sessions = 0, bytes = 0;
+  std::map<AttributionStatus, uint64_t> by_status;
+  std::map<AttributionStatus, uint64_t> bytes_by_status;
+  uint64_t host_events = 0, flow_records = 0, dns_answers = 0;
+};
+
+class SessionPipeline final : public RecordSink {
+ public:
+  using OnSession = std::function<void(const Session&, const Attribution&)>;
+  SessionPipeline(PipelineOptions o, OnSession on_session);
+
+  void on_host_event(const HostEvent& e) override;
+  void on_flow(const FlowRecord& f) override;
+  void on_dns(const DnsAnswer& d) override;
+  void finish();
+
+  const HostRegistry& hosts() const { return hosts_; }
+  const ProcessTable& processes() const { return procs_; }
+  const EndpointIndex& index() const { return index_; }
+  const ClockOffsets& offsets() const { return offsets_; }
+  const FlowStitcher& stitcher() const { return stitcher_; }
+  const PipelineStats& stats() const { return stats_; }
+
+ private:
+  void emit(Session&& s);
+
+  HostRegistry hosts_;
+  ProcessTable procs_;
+  EndpointIndex index_;
+  ClockOffsets offsets_;
+  Attributor attributor_;
+  FlowStitcher stitcher_;
+  OnSession on_session_;
+  PipelineStats stats_;
+};
+
+}  // namespace outflow

@@ -1,0 +1,27 @@
+// A session: one connection, stitched from every flow record that describes it (both NetFlow
+// directions, active-timeout pieces, Zeek open_conn snapshots and the final conn record).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "outflow/core/ip.h"
+#include "outflow/core/time.h"
+#include "outflow/model/events.h"
+
+namespace outflow {
+
+struct Session {
+  IpAddr orig_h, resp_h;  // orig = initiator (known for Zeek, inferred for NetFlow)
+  uint16_t orig_p = 0, resp_p = 0;
+  uint8_t proto = 0;
+  TimeNs start = kNoTime, end = kNoTime;
+  uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
+  uint32_t records = 0;          // flow records stitched into it
+  bool seen_orig_dir = false;    // NetFlow: a record for each direction was seen
+  bool seen_resp_dir = false;
+  bool initiator_inferred = false;
+  FlowSource source = FlowSource::other;
+  std::string uid, conn_state, history, service, sensor;
+};
+
+}  // namespace outflow

@@ -1,0 +1,207 @@
+#include "outflow/write/coverage_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "outflow/write/json_out.h"
+#include "outflow/write/terminal.h"
+
+namespace outflow {
+
+namespace {
+
+double pct(uint64_t a, uint64_t b) { return b ? 100.0 * static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+
+std::string human_duration(TimeNs d) {
+  const double s = std::fabs(static_cast<double>(d) / 1e9);
+  const char* sign = d < 0 ? "-" : "+";
+  if (s < 1) return fmt::format("{}{:.0f} ms", sign, s * 1000);
+  if (s < 120) return fmt::format("{}{:.1f} s", sign, s);
+  if (s < 7200) return fmt::format("{}{:.1f} min", sign, s / 60);
+  return fmt::format("{}{:.2f} h", sign, s / 3600);
+}
+
+uint64_t count(const HostCoverage& h, uint16_t id) {
+  auto it = h.events.find(id);
+  return it == h.events.end() ? 0 : it->second;
+}
+
+constexpr uint16_t kIds[] = {1, 3, 5, 22, 4688, 4689, 5156};
+
+}  // namespace
+
+CoverageNotes coverage_notes(const CoverageInputs& in) {
+  CoverageNotes n;
+  const auto& st = in.pipeline.stats();
+  const auto& hosts = in.pipeline.hosts();
+  bool any_endpoint = st.host_events > 0, any_flow = st.flow_records > 0;
+  if (!any_endpoint) n.missing.push_back("no endpoint events (Sysmon or Security JSON/EVTX): sessions cannot be attributed to processes");
+  if (!any_flow) n.missing.push_back("no flow records (Zeek conn.log or nfdump CSV): no volumes or durations, sessions output is empty");
+  for (const auto& [hid, hc] : st.hosts) {
+    if (hc.events.empty()) continue;  // a host seen only as a flow endpoint
+    const std::string& name = hosts.display_name(hid);
+    if (count(hc, 3) == 0 && count(hc, 5156) == 0)
+      n.missing.push_back(fmt::format("{}: no Sysmon 3 or Security 5156 at all: its flows cannot be joined to processes", name));
+    if (count(hc, 1) == 0 && count(hc, 4688) == 0)
+      n.missing.push_back(fmt::format("{}: no process creation (Sysmon 1 / 4688): no lineage, users or command lines beyond what network events carry", name));
+    if (count(hc, 22) == 0)
+      n.missing.push_back(fmt::format("{}: no Sysmon 22: destination names only from Zeek dns.log, if any", name));
+    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
+    if (off.known && std::llabs(off.offset) > 300 * kNsPerSec)
+      n.anomalies.push_back(fmt::format("{}: event times are {} off the flow sensor's (median of {} unique 5-tuple matches): "
+                                        "a time zone or clock problem; the join corrects for it",
+                                        name, human_duration(-off.offset), off.samples));
+    if (hc.sessions > 20 && pct(hc.sessions_attributed, hc.sessions) < 10 && (count(hc, 3) || count(hc, 5156)))
+      n.anomalies.push_back(fmt::format("{}: only {:.1f}% of its {} sessions matched a process although it logs network events: "
+                                        "filtered Sysmon 3 config, or flows and events from different periods?",
+                                        name, pct(hc.sessions_attributed, hc.sessions), hc.sessions));
+  }
+  for (const auto& [sensor, sc] : st.sensors) {
+    if (sc.records >= 20 && pct(sc.one_sided, sc.records) >= 5)
+      n.anomalies.push_back(fmt::format(
+          "sensor {}: {} of {} connections ({:.1f}%) have no originator packets while the responder sent {} bytes "
+          "(Zeek SHR/OTH): the sensor does not see the hosts' outgoing packets (checksum offload, asymmetric tap); "
+          "upload byte counts from it cannot be trusted",
+          sensor.empty() ? "(unnamed)" : sensor, sc.one_sided, sc.records, pct(sc.one_sided, sc.records), sc.one_sided_resp_bytes));
+    if (sc.sessions >= 20 && pct(sc.unpaired_sessions, sc.sessions) >= 25)
+      n.anomalies.push_back(fmt::format("sensor {}: {} of {} NetFlow sessions ({:.1f}%) were exported in one direction only: "
+                                        "asymmetric routing or an exporter that sees one direction",
+                                        sensor, sc.unpaired_sessions, sc.sessions, pct(sc.unpaired_sessions, sc.sessions)));
+  }
+  if (in.pipeline.processes().dropped())
+    n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
+  if (in.pipeline.index().connects_dropped())
+    n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
+  if (in.diag.bad_records())
+    n.anomalies.push_back(fmt::format("{} malformed records skipped (see the bad records section)", in.diag.bad_records()));
+  return n;
+}
+
+std::string coverage_text(const CoverageInputs& in) {
+  const auto& st = in.pipeline.stats();
+  const auto& hosts = in.pipeline.hosts();
+  std::string o;
+  o += fmt::format("OUTFLOW COVERAGE  {} files, {} host events, {} flow records, {} sessions\n\n", in.files.size(),
+                   st.host_events, st.flow_records, st.sessions);
+  o += "INPUTS\n";
+  o += fmt::format("  {:<14} {:>10} {:>10} {:>6}  {}\n", "format", "MB", "records", "bad", "file");
+  for (const auto& f : in.files)
+    o += fmt::format("  {:<14} {:>10.1f} {:>10} {:>6}  {}\n", input_format_name(f.format), static_cast<double>(f.bytes) / 1e6,
+                     f.host_events + f.flows + f.dns, f.bad, terminal_safe(f.path));
+  o += "\nHOSTS (event counts by id; sessions with one end on the host; attributed = matched or inferred)\n";
+  o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7} {:>7}\n", "host", "1", "3",
+                   "5", "22", "4688", "4689", "5156", "first", "last", "clock offset", "sessions", "attr%", "bytes%");
+  for (const auto& [hid, hc] : st.hosts) {
+    if (hc.events.empty()) continue;
+    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
+    const std::string offs = off.known ? fmt::format("{} (n={})", human_duration(-off.offset), off.samples)
+                                       : (off.samples ? fmt::format("? (n={})", off.samples) : std::string("unknown"));
+    o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7.1f} {:>7.1f}\n",
+                     terminal_safe(hosts.display_name(hid)).substr(0, 28), count(hc, 1), count(hc, 3), count(hc, 5),
+                     count(hc, 22), count(hc, 4688), count(hc, 4689), count(hc, 5156), format_time(hc.first).substr(0, 19),
+                     format_time(hc.last).substr(0, 19), offs, hc.sessions, pct(hc.sessions_attributed, hc.sessions),
+                     pct(hc.bytes_attributed, hc.bytes));
+  }
+  o += "  (clock offset = host event time minus sensor time, median of unique 5-tuple matches)\n";
+  o += "\nFLOW SENSORS\n";
+  o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", "sensor", "kind", "records", "first", "last", "one-sided");
+  for (const auto& [name, sc] : st.sensors)
+    o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name).substr(0, 48), sc.kind, sc.records,
+                     format_time(sc.first).substr(0, 19), format_time(sc.last).substr(0, 19), sc.one_sided);
+  o += "\nJOIN\n";
+  for (auto s : {AttributionStatus::matched, AttributionStatus::inferred, AttributionStatus::ambiguous,
+                 AttributionStatus::no_endpoint_event, AttributionStatus::host_unknown}) {
+    const uint64_t c = st.by_status.count(s) ? st.by_status.at(s) : 0;
+    const uint64_t b = st.bytes_by_status.count(s) ? st.bytes_by_status.at(s) : 0;
+    o += fmt::format("  {:<18} {:>9} sessions ({:5.1f}%)  {:>14} bytes ({:5.1f}%)\n", attribution_status_name(s), c,
+                     pct(c, st.sessions), b, pct(b, st.bytes));
+  }
+  const CoverageNotes notes = coverage_notes(in);
+  o += "\nMISSING\n";
+  if (notes.missing.empty()) o += "  nothing: every host has process, network and DNS events\n";
+  for (const auto& m : notes.missing) o += "  - " + terminal_safe(m) + "\n";
+  o += "\nANOMALIES\n";
+  if (notes.anomalies.empty()) o += "  none found\n";
+  for (const auto& m : notes.anomalies) o += "  - " + terminal_safe(m) + "\n";
+  if (in.diag.bad_records() || !in.diag.bad_inputs().empty()) {
+    o += "\nBAD RECORDS\n";
+    for (const auto& [r, c] : in.diag.bad_by_reason()) o += fmt::format("  {:>8}  {}\n", c, terminal_safe(r));
+    for (const auto& s : in.diag.samples())
+      o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
+    for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  unreadable: {}: {}\n", terminal_safe(f), terminal_safe(r));
+  }
+  return o;
+}
+
+std::string coverage_json(const CoverageInputs& in) {
+  const auto& st = in.pipeline.stats();
+  const auto& hosts = in.pipeline.hosts();
+  std::string o;
+  JsonOut j(o);
+  j.begin_object();
+  j.begin_array("inputs");
+  for (const auto& f : in.files)
+    j.begin_object().str("path", f.path).str("format", input_format_name(f.format)).unum("bytes", f.bytes)
+        .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("bad", f.bad).end_object();
+  j.end_array();
+  j.begin_array("hosts");
+  for (const auto& [hid, hc] : st.hosts) {
+    if (hc.events.empty()) continue;
+    j.begin_object().str("name", hosts.display_name(hid));
+    j.begin_object("events");
+    for (auto id : kIds) j.unum(std::to_string(id), count(hc, id));
+    j.end_object();
+    j.str("first", format_time(hc.first)).str("last", format_time(hc.last));
+    j.begin_array("addresses");
+    for (const auto& [ip, c] : in.pipeline.index().addresses_of(hid)) j.str_elem(ip.to_string());
+    j.end_array();
+    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
+    j.begin_object("clock_offset").boolean("known", off.known).num("host_minus_sensor_ms", -off.offset / 1'000'000)
+        .num("mad_ms", off.mad / 1'000'000).unum("samples", off.samples).str("method", "median of (flow start - event time) over unique 5-tuple matches").end_object();
+    j.unum("sessions", hc.sessions).unum("sessions_attributed", hc.sessions_attributed).unum("sessions_inferred", hc.sessions_inferred)
+        .dbl("sessions_attributed_pct", pct(hc.sessions_attributed, hc.sessions)).unum("bytes", hc.bytes)
+        .unum("bytes_attributed", hc.bytes_attributed).dbl("bytes_attributed_pct", pct(hc.bytes_attributed, hc.bytes));
+    j.end_object();
+  }
+  j.end_array();
+  j.begin_array("sensors");
+  for (const auto& [name, sc] : st.sensors)
+    j.begin_object().str("name", name).str("kind", sc.kind).unum("records", sc.records).str("first", format_time(sc.first))
+        .str("last", format_time(sc.last)).unum("one_sided", sc.one_sided).unum("one_sided_resp_bytes", sc.one_sided_resp_bytes)
+        .unum("sessions", sc.sessions).unum("unpaired_sessions", sc.unpaired_sessions).end_object();
+  j.end_array();
+  j.begin_object("overall").unum("host_events", st.host_events).unum("flow_records", st.flow_records).unum("sessions", st.sessions)
+      .unum("bytes", st.bytes);
+  for (const auto& [s, c] : st.by_status) j.unum(std::string("sessions_") + attribution_status_name(s), c);
+  uint64_t attributed = 0, battr = 0;
+  for (auto s : {AttributionStatus::matched, AttributionStatus::inferred}) {
+    attributed += st.by_status.count(s) ? st.by_status.at(s) : 0;
+    battr += st.bytes_by_status.count(s) ? st.bytes_by_status.at(s) : 0;
+  }
+  j.dbl("sessions_attributed_pct", pct(attributed, st.sessions)).dbl("bytes_attributed_pct", pct(battr, st.bytes));
+  j.unum("processes", in.pipeline.processes().size()).unum("processes_dropped", in.pipeline.processes().dropped())
+      .unum("connects_dropped", in.pipeline.index().connects_dropped());
+  j.end_object();
+  const CoverageNotes notes = coverage_notes(in);
+  j.begin_array("missing");
+  for (const auto& m : notes.missing) j.str_elem(m);
+  j.end_array();
+  j.begin_array("anomalies");
+  for (const auto& m : notes.anomalies) j.str_elem(m);
+  j.end_array();
+  j.begin_object("bad_records").unum("total", in.diag.bad_records());
+  j.begin_object("by_reason");
+  for (const auto& [r, c] : in.diag.bad_by_reason()) j.unum(r, c);
+  j.end_object();
+  j.begin_array("samples");
+  for (const auto& s : in.diag.samples())
+    j.begin_object().str("file", s.file).unum("line", s.line).unum("offset", s.offset).str("reason", s.reason).end_object();
+  j.end_array();
+  j.end_object();
+  j.end_object();
+  o.push_back('\n');
+  return o;
+}
+
+}  // namespace outflow

@@ -1,0 +1,29 @@
+// `outflow coverage`: can this telemetry support the analytic? Per host and overall: event
+// counts, time spans, how many flows and bytes the join attributed, clock offsets with their
+// evidence, what is missing, and anomalies worth a human look.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "outflow/join/pipeline.h"
+#include "outflow/read/input.h"
+
+namespace outflow {
+
+struct CoverageInputs {
+  const SessionPipeline& pipeline;
+  const std::vector<FileStats>& files;
+  const Diagnostics& diag;
+};
+
+std::string coverage_text(const CoverageInputs& in);
+std::string coverage_json(const CoverageInputs& in);
+
+// The findings of the "missing" and "anomalies" sections, shared by both renderings.
+struct CoverageNotes {
+  std::vector<std::string> missing;
+  std::vector<std::string> anomalies;
+};
+CoverageNotes coverage_notes(const CoverageInputs& in);
+
+}  // namespace outflow

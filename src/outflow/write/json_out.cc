@@ -1,0 +1,122 @@
+#include "outflow/write/json_out.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "outflow/core/utf8.h"
+
+namespace outflow {
+
+size_t JsonOut::escape_into(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  size_t replaced = 0;
+  out.push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default:  // other control characters, DEL included (ESC must never reach a terminal raw)
+          out.append("\\u00");
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+      }
+      ++i;
+      continue;
+    }
+    // Multi-byte: copy a valid sequence, replace an invalid byte.
+    size_t n = 0;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4;
+    if (n && i + n <= s.size() && valid_utf8(s.substr(i, n))) {
+      out.append(s.data() + i, n);
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++replaced;
+      ++i;
+    }
+  }
+  out.push_back('"');
+  return replaced;
+}
+
+void JsonOut::sep() {
+  if (!first_.back()) buf_.push_back(',');
+  first_.back() = false;
+}
+
+void JsonOut::key(std::string_view k) {
+  sep();
+  if (!k.empty()) {
+    escape_into(buf_, k);
+    buf_.push_back(':');
+  }
+}
+
+JsonOut& JsonOut::begin_object(std::string_view k) {
+  if (first_.size() > 1 || !k.empty()) key(k);
+  buf_.push_back('{');
+  first_.push_back(true);
+  return *this;
+}
+JsonOut& JsonOut::end_object() {
+  buf_.push_back('}');
+  first_.pop_back();
+  return *this;
+}
+JsonOut& JsonOut::begin_array(std::string_view k) {
+  key(k);
+  buf_.push_back('[');
+  first_.push_back(true);
+  return *this;
+}
+JsonOut& JsonOut::end_array() {
+  buf_.push_back(']');
+  first_.pop_back();
+  return *this;
+}
+JsonOut& JsonOut::str(std::string_view k, std::string_view v) {
+  key(k);
+  replaced_ += escape_into(buf_, v);
+  return *this;
+}
+JsonOut& JsonOut::num(std::string_view k, int64_t v) {
+  key(k);
+  buf_.append(std::to_string(v));
+  return *this;
+}
+JsonOut& JsonOut::unum(std::string_view k, uint64_t v) {
+  key(k);
+  buf_.append(std::to_string(v));
+  return *this;
+}
+JsonOut& JsonOut::dbl(std::string_view k, double v) {
+  key(k);
+  if (!std::isfinite(v)) {
+    buf_.append("null");
+    return *this;
+  }
+  char tmp[64];
+  std::snprintf(tmp, sizeof tmp, "%.6g", v);
+  buf_.append(tmp);
+  return *this;
+}
+JsonOut& JsonOut::boolean(std::string_view k, bool v) {
+  key(k);
+  buf_.append(v ? "true" : "false");
+  return *this;
+}
+
+}  // namespace outflow

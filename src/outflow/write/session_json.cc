@@ -1,0 +1,129 @@
+#include "outflow/write/session_json.h"
+
+#include "outflow/join/community_id.h"
+#include "outflow/write/json_out.h"
+
+namespace outflow {
+
+std::pair<std::string_view, std::string_view> split_user(std::string_view user) {
+  const size_t bs = user.find('\\');
+  if (bs == std::string_view::npos) return {{}, user};
+  return {user.substr(0, bs), user.substr(bs + 1)};
+}
+
+namespace {
+
+std::string_view attribution_reason(const Attribution& a) {
+  switch (a.status) {
+    case AttributionStatus::matched:
+      return a.event_id == 3 ? "Sysmon 3 with the same 5-tuple" : "Security 5156 with the same 5-tuple";
+    case AttributionStatus::inferred:
+      return "no event for this connection; the only process of this host that connected to the same "
+             "destination and port while alive (Sysmon logs a process's connection to a destination once)";
+    case AttributionStatus::ambiguous:
+      return "several processes fit equally well";
+    case AttributionStatus::no_endpoint_event:
+      return "the host is monitored but logged no Sysmon 3 / 5156 event for this connection";
+    case AttributionStatus::host_unknown:
+      return "no monitored host owns either address";
+  }
+  return "";
+}
+
+}  // namespace
+
+size_t write_session_json(std::string& out, const Session& s, const Attribution& a, const SessionPipeline& p) {
+  JsonOut j(out);
+  // Orientation: source = the attributed host's side (source.bytes = bytes the host sent);
+  // without a host, source = the initiator.
+  const bool host_orig = a.host == kNoHost || a.host_is_orig;
+  const IpAddr& src = host_orig ? s.orig_h : s.resp_h;
+  const IpAddr& dst = host_orig ? s.resp_h : s.orig_h;
+  const uint16_t sport = host_orig ? s.orig_p : s.resp_p, dport = host_orig ? s.resp_p : s.orig_p;
+  const uint64_t sbytes = host_orig ? s.orig_bytes : s.resp_bytes, dbytes = host_orig ? s.resp_bytes : s.orig_bytes;
+  const uint64_t spk = host_orig ? s.orig_pkts : s.resp_pkts, dpk = host_orig ? s.resp_pkts : s.orig_pkts;
+
+  j.begin_object();
+  j.str("@timestamp", format_time(s.start));
+  j.begin_object("event").str("kind", "event").str("category", "network").str("start", format_time(s.start))
+      .str("end", format_time(s.end)).num("duration", s.end >= s.start ? s.end - s.start : 0).end_object();
+  const Process* proc = a.proc != kNoProc ? &p.processes().get(a.proc) : nullptr;
+  if (a.host != kNoHost) j.begin_object("host").str("name", p.hosts().display_name(a.host)).end_object();
+  if (proc) {
+    if (!proc->user.empty()) {
+      auto [dom, name] = split_user(proc->user);
+      j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
+    }
+    j.begin_object("process");
+    j.str_if("executable", proc->image);
+    const std::string base = image_basename(proc->image);
+    if (!proc->image.empty()) {
+      const size_t slash = proc->image.find_last_of("\\/");
+      j.str("name", slash == std::string::npos ? std::string_view(proc->image)
+                                              : std::string_view(proc->image).substr(slash + 1));
+    }
+    if (proc->pid) j.unum("pid", proc->pid);
+    j.str_if("entity_id", proc->guid);
+    j.str_if("command_line", proc->command_line);
+    if (proc->start != kNoTime) j.str("start", format_time(proc->start));
+    if (proc->parent != kNoProc) {
+      const Process& pp = p.processes().get(proc->parent);
+      j.begin_object("parent").str_if("executable", pp.image);
+      if (pp.pid) j.unum("pid", pp.pid);
+      j.str_if("entity_id", pp.guid).str_if("command_line", pp.command_line).end_object();
+    }
+    j.end_object();
+  }
+  j.begin_object("source").str("ip", src.to_string()).unum("port", sport).unum("bytes", sbytes).unum("packets", spk).end_object();
+  const std::string domain = p.index().name_of(dst, a.host, src, s.start);
+  j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport).unum("bytes", dbytes)
+      .unum("packets", dpk).str_if("domain", domain).end_object();
+  j.begin_object("network").str("transport", proto_name(s.proto))
+      .str("community_id", community_id_v1(s.orig_h, s.orig_p, s.resp_h, s.resp_p, s.proto))
+      .unum("bytes", s.orig_bytes + s.resp_bytes).unum("packets", s.orig_pkts + s.resp_pkts);
+  if (a.host != kNoHost) j.str("direction", host_orig ? "outbound" : "inbound");
+  j.end_object();
+
+  j.begin_object("outflow");
+  if (proc) {
+    j.begin_array("lineage");
+    bool truncated = false;
+    for (ProcId id : p.processes().lineage(a.proc, &truncated)) {
+      const Process& lp = p.processes().get(id);
+      j.str_elem(lp.image.empty() ? std::string_view("?") : std::string_view(lp.image));
+    }
+    j.end_array();
+    if (truncated) j.boolean("lineage_truncated", true);
+    if (proc->parent == kNoProc) j.str("lineage_root", "parent unknown (started before logging or not logged)");
+    j.str_if("integrity_level", proc->integrity_level);
+  }
+  j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
+  if (a.event_id) j.unum("event_id", a.event_id);
+  if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
+  if (a.host != kNoHost) {
+    j.boolean("clock_offset_known", a.offset_known);
+    if (a.offset_known) j.num("clock_offset_ms", a.offset / 1'000'000);
+  }
+  if (!a.candidates.empty()) {
+    j.begin_array("candidates");
+    for (ProcId c : a.candidates) {
+      const Process& cp = p.processes().get(c);
+      j.str_elem(cp.image + (cp.guid.empty() ? "" : " " + cp.guid));
+    }
+    j.end_array();
+  }
+  j.end_object();
+  j.begin_object("session").unum("records", s.records).str("source", flow_source_name(s.source)).str_if("sensor", s.sensor)
+      .str_if("uid", s.uid).str_if("conn_state", s.conn_state).str_if("history", s.history).str_if("service", s.service);
+  if (s.source == FlowSource::nfdump) {
+    j.boolean("initiator_inferred", s.initiator_inferred);
+    j.boolean("both_directions_seen", s.seen_orig_dir && s.seen_resp_dir);
+  }
+  j.end_object();
+  j.end_object();
+  j.end_object();
+  out.push_back('\n');
+  return j.replaced_bytes();
+}
+
+}  // namespace outflow
