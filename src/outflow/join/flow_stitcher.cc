@@ -29,7 +29,21 @@ void FlowStitcher::finalize_initiator(Session& s) {
   s.initiator_inferred = true;
 }
 
+void FlowStitcher::settle_sensors(Open& o) {
+  if (o.sensors.empty()) return;
+  const PerSensor* best = &o.sensors.front();
+  for (const auto& x : o.sensors)
+    if (x.orig_bytes + x.resp_bytes > best->orig_bytes + best->resp_bytes) best = &x;
+  Session& s = o.s;
+  s.orig_bytes = best->orig_bytes, s.resp_bytes = best->resp_bytes;
+  s.orig_pkts = best->orig_pkts, s.resp_pkts = best->resp_pkts;
+  s.seen_orig_dir = best->seen_orig, s.seen_resp_dir = best->seen_resp;
+  s.sensor = best->sensor;
+  s.sensors = static_cast<uint32_t>(o.sensors.size());
+}
+
 void FlowStitcher::emit(Open& o) {
+  settle_sensors(o);
   if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
   if (!o.s.uid.empty()) {
     if (recent_set_.insert(o.s.uid).second) {
@@ -80,26 +94,37 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
     hit = &o;
   }
   Session& s = hit->s;
+  PerSensor* ps = nullptr;
+  for (auto& x : hit->sensors)
+    if (x.sensor == r.sensor) ps = &x;
+  if (!ps) {
+    ps = &hit->sensors.emplace_back();
+    ps->sensor = r.sensor;
+  }
+  // Per-sensor counters are kept in the session's orientation at the time; a later flip of the
+  // session swaps them all (see below).
   const bool same_dir = r.orig_h == s.orig_h && r.orig_p == s.orig_p;
   if (same_dir) {
-    s.orig_bytes += r.orig_bytes;
-    s.orig_pkts += r.orig_pkts;
-    s.resp_bytes += r.resp_bytes;  // bidirectional NetFlow variants carry both
-    s.resp_pkts += r.resp_pkts;
-    s.seen_orig_dir = true;
+    ps->orig_bytes += r.orig_bytes;
+    ps->orig_pkts += r.orig_pkts;
+    ps->resp_bytes += r.resp_bytes;  // bidirectional NetFlow variants carry both
+    ps->resp_pkts += r.resp_pkts;
+    ps->seen_orig = true;
   } else {
-    s.resp_bytes += r.orig_bytes;
-    s.resp_pkts += r.orig_pkts;
-    s.orig_bytes += r.resp_bytes;
-    s.orig_pkts += r.resp_pkts;
-    s.seen_resp_dir = true;
+    ps->resp_bytes += r.orig_bytes;
+    ps->resp_pkts += r.orig_pkts;
+    ps->orig_bytes += r.resp_bytes;
+    ps->orig_pkts += r.resp_pkts;
+    ps->seen_resp = true;
     // The reverse direction started first: it is the likelier initiator (ports decide later).
     if (rs < s.start) {
       std::swap(s.orig_h, s.resp_h);
       std::swap(s.orig_p, s.resp_p);
-      std::swap(s.orig_bytes, s.resp_bytes);
-      std::swap(s.orig_pkts, s.resp_pkts);
-      std::swap(s.seen_orig_dir, s.seen_resp_dir);
+      for (auto& x : hit->sensors) {
+        std::swap(x.orig_bytes, x.resp_bytes);
+        std::swap(x.orig_pkts, x.resp_pkts);
+        std::swap(x.seen_orig, x.seen_resp);
+      }
     }
   }
   s.start = std::min(s.start, rs);

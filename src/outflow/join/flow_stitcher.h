@@ -41,10 +41,19 @@ class FlowStitcher {
   uint64_t duplicate_snapshots() const { return dup_snapshots_; }
 
  private:
+  // The same connection captured by two sensors (e.g. a pcap on each host) must not count
+  // twice: pieces add up within a sensor, and the session takes the sensor that saw the most.
+  struct PerSensor {
+    std::string sensor;
+    uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
+    bool seen_orig = false, seen_resp = false;
+  };
   struct Open {
     Session s;
     TimeNs touched = kNoTime;
+    std::vector<PerSensor> sensors;
   };
+  static void settle_sensors(Open& o);
   void add_netflow(const FlowRecord& r);
   void add_zeek(const FlowRecord& r);
   void maybe_sweep();

@@ -17,6 +17,7 @@ struct Session {
   TimeNs start = kNoTime, end = kNoTime;
   uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
   uint32_t records = 0;          // flow records stitched into it
+  uint32_t sensors = 1;          // sensors that saw it (counted once: the one that saw most)
   bool seen_orig_dir = false;    // NetFlow: a record for each direction was seen
   bool seen_resp_dir = false;
   bool initiator_inferred = false;

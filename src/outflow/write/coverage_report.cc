@@ -129,7 +129,7 @@ std::string coverage_text(const CoverageInputs& in) {
     for (const auto& [r, c] : in.diag.bad_by_reason()) o += fmt::format("  {:>8}  {}\n", c, terminal_safe(r));
     for (const auto& s : in.diag.samples())
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
-    for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  unreadable: {}: {}\n", terminal_safe(f), terminal_safe(r));
+    for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  not understood: {}: {}\n", terminal_safe(f), terminal_safe(r));
   }
   return o;
 }

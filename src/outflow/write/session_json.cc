@@ -113,7 +113,7 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
     j.end_array();
   }
   j.end_object();
-  j.begin_object("session").unum("records", s.records).str("source", flow_source_name(s.source)).str_if("sensor", s.sensor)
+  j.begin_object("session").unum("records", s.records).unum("sensors", s.sensors).str("source", flow_source_name(s.source)).str_if("sensor", s.sensor)
       .str_if("uid", s.uid).str_if("conn_state", s.conn_state).str_if("history", s.history).str_if("service", s.service);
   if (s.source == FlowSource::nfdump) {
     j.boolean("initiator_inferred", s.initiator_inferred);

@@ -114,8 +114,12 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   {
     const auto s = f.get(Field::event_id);
     auto r = std::from_chars(s.data(), s.data() + s.size(), id);
-    if (s.empty() || r.ec != std::errc()) {
-      why = "windows-json: no EventID";
+    if (s.empty()) {
+      why = "no_event_id";  // valid JSON, but not a Windows event: counted, not an error
+      return Verdict::skip;
+    }
+    if (r.ec != std::errc()) {
+      why = "windows-json: EventID is not a number";
       return Verdict::bad;
     }
   }

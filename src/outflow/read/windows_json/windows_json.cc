@@ -43,6 +43,10 @@ class WindowsJsonParser {
     const auto verdict = winjson::to_host_event(raw_, e, why);
     if (verdict == winjson::Verdict::ok) return Walk::ok;
     if (verdict == winjson::Verdict::skip) {
+      if (why == "no_event_id") {
+        skip_what = "json records without a Windows event id";
+        return Walk::skip;
+      }
       skip_what = "windows event " + std::string(raw_.get(Field::event_id)) + " (other provider)";
       return Walk::skip;
     }
@@ -226,6 +230,9 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
         break;
     }
   }
+  const uint64_t no_id = skipped.count("json records without a Windows event id") ? skipped["json records without a Windows event id"] : 0;
+  if (no_id > 0 && ctx.stats.host_events == 0 && no_id * 2 >= lines.line_number())
+    ctx.diag.bad_input(ctx.file, "JSON lines, but not Windows events (no EventID / event_id / winlog.event_id): not understood");
   for (auto& [k, n] : skipped) ctx.diag.skipped(k, n);
   if (repaired_lines) ctx.diag.skipped("json lines with invalid UTF-8 repaired (U+FFFD)", repaired_lines);
   return true;

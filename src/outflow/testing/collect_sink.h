@@ -1,0 +1,29 @@
+// Test helpers: a sink that keeps everything, and a one-call reader over an in-memory input.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "outflow/read/input.h"
+
+namespace outflow::testing {
+
+struct CollectSink final : RecordSink {
+  std::vector<HostEvent> events;
+  std::vector<FlowRecord> flows;
+  std::vector<DnsAnswer> dns;
+  void on_host_event(const HostEvent& e) override { events.push_back(e); }
+  void on_flow(const FlowRecord& f) override { flows.push_back(f); }
+  void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
+};
+
+// Reads `text` as the given line format ("windows_json" etc. via the function pointer).
+template <typename ReadFn>
+bool read_text(ReadFn fn, const std::string& text, CollectSink& sink, Diagnostics& diag, FileStats& stats) {
+  auto src = memory_byte_source(text);
+  LineReader lines(*src);
+  const std::string file = "test-input";
+  ReadContext ctx{file, sink, diag, stats};
+  return fn(lines, ctx);
+}
+
+}  // namespace outflow::testing
