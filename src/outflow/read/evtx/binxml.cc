@@ -178,14 +178,18 @@ bool BinXml::walk(uint32_t pos, uint32_t end, Kind base, int depth, Plan* plan, 
         const uint32_t p0 = pos + 1;
         // [dependency id u16] size u32 name u32: the dependency id is missing in some
         // fragments, told apart by where the name offset points.
-        auto name_ok = [&](uint32_t at) {
+        auto name_at = [&](uint32_t at, bool inline_only) {
           if (end - at < 4) return false;
           const uint32_t n = rd32(b_ + at);
-          return n == at + 4 || (n + 8 <= p0);
+          if (n == at + 4) return true;
+          return !inline_only && n >= kChunkHeaderSize && n + 8 <= p0 &&
+                 n + 10 + 2u * rd16(b_ + n + 6) <= p0;
         };
         uint32_t at;
-        if (name_ok(p0 + 6)) at = p0 + 6;
-        else if (name_ok(p0 + 4)) at = p0 + 4;
+        if (name_at(p0 + 6, true)) at = p0 + 6;
+        else if (name_at(p0 + 4, true)) at = p0 + 4;
+        else if (name_at(p0 + 6, false)) at = p0 + 6;
+        else if (name_at(p0 + 4, false)) at = p0 + 4;
         else {
           why = "evtx: bad element name offset";
           return false;
@@ -431,6 +435,16 @@ bool BinXml::apply(const Plan& plan, size_t vbase, size_t nvals, int depth, Ctx&
         }
         if (op.target == kTTime && v.type == kFileTime && v.size == 8) {
           r.time = filetime_to_ns(rd64(b_ + v.pos));
+          break;
+        }
+        if (op.target == kTDataValue && (v.type & kArrayFlag)) {
+          // One Data element per item, all with this element's name.
+          if (!array_items(v.type, b_ + v.pos, v.size, items_)) break;
+          name_ = *r.text_for(kTDataName);
+          for (size_t k = 0; k < items_.size(); ++k) {
+            if (k) r.add_field().name = name_;
+            append_value(v.type & 0x7F, b_ + v.pos + items_[k].first, items_[k].second, *r.text_for(op.target));
+          }
           break;
         }
         append_value(v.type, b_ + v.pos, v.size, *r.text_for(op.target));

@@ -81,7 +81,8 @@ class BinXml {
   std::vector<std::unique_ptr<Plan>> plans_;  // reused across chunks
   size_t n_plans_ = 0;
   std::vector<Value> vals_;  // stack of substitution arrays
-  std::string tmp_;
+  std::string tmp_, name_;
+  std::vector<std::pair<uint32_t, uint32_t>> items_;
 };
 
 }  // namespace outflow::evtx::detail

@@ -229,6 +229,38 @@ void append_filetime(uint64_t ft, std::string& out) {
   put_datetime(y, m, d, sod / 3600, (sod / 60) % 60, sod % 60, frac, out);
 }
 
+bool array_items(uint8_t type, const uint8_t* p, size_t size, std::vector<std::pair<uint32_t, uint32_t>>& items) {
+  items.clear();
+  const uint8_t base = type & 0x7F;
+  const auto sz = static_cast<uint32_t>(size);
+  if (base == kString || base == kAnsiString) {
+    const uint32_t unit = base == kString ? 2 : 1;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i + unit <= sz; i += unit) {
+      if ((unit == 2 ? rd16(p + i) : p[i]) == 0) {
+        items.emplace_back(start, i - start);
+        start = i + unit;
+      }
+    }
+    if (start + unit <= sz) items.emplace_back(start, sz - start - (sz - start) % unit);
+    return true;
+  }
+  if (base == kSid) {
+    uint32_t off = 0;
+    while (off + 8 <= sz) {
+      const uint32_t n = 8 + 4u * p[off + 1];
+      if (off + n > sz) return false;
+      items.emplace_back(off, n);
+      off += n;
+    }
+    return off == sz;
+  }
+  const uint32_t es = base == kSizeT ? 8 : static_cast<uint32_t>(fixed_size(base));
+  if (es == 0 || sz % es != 0) return false;
+  for (uint32_t off = 0; off < sz; off += es) items.emplace_back(off, es);
+  return true;
+}
+
 bool append_value(uint8_t type, const uint8_t* p, size_t size, std::string& out) {
   if (type & kArrayFlag) {
     const uint8_t base = type & 0x7F;

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "outflow/core/time.h"
 
@@ -27,6 +29,11 @@ void append_utf16(const uint8_t* p, size_t n_units, std::string& out, bool stop_
 // binary, "true"/"false", arrays joined with ", "). Returns false when `size` does not fit the
 // type; BinXml (0x21) is not handled here (the walker does it).
 bool append_value(uint8_t type, const uint8_t* p, size_t size, std::string& out);
+
+// Splits an array value (type with kArrayFlag) into its items, as byte ranges [off, off+len)
+// of `p`, each to be rendered with append_value(type & 0x7F, ...). Windows renders an array
+// substituted into an element as that element repeated once per item.
+bool array_items(uint8_t type, const uint8_t* p, size_t size, std::vector<std::pair<uint32_t, uint32_t>>& items);
 
 // FILETIME (100 ns ticks since 1601) -> ns since the Unix epoch; kNoTime when out of range.
 TimeNs filetime_to_ns(uint64_t ft);
