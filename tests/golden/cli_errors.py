@@ -1,0 +1,44 @@
+"""Bad flags and files: one precise message, exit 2. No dataset needed."""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from golden_util import *  # noqa: E402,F401,F403
+
+p = run("sessions", "/nonexistent/file.json", expect_rc=2)
+check("/nonexistent/file.json" in p.stderr and p.stderr.count("\n") == 1, f"missing file message: {p.stderr!r}")
+p = run("sessions", "--window", "abc", "x", expect_rc=2)
+check("--window" in p.stderr, f"bad flag value message: {p.stderr!r}")
+p = run("bogus", expect_rc=2)
+p = run(expect_rc=2)
+with tempfile.TemporaryDirectory() as t:
+    junk = os.path.join(t, "junk.bin")
+    with open(junk, "wb") as f:
+        f.write(b"\x00\x01\x02binary garbage" * 100)
+    p = run("sessions", junk, expect_rc=2)
+    check("format not recognised" in p.stderr, f"unknown format message: {p.stderr!r}")
+    # Truncated zstd: what was decoded is used, the error is precise.
+    good = os.path.join(t, "e.json")
+    with open(good, "w") as f:
+        f.write('{"EventID":3,"Hostname":"h","UtcTime":"2020-01-01 00:00:00","ProcessGuid":"{g}",'
+                '"SourceIp":"10.0.0.1","DestinationIp":"10.0.0.2","SourcePort":"1","DestinationPort":"2","Protocol":"tcp"}\n' * 2000)
+    subprocess.run(["zstd", "-q", "-f", good, "-o", good + ".zst"], check=True)
+    data = open(good + ".zst", "rb").read()
+    with open(good + ".cut.zst", "wb") as f:
+        f.write(data[: len(data) // 2])
+    p = run("coverage", good + ".cut.zst", expect_rc=2)
+    check("truncated zstd" in p.stderr or "zstd" in p.stderr, f"truncated zstd message: {p.stderr!r}")
+    # A bad line in the middle is counted, the rest is read.
+    mixed = os.path.join(t, "mixed.json")
+    with open(mixed, "w") as f:
+        f.write(open(good).read()[:2000].rsplit("\n", 1)[0] + "\n{broken\n" + open(good).read()[:2000].rsplit("\n", 1)[0] + "\n")
+    p = run("coverage", "--json", mixed, expect_rc=0)
+    import json  # noqa: E402
+    c = json.loads(p.stdout)
+    expect_eq(c["bad_records"]["total"], 1, "one bad line counted")
+    check(c["bad_records"]["samples"][0]["line"] > 1, "bad line has its line number")
+p = run("--help", expect_rc=0)
+check("sessions" in p.stdout and "coverage" in p.stdout, "help lists commands")
+done()

@@ -1,0 +1,67 @@
+"""Helpers for golden tests: run the CLI on real data, compare chosen fields.
+
+Each test script is run by ctest as: python3 SCRIPT OUTFLOW_BINARY SOURCE_DIR.
+Exit 77 = skipped (printed visibly), as ctest's SKIP_RETURN_CODE.
+"""
+import json
+import os
+import subprocess
+import sys
+
+OUTFLOW = sys.argv[1]
+SOURCE = sys.argv[2]
+DATASETS = os.path.normpath(os.path.join(SOURCE, "..", "shared", "datasets"))
+failures = []
+
+
+def need_datasets(*parts):
+    path = os.path.join(DATASETS, *parts)
+    if not os.path.exists(path):
+        print(f"SKIPPED: dataset absent: {path} (tests on real data need ../shared/datasets)")
+        sys.exit(77)
+    return path
+
+
+def run(*args, expect_rc=0):
+    p = subprocess.run([OUTFLOW, *args], capture_output=True, text=True, timeout=600)
+    if expect_rc is not None and p.returncode != expect_rc:
+        failures.append(f"outflow {' '.join(args)}: exit {p.returncode}, expected {expect_rc}\n{p.stderr}")
+    return p
+
+
+def sessions(*args):
+    p = run("sessions", *args)
+    out = []
+    for n, line in enumerate(p.stdout.splitlines(), 1):
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            failures.append(f"line {n} of sessions output is not JSON: {e}")
+    return out
+
+
+def get(d, dotted, default=None):
+    for k in dotted.split("."):
+        if not isinstance(d, dict) or k not in d:
+            return default
+        d = d[k]
+    return d
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+    return cond
+
+
+def expect_eq(actual, expected, what):
+    return check(actual == expected, f"{what}: got {actual!r}, expected {expected!r}")
+
+
+def done():
+    if failures:
+        for f in failures:
+            print("FAIL:", f)
+        sys.exit(1)
+    print("ok")
+    sys.exit(0)
