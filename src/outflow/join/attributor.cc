@@ -103,6 +103,16 @@ Attribution Attributor::attribute(const Session& s) const {
         if (a.dist != b.dist) return a.dist < b.dist;
         return (a.c->event_id == 3) > (b.c->event_id == 3);
       });
+      // Sysmon 3 and Security 5156 often both log one connection: within the tie window,
+      // prefer Sysmon's (it carries the GUID and the user).
+      for (size_t i = 1; i < in.size(); ++i) {
+        if (in[0].c->event_id == 3) break;
+        if (in[i].c->event_id == 3 && in[i].c->host == in[0].c->host && in[i].orig_side == in[0].orig_side &&
+            in[i].dist <= in[0].dist + kTie) {
+          std::swap(in[0], in[i]);
+          break;
+        }
+      }
       const Cand& top = in.front();
       best.host = top.c->host;
       best.proc = top.c->proc;
