@@ -131,7 +131,9 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   const auto channel = f.get(Field::channel);
   const bool is_sysmon = contains_ci(provider, "sysmon") || contains_ci(channel, "sysmon");
   const bool is_security = contains_ci(provider, "security-auditing") || contains_ci(channel, "security");
-  const bool unknown_source = !is_sysmon && !is_security;
+  // Only a record that names no provider or channel at all is taken on its id alone: event 1 of
+  // Microsoft-Windows-Kernel-IO is not a process creation.
+  const bool unknown_source = provider.empty() && channel.empty();
   const bool sysmon_id = id == 1 || id == 3 || id == 5 || id == 22;
   if ((sysmon_id && !(is_sysmon || unknown_source)) || (!sysmon_id && !(is_security || unknown_source))) {
     why = {};

@@ -52,6 +52,13 @@ TEST(WindowsJson, UnusedEventsAreSkippedNotErrors) {
   EXPECT_EQ(r->diag.skipped_counts().at("windows event 7"), 1u);
 }
 
+TEST(WindowsJson, SameIdOfAnotherProviderIsSkipped) {
+  // Seen in otrf-atomic-host-network: Kernel-IO event 3 "failed to mount the volume".
+  auto r = read(R"({"SourceName":"Microsoft-Windows-Kernel-IO","Channel":"Microsoft-Windows-Kernel-IO/Operational","Hostname":"DC01.pandalab.com","@timestamp":"2023-07-19T05:33:00.012Z","EventID":3,"VolumeName":"D:"})" "\n");
+  EXPECT_TRUE(r->sink.events.empty());
+  EXPECT_EQ(r->diag.bad_records(), 0u);
+}
+
 TEST(WindowsJson, Winlogbeat7Shape) {
   // winlog.computer_name is the source host; host.name is the WEF collector.
   auto r = read(
