@@ -144,8 +144,8 @@ class NfdumpCsvReader {
       if (!parse_datetime(get(c_te), f.end)) return bad("nfdump: bad te");
     } else if (col_[c_td] >= 0) {
       TimeNs d = 0;
-      if (!flowread::parse_seconds(get(c_td), d)) return bad("nfdump: bad td");
-      f.end = f.start + d;
+      if (!flowread::parse_seconds(get(c_td), d) || !flowread::add_duration(f.start, d, f.end))
+        return bad("nfdump: bad td");
     }
     if (!flowread::parse_ip(get(c_sa), f.orig_h)) return bad("nfdump: bad sa");
     if (!flowread::parse_ip(get(c_da), f.resp_h)) return bad("nfdump: bad da");

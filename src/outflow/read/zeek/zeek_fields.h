@@ -121,11 +121,26 @@ inline bool parse_ip(std::string_view s, IpAddr& out) {
   return IpAddr::parse(s, out);
 }
 
+// parse_epoch_seconds with the integer part bounded first: core's check lets an 11-digit value
+// through to an overflowing multiply (UBSan: "15174322326 * 1000000000"), so keep it at
+// 10 digits and <= 9e9 here.
+inline bool parse_epoch(std::string_view s, TimeNs& out) {
+  size_t i = (!s.empty() && s.front() == '-') ? 1 : 0;
+  const size_t start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  const size_t nd = i - start;
+  if (nd > 10 || (nd == 10 && s.substr(start, 10) > "9000000000")) return false;
+  return parse_epoch_seconds(s, out);
+}
+
 // Seconds with an optional fraction ("3.000158") as nanoseconds; non-negative only.
 inline bool parse_seconds(std::string_view s, TimeNs& out) {
   if (s.empty() || s.front() == '-') return false;
-  return parse_epoch_seconds(s, out);
+  return parse_epoch(s, out);
 }
+
+// start + duration, false on overflow (both are bounded to ~9e18 ns, their sum is not).
+inline bool add_duration(TimeNs start, TimeNs d, TimeNs& end) { return !__builtin_add_overflow(start, d, &end); }
 
 // Counts reasons for skipped records locally, flushed to Diagnostics once (map lookups with a
 // string key per record would cost more than the parsing).

@@ -96,7 +96,7 @@ class ZeekJsonReader {
       while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == '\r' ||
                               tok.back() == '\n'))
         tok.remove_suffix(1);
-      if (parse_epoch_seconds(tok, out)) return true;
+      if (flowread::parse_epoch(tok, out)) return true;
       double d;
       if (v.get_double().get(d) || !std::isfinite(d) || std::fabs(d) > 9e9) return false;
       out = static_cast<TimeNs>(std::llround(d * 1e9));
@@ -105,7 +105,7 @@ class ZeekJsonReader {
     if (t == od::json_type::string && allow_string) {
       std::string_view s;
       if (v.get_string().get(s)) return false;
-      return parse_datetime(s, out) || parse_epoch_seconds(s, out);
+      return parse_datetime(s, out) || flowread::parse_epoch(s, out);
     }
     return false;
   }
@@ -181,15 +181,16 @@ class ZeekJsonReader {
       case ZField::query:
         r.have_query = true;
         return string_value(v, r.query) ? nullptr : "zeek json: bad query";
-      case ZField::duration:
-        r.conn_keys = true;
+      case ZField::duration:  // not a conn marker by itself: files.log has one too
         if (is_null(v)) return nullptr;
         return time_value(v, r.duration, false) && r.duration >= 0 ? nullptr : "zeek json: bad duration";
       case ZField::orig_bytes:
         r.conn_keys = true;
         return count_value(v, r.orig_bytes) ? nullptr : "zeek json: bad orig_bytes";
       case ZField::resp_bytes: return count_value(v, r.resp_bytes) ? nullptr : "zeek json: bad resp_bytes";
-      case ZField::orig_pkts: return count_value(v, r.orig_pkts) ? nullptr : "zeek json: bad orig_pkts";
+      case ZField::orig_pkts:
+        r.conn_keys = true;
+        return count_value(v, r.orig_pkts) ? nullptr : "zeek json: bad orig_pkts";
       case ZField::resp_pkts: return count_value(v, r.resp_pkts) ? nullptr : "zeek json: bad resp_pkts";
       case ZField::orig_ip_bytes:
         return count_value(v, r.orig_ip_bytes) ? nullptr : "zeek json: bad orig_ip_bytes";
@@ -269,7 +270,7 @@ class ZeekJsonReader {
     f.source = log == ZeekLog::open_conn ? FlowSource::zeek_open_conn : FlowSource::zeek_conn;
     f.bidirectional = true;
     f.start = r.ts;
-    f.end = r.ts + r.duration;
+    if (!flowread::add_duration(r.ts, r.duration, f.end)) return bad("zeek json: bad duration");
     f.orig_h = r.orig_h;
     f.resp_h = r.resp_h;
     f.orig_p = r.orig_p;

@@ -151,7 +151,7 @@ class ZeekTsvReader {
       // No #path: recognise the log by its columns.
       if (has(ZField::query) && has(ZField::answers))
         log_ = ZeekLog::dns;
-      else if (has(ZField::conn_state) || has(ZField::duration) || has(ZField::orig_bytes))
+      else if (has(ZField::conn_state) || has(ZField::orig_bytes) || has(ZField::orig_pkts))  // not duration: files.log
         log_ = ZeekLog::conn;
       else
         log_ = ZeekLog::other;
@@ -198,7 +198,7 @@ class ZeekTsvReader {
 
   bool time_field(TimeNs& t) {
     const std::string_view v = get(ZField::ts);
-    if (unset(v) || !parse_epoch_seconds(v, t)) {
+    if (unset(v) || !flowread::parse_epoch(v, t)) {
       bad("zeek: bad ts");
       return false;
     }
@@ -241,11 +241,11 @@ class ZeekTsvReader {
     if (!port_field(ZField::resp_p, f.resp_p, "zeek: bad id.resp_p")) return;
     if (const std::string_view v = get(ZField::proto); !unset(v)) f.proto = parse_proto(v);
     TimeNs dur = 0;
-    if (const std::string_view v = get(ZField::duration); !unset(v) && !flowread::parse_seconds(v, dur)) {
+    if (const std::string_view v = get(ZField::duration);
+        (!unset(v) && !flowread::parse_seconds(v, dur)) || !flowread::add_duration(f.start, dur, f.end)) {
       bad("zeek: bad duration");
       return;
     }
-    f.end = f.start + dur;
     struct CountField {
       ZField id;
       uint64_t FlowRecord::*member;
