@@ -243,8 +243,11 @@ struct Worker {
 }  // namespace
 
 bool read_evtx(ByteSource& src, ReadContext& ctx) {
-  constexpr size_t kBatch = 32;  // chunks read and parsed together (2 MiB)
-  std::vector<uint8_t> buf(kBatch * evtx::kChunkSize);
+  // Chunks are read a batch at a time into one of two buffers: while the workers parse one
+  // batch, the calling thread reads the next into the other, then joins the parsing.
+  constexpr size_t kBatch = 64;  // chunks (4 MiB)
+  std::vector<uint8_t> bufs[2] = {std::vector<uint8_t>(kBatch * evtx::kChunkSize),
+                                  std::vector<uint8_t>(kBatch * evtx::kChunkSize)};
   std::vector<ChunkOut> outs(kBatch);
   std::vector<std::unique_ptr<Worker>> workers;
   const unsigned hw = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
@@ -254,11 +257,11 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
     ctx.diag.bad_record(ctx.file, 0, off, why);
     ++ctx.stats.bad;
   };
-  long n = evtx::read_full(src, buf.data(), evtx::kFileHeaderSize);
+  long n = evtx::read_full(src, bufs[0].data(), evtx::kFileHeaderSize);
   if (n < 0) return false;
   ctx.stats.bytes += static_cast<uint64_t>(n);
   evtx::FileHeader fh;
-  if (!evtx::parse_file_header(buf.data(), static_cast<size_t>(n), fh)) {
+  if (!evtx::parse_file_header(bufs[0].data(), static_cast<size_t>(n), fh)) {
     bad(0, "evtx: no ElfFile file header");
     return true;
   }
@@ -268,12 +271,12 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
 
   uint64_t off = evtx::kFileHeaderSize;
   std::string skip_name;
-  for (bool more = true; more;) {
-    long got = evtx::read_full(src, buf.data(), buf.size());
-    if (got < 0) return false;
-    if (got == 0) break;
-    more = static_cast<size_t>(got) == buf.size();
+  int cur = 0;
+  long got = static_cast<size_t>(n) < evtx::kFileHeaderSize ? 0 : evtx::read_full(src, bufs[0].data(), bufs[0].size());
+  bool io_ok = got >= 0;
+  while (got > 0) {
     const size_t total = static_cast<size_t>(got);
+    const uint8_t* buf = bufs[cur].data();
     const size_t nchunks = (total + evtx::kChunkSize - 1) / evtx::kChunkSize;
     std::atomic<size_t> next{0};
     auto run = [&](Worker& w) {
@@ -282,16 +285,21 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
         o.reset();
         w.handler.out = &o;
         const size_t len = std::min(evtx::kChunkSize, total - i * evtx::kChunkSize);
-        w.parser.parse(buf.data() + i * evtx::kChunkSize, len, off + i * evtx::kChunkSize, w.handler);
+        w.parser.parse(buf + i * evtx::kChunkSize, len, off + i * evtx::kChunkSize, w.handler);
       }
     };
     // Threads only pay off when there are several chunks in use.
     size_t used = 0;
     for (size_t i = 0; i < nchunks; ++i)
       if (buf[i * evtx::kChunkSize] == 'E') ++used;
-    const size_t nthreads = std::min<size_t>(hw, used / 2 + 1);
+    const size_t nthreads = std::min<size_t>(hw, used / 4 + 1);
     std::vector<std::thread> threads;
     for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(run, std::ref(*workers[t]));
+    long next_got = 0;
+    if (total == bufs[cur].size()) {  // more may follow
+      next_got = evtx::read_full(src, bufs[1 - cur].data(), bufs[1 - cur].size());
+      if (next_got < 0) io_ok = false;
+    }
     run(*workers[0]);
     for (auto& th : threads) th.join();
 
@@ -309,8 +317,10 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
     }
     ctx.stats.bytes += total;
     off += total;
+    got = next_got;
+    cur = 1 - cur;
   }
-  return true;
+  return io_ok;
 }
 
 }  // namespace outflow
