@@ -110,7 +110,7 @@ bool parse_epoch_seconds(std::string_view s, TimeNs& out) {
     if (secs > 9'000'000'000LL) return false;  // beyond year 2255: not a real record time
     secs = secs * 10 + (s[i] - '0');
   }
-  if (nd == 0) return false;
+  if (nd == 0 || secs > 9'000'000'000LL) return false;  // checked again after the last digit
   if (i < s.size() && s[i] == '.') {
     ++i;
     for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {

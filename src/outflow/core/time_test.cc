@@ -46,6 +46,9 @@ TEST(Time, EpochSeconds) {
   EXPECT_EQ(t, 1517422326539915000LL);
   EXPECT_FALSE(parse_epoch_seconds("15x", t));
   EXPECT_FALSE(parse_epoch_seconds("", t));
+  // Found by fuzzing the Zeek reader: an 11-digit epoch overflowed the nanosecond product.
+  EXPECT_FALSE(parse_epoch_seconds("15174322326", t));
+  EXPECT_FALSE(parse_epoch_seconds("99999999999.5", t));
 }
 
 }  // namespace outflow

@@ -97,7 +97,18 @@ struct FlowRecord {
   std::string sensor;       // Zeek _node_name, or the file it came from
   std::string community_id; // as logged, if the sensor logged one
 
-  void clear() { *this = FlowRecord{}; }
+  void clear() {
+    // Keeps string capacity, like HostEvent::clear().
+    const auto keep = [](std::string& s) { s.clear(); };
+    keep(uid), keep(conn_state), keep(history), keep(service), keep(sensor), keep(community_id);
+    source = FlowSource::other;
+    bidirectional = true;
+    start = end = kNoTime;
+    orig_h = resp_h = IpAddr{};
+    orig_p = resp_p = 0;
+    proto = 0;
+    orig_bytes = resp_bytes = orig_pkts = resp_pkts = orig_ip_bytes = resp_ip_bytes = 0;
+  }
 };
 
 // A name resolved to addresses, from Sysmon 22 or Zeek dns.log.
