@@ -157,6 +157,10 @@ bool BinXml::walk(uint32_t pos, uint32_t end, Kind base, int depth, Plan* plan, 
   auto need = [&](uint32_t n) { return end - pos >= n; };
 
   while (pos < end) {
+    if (++work_ > kMaxWorkPerRecord) {
+      why = "evtx: binary XML too complex (work limit)";
+      return false;
+    }
     const uint8_t tok = b_[pos];
     const uint8_t t = tok & 0xBF;
     switch (t) {
@@ -407,6 +411,10 @@ bool BinXml::template_instance(uint32_t& pos, uint32_t end, Kind base, int depth
 
 bool BinXml::apply(const Plan& plan, size_t vbase, size_t nvals, int depth, Ctx& ctx, const char*& why) {
   Record& r = *ctx.rec;
+  if ((work_ += plan.ops.size()) > kMaxWorkPerRecord) {
+    why = "evtx: binary XML too complex (work limit)";
+    return false;
+  }
   for (const PlanOp& op : plan.ops) {
     switch (op.code) {
       case PlanOp::data_begin:
@@ -460,6 +468,7 @@ bool BinXml::read_record(uint32_t pos, uint32_t end, Record& rec, RecordHandler&
   ctx.rec = &rec;
   ctx.h = &h;
   vals_.clear();
+  work_ = 0;
   const bool ok = walk(pos, end, Kind::root, 0, nullptr, &ctx, why);
   decide(ctx);
   if (rec.time == kNoTime && !rec.time_text.empty()) parse_datetime(rec.time_text, rec.time);

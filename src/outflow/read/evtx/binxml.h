@@ -27,6 +27,9 @@ enum Target : uint8_t {
 
 inline constexpr int kMaxElementDepth = 64;  // elements open at once in one fragment
 inline constexpr int kMaxNesting = 8;        // nested binary XML / template instances
+// Tokens walked plus plan steps applied for one record: substitutions can reuse a nested
+// binary XML value many times over, so damaged input could otherwise multiply the work.
+inline constexpr uint64_t kMaxWorkPerRecord = 1u << 20;
 
 struct PlanOp {
   enum Code : uint8_t { data_begin, literal, subst };
@@ -82,6 +85,7 @@ class BinXml {
   size_t n_plans_ = 0;
   std::vector<Value> vals_;  // stack of substitution arrays
   std::string tmp_, name_;
+  uint64_t work_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> items_;
 };
 

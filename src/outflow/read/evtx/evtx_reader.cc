@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <memory>
 #include <thread>
 
 #include "outflow/read/evtx/evtx_file.h"
@@ -246,8 +247,10 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
   // Chunks are read a batch at a time into one of two buffers: while the workers parse one
   // batch, the calling thread reads the next into the other, then joins the parsing.
   constexpr size_t kBatch = 64;  // chunks (4 MiB)
-  std::vector<uint8_t> bufs[2] = {std::vector<uint8_t>(kBatch * evtx::kChunkSize),
-                                  std::vector<uint8_t>(kBatch * evtx::kChunkSize)};
+  // Not zero-filled: pages a small file never reaches are never touched.
+  constexpr size_t kBufSize = kBatch * evtx::kChunkSize;
+  std::unique_ptr<uint8_t[]> bufs[2] = {std::unique_ptr<uint8_t[]>(new uint8_t[kBufSize]),
+                                        std::unique_ptr<uint8_t[]>(new uint8_t[kBufSize])};
   std::vector<ChunkOut> outs(kBatch);
   std::vector<std::unique_ptr<Worker>> workers;
   const unsigned hw = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
@@ -257,11 +260,11 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
     ctx.diag.bad_record(ctx.file, 0, off, why);
     ++ctx.stats.bad;
   };
-  long n = evtx::read_full(src, bufs[0].data(), evtx::kFileHeaderSize);
+  long n = evtx::read_full(src, bufs[0].get(), evtx::kFileHeaderSize);
   if (n < 0) return false;
   ctx.stats.bytes += static_cast<uint64_t>(n);
   evtx::FileHeader fh;
-  if (!evtx::parse_file_header(bufs[0].data(), static_cast<size_t>(n), fh)) {
+  if (!evtx::parse_file_header(bufs[0].get(), static_cast<size_t>(n), fh)) {
     bad(0, "evtx: no ElfFile file header");
     return true;
   }
@@ -272,11 +275,11 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
   uint64_t off = evtx::kFileHeaderSize;
   std::string skip_name;
   int cur = 0;
-  long got = static_cast<size_t>(n) < evtx::kFileHeaderSize ? 0 : evtx::read_full(src, bufs[0].data(), bufs[0].size());
+  long got = static_cast<size_t>(n) < evtx::kFileHeaderSize ? 0 : evtx::read_full(src, bufs[0].get(), kBufSize);
   bool io_ok = got >= 0;
   while (got > 0) {
     const size_t total = static_cast<size_t>(got);
-    const uint8_t* buf = bufs[cur].data();
+    const uint8_t* buf = bufs[cur].get();
     const size_t nchunks = (total + evtx::kChunkSize - 1) / evtx::kChunkSize;
     std::atomic<size_t> next{0};
     auto run = [&](Worker& w) {
@@ -296,8 +299,8 @@ bool read_evtx(ByteSource& src, ReadContext& ctx) {
     std::vector<std::thread> threads;
     for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(run, std::ref(*workers[t]));
     long next_got = 0;
-    if (total == bufs[cur].size()) {  // more may follow
-      next_got = evtx::read_full(src, bufs[1 - cur].data(), bufs[1 - cur].size());
+    if (total == kBufSize) {  // more may follow
+      next_got = evtx::read_full(src, bufs[1 - cur].get(), kBufSize);
       if (next_got < 0) io_ok = false;
     }
     run(*workers[0]);
