@@ -175,6 +175,29 @@ TEST(EvtxReader, Security4688) {
   EXPECT_TRUE(e->command_line.starts_with("powershell.exe  -nop -w hidden"));
 }
 
+TEST(EvtxReader, Security5156) {
+  const auto p = dataset("evtx-attack-samples/Defense Evasion/DE_1102_security_log_cleared.evtx");
+  REQUIRE_DATASET(p);
+  Result r;
+  read_bytes(slurp(p), r, p.string());
+  const HostEvent* e = nullptr;
+  for (const auto& x : r.sink.ev)
+    if (x.event_id == 5156 && x.pid == 812 && x.src_port == 546) e = &x;
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->type, HostEventType::net_connect);
+  EXPECT_EQ(e->image, "\\device\\harddiskvolume1\\windows\\system32\\svchost.exe");
+  EXPECT_EQ(e->src_ip.to_string(), "fe80::80ac:4126:fa58:1b81");
+  EXPECT_EQ(e->dst_ip.to_string(), "ff02::1:2");
+  EXPECT_EQ(e->dst_port, 547);
+  EXPECT_EQ(e->proto, kProtoUdp);
+  EXPECT_EQ(e->initiated, 1);  // %%14593 outbound
+  EXPECT_EQ(e->host, "PC01.example.corp");
+  TimeNs t;
+  ASSERT_TRUE(parse_datetime("2019-03-19T23:35:08.786016500Z", t));
+  EXPECT_EQ(e->time, t);
+  EXPECT_EQ(e->time_field, TimeField::system_time);
+}
+
 // A file libevtx 20181227 cannot read (plain binary XML without templates).
 TEST(EvtxReader, ReadsWhatLibevtxRejects) {
   const auto p = dataset(
