@@ -102,9 +102,12 @@ Source classify(const Record& r) {
   const bool security_id = id == 4688 || id == 4689 || id == 5156;
   if (!sysmon_id && !security_id) return Source::none;
   if (contains_ci(r.provider, "linux")) return Source::none;
-  if (sysmon_id && (contains_ci(r.provider, "sysmon") || contains_ci(r.channel, "sysmon")))
+  // As the JSON reader: only a record naming neither provider nor channel is taken on its id.
+  const bool unknown = r.provider.empty() && r.channel.empty();
+  if (sysmon_id && (unknown || contains_ci(r.provider, "sysmon") || contains_ci(r.channel, "sysmon")))
     return Source::sysmon;
-  if (security_id && (contains_ci(r.provider, "security-auditing") || contains_ci(r.channel, "security")))
+  if (security_id &&
+      (unknown || contains_ci(r.provider, "security-auditing") || contains_ci(r.channel, "security")))
     return Source::security;
   return Source::none;
 }
