@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# `make bench`: throughput and peak memory of `outflow sessions` on generated Sysmon JSON + Zeek conn.log,
+# beside a simdjson-alone baseline on the same Sysmon file, at ~1 GB and ~2 GB (to show that peak RSS
+# does not grow with the input). Then the EVTX benchmark, if bench/evtx_bench.sh exists.
+#
+# Usage: bench/run.sh BUILD_DIR
+# Env:
+#   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000")
+#   BENCH_SEED      generator seed (default 42);  BENCH_HOSTS  hosts in the data (default 50)
+#   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
+#   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
+#   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
+#                   e.g. OUTFLOW_CMD=cat to test this script without outflow
+# Data is generated once and cached in BUILD_DIR/bench-data/ (regenerated when the generator's
+# version changes). Results go to stdout and BUILD_DIR/bench-results.txt.
+set -euo pipefail
+
+BUILD=${1:?usage: bench/run.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SIZES=${BENCH_SIZES_MB:-"1000 2000"}
+SEED=${BENCH_SEED:-42}
+HOSTS=${BENCH_HOSTS:-50}
+RUNS=${BENCH_RUNS:-3}
+OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
+read -r -a OUTFLOW_CMD <<< "${OUTFLOW_CMD:-$OUTFLOW_BIN sessions}"
+LABEL="outflow sessions"
+[ "${OUTFLOW_CMD[0]}" = "$OUTFLOW_BIN" ] || LABEL="${OUTFLOW_CMD[*]}"
+GEN=$BUILD/bin/outflow_bench_gen
+BASELINE=$BUILD/bin/simdjson_baseline_gen
+DATA=$BUILD/bench-data
+RESULTS=$BUILD/bench-results.txt
+TIME=/usr/bin/time
+
+die() { echo "bench: $*" >&2; exit 2; }
+[ -x "$TIME" ] || die "$TIME not found (apt-get install time)"
+for b in "$GEN" "$BASELINE"; do [ -x "$b" ] || die "$b not built (make build)"; done
+command -v "${OUTFLOW_CMD[0]}" >/dev/null || die "${OUTFLOW_CMD[0]} not found (make build)"
+mkdir -p "$DATA"
+
+# kv KEY FILE: the value of KEY=VALUE in FILE's key=value words.
+kv() { grep -o "\b$1=[^ ]*" "$2" | head -1 | cut -d= -f2; }
+# Peak RSS (MB) out of a GNU time -v report.
+rss_of() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+
+# gen MB: makes (once) the Sysmon file and conn.log for MB, and prints their base path.
+gen() {
+  local mb=$1 base="$DATA/sysmon-${1}MB-seed$SEED-h$HOSTS" version
+  version=$("$GEN" --version)
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -f "$base.json" ] && [ -f "$base.conn.log" ]; then
+    echo "$base"
+    return
+  fi
+  local need=$(( mb * 105 / 100 )) avail
+  avail=$(df -Pm "$DATA" | awk 'NR == 2 { print $4 }')
+  [ "$avail" -gt "$need" ] || die "need ~${need} MB free in $DATA, have ${avail} MB"
+  echo "bench: generating ${mb} MB of Sysmon JSON + conn.log (seed $SEED, $HOSTS hosts) ..." >&2
+  rm -f "$base.meta"
+  "$GEN" --sysmon-bytes "${mb}M" --out-sysmon "$base.json.tmp" --out-conn "$base.conn.log.tmp" \
+         --seed "$SEED" --hosts "$HOSTS" > "$base.meta.tmp"
+  mv "$base.json.tmp" "$base.json"
+  mv "$base.conn.log.tmp" "$base.conn.log"
+  { echo "$version"; cat "$base.meta.tmp"; } > "$base.meta"
+  rm -f "$base.meta.tmp"
+  echo "bench:   $(tail -1 "$base.meta")" >&2
+  echo "$base"
+}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+STATUS=0
+ROWS=()
+GEN_NOTES=()
+RSS_OUTFLOW=()
+RATIOS=()
+IMPL="?"
+
+# measure LABEL SIZE INPUT_BYTES LINES CMD...: runs CMD RUNS times under GNU time and appends a table row
+# with the fastest run's wall time and CPU share, and the highest peak RSS of all runs.
+measure() {
+  local label=$1 size=$2 bytes=$3 lines=$4 rc=0 wall="" rss=0 cpu="" mb t0 t1 w r
+  shift 4
+  LAST_RSS="" LAST_RC=0 LAST_MBS=""
+  mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+  for _ in $(seq "$RUNS"); do
+    t0=$(date +%s.%N)
+    "$TIME" -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err" || rc=$?
+    t1=$(date +%s.%N)
+    if [ "$rc" -ne 0 ]; then
+      LAST_RC=$rc
+      ROWS+=("$(printf '%-8s %-20s %10s  FAILED (exit %d): %s' "$size" "$label" "$mb" "$rc" "$(tail -c 300 "$TMP/err" | tr '\n' ' ')")")
+      STATUS=1
+      return
+    fi
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    r=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
+    if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then
+      wall=$w
+      cpu=$(awk -F': ' '/Percent of CPU/ { print $2 }' "$TMP/time")
+    fi
+    rss=$(awk -v a="$r" -v b="$rss" 'BEGIN { print (a > b ? a : b) }')
+  done
+  ROWS+=("$(awk -v s="$size" -v l="$label" -v mb="$mb" -v w="$wall" -v n="$lines" -v r="$rss" -v c="$cpu" 'BEGIN {
+    printf "%-8s %-20s %10.1f %9.3f %9.1f %12.0f %12.1f %6s", s, l, mb, w, mb / w, n / w, r, c }')")
+  LAST_RSS=$rss
+  LAST_MBS=$(awk -v mb="$mb" -v w="$wall" 'BEGIN { printf "%.1f", mb / w }')
+}
+
+for mb in $SIZES; do
+  base=$(gen "$mb")
+  sysmon="$base.json" conn="$base.conn.log"
+  lines=$(kv sysmon_lines "$base.meta")
+  sbytes=$(stat -c %s "$sysmon")
+  cbytes=$(stat -c %s "$conn")
+  GEN_NOTES+=("$(basename "$base"): $(tail -1 "$base.meta")")
+  size="$(awk -v b="$sbytes" 'BEGIN { if (b >= 1e9) printf "%.1f GB", b / 1e9; else printf "%.0f MB", b / 1e6 }')"
+  cat "$sysmon" "$conn" > /dev/null  # both runs read from the page cache
+  echo "bench: ${OUTFLOW_CMD[*]} on $size ..." >&2
+  measure "$LABEL" "$size" $(( sbytes + cbytes )) "$lines" "${OUTFLOW_CMD[@]}" "$sysmon" "$conn"
+  RSS_OUTFLOW+=("${LAST_RSS:-?}")
+  ours=$LAST_MBS
+  for threads in 0 1; do
+    echo "bench: simdjson baseline (threaded=$threads) on $size ..." >&2
+    measure "simdjson $((threads + 1)) thread$([ "$threads" = 1 ] && echo s)" "$size" "$sbytes" "$lines" \
+      "$BASELINE" "$sysmon" --threads "$threads"
+    if [ "$LAST_RC" -eq 0 ] && [ "$(kv docs "$TMP/out")" != "$lines" ]; then
+      echo "bench: simdjson baseline counted $(kv docs "$TMP/out") documents, expected $lines" >&2
+      STATUS=1
+    fi
+    if [ "$threads" = 0 ] && [ -n "$ours" ] && [ -n "$LAST_MBS" ]; then
+      IMPL=$(kv impl "$TMP/out")
+      RATIOS+=("$(awk -v s="$size" -v o="$ours" -v b="$LAST_MBS" 'BEGIN { printf "%s: %.0f%% of simdjson-alone MB/s", s, 100 * o / b }')")
+    fi
+  done
+done
+
+{
+  echo "Outflow benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts"
+  echo "command: ${OUTFLOW_CMD[*]} SYSMON.json CONN.log > /dev/null"
+  echo "files in the page cache; best of $RUNS runs; MB = 10^6 bytes; CPU = CPU time / wall time"
+  echo
+  printf '%-8s %-20s %10s %9s %9s %12s %12s %6s\n' "sysmon" "run" "input MB" "wall s" "MB/s" "events/s" "peak RSS MB" "CPU"
+  for row in "${ROWS[@]}"; do echo "$row"; done
+  echo
+  echo "input MB: outflow reads the Sysmon JSON and the conn.log; the baseline reads the Sysmon JSON only."
+  echo "events/s: Sysmon lines / wall seconds. Baseline: simdjson $IMPL, ondemand iterate_many over 4 MB chunks,"
+  echo "counting documents and extracting EventID (a ceiling for any JSON reader on this machine); with"
+  echo "2 threads, simdjson indexes the next batch on a second thread."
+  [ "${#RATIOS[@]}" -eq 0 ] || echo "$LABEL throughput: $(IFS=';'; echo "${RATIOS[*]}" | sed 's/;/; /g')"
+  [ "${#RSS_OUTFLOW[@]}" -lt 2 ] || echo "$LABEL peak RSS by size: ${RSS_OUTFLOW[*]} MB"
+  echo "data (cached in $DATA):"
+  for n in "${GEN_NOTES[@]}"; do echo "  $n"; done
+} | tee "$RESULTS"
+
+if [ -f "$HERE/evtx_bench.sh" ]; then
+  echo | tee -a "$RESULTS"
+  bash "$HERE/evtx_bench.sh" "$BUILD" 2>&1 | tee -a "$RESULTS" || STATUS=1
+fi
+echo "bench: results written to $RESULTS" >&2
+exit "$STATUS"
