@@ -37,7 +37,14 @@ void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {
   const IpAddr& remote = local_is_src ? e.dst_ip : e.src_ip;
   const uint16_t remote_port = local_is_src ? e.dst_port : e.src_port;
   by_tuple_[FlowKey::make(e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.proto)].push_back(ref);
-  if (e.initiated != 0) by_dest_[DestKey{host, remote, remote_port, e.proto}].push_back(ref);
+  if (e.initiated != 0) {
+    // One entry per process and destination is all the inferred match needs (the first
+    // connection): a busy destination (the DNS server) must not make lookups linear in events.
+    auto& v = by_dest_[DestKey{host, remote, remote_port, e.proto}];
+    bool have = false;
+    for (const auto& r : v) have = have || r.proc == proc;
+    if (!have) v.push_back(ref);
+  }
   learn_address(ref.local_ip, host, e.time);
 }
 
@@ -87,7 +94,15 @@ void EndpointIndex::add_dns(HostId host, const IpAddr& client, TimeNs t, std::st
   ++n_dns_;
   auto [it, inserted] = name_ids_.try_emplace(std::string(name), static_cast<uint32_t>(names_.size()));
   if (inserted) names_.emplace_back(name);
-  dns_[answer].push_back({t, host, client, it->second});
+  // One entry per (asker, name) for an address, holding the latest time: answers repeat all day.
+  auto& v = dns_[answer];
+  for (auto& d : v) {
+    if (d.host == host && d.client == client && d.name == it->second) {
+      if (t > d.time) d.time = t;
+      return;
+    }
+  }
+  v.push_back({t, host, client, it->second});
 }
 
 std::string EndpointIndex::name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const {
