@@ -26,6 +26,8 @@ bool digits(std::string_view s, size_t pos, size_t n, int64_t& v) {
   return true;
 }
 
+}  // namespace
+
 void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -38,8 +40,6 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   m = mp < 10 ? mp + 3 : mp - 9;
   y += (m <= 2);
 }
-
-}  // namespace
 
 bool parse_datetime(std::string_view s, TimeNs& out) {
   // YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]

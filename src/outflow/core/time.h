@@ -25,5 +25,7 @@ std::string format_time(TimeNs t);
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+// The inverse: year, month, day of a day count since 1970-01-01.
+void civil_from_days(int64_t days, int64_t& y, unsigned& m, unsigned& d);
 
 }  // namespace outflow

@@ -4,12 +4,12 @@
 // thread count.
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <memory>
 #include <thread>
 
 #include "outflow/read/evtx/evtx_file.h"
 #include "outflow/read/input.h"
+#include "outflow/read/windows_event/raw_fields.h"
 
 namespace outflow {
 
@@ -17,181 +17,20 @@ namespace {
 
 using evtx::Record;
 
-bool contains_ci(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    size_t j = 0;
-    while (j < needle.size() && (hay[i + j] | 0x20) == (needle[j] | 0x20)) ++j;
-    if (j == needle.size()) return true;
+// The System fields and EventData of a record, as the shared Windows-event fields: the mapping
+// to a HostEvent is the JSON reader's own (windows_event/to_host_event.cc).
+void gather(const Record& r, winevent::RawFields& f) {
+  using winevent::Field;
+  f.clear();
+  if (r.has_event_id) f.put(Field::event_id, r.event_id_text);
+  f.put(Field::provider, r.provider);
+  f.put(Field::channel, r.channel);
+  f.put(Field::host_computer_name, r.computer);
+  f.system_time_ns = r.time;
+  for (const auto& d : r.data()) {
+    Field fld;
+    if (winevent::lookup_field(winevent::Scope::event_data, d.name, fld)) f.put(fld, d.value);
   }
-  return false;
-}
-
-bool parse_pid(std::string_view s, uint64_t& out) {
-  if (s.empty() || s == "-") return false;
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    s.remove_prefix(2);
-    base = 16;
-  }
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out, base);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool parse_port(std::string_view s, uint16_t& out) {
-  unsigned v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || v > 65535) return false;
-  out = static_cast<uint16_t>(v);
-  return true;
-}
-
-void assign(std::string& dst, std::string_view v) {
-  if (v == "-") v = {};
-  dst.assign(v.data(), v.size());
-}
-
-std::string_view well_known_logon(std::string_view logon_id) {
-  uint64_t v = 0;
-  if (!parse_pid(logon_id, v)) return {};
-  if (v == 0x3e7) return "NT AUTHORITY\\SYSTEM";
-  if (v == 0x3e4) return "NT AUTHORITY\\NETWORK SERVICE";
-  if (v == 0x3e5) return "NT AUTHORITY\\LOCAL SERVICE";
-  return {};
-}
-
-std::string_view label_name(std::string_view sid) {
-  if (sid == "S-1-16-4096") return "Low";
-  if (sid == "S-1-16-8192") return "Medium";
-  if (sid == "S-1-16-8448") return "Medium Plus";
-  if (sid == "S-1-16-12288") return "High";
-  if (sid == "S-1-16-16384") return "System";
-  if (sid == "S-1-16-0") return "Untrusted";
-  return sid;
-}
-
-void set_security_user(const Record& r, HostEvent& e) {
-  auto usable = [](std::string_view u) { return !u.empty() && u != "-"; };
-  std::string_view user = r.get("TargetUserName"), dom = r.get("TargetDomainName"),
-                   logon = r.get("TargetLogonId");
-  if (!usable(user)) {
-    user = r.get("SubjectUserName");
-    dom = r.get("SubjectDomainName");
-    logon = r.get("SubjectLogonId");
-  }
-  if (!usable(user)) return;
-  if (auto wk = well_known_logon(logon); !wk.empty()) {
-    e.user.assign(wk);
-    return;
-  }
-  e.user.clear();
-  if (usable(dom)) {
-    e.user.append(dom);
-    e.user.push_back('\\');
-  }
-  e.user.append(user);
-}
-
-enum class Source : uint8_t { none, sysmon, security };
-
-// Which events Outflow uses: Sysmon 1/3/5/22 and Security 4688/4689/5156.
-Source classify(const Record& r) {
-  if (!r.has_event_id) return Source::none;
-  const uint32_t id = r.event_id;
-  const bool sysmon_id = id == 1 || id == 3 || id == 5 || id == 22;
-  const bool security_id = id == 4688 || id == 4689 || id == 5156;
-  if (!sysmon_id && !security_id) return Source::none;
-  if (contains_ci(r.provider, "linux")) return Source::none;
-  // As the JSON reader: only a record naming neither provider nor channel is taken on its id.
-  const bool unknown = r.provider.empty() && r.channel.empty();
-  if (sysmon_id && (unknown || contains_ci(r.provider, "sysmon") || contains_ci(r.channel, "sysmon")))
-    return Source::sysmon;
-  if (security_id &&
-      (unknown || contains_ci(r.provider, "security-auditing") || contains_ci(r.channel, "security")))
-    return Source::security;
-  return Source::none;
-}
-
-// Returns nullptr on success, else the reason the record is bad.
-const char* to_host_event(const Record& r, HostEvent& e) {
-  e.clear();
-  const uint32_t id = r.event_id;
-  e.event_id = static_cast<uint16_t>(id);
-  if (r.computer.empty() || r.computer == "-") return "evtx: no Computer";
-  e.host = r.computer;
-  TimeNs t;
-  if (const auto u = r.get("UtcTime"); !u.empty() && parse_datetime(u, t)) {
-    e.time = t;
-    e.time_field = TimeField::utc_time;
-  } else if (r.time != kNoTime) {
-    e.time = r.time;
-    e.time_field = TimeField::system_time;
-  } else {
-    return "evtx: no parsable time (UtcTime or TimeCreated)";
-  }
-  switch (id) {
-    case 1: case 4688: e.type = HostEventType::process_start; break;
-    case 5: case 4689: e.type = HostEventType::process_end; break;
-    case 3: case 5156: e.type = HostEventType::net_connect; break;
-    default: e.type = HostEventType::dns_query; break;
-  }
-  if (id == 4688) {
-    assign(e.image, r.get("NewProcessName"));
-    assign(e.parent_image, r.get("ParentProcessName"));
-    if (!parse_pid(r.get("NewProcessId"), e.pid)) return "evtx: 4688 without NewProcessId";
-    parse_pid(r.get("ProcessId"), e.ppid);
-    assign(e.command_line, r.get("CommandLine"));
-    set_security_user(r, e);
-    assign(e.integrity_level, label_name(r.get("MandatoryLabel")));
-    return nullptr;
-  }
-  if (id == 4689) {
-    assign(e.image, r.get("ProcessName"));
-    if (!parse_pid(r.get("ProcessId"), e.pid)) return "evtx: 4689 without ProcessId";
-    return nullptr;
-  }
-  if (id == 5156) {
-    assign(e.image, r.get("Application"));
-    parse_pid(r.get("ProcessID"), e.pid);
-    if (!IpAddr::parse(r.get("SourceAddress"), e.src_ip) || !IpAddr::parse(r.get("DestAddress"), e.dst_ip) ||
-        !parse_port(r.get("SourcePort"), e.src_port) || !parse_port(r.get("DestPort"), e.dst_port))
-      return "evtx: 5156 without a parsable address/port";
-    e.proto = parse_proto(r.get("Protocol"));
-    const auto dir = r.get("Direction");
-    if (dir == "%%14593" || contains_ci(dir, "outbound")) e.initiated = 1;
-    else if (dir == "%%14592" || contains_ci(dir, "inbound")) e.initiated = 0;
-    return nullptr;
-  }
-  // Sysmon 1 / 3 / 5 / 22
-  assign(e.process_guid, r.get("ProcessGuid"));
-  parse_pid(r.get("ProcessId"), e.pid);
-  assign(e.image, r.get("Image"));
-  assign(e.user, r.get("User"));
-  if (id == 1) {
-    assign(e.parent_guid, r.get("ParentProcessGuid"));
-    parse_pid(r.get("ParentProcessId"), e.ppid);
-    assign(e.parent_image, r.get("ParentImage"));
-    assign(e.command_line, r.get("CommandLine"));
-    assign(e.parent_command_line, r.get("ParentCommandLine"));
-    assign(e.integrity_level, r.get("IntegrityLevel"));
-    assign(e.original_file_name, r.get("OriginalFileName"));
-    assign(e.company, r.get("Company"));
-    assign(e.hashes, r.get("Hashes"));
-    assign(e.current_directory, r.get("CurrentDirectory"));
-  } else if (id == 3) {
-    if (!IpAddr::parse(r.get("SourceIp"), e.src_ip) || !IpAddr::parse(r.get("DestinationIp"), e.dst_ip) ||
-        !parse_port(r.get("SourcePort"), e.src_port) || !parse_port(r.get("DestinationPort"), e.dst_port))
-      return "evtx: Sysmon 3 without a parsable address/port";
-    e.proto = parse_proto(r.get("Protocol"));
-    const auto init = r.get("Initiated");
-    if (init == "true" || init == "True") e.initiated = 1;
-    else if (init == "false" || init == "False") e.initiated = 0;
-  } else if (id == 22) {
-    assign(e.query_name, r.get("QueryName"));
-    assign(e.query_results, r.get("QueryResults"));
-  }
-  if (e.process_guid.empty() && e.pid == 0) return "evtx: Sysmon event without ProcessGuid or ProcessId";
-  return nullptr;
 }
 
 // What one chunk produced, kept until it is delivered in order.
@@ -215,7 +54,7 @@ class MapHandler final : public evtx::RecordHandler {
   ChunkOut* out = nullptr;
 
   bool want_data(const Record& r) override {
-    if (classify(r) != Source::none) return true;
+    if (r.has_event_id && winevent::wanted_event(r.event_id, r.provider, r.channel)) return true;
     const uint32_t id = r.has_event_id ? r.event_id : 0xFFFFFFFFu;
     for (auto& s : out->skipped)
       if (s.first == id) {
@@ -230,13 +69,21 @@ class MapHandler final : public evtx::RecordHandler {
     if (!r.data_read) return;
     if (out->n_ev == out->ev.size()) out->ev.emplace_back();
     HostEvent& e = out->ev[out->n_ev];
-    if (const char* why = to_host_event(r, e)) out->bad.emplace_back(r.offset, why);
-    else ++out->n_ev;
+    gather(r, raw_);
+    std::string_view why;
+    switch (winevent::to_host_event(raw_, e, why)) {
+      case winevent::Verdict::ok: ++out->n_ev; break;
+      case winevent::Verdict::bad: out->bad.emplace_back(r.offset, why.data()); break;  // literals
+      case winevent::Verdict::skip: break;  // want_data() already filtered these
+    }
   }
   void on_bad(uint64_t offset, std::string_view reason) override {
     // Reasons are string literals from the parser.
     out->bad.emplace_back(offset, reason.data());
   }
+
+ private:
+  winevent::RawFields raw_;
 };
 
 struct Worker {

@@ -50,20 +50,6 @@ void put_fixed(unsigned v, int width, std::string& out) {
   out.append(buf, static_cast<size_t>(width));
 }
 
-// Howard Hinnant's civil_from_days.
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += (m <= 2);
-}
-
 void put_datetime(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s,
                   unsigned frac_ns, std::string& out) {
   put_fixed(static_cast<unsigned>(y), 4, out);

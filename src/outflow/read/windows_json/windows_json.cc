@@ -10,16 +10,16 @@
 
 #include "outflow/core/utf8.h"
 #include "outflow/read/input.h"
-#include "outflow/read/windows_json/raw_fields.h"
+#include "outflow/read/windows_event/raw_fields.h"
 
 namespace outflow {
 
 namespace {
 
 using namespace simdjson;
-using winjson::Field;
-using winjson::RawFields;
-using winjson::Scope;
+using winevent::Field;
+using winevent::RawFields;
+using winevent::Scope;
 
 enum class Walk { ok, skip, error };
 
@@ -40,9 +40,9 @@ class WindowsJsonParser {
       if (w == Walk::skip) skip_what = "windows event " + std::string(raw_.get(Field::event_id));
       return w;
     }
-    const auto verdict = winjson::to_host_event(raw_, e, why);
-    if (verdict == winjson::Verdict::ok) return Walk::ok;
-    if (verdict == winjson::Verdict::skip) {
+    const auto verdict = winevent::to_host_event(raw_, e, why);
+    if (verdict == winevent::Verdict::ok) return Walk::ok;
+    if (verdict == winevent::Verdict::skip) {
       if (why == "no_event_id") {
         skip_what = "json records without a Windows event id";
         return Walk::skip;
@@ -133,7 +133,7 @@ class WindowsJsonParser {
       }
 
       Field f;
-      if (!winjson::lookup_field(scope, key, f)) continue;
+      if (!winevent::lookup_field(scope, key, f)) continue;
       std::string_view text;
       if (!scalar_text(val, text)) continue;
       raw_.put(f, text);
@@ -141,7 +141,7 @@ class WindowsJsonParser {
         // Abandon unused events early: most of a Sysmon log is events 7, 10, 12, 13.
         uint64_t id = 0;
         const auto r = std::from_chars(text.data(), text.data() + text.size(), id);
-        if (r.ec == std::errc() && !winjson::interesting_event_id(id)) return Walk::skip;
+        if (r.ec == std::errc() && !winevent::interesting_event_id(id)) return Walk::skip;
       }
     }
     return Walk::ok;
@@ -163,7 +163,7 @@ class WindowsJsonParser {
     }
     if (i < s.size() && s[i] == '<') {
       xml_scratch_.reserve(s.size() + 16);
-      winjson::parse_event_data_xml(s, raw_, xml_scratch_);
+      winevent::parse_event_data_xml(s, raw_, xml_scratch_);
     }
     return Walk::ok;
   }

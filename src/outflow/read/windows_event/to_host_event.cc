@@ -1,9 +1,9 @@
 // From the raw fields of one Windows event to a normalized HostEvent.
 #include <charconv>
 
-#include "outflow/read/windows_json/raw_fields.h"
+#include "outflow/read/windows_event/raw_fields.h"
 
-namespace outflow::winjson {
+namespace outflow::winevent {
 
 namespace {
 
@@ -94,6 +94,11 @@ bool set_time(const RawFields& f, HostEvent& e) {
                                     {Field::time_generated, TimeField::time_generated, false},
                                     {Field::event_time, TimeField::event_time, false}};
   for (const auto& p : kOrder) {
+    if (p.field == Field::system_time && f.system_time_ns != kNoTime) {
+      e.time = f.system_time_ns;
+      e.time_field = TimeField::system_time;
+      return true;
+    }
     if (!f.has(p.field)) continue;
     TimeNs t;
     const auto s = f.get(p.field);
@@ -108,6 +113,15 @@ bool set_time(const RawFields& f, HostEvent& e) {
 
 }  // namespace
 
+bool wanted_event(uint64_t id, std::string_view provider, std::string_view channel) {
+  if (!interesting_event_id(id)) return false;
+  if (contains_ci(provider, "linux")) return false;  // Sysmon for Linux: other field meanings
+  const bool unknown_source = provider.empty() && channel.empty();
+  const bool sysmon_id = id == 1 || id == 3 || id == 5 || id == 22;
+  if (sysmon_id) return unknown_source || contains_ci(provider, "sysmon") || contains_ci(channel, "sysmon");
+  return unknown_source || contains_ci(provider, "security-auditing") || contains_ci(channel, "security");
+}
+
 Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   e.clear();
   uint64_t id = 0;
@@ -119,29 +133,13 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
       return Verdict::skip;
     }
     if (r.ec != std::errc()) {
-      why = "windows-json: EventID is not a number";
+      why = "windows event: EventID is not a number";
       return Verdict::bad;
     }
   }
-  if (!interesting_event_id(id)) {
+  if (!wanted_event(id, f.get(Field::provider), f.get(Field::channel))) {
     why = {};
-    return Verdict::skip;
-  }
-  const auto provider = f.get(Field::provider);
-  const auto channel = f.get(Field::channel);
-  const bool is_sysmon = contains_ci(provider, "sysmon") || contains_ci(channel, "sysmon");
-  const bool is_security = contains_ci(provider, "security-auditing") || contains_ci(channel, "security");
-  // Only a record that names no provider or channel at all is taken on its id alone: event 1 of
-  // Microsoft-Windows-Kernel-IO is not a process creation.
-  const bool unknown_source = provider.empty() && channel.empty();
-  const bool sysmon_id = id == 1 || id == 3 || id == 5 || id == 22;
-  if ((sysmon_id && !(is_sysmon || unknown_source)) || (!sysmon_id && !(is_security || unknown_source))) {
-    why = {};
-    return Verdict::skip;  // e.g. event 1 of another provider
-  }
-  if (contains_ci(provider, "linux")) {
-    why = {};
-    return Verdict::skip;  // Sysmon for Linux: other field meanings
+    return Verdict::skip;  // e.g. event 3 of Microsoft-Windows-Kernel-IO
   }
   e.event_id = static_cast<uint16_t>(id);
 
@@ -154,11 +152,11 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
     }
   }
   if (e.host.empty()) {
-    why = "windows-json: no host name (Hostname, Computer, computer_name or host.name)";
+    why = "windows event: no host name (Hostname, Computer, computer_name or host.name)";
     return Verdict::bad;
   }
   if (!set_time(f, e)) {
-    why = "windows-json: no parsable time (UtcTime, @timestamp, TimeGenerated or EventTime)";
+    why = "windows event: no parsable time (UtcTime, TimeCreated, @timestamp, TimeGenerated or EventTime)";
     return Verdict::bad;
   }
 
@@ -184,7 +182,7 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
     assign(e.image, f.get(Field::new_process_name));
     assign(e.parent_image, f.get(Field::parent_process_name));
     if (!parse_pid(f.get(Field::new_process_id), e.pid)) {
-      why = "windows-json: 4688 without NewProcessId";
+      why = "windows event: 4688 without NewProcessId";
       return Verdict::bad;
     }
     parse_pid(f.get(Field::process_id), e.ppid);  // the creator
@@ -196,7 +194,7 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   if (id == 4689) {
     assign(e.image, f.get(Field::process_name));
     if (!parse_pid(f.get(Field::process_id), e.pid)) {
-      why = "windows-json: 4689 without ProcessId";
+      why = "windows event: 4689 without ProcessId";
       return Verdict::bad;
     }
     return Verdict::ok;
@@ -209,7 +207,7 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
                     parse_port(f.get(Field::source_port), e.src_port) &&
                     parse_port(f.get(Field::dest_port), e.dst_port);
     if (!ok) {
-      why = "windows-json: 5156 without a parsable address/port";
+      why = "windows event: 5156 without a parsable address/port";
       return Verdict::bad;
     }
     e.proto = parse_proto(f.get(Field::protocol));
@@ -241,7 +239,7 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
                     parse_port(f.get(Field::source_port), e.src_port) &&
                     parse_port(f.get(Field::destination_port), e.dst_port);
     if (!ok) {
-      why = "windows-json: Sysmon 3 without a parsable address/port";
+      why = "windows event: Sysmon 3 without a parsable address/port";
       return Verdict::bad;
     }
     e.proto = parse_proto(f.get(Field::protocol));
@@ -253,10 +251,10 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
     assign(e.query_results, f.get(Field::query_results));
   }
   if (e.process_guid.empty() && e.pid == 0) {
-    why = "windows-json: Sysmon event without ProcessGuid or ProcessId";
+    why = "windows event: Sysmon event without ProcessGuid or ProcessId";
     return Verdict::bad;
   }
   return Verdict::ok;
 }
 
-}  // namespace outflow::winjson
+}  // namespace outflow::winevent

@@ -1,7 +1,9 @@
-// The fields of one Windows event, as views into the parser's buffers, gathered from whichever
-// shape the record has (flat NXLog/Sysmon names, Winlogbeat 6/7 `event_data`/`winlog`, ECS
-// `event.code`/`host.name`, Azure rows with `EventData` as embedded JSON or XML). The views are
-// valid until the next record is parsed. Turning them into a HostEvent is to_host_event().
+// The fields of one Windows event, as views into the reader's buffers, gathered from whichever
+// shape the record has: JSON lines (flat NXLog/Sysmon names, Winlogbeat 6/7 `event_data`/`winlog`,
+// ECS `event.code`/`host.name`, Azure rows with `EventData` as embedded JSON or XML) or an EVTX
+// record (System and EventData/Data). The views are valid until the next record is read.
+// Both readers turn them into a HostEvent with the one to_host_event(), so a field means the same
+// whatever the input.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -9,7 +11,7 @@
 
 #include "outflow/model/events.h"
 
-namespace outflow::winjson {
+namespace outflow::winevent {
 
 enum class Field : uint8_t {
   // identity of the record
@@ -37,7 +39,13 @@ struct RawFields {
   std::array<std::string_view, static_cast<size_t>(Field::kCount)> v{};
   std::array<bool, static_cast<size_t>(Field::kCount)> set{};
 
-  void clear() { set.fill(false); }
+  // EVTX's System/TimeCreated arrives as a FILETIME, already a time: no text to parse.
+  TimeNs system_time_ns = kNoTime;
+
+  void clear() {
+    set.fill(false);
+    system_time_ns = kNoTime;
+  }
   void put(Field f, std::string_view s) {
     const auto i = static_cast<size_t>(f);
     if (!set[i]) {  // first value wins: outer (record-level) fields are seen first
@@ -64,6 +72,11 @@ inline bool interesting_event_id(uint64_t id) {
   return id == 1 || id == 3 || id == 5 || id == 22 || id == 4688 || id == 4689 || id == 5156;
 }
 
+// Whether a record of this id, provider and channel is one Outflow uses: Sysmon 1/3/5/22 from
+// Sysmon, Security 4688/4689/5156 from the Security log. A record naming neither provider nor
+// channel is taken on its id alone.
+bool wanted_event(uint64_t id, std::string_view provider, std::string_view channel);
+
 enum class Verdict { ok, skip, bad };
 // Builds the HostEvent. On skip (an event Outflow does not use) `why` names it for counting;
 // on bad, `why` is the reason.
@@ -74,4 +87,4 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why);
 // point into it.
 bool parse_event_data_xml(std::string_view xml, RawFields& f, std::string& scratch);
 
-}  // namespace outflow::winjson
+}  // namespace outflow::winevent

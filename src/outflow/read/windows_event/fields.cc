@@ -1,9 +1,9 @@
 #include <charconv>
 #include <cstring>
 
-#include "outflow/read/windows_json/raw_fields.h"
+#include "outflow/read/windows_event/raw_fields.h"
 
-namespace outflow::winjson {
+namespace outflow::winevent {
 
 namespace {
 
@@ -193,4 +193,4 @@ bool parse_event_data_xml(std::string_view xml, RawFields& f, std::string& scrat
   return any;
 }
 
-}  // namespace outflow::winjson
+}  // namespace outflow::winevent
