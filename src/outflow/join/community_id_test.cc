@@ -3,16 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "outflow/model/events.h"
+#include "outflow/testing/collect_sink.h"
 
 namespace outflow {
 
-namespace {
-IpAddr ip(const char* s) {
-  IpAddr a;
-  EXPECT_TRUE(IpAddr::parse(s, a)) << s;
-  return a;
-}
-}  // namespace
+using testing::ip;
 
 // Vectors from the Community ID spec's baseline (corelight/community-id-spec,
 // baseline/baseline_deflt.json and baseline_seed1.json, commit c4ec2bc).

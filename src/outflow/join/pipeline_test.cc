@@ -3,19 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include "outflow/testing/collect_sink.h"
+
 namespace outflow {
 namespace {
 
-TimeNs T(const char* s) {
-  TimeNs t = 0;
-  EXPECT_TRUE(parse_datetime(s, t)) << s;
-  return t;
-}
-IpAddr ip(const char* s) {
-  IpAddr a;
-  EXPECT_TRUE(IpAddr::parse(s, a));
-  return a;
-}
+using testing::ip;
+using testing::utc;
 
 HostEvent start(const char* host, const char* guid, const char* parent_guid, const char* image,
                 const char* parent_image, TimeNs t) {
@@ -81,7 +75,7 @@ TEST(Pipeline, ClockOffsetOfHoursIsEstimatedAndDisambiguatesPortReuse) {
     out.attrs.push_back(a);
   });
   const TimeNs skew = 3 * 3600 * kNsPerSec;
-  const TimeNs t0 = T("2024-01-01 10:00:00");
+  const TimeNs t0 = utc("2024-01-01 10:00:00");
   p.on_host_event(start("WS1", "{A}", "{P}", "C:\\Windows\\System32\\curl.exe", "C:\\Windows\\explorer.exe", t0 - skew));
   p.on_host_event(start("WS1", "{B}", "{P}", "C:\\Tools\\rclone.exe", "C:\\Windows\\explorer.exe", t0 - skew));
   for (int i = 0; i < 20; ++i)
@@ -120,7 +114,7 @@ TEST(Pipeline, NetflowDirectionsAndActiveTimeoutPiecesAreOneSession) {
     out.sessions.push_back(s);
     out.attrs.push_back(a);
   });
-  const TimeNs t0 = T("2024-01-01 10:00:00");
+  const TimeNs t0 = utc("2024-01-01 10:00:00");
   const TimeNs half = 1800 * kNsPerSec;
   // Reverse direction first in the file; three active-timeout pieces each way.
   for (int k = 0; k < 3; ++k) {
@@ -145,7 +139,7 @@ TEST(Pipeline, InferredForBeaconsWithoutTheirOwnEvent) {
     out.sessions.push_back(s);
     out.attrs.push_back(a);
   });
-  const TimeNs t0 = T("2024-01-01 10:00:00");
+  const TimeNs t0 = utc("2024-01-01 10:00:00");
   p.on_host_event(start("WS2", "{C2}", "{S}", "C:\\Users\\Public\\svchost.exe", "C:\\Windows\\System32\\cmd.exe", t0));
   p.on_host_event(connect("WS2", "{C2}", "10.0.0.6", 60000, "198.51.100.9", 80, t0 + kNsPerSec));
   for (int i = 0; i < 5; ++i) {
@@ -165,7 +159,7 @@ TEST(ProcessTable, LineageWithPlaceholderRootAndPidReuse) {
   HostRegistry hosts;
   ProcessTable t(hosts);
   const HostId h = hosts.intern("WS1.corp.local");
-  const TimeNs t0 = T("2024-01-01 10:00:00");
+  const TimeNs t0 = utc("2024-01-01 10:00:00");
   // Child before parent in the file: the parent placeholder is filled in later.
   HostEvent c = start("WS1", "{C}", "{B}", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "C:\\Windows\\System32\\cmd.exe", t0 + 10);
   HostEvent b = start("WS1", "{B}", "{A}", "C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\services.exe", t0);

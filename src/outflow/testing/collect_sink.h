@@ -1,5 +1,8 @@
-// Test helpers: a sink that keeps everything, and a one-call reader over an in-memory input.
+// Test helpers: a sink that keeps everything, a one-call reader over an in-memory input, and
+// literals for addresses and times.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -15,6 +18,22 @@ struct CollectSink final : RecordSink {
   void on_flow(const FlowRecord& f) override { flows.push_back(f); }
   void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
 };
+
+inline IpAddr ip(const char* s) {
+  IpAddr a;
+  EXPECT_TRUE(IpAddr::parse(s, a)) << s;
+  return a;
+}
+inline TimeNs epoch(const char* s) {  // "1517422326.539915"
+  TimeNs t = kNoTime;
+  EXPECT_TRUE(parse_epoch_seconds(s, t)) << s;
+  return t;
+}
+inline TimeNs utc(const char* s) {  // "2020-09-20 16:17:01"
+  TimeNs t = kNoTime;
+  EXPECT_TRUE(parse_datetime(s, t)) << s;
+  return t;
+}
 
 // Reads `text` as the given line format ("windows_json" etc. via the function pointer).
 template <typename ReadFn>

@@ -6,19 +6,15 @@
 
 #include "outflow/read/byte_source.h"
 #include "outflow/read/input.h"
+#include "outflow/testing/collect_sink.h"
 
 namespace outflow {
 namespace {
 
-struct NfCollect final : RecordSink {
-  std::vector<FlowRecord> flows;
-  void on_host_event(const HostEvent&) override {}
-  void on_flow(const FlowRecord& f) override { flows.push_back(f); }
-  void on_dns(const DnsAnswer&) override {}
-};
+using testing::utc;
 
 struct NfRun {
-  NfCollect sink;
+  testing::CollectSink sink;
   Diagnostics diag;
   FileStats stats;
   bool ok = false;
@@ -43,12 +39,6 @@ struct NfRun {
     return nullptr;
   }
 };
-
-TimeNs at(const char* s) {
-  TimeNs t = kNoTime;
-  EXPECT_TRUE(parse_datetime(s, t)) << s;
-  return t;
-}
 
 const std::string kHeader =
     "ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt,in,out,sas,das,smk,dmk,dtos,dir,nh,nhb,"
@@ -78,8 +68,8 @@ TEST(NfdumpCsv, RecordsAndSummary) {
   EXPECT_EQ(f.source, FlowSource::nfdump);
   EXPECT_FALSE(f.bidirectional);
   EXPECT_EQ(f.sensor, "exporter-a.csv");
-  EXPECT_EQ(f.start, at("2020-09-20T16:17:01Z"));
-  EXPECT_EQ(f.end, at("2020-09-20T16:17:59Z"));
+  EXPECT_EQ(f.start, utc("2020-09-20T16:17:01Z"));
+  EXPECT_EQ(f.end, utc("2020-09-20T16:17:59Z"));
   EXPECT_EQ(f.orig_p, 63854);
   EXPECT_EQ(f.resp_p, 80);
   EXPECT_EQ(f.proto, kProtoTcp);
@@ -88,8 +78,8 @@ TEST(NfdumpCsv, RecordsAndSummary) {
   EXPECT_EQ(f.resp_bytes, 0u);
   EXPECT_EQ(f.uid, "");
   const FlowRecord& g = r.sink.flows[1];
-  EXPECT_EQ(g.start, at("2020-09-20T16:17:01.250Z"));
-  EXPECT_EQ(g.end, at("2020-09-20T16:17:02.500Z"));
+  EXPECT_EQ(g.start, utc("2020-09-20T16:17:01.250Z"));
+  EXPECT_EQ(g.end, utc("2020-09-20T16:17:02.500Z"));
   EXPECT_EQ(g.proto, kProtoIcmp6);
   EXPECT_EQ(g.resp_p, 34304);
   EXPECT_EQ(g.resp_pkts, 2u);
@@ -187,8 +177,8 @@ TEST(NfdumpData, OtrfPsexecWorkstation6) {
   EXPECT_EQ(out->proto, kProtoTcp);
   EXPECT_EQ(out->orig_bytes, 5534u);
   EXPECT_EQ(out->orig_pkts, 53u);
-  EXPECT_EQ(out->start, at("2020-09-20 16:17:01"));
-  EXPECT_EQ(out->end, at("2020-09-20 16:17:59"));
+  EXPECT_EQ(out->start, utc("2020-09-20 16:17:01"));
+  EXPECT_EQ(out->end, utc("2020-09-20 16:17:59"));
   EXPECT_FALSE(out->bidirectional);
   EXPECT_EQ(out->sensor, std::filesystem::path(path).filename().string());
   const FlowRecord* back = r.find("10.10.10.5", 80, "172.18.39.6", 63854);
@@ -215,7 +205,7 @@ TEST(NfdumpData, SlipsExportWithSummary) {
   EXPECT_EQ(bytes, 241025u);
   EXPECT_EQ(pkts, 4652u);
   const FlowRecord& first = r.sink.flows.front();
-  EXPECT_EQ(first.start, at("2018-01-12 15:37:30"));
+  EXPECT_EQ(first.start, utc("2018-01-12 15:37:30"));
   EXPECT_EQ(first.orig_p, 52324);
   EXPECT_EQ(first.resp_p, 902);
   EXPECT_EQ(first.orig_bytes, 60u);

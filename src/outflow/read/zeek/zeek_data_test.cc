@@ -6,29 +6,13 @@
 #include <vector>
 
 #include "outflow/read/input.h"
+#include "outflow/testing/collect_sink.h"
 
 namespace outflow {
 namespace {
 
-struct ZeekDataCollect final : RecordSink {
-  std::vector<FlowRecord> flows;
-  std::vector<DnsAnswer> dns;
-  void on_host_event(const HostEvent&) override {}
-  void on_flow(const FlowRecord& f) override { flows.push_back(f); }
-  void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
-};
-
-IpAddr ip(const char* s) {
-  IpAddr a;
-  EXPECT_TRUE(IpAddr::parse(s, a)) << s;
-  return a;
-}
-
-TimeNs secs(const char* s) {
-  TimeNs t = kNoTime;
-  EXPECT_TRUE(parse_epoch_seconds(s, t)) << s;
-  return t;
-}
+using testing::epoch;
+using testing::ip;
 
 std::string rita(const std::string& rel) {
   return std::string(OUTFLOW_DATASETS_DIR) + "/rita-zeek-testdata/test_data/" + rel;
@@ -40,7 +24,7 @@ std::string rita(const std::string& rel) {
   } while (0)
 
 struct FileRun {
-  ZeekDataCollect sink;
+  testing::CollectSink sink;
   Diagnostics diag;
   FileStats stats;
   std::string error;
@@ -127,7 +111,7 @@ TEST(ZeekData, JsonWithAllFields) {
   EXPECT_EQ(c.diag.bad_records(), 0u);
   const FlowRecord& f = c.sink.flows[0];
   EXPECT_EQ(f.uid, "CxHo3m4N8uGxrMlcl2");
-  EXPECT_EQ(f.start, secs("1517422326.539915"));
+  EXPECT_EQ(f.start, epoch("1517422326.539915"));
   EXPECT_EQ(f.end - f.start, 108'985'496'000);
   EXPECT_EQ(f.orig_bytes, 719u);
   EXPECT_EQ(f.resp_ip_bytes, 508u);

@@ -6,20 +6,16 @@
 
 #include "outflow/read/byte_source.h"
 #include "outflow/read/input.h"
+#include "outflow/testing/collect_sink.h"
 
 namespace outflow {
 namespace {
 
-struct ZeekCollect final : RecordSink {
-  std::vector<FlowRecord> flows;
-  std::vector<DnsAnswer> dns;
-  void on_host_event(const HostEvent&) override {}
-  void on_flow(const FlowRecord& f) override { flows.push_back(f); }
-  void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
-};
+using testing::epoch;
+using testing::ip;
 
 struct ZeekRun {
-  ZeekCollect sink;
+  testing::CollectSink sink;
   Diagnostics diag;
   FileStats stats;
   bool ok = false;
@@ -40,18 +36,6 @@ struct ZeekRun {
     return it == diag.bad_by_reason().end() ? 0 : it->second;
   }
 };
-
-IpAddr ip(const char* s) {
-  IpAddr a;
-  EXPECT_TRUE(IpAddr::parse(s, a)) << s;
-  return a;
-}
-
-TimeNs secs(const char* s) {
-  TimeNs t = kNoTime;
-  EXPECT_TRUE(parse_epoch_seconds(s, t)) << s;
-  return t;
-}
 
 const std::string kConnHeader =
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
@@ -82,8 +66,8 @@ TEST(ZeekTsv, ConnWithNodeName) {
   EXPECT_TRUE(f.bidirectional);
   EXPECT_EQ(f.sensor, "worker-eth0-1");
   EXPECT_EQ(f.uid, "CgomWd4W1smXYZnVi3");
-  EXPECT_EQ(f.start, secs("1714417205.459272"));
-  EXPECT_EQ(f.end, secs("1714417205.509683"));
+  EXPECT_EQ(f.start, epoch("1714417205.459272"));
+  EXPECT_EQ(f.end, epoch("1714417205.509683"));
   EXPECT_EQ(f.orig_h, ip("10.0.0.238"));
   EXPECT_EQ(f.resp_h, ip("75.75.75.75"));
   EXPECT_EQ(f.orig_p, 38239);
@@ -151,7 +135,7 @@ TEST(ZeekTsv, DnsAnswersKeepOnlyAddresses) {
   const DnsAnswer& d = r.sink.dns[0];
   EXPECT_EQ(d.query, "example.com");
   EXPECT_EQ(d.client, ip("10.0.0.238"));
-  EXPECT_EQ(d.time, secs("1714417211.850305"));
+  EXPECT_EQ(d.time, epoch("1714417211.850305"));
   ASSERT_EQ(d.answers.size(), 2u);
   EXPECT_EQ(d.answers[0], ip("93.184.216.34"));
   EXPECT_EQ(d.answers[1], ip("2606:2800:220:1::1"));
@@ -282,8 +266,8 @@ TEST(ZeekJson, DottedKeysWithPath) {
   ASSERT_EQ(r.sink.flows.size(), 2u);
   const FlowRecord& f = r.sink.flows[0];
   EXPECT_EQ(f.source, FlowSource::zeek_conn);
-  EXPECT_EQ(f.start, secs("1517336042.279652"));  // exact, not through a double
-  EXPECT_EQ(f.end, secs("1517336042.349634"));
+  EXPECT_EQ(f.start, epoch("1517336042.279652"));  // exact, not through a double
+  EXPECT_EQ(f.end, epoch("1517336042.349634"));
   EXPECT_EQ(f.orig_h, ip("192.168.88.2"));
   EXPECT_EQ(f.orig_p, 55638);
   EXPECT_EQ(f.resp_h, ip("165.227.88.15"));
