@@ -26,9 +26,15 @@ if expect_eq(len(inbound), 1, "the exploit's inbound connection to tomcat"):
 cov = run("coverage", "--json", d)
 import json  # noqa: E402
 c = json.loads(cov.stdout)
-not_understood = [b for b in c.get("bad_records", {}).get("samples", [])]
 hosts = {h["name"]: h for h in c["hosts"]}
 check("WORKSTATION5" in hosts, "coverage lists WORKSTATION5")
 check(hosts.get("WORKSTATION5", {}).get("events", {}).get("5156", 0) > 0, "Azure XML 5156 events counted")
-check("syslog" in cov.stderr or True, "")
+nu = {os.path.basename(x["file"]) for x in c["not_understood"]}
+expect_eq(nu, {"syslog_auoms_auditd_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json",
+               "syslog_sysmon_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json",
+               "vminsights_vmconnection_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json"},
+          "non-Windows JSON files are reported as not understood")
+expect_eq(c["bad_records"]["total"], 0, "and are not counted as malformed records")
+tf = hosts.get("WORKSTATION5", {}).get("time_fields", {})
+check(tf.get("UtcTime", 0) > 0 and tf.get("TimeGenerated", 0) > 0, f"Sysmon times from UtcTime, Security from TimeGenerated: {tf}")
 done()

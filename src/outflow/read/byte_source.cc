@@ -141,7 +141,7 @@ class DecodingSource final : public ByteSource {
     while (zs_.avail_out > 0) {
       if (in_pos_ >= in_len_ && !refill()) {
         if (failed_) return -1;
-        if (!stream_ended_ && zs_.total_in > 0 && produced_in_member()) {
+        if (!stream_ended_ && zs_.total_in > 0) {
           // Input ended inside a gzip member: report it, return what we have.
           error_ = "truncated gzip stream";
           failed_ = true;
@@ -173,7 +173,6 @@ class DecodingSource final : public ByteSource {
     if (got == 0 && failed_) return -1;
     return static_cast<long>(got);
   }
-  bool produced_in_member() const { return true; }
 
   long read_zstd(char* buf, size_t n) {
     ZSTD_outBuffer out{buf, n, 0};

@@ -1,6 +1,6 @@
 // Bad-input bookkeeping. A malformed record is counted under a reason, the first few of each
 // reason are kept as samples (file, line, byte offset, reason), and the run goes on.
-// Not thread-safe; one per reader thread, merged afterwards.
+// Not thread-safe.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -33,7 +33,6 @@ class Diagnostics {
   const std::map<std::string, uint64_t>& skipped_counts() const { return skipped_; }
   const std::vector<std::pair<std::string, std::string>>& bad_inputs() const { return bad_inputs_; }
 
-  void merge(const Diagnostics& o);
 
  private:
   uint64_t bad_total_ = 0;

@@ -153,6 +153,11 @@ std::string coverage_json(const CoverageInputs& in) {
     for (auto id : kIds) j.unum(std::to_string(id), count(hc, id));
     j.end_object();
     j.str("first", format_time(hc.first)).str("last", format_time(hc.last));
+    // Which record field each event's time came from: fields disagree (NXLog's EventTime is
+    // local time), so this says what the clock offset is measured against.
+    j.begin_object("time_fields");
+    for (const auto& [tf, n] : hc.time_fields) j.unum(time_field_name(tf), n);
+    j.end_object();
     j.begin_array("addresses");
     for (const auto& [ip, c] : in.pipeline.index().addresses_of(hid)) j.str_elem(ip.to_string());
     j.end_array();
@@ -199,6 +204,9 @@ std::string coverage_json(const CoverageInputs& in) {
     j.begin_object().str("file", s.file).unum("line", s.line).unum("offset", s.offset).str("reason", s.reason).end_object();
   j.end_array();
   j.end_object();
+  j.begin_array("not_understood");
+  for (const auto& [f, r] : in.diag.bad_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
+  j.end_array();
   j.end_object();
   o.push_back('\n');
   return o;

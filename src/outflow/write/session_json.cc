@@ -56,7 +56,6 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
     }
     j.begin_object("process");
     j.str_if("executable", proc->image);
-    const std::string base = image_basename(proc->image);
     if (!proc->image.empty()) {
       const size_t slash = proc->image.find_last_of("\\/");
       j.str("name", slash == std::string::npos ? std::string_view(proc->image)
