@@ -6,7 +6,7 @@
 
 #include <charconv>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "outflow/core/utf8.h"
 #include "outflow/read/input.h"
@@ -23,11 +23,27 @@ using winevent::Scope;
 
 enum class Walk { ok, skip, error };
 
+// What a skipped record was, counted without building a string per record (most records of a
+// Sysmon log are skipped); names are made once at the end of the file.
+struct SkipKey {
+  enum Kind : uint8_t { unused_id, other_provider, no_event_id } kind = unused_id;
+  uint64_t id = 0;
+  bool operator==(const SkipKey& o) const { return kind == o.kind && id == o.id; }
+  std::string name() const {
+    switch (kind) {
+      case unused_id: return "windows event " + std::to_string(id);
+      case other_provider: return "windows event " + std::to_string(id) + " (other provider)";
+      case no_event_id: return "json records without a Windows event id";
+    }
+    return {};
+  }
+};
+
 class WindowsJsonParser {
  public:
-  // Parses one line into host_event. Returns ok, skip (unused event; `skip_what` names it) or
+  // Parses one line into host_event. Returns ok, skip (unused event; `skip` says which) or
   // error (`why` is the reason).
-  Walk parse(std::string_view line, HostEvent& e, std::string_view& why, std::string& skip_what) {
+  Walk parse(std::string_view line, HostEvent& e, std::string_view& why, SkipKey& skip) {
     raw_.clear();
     xml_scratch_.clear();
     ondemand::document doc;
@@ -37,23 +53,30 @@ class WindowsJsonParser {
     if ((err = doc.get_object().get(obj))) return fail(err, why);
     const Walk w = walk(obj, Scope::top, 0, why);
     if (w != Walk::ok) {
-      if (w == Walk::skip) skip_what = "windows event " + std::string(raw_.get(Field::event_id));
+      if (w == Walk::skip) skip = {SkipKey::unused_id, event_id()};
       return w;
     }
     const auto verdict = winevent::to_host_event(raw_, e, why);
     if (verdict == winevent::Verdict::ok) return Walk::ok;
     if (verdict == winevent::Verdict::skip) {
       if (why == "no_event_id") {
-        skip_what = "json records without a Windows event id";
+        skip = {SkipKey::no_event_id, 0};
         return Walk::skip;
       }
-      skip_what = "windows event " + std::string(raw_.get(Field::event_id)) + " (other provider)";
+      skip = {SkipKey::other_provider, event_id()};
       return Walk::skip;
     }
     return Walk::error;
   }
 
  private:
+  uint64_t event_id() const {
+    const auto s = raw_.get(Field::event_id);
+    uint64_t id = 0;
+    std::from_chars(s.data(), s.data() + s.size(), id);
+    return id;
+  }
+
   static Walk fail(error_code err, std::string_view& why) {
     switch (err) {
       case UTF8_ERROR: why = "json: invalid UTF-8"; break;
@@ -184,10 +207,21 @@ bool blank(std::string_view s) {
 bool read_windows_json(LineReader& lines, ReadContext& ctx) {
   WindowsJsonParser parser;
   HostEvent ev;
-  std::string repaired, skip_what;
-  // Skip counts are aggregated locally: a map lookup per skipped record would cost more than
-  // the parse.
-  std::unordered_map<std::string, uint64_t> skipped;
+  std::string repaired;
+  SkipKey skip;
+  // Skip counts are aggregated locally in a short list (a few distinct event ids per file).
+  std::vector<std::pair<SkipKey, uint64_t>> skipped;
+  auto count_skip = [&](const SkipKey& k) {
+    for (auto& [key, n] : skipped)
+      if (key == k) {
+        ++n;
+        return;
+      }
+    skipped.emplace_back(k, 1);
+  };
+  auto flush_skips = [&] {
+    for (const auto& [k, n] : skipped) ctx.diag.skipped(k.name(), n);
+  };
   uint64_t repaired_lines = 0;
   for (;;) {
     std::string_view line;
@@ -195,7 +229,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
     if (st == LineReader::Status::end) break;
     if (st == LineReader::Status::error) {
       ctx.diag.bad_record(ctx.file, lines.line_number(), lines.bytes_consumed(), "read error: " + lines.error());
-      for (auto& [k, n] : skipped) ctx.diag.skipped(k, n);
+      flush_skips();
       return false;
     }
     if (st == LineReader::Status::too_long) {
@@ -205,7 +239,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
     }
     if (blank(line)) continue;
     std::string_view why;
-    Walk w = parser.parse(line, ev, why, skip_what);
+    Walk w = parser.parse(line, ev, why, skip);
     if (w == Walk::error && why == "json: invalid UTF-8") {
       // Replace invalid sequences with U+FFFD and try again: one bad byte in a command line
       // must not lose the whole event.
@@ -213,7 +247,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
       repair_utf8(line, repaired);
       const size_t n = repaired.size();
       repaired.append(LineReader::kPadding, '\0');
-      w = parser.parse(std::string_view(repaired.data(), n), ev, why, skip_what);
+      w = parser.parse(std::string_view(repaired.data(), n), ev, why, skip);
       if (w != Walk::error) ++repaired_lines;
     }
     switch (w) {
@@ -222,7 +256,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
         ctx.sink.on_host_event(ev);
         break;
       case Walk::skip:
-        ++skipped[skip_what];
+        count_skip(skip);
         break;
       case Walk::error:
         ++ctx.stats.bad;
@@ -230,10 +264,12 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
         break;
     }
   }
-  const uint64_t no_id = skipped.count("json records without a Windows event id") ? skipped["json records without a Windows event id"] : 0;
+  uint64_t no_id = 0;
+  for (const auto& [k, n] : skipped)
+    if (k.kind == SkipKey::no_event_id) no_id = n;
   if (no_id > 0 && ctx.stats.host_events == 0 && no_id * 2 >= lines.line_number())
     ctx.diag.bad_input(ctx.file, "JSON lines, but not Windows events (no EventID / event_id / winlog.event_id): not understood");
-  for (auto& [k, n] : skipped) ctx.diag.skipped(k, n);
+  flush_skips();
   if (repaired_lines) ctx.diag.skipped("json lines with invalid UTF-8 repaired (U+FFFD)", repaired_lines);
   return true;
 }
