@@ -1,6 +1,5 @@
 #include "outflow/core/time.h"
 
-#include <cstdio>
 
 namespace outflow {
 
@@ -142,12 +141,27 @@ std::string format_time(TimeNs t) {
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                static_cast<long long>((rem / 60) % 60), static_cast<long long>(rem % 60),
-                static_cast<long long>(ns / 1000));
-  return buf;
+  if (y < 0 || y > 9999) return "";  // not representable as RFC 3339
+  // Written by hand: snprintf was a measurable share of `outflow sessions` (4 times a line).
+  char buf[27];
+  auto put = [&](int pos, int64_t v, int width) {
+    for (int k = width - 1; k >= 0; --k, v /= 10) buf[pos + k] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, m, 2);
+  buf[7] = '-';
+  put(8, d, 2);
+  buf[10] = 'T';
+  put(11, rem / 3600, 2);
+  buf[13] = ':';
+  put(14, (rem / 60) % 60, 2);
+  buf[16] = ':';
+  put(17, rem % 60, 2);
+  buf[19] = '.';
+  put(20, ns / 1000, 6);
+  buf[26] = 'Z';
+  return std::string(buf, 27);
 }
 
 }  // namespace outflow

@@ -38,7 +38,7 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
 
 ProcId ProcessTable::find_by_guid(HostId host, std::string_view guid) const {
   if (guid.empty()) return kNoProc;
-  auto it = by_guid_.find(GuidKey{host, std::string(guid)});
+  auto it = by_guid_.find(GuidView{host, guid});
   return it == by_guid_.end() ? kNoProc : it->second;
 }
 
@@ -83,27 +83,44 @@ ProcId ProcessTable::match_security_start(HostId host, const HostEvent& e) const
   return kNoProc;
 }
 
+namespace {
+// Case-insensitive equality of two paths' file names, without allocating.
+bool same_basename(std::string_view a, std::string_view b) {
+  const size_t sa = a.find_last_of("\\/"), sb = b.find_last_of("\\/");
+  if (sa != std::string_view::npos) a.remove_prefix(sa + 1);
+  if (sb != std::string_view::npos) b.remove_prefix(sb + 1);
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+}  // namespace
+
 ProcId ProcessTable::match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const {
-  auto it = recent_starts_.find(host);
-  if (it == recent_starts_.end() || e.time == kNoTime) return kNoProc;
-  const std::string base = image_basename(e.image);
-  const std::string parent_base = image_basename(e.parent_image);
-  for (auto rit = it->second.rbegin(); rit != it->second.rend(); ++rit) {
+  auto it = recent_.find(host);
+  if (it == recent_.end() || e.time == kNoTime) return kNoProc;
+  const auto& list = want_sysmon ? it->second.pidless_sysmon : it->second.security;
+  for (auto rit = list.rbegin(); rit != list.rend(); ++rit) {
     const Process& p = procs_[*rit];
-    if (want_sysmon ? (!p.from_sysmon || p.from_security) : (!p.from_security || p.from_sysmon)) continue;
+    if (want_sysmon ? p.from_security : p.from_sysmon) continue;  // already paired
     if (p.start == kNoTime || absdiff(p.start, e.time) > kPidSlack) continue;
-    if (image_basename(p.image) != base) continue;
+    if (!same_basename(p.image, e.image)) continue;
     if (p.pid != 0 && e.pid != 0 && p.pid != e.pid) continue;
-    if (!parent_base.empty() && p.parent != kNoProc && !procs_[p.parent].image.empty() &&
-        image_basename(procs_[p.parent].image) != parent_base)
+    if (!e.parent_image.empty() && p.parent != kNoProc && !procs_[p.parent].image.empty() &&
+        !same_basename(procs_[p.parent].image, e.parent_image))
       continue;
     return *rit;
   }
   return kNoProc;
 }
 
-void ProcessTable::remember_start(HostId host, ProcId id) {
-  auto& v = recent_starts_[host];
+void ProcessTable::remember_start(HostId host, ProcId id, bool sysmon, bool pidless) {
+  if (sysmon && !pidless) return;  // paired by PID, not by image and time
+  auto& v = sysmon ? recent_[host].pidless_sysmon : recent_[host].security;
   if (v.size() >= kRecentStarts) v.erase(v.begin(), v.begin() + kRecentStarts / 2);
   v.push_back(id);
 }
@@ -160,7 +177,7 @@ ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
             id = kNoProc;
           }
         }
-        if (id == kNoProc) {
+        if (id == kNoProc && e.pid == 0) {
           // Same process already known from its 4688, paired by image and time.
           id = match_by_image_time(host, e, /*want_sysmon=*/false);
           if (id != kNoProc && procs_[id].guid.empty()) {
@@ -183,7 +200,7 @@ ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
       }
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);
-      if (fresh) remember_start(host, id);
+      if (fresh) remember_start(host, id, e.event_id == 1, e.pid == 0);
       if (procs_[id].parent == kNoProc) {
         const ProcId parent = ensure_parent(e, host, id);
         procs_[id].parent = parent;  // `procs_` may have grown: index again

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -57,13 +58,31 @@ class ProcessTable {
   std::vector<ProcId> lineage(ProcId id, bool* truncated = nullptr) const;
 
  private:
+  // Keys own their GUID; lookups use a view (heterogeneous lookup), so finding a process does
+  // not allocate.
   struct GuidKey {
     HostId host;
     std::string guid;
-    bool operator==(const GuidKey& o) const { return host == o.host && guid == o.guid; }
+  };
+  struct GuidView {
+    HostId host;
+    std::string_view guid;
   };
   struct GuidKeyHash {
-    size_t operator()(const GuidKey& k) const { return std::hash<std::string>()(k.guid) ^ (size_t{k.host} * 0x9E3779B97F4A7C15ULL); }
+    using is_transparent = void;
+    size_t operator()(const GuidView& k) const {
+      return std::hash<std::string_view>()(k.guid) ^ (size_t{k.host} * 0x9E3779B97F4A7C15ULL);
+    }
+    size_t operator()(const GuidKey& k) const { return (*this)(GuidView{k.host, k.guid}); }
+  };
+  struct GuidKeyEq {
+    using is_transparent = void;
+    static GuidView v(const GuidKey& k) { return {k.host, k.guid}; }
+    static GuidView v(const GuidView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return v(a).host == v(b).host && v(a).guid == v(b).guid;
+    }
   };
   static uint64_t pid_key(HostId h, uint64_t pid) { return (uint64_t{h} << 40) ^ pid; }
 
@@ -76,14 +95,18 @@ class ProcessTable {
   size_t max_;
   uint64_t dropped_ = 0;
   std::vector<Process> procs_;
-  std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
+  std::unordered_map<GuidKey, ProcId, GuidKeyHash, GuidKeyEq> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
-  // Recent starts per host, for pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with
-  // the Security 4688 of the same process, by image and time.
+  // For pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with the Security 4688 of the
+  // same process, by image and time: recent pid-less Sysmon starts and recent 4688 starts, per
+  // host. Both stay empty (and cost nothing) where Sysmon events carry their ProcessId.
   static constexpr size_t kRecentStarts = 4096;
-  std::unordered_map<HostId, std::vector<ProcId>> recent_starts_;
+  struct RecentStarts {
+    std::vector<ProcId> pidless_sysmon, security;
+  };
+  std::unordered_map<HostId, RecentStarts> recent_;
   ProcId match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const;
-  void remember_start(HostId host, ProcId id);
+  void remember_start(HostId host, ProcId id, bool sysmon, bool pidless);
 };
 
 // Lower-cased file name of a Windows or POSIX path: "C:\\Windows\\cmd.exe" -> "cmd.exe".

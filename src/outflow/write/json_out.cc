@@ -13,12 +13,19 @@ size_t JsonOut::escape_into(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
+    // Runs of printable ASCII (nearly all of a path or command line) are appended at once.
+    size_t j = i;
+    while (j < s.size()) {
+      const auto b = static_cast<unsigned char>(s[j]);
+      if (b < 0x20 || b >= 0x7f || b == '"' || b == '\\') break;
+      ++j;
     }
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
         case '"': out.append("\\\""); break;

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <cstring>
+#include <unordered_map>
 
 #include "outflow/read/windows_event/raw_fields.h"
 
@@ -85,15 +86,21 @@ constexpr Entry kWinlog[] = {
     {"computer_name", Field::host_computer_name},
 };
 
+// Every key of every used record is looked up: a hash table, built once, instead of a scan.
+template <size_t N>
+std::unordered_map<std::string_view, Field> make_index(const Entry (&table)[N]) {
+  std::unordered_map<std::string_view, Field> m;
+  for (const auto& e : table) m.emplace(e.key, e.field);
+  return m;
+}
+
 template <size_t N>
 bool find(const Entry (&table)[N], std::string_view key, Field& out) {
-  for (const auto& e : table) {
-    if (e.key.size() == key.size() && std::memcmp(e.key.data(), key.data(), key.size()) == 0) {
-      out = e.field;
-      return true;
-    }
-  }
-  return false;
+  static const auto index = make_index(table);
+  const auto it = index.find(key);
+  if (it == index.end()) return false;
+  out = it->second;
+  return true;
 }
 
 }  // namespace
