@@ -84,20 +84,11 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       continue;
     }
     std::string e2;
-    auto src = open_byte_source(f, e2);
-    if (!src) {
+    InputFormat fmt_ = InputFormat::unknown;
+    if (!detect_file_format(f, fmt_, e2)) {
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
       return kExitError;
     }
-    std::string head(64 * 1024, '\0');
-    size_t got = 0;
-    while (got < head.size()) {
-      const long r = src->read(head.data() + got, head.size() - got);
-      if (r <= 0) break;
-      got += static_cast<size_t>(r);
-    }
-    head.resize(got);
-    const InputFormat fmt_ = detect_format(head);
     const bool named = std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end();
     if (fmt_ == InputFormat::unknown) {
       if (named) {

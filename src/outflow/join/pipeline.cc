@@ -44,7 +44,12 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
 
 void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
-  SensorCoverage& sc = stats_.sensors[f.sensor];
+  // Records of one file share a sensor: look it up only when it changes.
+  if (!last_sensor_ || f.sensor != last_sensor_name_) {
+    last_sensor_ = &stats_.sensors[f.sensor];
+    last_sensor_name_ = f.sensor;
+  }
+  SensorCoverage& sc = *last_sensor_;
   sc.kind = flow_source_name(f.source);
   ++sc.records;
   widen(sc.first, sc.last, f.start);

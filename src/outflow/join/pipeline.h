@@ -80,6 +80,8 @@ class SessionPipeline final : public RecordSink {
   FlowStitcher stitcher_;
   OnSession on_session_;
   PipelineStats stats_;
+  SensorCoverage* last_sensor_ = nullptr;  // std::map nodes are stable
+  std::string last_sensor_name_;
 };
 
 }  // namespace outflow

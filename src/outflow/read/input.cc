@@ -110,6 +110,34 @@ bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string
   return true;
 }
 
+namespace {
+// Reads up to `n` decompressed bytes from the start of `src`.
+bool read_head(ByteSource& src, size_t n, std::string& head) {
+  head.assign(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    const long r = src.read(head.data() + got, n - got);
+    if (r < 0) return false;
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  head.resize(got);
+  return true;
+}
+}  // namespace
+
+bool detect_file_format(const std::string& path, InputFormat& format, std::string& error) {
+  auto src = open_byte_source(path, error);
+  if (!src) return false;
+  std::string head;
+  if (!read_head(*src, 8 * 1024, head)) {
+    error = path + ": " + src->error();
+    return false;
+  }
+  format = detect_format(head);
+  return true;
+}
+
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error) {
   stats = FileStats{};
@@ -119,20 +147,13 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
     diag.bad_input(path, error);
     return false;
   }
-  // Peek up to 64 KiB of decompressed bytes for detection.
-  std::string head(64 * 1024, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    const long r = src->read(head.data() + got, head.size() - got);
-    if (r < 0) {
-      error = path + ": " + src->error();
-      diag.bad_input(path, src->error());
-      return false;
-    }
-    if (r == 0) break;
-    got += static_cast<size_t>(r);
+  // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
+  std::string head;
+  if (!read_head(*src, 8 * 1024, head)) {
+    error = path + ": " + src->error();
+    diag.bad_input(path, src->error());
+    return false;
   }
-  head.resize(got);
   stats.format = detect_format(head);
   ReplaySource replay(*src, std::move(head));
   ReadContext ctx{path, sink, diag, stats};

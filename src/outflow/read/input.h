@@ -51,6 +51,10 @@ bool read_evtx(ByteSource& src, ReadContext& ctx);
 bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string>& files,
                    std::string& error);
 
+// Opens `path` and detects its format from its first few KiB (decompressed), without reading
+// the rest: for ordering inputs before reading them. False with `error` if it cannot be opened.
+bool detect_file_format(const std::string& path, InputFormat& format, std::string& error);
+
 // Opens, detects and reads one file. Returns false with `error` set when the file cannot be
 // opened or its format is not understood (also recorded in diag.bad_input).
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
