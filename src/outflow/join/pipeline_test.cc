@@ -183,6 +183,20 @@ TEST(ProcessTable, LineageWithPlaceholderRootAndPidReuse) {
   EXPECT_EQ(t.find_by_pid(h, 100, t0 + 4 * 3600 * kNsPerSec), bb);
 }
 
+TEST(ProcessTable, GuidsMatchWhateverTheirCaseAndOtherIdsStayDistinct) {
+  HostRegistry hosts;
+  ProcessTable t(hosts);
+  const HostId h = hosts.intern("h");
+  const ProcId a = t.on_event(start("h", "{905CC552-2045-5CC5-0000-00105B2A0100}", "", "a.exe", "", 1), h);
+  EXPECT_EQ(t.find_by_guid(h, "{905cc552-2045-5cc5-0000-00105b2a0100}"), a);
+  EXPECT_EQ(t.find_by_guid(h, "{905cc552-2045-5cc5-0000-00105b2a0101}"), kNoProc);
+  EXPECT_EQ(t.find_by_guid(hosts.intern("other"), "{905cc552-2045-5cc5-0000-00105b2a0100}"), kNoProc);
+  const ProcId x = t.on_event(start("h", "proc-1", "", "x.exe", "", 2), h);
+  const ProcId y = t.on_event(start("h", "proc-2", "", "y.exe", "", 3), h);
+  EXPECT_NE(x, y);
+  EXPECT_EQ(t.find_by_guid(h, "proc-2"), y);
+}
+
 TEST(ProcessTable, CapDropsAndCounts) {
   HostRegistry hosts;
   ProcessTable t(hosts, 1000);

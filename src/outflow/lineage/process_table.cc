@@ -20,6 +20,38 @@ std::string image_basename(std::string_view path) {
   return out;
 }
 
+ProcessTable::GuidKey ProcessTable::guid_key(HostId host, std::string_view g) {
+  // "{d273d0f0-8078-5f67-cc06-000000000800}": 32 hex digits, case-insensitive.
+  GuidKey k{host, 0, 0};
+  if (g.size() == 38 && g.front() == '{' && g.back() == '}') {
+    int n = 0;
+    bool ok = true;
+    for (size_t i = 1; i + 1 < g.size() && ok; ++i) {
+      const char c = g[i];
+      if (c == '-') continue;
+      unsigned v;
+      if (c >= '0' && c <= '9') v = static_cast<unsigned>(c - '0');
+      else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') v = static_cast<unsigned>((c | 0x20) - 'a' + 10);
+      else ok = false;
+      if (!ok) break;
+      uint64_t& half = n < 16 ? k.hi : k.lo;
+      half = (half << 4) | v;
+      ++n;
+    }
+    if (ok && n == 32) return k;
+  }
+  // Not a GUID: two FNV-1a hashes with different offsets, tagged so they cannot equal a GUID's.
+  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  for (char c : g) {
+    a = (a ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    b = (b ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL + 1;
+  }
+  // The host id's top bit (never used by a real host id) keeps these apart from parsed GUIDs.
+  k.hi = a, k.lo = b;
+  k.host = host | 0x80000000u;
+  return k;
+}
+
 ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Process::Origin origin) {
   if (procs_.size() >= max_) {
     ++dropped_;
@@ -31,14 +63,14 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
   p.guid.assign(guid);
   p.pid = pid;
   p.origin = origin;
-  if (!guid.empty()) by_guid_.emplace(GuidKey{host, std::string(guid)}, id);
+  if (!guid.empty()) by_guid_.emplace(guid_key(host, guid), id);
   if (pid != 0) by_pid_[pid_key(host, pid)].push_back(id);
   return id;
 }
 
 ProcId ProcessTable::find_by_guid(HostId host, std::string_view guid) const {
   if (guid.empty()) return kNoProc;
-  auto it = by_guid_.find(GuidView{host, guid});
+  auto it = by_guid_.find(guid_key(host, guid));
   return it == by_guid_.end() ? kNoProc : it->second;
 }
 
@@ -172,7 +204,7 @@ ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
           id = match_security_start(host, e);
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
-            by_guid_.emplace(GuidKey{host, e.process_guid}, id);
+            by_guid_.emplace(guid_key(host, e.process_guid), id);
           } else {
             id = kNoProc;
           }
@@ -182,7 +214,7 @@ ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
           id = match_by_image_time(host, e, /*want_sysmon=*/false);
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
-            by_guid_.emplace(GuidKey{host, e.process_guid}, id);
+            by_guid_.emplace(guid_key(host, e.process_guid), id);
           } else {
             id = kNoProc;
           }
