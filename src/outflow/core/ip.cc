@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 
-#include <cstdio>
 
 namespace outflow {
 
@@ -39,8 +38,17 @@ bool IpAddr::parse(std::string_view s, IpAddr& out) {
 std::string IpAddr::to_string() const {
   char buf[INET6_ADDRSTRLEN];
   if (is_v4()) {
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
-    return buf;
+    // By hand: called twice per session written, where snprintf showed on the profile.
+    std::string s;
+    s.reserve(15);
+    for (int i = 12; i < 16; ++i) {
+      const unsigned v = b[static_cast<size_t>(i)];
+      if (v >= 100) s.push_back(static_cast<char>('0' + v / 100));
+      if (v >= 10) s.push_back(static_cast<char>('0' + v / 10 % 10));
+      s.push_back(static_cast<char>('0' + v % 10));
+      if (i < 15) s.push_back('.');
+    }
+    return s;
   }
   inet_ntop(AF_INET6, b.data(), buf, sizeof buf);
   return buf;

@@ -1,8 +1,10 @@
 #include "outflow/join/community_id.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <cstring>
+#include <memory>
 
 namespace outflow {
 
@@ -95,8 +97,19 @@ std::string community_id_v1(const IpAddr& src, uint16_t sport, const IpAddr& dst
     buf[n++] = static_cast<unsigned char>(bp >> 8);
     buf[n++] = static_cast<unsigned char>(bp);
   }
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(buf, n, digest);
+  // SHA1() fetches the algorithm from OpenSSL's provider table (taking a lock) on every call;
+  // fetch it once per thread and reuse one context.
+  thread_local const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md_owner(
+      EVP_MD_fetch(nullptr, "SHA1", nullptr), &EVP_MD_free);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_owner(EVP_MD_CTX_new(),
+                                                                                      &EVP_MD_CTX_free);
+  EVP_MD* md = md_owner.get();
+  EVP_MD_CTX* ctx = ctx_owner.get();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int dlen = 0;
+  if (!md || !ctx || EVP_DigestInit_ex(ctx, md, nullptr) != 1 || EVP_DigestUpdate(ctx, buf, n) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest, &dlen) != 1 || dlen != SHA_DIGEST_LENGTH)
+    SHA1(buf, n, digest);  // never expected; the slow path gives the same answer
   return "1:" + base64(digest, SHA_DIGEST_LENGTH);
 }
 

@@ -42,12 +42,24 @@ void FlowStitcher::settle_sensors(Open& o) {
   s.sensors = static_cast<uint32_t>(o.sensors.size());
 }
 
+void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
+  s.orig_h = r.orig_h, s.resp_h = r.resp_h, s.orig_p = r.orig_p, s.resp_p = r.resp_p;
+  s.proto = r.proto, s.start = r.start, s.end = r.end != kNoTime ? r.end : r.start;
+  s.source = r.source, s.sensor = r.sensor, s.uid = r.uid;
+  if (r.bidirectional) {  // Zeek: one record has both directions
+    s.orig_bytes = r.orig_bytes, s.resp_bytes = r.resp_bytes;
+    s.orig_pkts = r.orig_pkts, s.resp_pkts = r.resp_pkts;
+    s.seen_orig_dir = s.seen_resp_dir = true;
+  }
+}
+
 void FlowStitcher::emit(Open& o) {
   settle_sensors(o);
   if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
   if (!o.s.uid.empty()) {
-    if (recent_set_.insert(o.s.uid).second) {
-      recent_ring_.push_back(o.s.uid);
+    const uint64_t h = std::hash<std::string>()(o.s.uid);
+    if (recent_set_.insert(h).second) {
+      recent_ring_.push_back(h);
       if (recent_ring_.size() > opt_.recent_uids) {
         recent_set_.erase(recent_ring_.front());
         recent_ring_.pop_front();
@@ -82,15 +94,7 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
   if (!hit) {
     Open& o = list.emplace_back();
     ++open_;
-    o.s.orig_h = r.orig_h;
-    o.s.resp_h = r.resp_h;
-    o.s.orig_p = r.orig_p;
-    o.s.resp_p = r.resp_p;
-    o.s.proto = r.proto;
-    o.s.start = rs;
-    o.s.end = re;
-    o.s.source = r.source;
-    o.s.sensor = r.sensor;
+    init_session(o.s, r);
     hit = &o;
   }
   Session& s = hit->s;
@@ -134,41 +138,39 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
 }
 
 void FlowStitcher::add_zeek(const FlowRecord& r) {
-  if (r.uid.empty()) {
-    // No uid: nothing to stitch with. Emit as its own session.
-    Open o;
-    ++open_;
-    o.s.orig_h = r.orig_h, o.s.resp_h = r.resp_h, o.s.orig_p = r.orig_p, o.s.resp_p = r.resp_p;
-    o.s.proto = r.proto, o.s.start = r.start, o.s.end = r.end != kNoTime ? r.end : r.start;
-    o.s.orig_bytes = r.orig_bytes, o.s.resp_bytes = r.resp_bytes;
-    o.s.orig_pkts = r.orig_pkts, o.s.resp_pkts = r.resp_pkts;
-    o.s.records = 1, o.s.source = r.source, o.s.conn_state = r.conn_state, o.s.history = r.history;
-    o.s.service = r.service, o.s.sensor = r.sensor;
-    o.s.seen_orig_dir = o.s.seen_resp_dir = true;
-    emit(o);
-    return;
-  }
-  if (recent_set_.count(r.uid)) {
+  const uint64_t uid_hash = r.uid.empty() ? 0 : std::hash<std::string>()(r.uid);
+  if (uid_hash && recent_set_.count(uid_hash)) {
     ++dup_snapshots_;  // an open_conn snapshot of a session already emitted with its final record
     return;
   }
-  auto [it, inserted] = zeek_.try_emplace(r.uid);
-  Session& s = it->second.s;
-  if (inserted) {
+  auto it = r.uid.empty() ? zeek_.end() : zeek_.find(r.uid);
+  if (it == zeek_.end() && (r.uid.empty() || r.source == FlowSource::zeek_conn)) {
+    // The common case: a final conn record with no snapshot before it (or no uid to stitch
+    // by). It is the whole session: emit it without going through the table.
+    Open o;
     ++open_;
-    s.orig_h = r.orig_h, s.resp_h = r.resp_h, s.orig_p = r.orig_p, s.resp_p = r.resp_p;
-    s.proto = r.proto, s.start = r.start, s.end = r.end != kNoTime ? r.end : r.start;
-    s.uid = r.uid, s.source = r.source, s.sensor = r.sensor;
-    s.seen_orig_dir = s.seen_resp_dir = true;
+    init_session(o.s, r);
+    o.s.conn_state = r.conn_state, o.s.history = r.history, o.s.service = r.service;
+    o.s.records = 1;
+    emit(o);
+    return;
   }
-  // Counters are cumulative across snapshots: keep the largest.
-  s.orig_bytes = std::max(s.orig_bytes, r.orig_bytes);
-  s.resp_bytes = std::max(s.resp_bytes, r.resp_bytes);
-  s.orig_pkts = std::max(s.orig_pkts, r.orig_pkts);
-  s.resp_pkts = std::max(s.resp_pkts, r.resp_pkts);
-  if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
-  const TimeNs re = r.end != kNoTime ? r.end : r.start;
-  if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;
+  if (it == zeek_.end()) {
+    it = zeek_.try_emplace(r.uid).first;
+    ++open_;
+    init_session(it->second.s, r);
+  }
+  Session& s = it->second.s;
+  if (s.records > 0) {
+    // Counters are cumulative across snapshots: keep the largest.
+    s.orig_bytes = std::max(s.orig_bytes, r.orig_bytes);
+    s.resp_bytes = std::max(s.resp_bytes, r.resp_bytes);
+    s.orig_pkts = std::max(s.orig_pkts, r.orig_pkts);
+    s.resp_pkts = std::max(s.resp_pkts, r.resp_pkts);
+    if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
+    const TimeNs re = r.end != kNoTime ? r.end : r.start;
+    if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;
+  }
   // The final record's state is the one to keep.
   if (r.source == FlowSource::zeek_conn || s.conn_state.empty()) {
     s.conn_state = r.conn_state;

@@ -60,13 +60,15 @@ class FlowStitcher {
   void emit_sorted(std::vector<Open>& rest);
   void emit(Open& o);
   static void finalize_initiator(Session& s);
+  static void init_session(Session& s, const FlowRecord& r);
 
   Options opt_;
   Emit emit_;
   std::unordered_map<FlowKey, std::vector<Open>, FlowKeyHash> netflow_;
   std::unordered_map<std::string, Open> zeek_;
-  std::unordered_set<std::string> recent_set_;
-  std::deque<std::string> recent_ring_;
+  // Hashes of recently emitted uids (a 64-bit collision would drop one late snapshot).
+  std::unordered_set<uint64_t> recent_set_;
+  std::deque<uint64_t> recent_ring_;
   TimeNs watermark_ = kNoTime;
   uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, since_sweep_ = 0;
   size_t open_ = 0;

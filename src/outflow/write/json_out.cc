@@ -67,8 +67,11 @@ void JsonOut::sep() {
 void JsonOut::key(std::string_view k) {
   sep();
   if (!k.empty()) {
-    escape_into(buf_, k);
-    buf_.push_back(':');
+    // Keys are this program's own ASCII literals (names from input are values, never keys),
+    // so they are written as they are, not escaped.
+    buf_.push_back('"');
+    buf_.append(k);
+    buf_.append("\":");
   }
 }
 
