@@ -132,6 +132,39 @@ TEST(Pipeline, NetflowDirectionsAndActiveTimeoutPiecesAreOneSession) {
   EXPECT_EQ(out.attrs[0].status, AttributionStatus::host_unknown);
 }
 
+TEST(Pipeline, ZeekSnapshotsAndFinalRecordOfOneUidAreOneSession) {
+  std::vector<Session> got;
+  FlowStitcher st(FlowStitcher::Options{}, [&](Session&& s) { got.push_back(std::move(s)); });
+  const TimeNs t0 = utc("2024-01-01 10:00:00");
+  auto zeek = [&](const char* uid, FlowSource src, TimeNs dur_s, uint64_t ob) {
+    FlowRecord f;
+    f.source = src;
+    f.uid = uid;
+    f.orig_h = ip("10.0.0.5"), f.resp_h = ip("198.51.100.7"), f.orig_p = 50123, f.resp_p = 443;
+    f.proto = kProtoTcp, f.start = t0, f.end = t0 + dur_s * kNsPerSec;
+    f.orig_bytes = ob, f.resp_bytes = ob / 10, f.orig_pkts = ob / 100, f.resp_pkts = 1;
+    f.conn_state = src == FlowSource::zeek_conn ? "SF" : "";
+    return f;
+  };
+  st.add(zeek("C1", FlowSource::zeek_open_conn, 3600, 1000));
+  st.add(zeek("C1", FlowSource::zeek_open_conn, 7200, 5000));
+  st.add(zeek("C1", FlowSource::zeek_conn, 9000, 7000));   // final: emitted at once
+  st.add(zeek("C1", FlowSource::zeek_open_conn, 3600, 1000));  // late snapshot: a duplicate
+  st.add(zeek("C2", FlowSource::zeek_conn, 10, 300));      // no snapshot: fast path
+  st.finish();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].uid, "C1");
+  EXPECT_EQ(got[0].records, 3u);
+  EXPECT_EQ(got[0].orig_bytes, 7000u);
+  EXPECT_EQ(got[0].end - got[0].start, 9000 * kNsPerSec);
+  EXPECT_EQ(got[0].conn_state, "SF");
+  EXPECT_EQ(got[0].source, FlowSource::zeek_conn);
+  EXPECT_EQ(got[1].uid, "C2");
+  EXPECT_EQ(got[1].records, 1u);
+  EXPECT_EQ(got[1].orig_bytes, 300u);
+  EXPECT_EQ(st.duplicate_snapshots(), 1u);
+}
+
 TEST(Pipeline, InferredForBeaconsWithoutTheirOwnEvent) {
   // Sysmon logged the C2 process's first connection only; later beacons use new ports.
   Out out;
