@@ -1,0 +1,41 @@
+// `outflow coverage`: can this telemetry support the analytic? Per host and overall.
+#include <cstdio>
+#include <memory>
+
+#include "command.h"
+#include "common.h"
+#include "outflow/write/coverage_report.h"
+
+namespace outflow::cli {
+namespace {
+
+struct CoverageOptions {
+  CommonOptions common;
+  bool json = false;
+};
+
+int run_coverage(const CoverageOptions& co) {
+  SessionPipeline pipe(pipeline_options(co.common), nullptr);
+  std::vector<FileStats> files;
+  Diagnostics diag;
+  const int rc = run_inputs(co.common, pipe, files, diag);
+  if (rc != kExitOk) return rc;
+  const CoverageInputs in{pipe, files, diag};
+  const std::string out = co.json ? coverage_json(in) : coverage_text(in);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+const bool registered = register_command(20, [](CLI::App& app) {
+  auto o = std::make_shared<CoverageOptions>();
+  auto* cmd = app.add_subcommand("coverage",
+                                 "Telemetry readiness per host and overall: event counts, time spans, share of flows and "
+                                 "bytes attributed to a process, clock offsets and their evidence, missing event types, "
+                                 "anomalies (e.g. a sensor that misses outgoing packets).");
+  add_common(cmd, o->common);
+  cmd->add_flag("--json", o->json, "Machine-readable JSON instead of the table");
+  return Command{cmd, [o] { return run_coverage(*o); }};
+});
+
+}  // namespace
+}  // namespace outflow::cli

@@ -1,0 +1,57 @@
+// `outflow sessions`: one JSON line per stitched session, with the process that made it.
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+
+#include "command.h"
+#include "common.h"
+#include "outflow/write/session_json.h"
+
+namespace outflow::cli {
+namespace {
+
+struct SessionsOptions {
+  CommonOptions common;
+  bool all = false;
+};
+
+int run_sessions(const SessionsOptions& so) {
+  const CommonOptions& o = so.common;
+  std::string buf;
+  buf.reserve(1 << 20);
+  auto flush = [&] {
+    if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size()) return false;
+    buf.clear();
+    return true;
+  };
+  bool write_failed = false;
+  SessionPipeline pipe(pipeline_options(o), [&](const Session& s, const Attribution& a) {
+    if (!so.all && a.status == AttributionStatus::host_unknown) return;
+    write_session_json(buf, s, a, pipe);
+    if (buf.size() > (1 << 20) && !flush()) write_failed = true;
+  });
+  std::vector<FileStats> files;
+  Diagnostics diag;
+  const int rc = run_inputs(o, pipe, files, diag);
+  if (!flush() || write_failed || std::fflush(stdout) != 0) {
+    fmt::print(stderr, "outflow: cannot write output\n");
+    return kExitError;
+  }
+  if (rc != kExitOk) return rc;
+  print_summary(o, pipe, diag, files);
+  return kExitOk;
+}
+
+const bool registered = register_command(10, [](CLI::App& app) {
+  auto o = std::make_shared<SessionsOptions>();
+  auto* cmd = app.add_subcommand("sessions",
+                                 "One JSON line per session (stitched flow) with the process that made it: ECS fields "
+                                 "host.*, user.*, process.*, source.*, destination.*, network.*, event.*, plus "
+                                 "outflow.lineage and outflow.attribution (how it was matched, or why not).");
+  add_common(cmd, o->common);
+  cmd->add_flag("--all", o->all, "Also print sessions where neither end is a monitored host (host_unknown)");
+  return Command{cmd, [o] { return run_sessions(*o); }};
+});
+
+}  // namespace
+}  // namespace outflow::cli

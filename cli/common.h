@@ -1,0 +1,35 @@
+// What every command that reads inputs shares: the input list, the join's tunables, reading
+// the inputs in the right order with a progress line, and the summary on stderr.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "outflow/join/pipeline.h"
+#include "outflow/read/diagnostics.h"
+#include "outflow/read/input.h"
+
+namespace outflow::cli {
+
+struct CommonOptions {
+  std::vector<std::string> inputs;
+  size_t max_processes = 4'000'000;
+  double window_s = 120;
+  double window_unknown_h = 12;
+  double idle_s = 3600;
+  bool quiet = false;
+};
+
+void add_common(CLI::App* cmd, CommonOptions& o);
+PipelineOptions pipeline_options(const CommonOptions& o);
+
+// Reads every input into the pipeline: endpoint logs first, then flow logs (a session is
+// attributed when it is complete, so the hosts' events must be known by then). Returns an
+// exit code; on error the message has been printed.
+int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag);
+
+void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Diagnostics& diag,
+                   const std::vector<FileStats>& files);
+
+}  // namespace outflow::cli
