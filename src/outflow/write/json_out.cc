@@ -112,6 +112,12 @@ JsonOut& JsonOut::unum(std::string_view k, uint64_t v) {
   buf_.append(std::to_string(v));
   return *this;
 }
+JsonOut& JsonOut::key_null(std::string_view k) {
+  key(k);
+  buf_.append("null");
+  return *this;
+}
+
 JsonOut& JsonOut::dbl(std::string_view k, double v) {
   key(k);
   if (!std::isfinite(v)) {

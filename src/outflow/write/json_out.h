@@ -23,6 +23,7 @@ class JsonOut {
   JsonOut& unum(std::string_view key, uint64_t v);
   JsonOut& dbl(std::string_view key, double v);
   JsonOut& boolean(std::string_view key, bool v);
+  JsonOut& key_null(std::string_view key);
   // Array elements
   JsonOut& str_elem(std::string_view v) { return str({}, v); }
 

@@ -1,0 +1,105 @@
+// `outflow hunt`: the AN0080 detector. Ranked findings for people (table) or machines (JSON
+// lines), `--explain N` for the playbook view of one. Exit 0 no finding, 1 findings, 2 error.
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+
+#include "command.h"
+#include "detect_common.h"
+#include "outflow/write/finding_json.h"
+#include "outflow/write/finding_text.h"
+
+namespace outflow::cli {
+namespace {
+
+struct HuntOptions {
+  DetectOptions d;
+  std::string format = "table";
+  bool show_suppressed = false;
+  bool learn = false;
+  int explain = 0;
+};
+
+bool write_all(const std::string& s) { return std::fwrite(s.data(), 1, s.size(), stdout) == s.size(); }
+
+int run_hunt(const HuntOptions& o) {
+  DetectRun run;
+  int rc = detect_prepare_and_read(o.d, run, false);
+  if (rc != kExitOk) return rc;
+  Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
+  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr);
+
+  std::string out;
+  if (o.explain > 0) {
+    const Finding* f = nullptr;
+    for (const auto& x : r.findings)
+      if (x.rank == o.explain) f = &x;
+    if (!f) {
+      fmt::print(stderr, "outflow: there is no finding #{} ({} reported)\n", o.explain, r.reported);
+      return kExitError;
+    }
+    out = explain_finding(*f, r, *run.pipe);
+  } else if (o.format == "json") {
+    size_t n = 0;
+    for (const auto& f : r.findings) {
+      const bool shown = f.rank > 0 ? n < run.cfg.max_findings : (o.show_suppressed && !f.suppressed_by.empty());
+      if (!shown) continue;
+      if (f.rank > 0) ++n;
+      write_finding_json(out, f, *run.pipe);
+      if (out.size() > (1 << 20)) {
+        if (!write_all(out)) break;
+        out.clear();
+      }
+    }
+  } else {
+    out = findings_table(r, *run.pipe, o.show_suppressed, run.cfg.max_findings);
+  }
+  if (!write_all(out) || std::fflush(stdout) != 0) {
+    fmt::print(stderr, "outflow: cannot write output\n");
+    return kExitError;
+  }
+  if (o.learn && run.have_state) {
+    Baselines next = run.state;
+    next.merge(r.run);
+    std::string err;
+    if (!run.store.save(next, err)) {
+      fmt::print(stderr, "outflow: {}\n", err);
+      return kExitError;
+    }
+  }
+  print_summary(o.d.common, *run.pipe, run.diag, run.files);
+  if (!o.d.common.quiet) {
+    fmt::print(stderr, "outflow: {} finding(s) at score >= {:g} ({} suppressed by exclusions{}, {} below the score); {} processes on {} hosts{}\n",
+               r.reported, run.cfg.min_score, r.suppressed, o.show_suppressed ? "" : ", --show-suppressed lists them",
+               r.below_threshold, r.candidates, r.org_hosts,
+               run.have_state ? fmt::format("; state: {} earlier run(s)", run.state.runs) : "; baselines from this input only");
+    if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
+  }
+  return r.reported > 0 ? kExitFindings : kExitOk;
+}
+
+const bool registered = register_command(30, [](CLI::App& app) {
+  auto o = std::make_shared<HuntOptions>();
+  auto* cmd = app.add_subcommand(
+      "hunt",
+      "AN0080: rank the processes that moved data or bandwidth out, from volume, duration, destination rarity and "
+      "context (user, path, lineage), with the factors that raised each finding.\n"
+      "Examples:\n"
+      "  outflow hunt sysmon/ zeek/                       # ranked table\n"
+      "  outflow hunt --format json sysmon/ zeek/ | jq .  # ECS JSON lines (docs/findings.md)\n"
+      "  outflow hunt --explain 1 sysmon/ zeek/           # the playbook view of finding #1\n"
+      "  outflow hunt --state org.db --config my.yaml logs/\n"
+      "Exit status: 0 no finding, 1 findings, 2 error.");
+  add_detect_options(cmd, o->d, false);
+  cmd->add_option("--format", o->format, "table (people) or json (JSON lines, ECS names)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->add_flag("--show-suppressed", o->show_suppressed, "Also list findings excused by an exclusion rule, naming the rule");
+  cmd->add_option("--explain", o->explain, "Print finding #N in full: lineage, destinations, factors, analyst questions")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--learn", o->learn, "With --state: also record this input into the state after hunting");
+  return Command{cmd, [o] { return run_hunt(*o); }};
+});
+
+}  // namespace
+}  // namespace outflow::cli

@@ -1,0 +1,43 @@
+// What hunt, learn and explain share: the detector's options, loading config / GeoIP / state,
+// and one pass over the inputs that aggregates every session by process.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common.h"
+#include "outflow/baseline/state_store.h"
+#include "outflow/config/detect_config.h"
+#include "outflow/features/activity.h"
+#include "outflow/features/geoip.h"
+#include "outflow/score/hunter.h"
+
+namespace outflow::cli {
+
+struct DetectOptions {
+  CommonOptions common;
+  std::string config_file, geoip_db, state_file;
+  std::optional<double> min_score;
+  std::optional<double> time_window_s;
+};
+
+void add_detect_options(CLI::App* cmd, DetectOptions& o, bool state_required);
+
+// Everything one run holds; the pipeline owns the process table findings point into.
+struct DetectRun {
+  DetectConfig cfg;
+  GeoIp geo;
+  StateStore store;
+  Baselines state;
+  bool have_state = false;
+  std::unique_ptr<ActivityAggregator> agg;
+  std::unique_ptr<SessionPipeline> pipe;
+  std::vector<FileStats> files;
+  Diagnostics diag;
+};
+
+// Loads config, GeoIP and state (locked for the run), then reads every input. Returns an exit
+// code; on error the message has been printed.
+int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_state);
+
+}  // namespace outflow::cli

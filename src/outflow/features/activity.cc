@@ -1,0 +1,216 @@
+#include "outflow/features/activity.h"
+
+#include <algorithm>
+
+namespace outflow {
+
+uint64_t ProcessActivity::peak_window_out() const {
+  uint64_t m = 0;
+  for (const auto& [b, v] : window_out) m = std::max(m, v);
+  return m;
+}
+
+int64_t ProcessActivity::peak_window() const {
+  uint64_t m = 0;
+  int64_t best = 0;
+  for (const auto& [b, v] : window_out)
+    if (v > m || (v == m && b < best)) m = v, best = b;
+  return best;
+}
+
+namespace {
+
+uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+uint64_t dest_key(const IpAddr& ip, uint16_t port, uint8_t proto) {
+  return IpAddrHash{}(ip) ^ mix((uint64_t{port} << 8) | proto);
+}
+
+// Floor division for negative times too.
+int64_t bucket_of(TimeNs t, TimeNs w) { return t >= 0 ? t / w : -((-t + w - 1) / w); }
+
+void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end, uint64_t bytes, TimeNs w,
+            size_t max_buckets) {
+  if (bytes == 0 || start == kNoTime) return;
+  if (end == kNoTime || end < start) end = start;
+  const int64_t b0 = bucket_of(start, w), b1 = bucket_of(end, w);
+  if (win.size() >= max_buckets && !win.count(b0)) return;  // capped: later buckets are not tracked
+  if (b0 == b1 || end == start) {
+    win[b0] += bytes;
+    return;
+  }
+  // Proportional to the time spent in each bucket; very long sessions over many buckets are
+  // spread evenly over at most 10,000 buckets.
+  const int64_t n = std::min<int64_t>(b1 - b0 + 1, 10'000);
+  const double total = static_cast<double>(end - start);
+  uint64_t given = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t b = b0 + i;
+    const TimeNs lo = std::max(start, b * w), hi = std::min(end, (b + 1) * w);
+    uint64_t part = i + 1 == n ? bytes - given
+                               : static_cast<uint64_t>(static_cast<double>(bytes) * static_cast<double>(hi - lo) / total);
+    part = std::min(part, bytes - given);
+    given += part;
+    if (part) win[b] += part;
+  }
+}
+
+}  // namespace
+
+void ActivityAggregator::add(const Session& s, const Attribution& a) {
+  ++seen_;
+  if (a.host == kNoHost) {
+    ++unmonitored_;
+    return;
+  }
+  const uint64_t key = (uint64_t{a.host} << 32) | a.proc;
+  auto [it, fresh] = by_key_.try_emplace(key, static_cast<uint32_t>(procs_.size()));
+  if (fresh) {
+    procs_.emplace_back();
+    procs_.back().host = a.host;
+    procs_.back().proc = a.proc;
+  }
+  ProcessActivity& p = procs_[it->second];
+
+  const bool o = a.host_is_orig;
+  if (!o) {
+    ++p.inbound_sessions;
+    p.inbound_bytes_out += s.resp_bytes;
+    return;
+  }
+  const IpAddr& remote = s.resp_h;
+  const uint16_t port = s.resp_p;
+  const uint64_t out = s.orig_bytes, in = s.resp_bytes, pout = s.orig_pkts, pin = s.resp_pkts;
+  const TimeNs dur = s.end != kNoTime && s.start != kNoTime && s.end > s.start ? s.end - s.start : 0;
+
+  if (p.sessions == 0) p.local = s.orig_h;
+  p.bytes_out += out;
+  p.bytes_in += in;
+  ++p.sessions;
+  if (a.status == AttributionStatus::inferred) ++p.sessions_inferred;
+  if (s.start != kNoTime && (p.first == kNoTime || s.start < p.first)) p.first = s.start;
+  const TimeNs end = s.end != kNoTime ? s.end : s.start;
+  if (end != kNoTime && (p.last == kNoTime || end > p.last)) p.last = end;
+  if (!p.dest_ips_capped) {
+    p.dest_ips.insert(remote);
+    if (p.dest_ips.size() >= opt_.max_dest_ips) p.dest_ips_capped = true;
+  }
+  spread(p.window_out, s.start, s.end, out, opt_.window, opt_.max_window_buckets);
+
+  const uint64_t dk = dest_key(remote, port, s.proto);
+  auto [dit, dfresh] = p.dest_index.try_emplace(dk, static_cast<uint32_t>(p.dests.size()));
+  if (dfresh) {
+    if (p.dests.size() >= opt_.max_dests) {
+      // Past the cap, further destinations are folded into the last slot (counted).
+      p.dest_index.erase(dk);
+      ++folded_;
+      dit = p.dest_index.end();
+    } else {
+      p.dests.emplace_back();
+      DestActivity& d = p.dests.back();
+      d.ip = remote;
+      d.port = port;
+      d.proto = s.proto;
+    }
+  }
+  DestActivity& d = dit == p.dest_index.end() ? p.dests.back() : p.dests[dit->second];
+  d.bytes_out += out;
+  d.bytes_in += in;
+  d.pkts_out += pout;
+  d.pkts_in += pin;
+  ++d.sessions;
+  if (s.start != kNoTime && (d.first == kNoTime || s.start < d.first)) d.first = s.start;
+  if (end != kNoTime && (d.last == kNoTime || end > d.last)) d.last = end;
+  d.longest = std::max(d.longest, dur);
+  d.duration_sum += dur;
+  if (out > d.max_session_out) d.max_session_out = out, d.max_session_out_duration = dur;
+  if (out >= opt_.burst_bytes && dur < opt_.burst_within) d.burst = true;
+  d.out_sum += static_cast<double>(out);
+  d.out_sq += static_cast<double>(out) * static_cast<double>(out);
+}
+
+void ActivityAggregator::finish(const EndpointIndex& index) {
+  for (auto& p : procs_) {
+    for (auto& d : p.dests) {
+      if (!d.domain.empty()) continue;
+      d.domain = index.name_of(d.ip, p.host, IpAddr{}, d.first);
+    }
+  }
+}
+
+void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
+  into.bytes_out += from.bytes_out;
+  into.bytes_in += from.bytes_in;
+  into.sessions += from.sessions;
+  into.sessions_inferred += from.sessions_inferred;
+  auto min_t = [](TimeNs& a, TimeNs b) {
+    if (b != kNoTime && (a == kNoTime || b < a)) a = b;
+  };
+  auto max_t = [](TimeNs& a, TimeNs b) {
+    if (b != kNoTime && (a == kNoTime || b > a)) a = b;
+  };
+  min_t(into.first, from.first);
+  max_t(into.last, from.last);
+  into.dest_ips.insert(from.dest_ips.begin(), from.dest_ips.end());
+  into.dest_ips_capped |= from.dest_ips_capped;
+  for (const auto& [b, v] : from.window_out) into.window_out[b] += v;
+  for (const auto& d : from.dests) {
+    const uint64_t k = dest_key(d.ip, d.port, d.proto);
+    auto [it, fresh] = into.dest_index.try_emplace(k, static_cast<uint32_t>(into.dests.size()));
+    if (fresh) {
+      into.dests.push_back(d);
+      continue;
+    }
+    DestActivity& t = into.dests[it->second];
+    t.bytes_out += d.bytes_out, t.bytes_in += d.bytes_in, t.pkts_out += d.pkts_out, t.pkts_in += d.pkts_in;
+    t.sessions += d.sessions;
+    min_t(t.first, d.first);
+    max_t(t.last, d.last);
+    t.longest = std::max(t.longest, d.longest);
+    t.duration_sum += d.duration_sum;
+    if (d.max_session_out > t.max_session_out) t.max_session_out = d.max_session_out, t.max_session_out_duration = d.max_session_out_duration;
+    t.burst |= d.burst;
+    t.out_sum += d.out_sum, t.out_sq += d.out_sq;
+    if (t.domain.empty()) t.domain = d.domain;
+  }
+}
+
+std::string destination_key(const DestActivity& d) {
+  if (d.domain.empty()) return d.ip.to_string();
+  std::string_view n = d.domain;
+  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
+  // Registrable part: the last two labels, or three when the second-level label is a generic
+  // one under a country code (co.uk, com.au...). Debian ships no public-suffix library we use,
+  // and this is only a grouping key for prevalence.
+  std::vector<std::string_view> labels;
+  for (size_t b = 0; b <= n.size();) {
+    const size_t e = std::min(n.find('.', b), n.size());
+    labels.push_back(n.substr(b, e - b));
+    b = e + 1;
+  }
+  size_t keep = 2;
+  if (labels.size() >= 3) {
+    const auto sld = labels[labels.size() - 2];
+    const bool generic = sld == "co" || sld == "com" || sld == "org" || sld == "net" || sld == "ac" || sld == "gov" || sld == "edu";
+    if (labels.back().size() == 2 && generic) keep = 3;
+  }
+  keep = std::min(keep, labels.size());
+  std::string r;
+  for (size_t i = labels.size() - keep; i < labels.size(); ++i) {
+    if (!r.empty()) r.push_back('.');
+    r.append(labels[i]);
+  }
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the baseline keys use \x1f as separator
+  }
+  return r;
+}
+
+}  // namespace outflow

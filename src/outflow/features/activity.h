@@ -1,0 +1,101 @@
+// What each process sent where: sessions aggregated per (host, process) and, inside, per
+// destination (address, port, transport). This is the detector's only per-session work, so it
+// is cheap: no string work per session (names are resolved once per destination at the end).
+//
+// Sessions with no process (no endpoint event, ambiguous) are aggregated as the "unknown
+// process" of their host: a monitored host that uploads gigabytes through a process nobody
+// logged is still a finding. Sessions where no monitored host is involved are not aggregated.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "outflow/join/attributor.h"
+#include "outflow/model/session.h"
+
+namespace outflow {
+
+struct DestActivity {
+  IpAddr ip;
+  uint16_t port = 0;
+  uint8_t proto = 0;
+  uint64_t bytes_out = 0, bytes_in = 0, pkts_out = 0, pkts_in = 0;
+  uint32_t sessions = 0;
+  TimeNs first = kNoTime, last = kNoTime;  // first start, last end
+  TimeNs longest = 0;                      // longest single session
+  TimeNs duration_sum = 0;                 // sum of session durations
+  uint64_t max_session_out = 0;            // bytes out of the largest session
+  TimeNs max_session_out_duration = 0;
+  bool burst = false;                      // a session sent >= burst_bytes in < burst_within
+  // Small uploads at regular intervals (T1030): sum and sum of squares of bytes out per session.
+  double out_sum = 0, out_sq = 0;
+  std::string domain;                      // filled by finish()
+  // Cumulative duration: the sum, but never more than the span (parallel sessions overlap).
+  TimeNs cumulative() const {
+    const TimeNs span = last > first ? last - first : 0;
+    return duration_sum < span ? duration_sum : span;
+  }
+};
+
+struct ProcessActivity {
+  HostId host = kNoHost;
+  ProcId proc = kNoProc;  // kNoProc: the host's unattributed traffic
+  IpAddr local;           // the host's address in its first session
+  uint64_t bytes_out = 0, bytes_in = 0;
+  uint32_t sessions = 0, sessions_inferred = 0;
+  // Sessions another machine opened to this process (a server serving): counted, not scored;
+  // AN0080 is about what a host's processes send out on their own initiative.
+  uint64_t inbound_sessions = 0, inbound_bytes_out = 0;
+  TimeNs first = kNoTime, last = kNoTime;
+  std::vector<DestActivity> dests;
+  std::unordered_map<uint64_t, uint32_t> dest_index;  // dest key -> index in dests
+  std::unordered_set<IpAddr, IpAddrHash> dest_ips;    // distinct addresses (capped)
+  bool dest_ips_capped = false;
+  // Bytes out per TimeWindow bucket (bucket = floor(time / window)); a session's bytes are
+  // spread over the buckets it spans, in proportion to time.
+  std::unordered_map<int64_t, uint64_t> window_out;
+  uint64_t peak_window_out() const;
+  int64_t peak_window() const;  // bucket number of the peak (0 if none)
+};
+
+class ActivityAggregator {
+ public:
+  struct Options {
+    TimeNs window = 900 * kNsPerSec;
+    uint64_t burst_bytes = 1'000'000;
+    TimeNs burst_within = 300 * kNsPerSec;
+    size_t max_dest_ips = 100'000;       // per process, distinct-address count cap
+    size_t max_dests = 5'000;            // per process, destinations kept in detail; the rest are summed
+    size_t max_window_buckets = 20'000;  // per process
+  };
+  explicit ActivityAggregator(Options o) : opt_(o) {}
+
+  void add(const Session& s, const Attribution& a);
+  // Resolves destination names (time-aware, from the pipeline's DNS index).
+  void finish(const EndpointIndex& index);
+
+  const std::vector<ProcessActivity>& processes() const { return procs_; }
+  std::vector<ProcessActivity>& processes() { return procs_; }
+  uint64_t sessions_seen() const { return seen_; }
+  uint64_t sessions_unmonitored() const { return unmonitored_; }
+  uint64_t dests_folded() const { return folded_; }
+  const Options& options() const { return opt_; }
+
+ private:
+  Options opt_;
+  std::vector<ProcessActivity> procs_;
+  std::unordered_map<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
+  uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0;
+};
+
+// Adds `from`'s sessions to `into` (destinations with the same address, port and transport are
+// summed): the traffic of a process tree seen as one.
+void merge_activity(ProcessActivity& into, const ProcessActivity& from);
+
+// Where a destination belongs for prevalence: its registrable domain when known
+// ("a.b.dropbox.com" -> "dropbox.com", "x.co.uk" style kept to three labels), else its address.
+std::string destination_key(const DestActivity& d);
+
+}  // namespace outflow

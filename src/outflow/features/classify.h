@@ -1,0 +1,67 @@
+// Context of a process, from its record alone: what kind of account runs it, where its
+// executable lives, whether a system binary's name is used outside its home folder, what class
+// of tool it is. Pure functions on strings; the detector's context factors are built on these.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace outflow {
+
+enum class UserClass : uint8_t {
+  unknown,          // no user recorded
+  system,           // NT AUTHORITY\SYSTEM (S-1-5-18)
+  local_service,    // NT AUTHORITY\LOCAL SERVICE
+  network_service,  // NT AUTHORITY\NETWORK SERVICE
+  service_account,  // a named account matching the configured service-account patterns
+  admin,            // a named account matching the configured admin patterns
+  interactive,      // anyone else: a person
+};
+const char* user_class_name(UserClass c);
+// The built-in accounts are recognised by name (any language Sysmon writes them in English);
+// named accounts are classified by the caller's patterns (see DetectConfig::user_roles).
+UserClass builtin_user_class(std::string_view user);  // unknown if not a built-in account
+bool is_non_interactive(UserClass c);
+
+enum class PathClass : uint8_t {
+  unknown,
+  system,         // under \Windows (System32, SysWOW64, WinSxS...)
+  program_files,  // \Program Files, \Program Files (x86)
+  user_writable,  // Downloads, Desktop, Documents, AppData, Temp, \Users\Public, \ProgramData, \PerfLogs, recycle bin
+  user_profile,   // elsewhere under \Users\<name>\ (still writable by that user)
+  other,          // another folder or drive
+};
+const char* path_class_name(PathClass c);
+PathClass classify_path(std::string_view image);
+
+// The profile owner when the image sits under C:\Users\<name>\ ("" otherwise, and "" for Public
+// and Default).
+std::string profile_owner(std::string_view image);
+
+// A Windows system binary name (svchost.exe, lsass.exe, rundll32.exe...) whose image is not in
+// its home folder: masquerading (T1036.005). Returns the expected folder in `home` when it is.
+bool system_name_outside_home(std::string_view image, std::string* home = nullptr);
+
+enum class ToolClass : uint8_t {
+  none,
+  script_host,    // powershell, pwsh, cmd, wscript, cscript, mshta
+  lolbin,         // rundll32, regsvr32, certutil, bitsadmin, msiexec, installutil...
+  transfer_tool,  // rclone, curl, wget, megacmd, winscp, pscp, ftp, scp, sftp, nc, ncat, socat
+  office,         // winword, excel, powerpnt, outlook, onenote, msaccess...
+  server_app,     // w3wp, sqlservr, tomcat*, java, httpd, nginx, php-cgi, node, exchange workers
+  no_network,     // notepad, calc, mspaint, scrcons...: network traffic from them means injected code
+};
+const char* tool_class_name(ToolClass c);
+ToolClass classify_tool(std::string_view image_basename_lower);
+
+// Well-known ports: the service a destination port usually means ("" if none).
+std::string_view port_service(uint16_t port, uint8_t proto);
+
+// Lower-case ASCII copy.
+std::string ascii_lower(std::string_view s);
+// Lower-cased Windows path with '\' separators, without "\\?\" prefixes, with
+// "\Device\HarddiskVolumeN\" read as "c:\": the form path rules are matched against.
+std::string canonical_image_path(std::string_view image);
+// Case-insensitive glob on Windows paths: '*' any run, '?' one character; '\' and '/' equal.
+bool path_glob_match(std::string_view pattern, std::string_view text);
+
+}  // namespace outflow

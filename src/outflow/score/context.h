@@ -1,0 +1,31 @@
+// What the detector knows about a process beyond its traffic: host role, user class, whether an
+// exclusion rule excuses it. Built once per run from the config.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "outflow/config/detect_config.h"
+#include "outflow/features/classify.h"
+#include "outflow/lineage/process_table.h"
+
+namespace outflow {
+
+class ContextRules {
+ public:
+  explicit ContextRules(const DetectConfig& c) : c_(c) {}
+
+  // First matching role (host name, case-insensitive glob); "" when none matches.
+  const HostRole* host_role(std::string_view host) const;
+  UserClass user_class(std::string_view user) const;
+  // A process whose image is expected to run in service contexts (and is not a tool).
+  bool expected_system_context(std::string_view image) const;
+  // The exclusion rule excusing this process talking to `top_domain`, or null. Also the
+  // analytic's ProcessName list (name only), reported as the rule "process_name_exclusions".
+  const ExclusionRule* excluded_by(const Process* p, std::string_view top_domain, bool* by_name) const;
+  static bool rule_matches(const ExclusionRule& r, const Process& p, std::string_view top_domain);
+
+ private:
+  const DetectConfig& c_;
+};
+
+}  // namespace outflow

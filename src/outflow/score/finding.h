@@ -1,0 +1,54 @@
+// A finding: one process on one host, what it sent where, and why it matters (factors).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "outflow/features/activity.h"
+#include "outflow/features/classify.h"
+
+namespace outflow {
+
+struct Factor {
+  std::string name;          // stable identifier, e.g. "volume_out"
+  std::string observed;      // what was seen, human-readable ("1.2 GB")
+  std::string threshold;     // the configured threshold it crossed, if any
+  std::string baseline;      // what is normal, if known
+  std::string detail;        // one sentence for the analyst
+  double contribution = 0;   // points added to the score
+};
+
+struct DestSummary {
+  size_t index = 0;          // into ProcessActivity::dests
+  uint32_t hosts_in_org = 0; // prevalence: hosts that contacted it (state + input)
+  bool internal = false;
+  bool new_for_org = false;  // not in the state (only when a state was given)
+  std::string key;           // prevalence key: registrable domain or address
+  std::string country;       // ISO code, "" = unknown
+};
+
+struct Finding {
+  const ProcessActivity* act = nullptr;
+  HostId host = kNoHost;
+  ProcId proc = kNoProc;
+  double score = 0;
+  std::string severity;      // low | medium | high | critical
+  int rank = 0;
+  std::string host_role;
+  double criticality = 1.0;
+  UserClass user_class = UserClass::unknown;
+  PathClass path_class = PathClass::unknown;
+  std::vector<Factor> factors;       // in decreasing contribution
+  std::vector<std::string> techniques;
+  std::vector<DestSummary> dests;    // top destinations by bytes out (at most 10)
+  std::string suppressed_by;         // exclusion rule, "" when not suppressed
+  std::string suppressed_category;
+  // Lineage roll-up: bytes out of this process's descendants, and how many of them sent any.
+  uint64_t invoked_out = 0;
+  uint32_t invoked_children = 0;
+  bool rollup_only = false;          // a parent raised for its children's volume (no own traffic)
+  std::string finding_id;
+};
+
+const char* severity_for(double score);
+
+}  // namespace outflow

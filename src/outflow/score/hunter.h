@@ -1,0 +1,53 @@
+// The AN0080 detector: scores every process that sent traffic, from its volume, durations,
+// destinations and context against thresholds and baselines, and ranks the findings.
+//
+//   read -> sessions (join) -> ActivityAggregator -> Hunter::run -> findings
+//
+// Baselines: those of the input itself (always), merged with a stored state when one is given.
+// Deterministic: the same inputs, config and state give the same findings in the same order.
+#pragma once
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "outflow/baseline/baselines.h"
+#include "outflow/config/detect_config.h"
+#include "outflow/features/activity.h"
+#include "outflow/features/geoip.h"
+#include "outflow/join/pipeline.h"
+#include "outflow/score/finding.h"
+
+namespace outflow {
+
+struct HuntResult {
+  std::vector<Finding> findings;  // every scored candidate, ranked (suppressed ones included)
+  std::deque<ProcessActivity> rollups;  // merged activity of roll-up findings (stable addresses)
+  Baselines run;                  // observations of this input (what `learn` stores)
+  uint32_t org_hosts = 0;         // hosts known (state + input), for rarity
+  bool had_state = false;
+  // Counts for the summary.
+  size_t reported = 0, below_threshold = 0, suppressed = 0, candidates = 0;
+};
+
+class Hunter {
+ public:
+  Hunter(const DetectConfig& cfg, const GeoIp* geo) : cfg_(cfg), geo_(geo) {}
+
+  // Builds the run's baseline from the pipeline (process table) and the aggregated activity.
+  Baselines observe(const SessionPipeline& pipe, const ActivityAggregator& agg) const;
+
+  // Scores and ranks. `state` may be null (baselines from the input only).
+  HuntResult run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state) const;
+
+  static ActivityAggregator::Options aggregator_options(const DetectConfig& c);
+
+ private:
+  const DetectConfig& cfg_;
+  const GeoIp* geo_;
+};
+
+// "1.5 MB", "3h 12m": the units people read.
+std::string human_bytes(uint64_t b);
+std::string human_duration(TimeNs d);
+
+}  // namespace outflow

@@ -1,0 +1,105 @@
+#include "outflow/write/finding_json.h"
+
+#include "outflow/write/json_out.h"
+#include "outflow/write/session_json.h"
+
+namespace outflow {
+
+void write_finding_json(std::string& out, const Finding& f, const SessionPipeline& p) {
+  const ProcessActivity& a = *f.act;
+  const Process* proc = f.proc != kNoProc ? &p.processes().get(f.proc) : nullptr;
+  const DestActivity* top = f.dests.empty() ? nullptr : &a.dests[f.dests[0].index];
+  JsonOut j(out);
+  j.begin_object();
+  j.str("@timestamp", format_time(a.first));
+  j.begin_object("event").str("kind", "alert").str("category", "network").str("start", format_time(a.first))
+      .str("end", format_time(a.last)).num("duration", a.last > a.first ? a.last - a.first : 0)
+      .num("severity", static_cast<int64_t>(f.score)).dbl("risk_score", f.score).end_object();
+  j.begin_object("rule").str("id", "AN0080")
+      .str("name", "Processes moving data or bandwidth out: volume, duration and destination by process context")
+      .str("reference", "https://attack.mitre.org/techniques/T1496/002/").end_object();
+  j.begin_object("risk").dbl("score", f.score).end_object();
+  j.begin_object("host").str("name", p.hosts().display_name(f.host)).end_object();
+  if (proc && !proc->user.empty()) {
+    auto [dom, name] = split_user(proc->user);
+    j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
+  }
+  if (proc) {
+    j.begin_object("process").str_if("entity_id", proc->guid);
+    if (proc->pid) j.unum("pid", proc->pid);
+    j.str_if("executable", proc->image).str_if("name", image_basename(proc->image)).str_if("command_line", proc->command_line);
+    if (proc->start != kNoTime) j.str("start", format_time(proc->start));
+    if (proc->parent != kNoProc) {
+      const Process& pp = p.processes().get(proc->parent);
+      j.begin_object("parent").str_if("entity_id", pp.guid);
+      if (pp.pid) j.unum("pid", pp.pid);
+      j.str_if("executable", pp.image).str_if("command_line", pp.command_line).end_object();
+    }
+    j.end_object();
+  }
+  j.begin_object("source");
+  if (!a.local.is_unset()) j.str("ip", a.local.to_string());
+  j.unum("bytes", a.bytes_out).end_object();
+  if (top) {
+    j.begin_object("destination").str("ip", top->ip.to_string()).unum("port", top->port).str_if("domain", top->domain)
+        .unum("bytes", top->bytes_in);
+    if (!f.dests[0].country.empty()) j.begin_object("geo").str("country_iso_code", f.dests[0].country).end_object();
+    j.end_object();
+    j.begin_object("network").str("transport", proto_name(top->proto)).end_object();
+  }
+  j.begin_object("threat").begin_object("technique").begin_array("id");
+  for (const auto& t : f.techniques) j.str_elem(t);
+  j.end_array().end_object().end_object();
+
+  j.begin_object("outflow");
+  j.num("rank", f.rank).str("finding_id", f.finding_id).str("severity", f.severity);
+  j.str_if("host_role", f.host_role);
+  if (proc) {
+    j.str("user_class", user_class_name(f.user_class)).str("path_class", path_class_name(f.path_class));
+    j.str_if("integrity_level", proc->integrity_level).str_if("original_file_name", proc->original_file_name)
+        .str_if("company", proc->company);
+    const auto chain = p.processes().lineage(f.proc);
+    j.begin_array("lineage");
+    for (ProcId id : chain) {
+      const auto& img = p.processes().get(id).image;
+      j.str_elem(img.empty() ? std::string_view("?") : std::string_view(img));
+    }
+    j.end_array().begin_array("lineage_entity_ids");
+    for (ProcId id : chain) j.str_elem(p.processes().get(id).guid);
+    j.end_array().begin_array("lineage_users");
+    for (ProcId id : chain) j.str_elem(p.processes().get(id).user);
+    j.end_array();
+  }
+  if (f.invoked_children) j.begin_object("invoked").unum("bytes_out", f.invoked_out).unum("children", f.invoked_children).end_object();
+  if (f.rollup_only) j.boolean("rollup", true);
+  j.unum("sessions", a.sessions).unum("bytes_in", a.bytes_in).unum("destination_count", a.dests.size())
+      .unum("distinct_addresses", a.dest_ips.size());
+  if (a.sessions_inferred) j.unum("sessions_inferred", a.sessions_inferred);
+  j.begin_array("destinations");
+  for (const auto& s : f.dests) {
+    const DestActivity& d = a.dests[s.index];
+    j.begin_object().str("ip", d.ip.to_string()).unum("port", d.port).str("transport", proto_name(d.proto)).str_if("domain", d.domain)
+        .unum("bytes_out", d.bytes_out).unum("bytes_in", d.bytes_in).unum("sessions", d.sessions)
+        .str("start", format_time(d.first)).str("end", format_time(d.last)).num("longest_ns", d.longest)
+        .num("cumulative_ns", d.cumulative()).unum("hosts_in_org", s.hosts_in_org).boolean("internal", s.internal)
+        .str("country", s.country.empty() ? "unknown" : s.country);
+    if (s.new_for_org) j.boolean("new_for_org", true);
+    j.end_object();
+  }
+  j.end_array();
+  j.begin_array("factors");
+  for (const auto& x : f.factors) {
+    j.begin_object().str("name", x.name).str("observed", x.observed).str_if("threshold", x.threshold)
+        .str_if("baseline", x.baseline).dbl("contribution", x.contribution).str_if("detail", x.detail).end_object();
+  }
+  j.end_array();
+  if (f.suppressed_by.empty())
+    j.key_null("suppressed_by");
+  else
+    j.begin_object("suppressed_by").str("rule", f.suppressed_by).str_if("category", f.suppressed_category).end_object();
+  j.end_object();
+  j.end_object();
+  out.push_back('\n');
+}
+
+}  // namespace outflow

@@ -1,0 +1,146 @@
+#include "outflow/write/finding_text.h"
+
+#include <fmt/format.h>
+
+#include "outflow/write/terminal.h"
+
+namespace outflow {
+
+namespace {
+
+std::string clip(std::string s, size_t n) {
+  if (s.size() <= n) return s;
+  // Cut on a UTF-8 boundary.
+  size_t cut = n - 1;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s + "~";
+}
+
+std::string dest_label(const DestActivity& d) {
+  return (d.domain.empty() ? d.ip.to_string() : d.domain) + ":" + std::to_string(d.port);
+}
+
+std::string process_label(const Finding& f, const SessionPipeline& p) {
+  if (f.proc == kNoProc) return "(unattributed)";
+  const Process& pr = p.processes().get(f.proc);
+  return image_basename(pr.image) + (pr.pid ? fmt::format(" ({})", pr.pid) : "");
+}
+
+std::string top_factors(const Finding& f, size_t n) {
+  std::string s;
+  size_t k = 0;
+  for (const auto& x : f.factors) {
+    if (x.contribution <= 0 || k++ == n) continue;
+    if (!s.empty()) s += ", ";
+    s += x.name;
+  }
+  return s;
+}
+
+void row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank) {
+  const ProcessActivity& a = *f.act;
+  const Process* pr = f.proc != kNoProc ? &p.processes().get(f.proc) : nullptr;
+  const std::string dest = f.dests.empty() ? "-" : dest_label(a.dests[f.dests[0].index]) +
+                                                       (a.dests.size() > 1 ? fmt::format(" +{}", a.dests.size() - 1) : "");
+  out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
+                     terminal_safe(clip(p.hosts().display_name(f.host), 16)), terminal_safe(clip(pr ? pr->user : "", 22)),
+                     terminal_safe(clip(process_label(f, p), 24)), terminal_safe(clip(dest, 34)), human_bytes(a.bytes_out),
+                     human_bytes(a.bytes_in), human_duration(a.last > a.first ? a.last - a.first : 0),
+                     top_factors(f, 4) + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
+}
+
+}  // namespace
+
+std::string findings_table(const HuntResult& r, const SessionPipeline& p, bool show_suppressed, size_t max_rows) {
+  std::string out = fmt::format("{:>4} {:>5} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", "RANK", "SCORE",
+                                "SEVERITY", "HOST", "USER", "PROCESS (PID)", "TOP DESTINATION", "OUT", "IN", "SPAN",
+                                "TOP FACTORS");
+  size_t rows = 0;
+  for (const auto& f : r.findings) {
+    if (f.rank == 0 || rows >= max_rows) continue;
+    row(out, f, p, std::to_string(f.rank));
+    ++rows;
+  }
+  if (show_suppressed) {
+    for (const auto& f : r.findings)
+      if (!f.suppressed_by.empty()) row(out, f, p, "-");
+  }
+  return out;
+}
+
+std::string explain_finding(const Finding& f, const HuntResult& r, const SessionPipeline& p) {
+  const ProcessActivity& a = *f.act;
+  const auto& procs = p.processes();
+  std::string o;
+  o += fmt::format("Finding #{}  score {:.1f} ({})  id {}\n", f.rank, f.score, f.severity, f.finding_id);
+  o += fmt::format("Host: {}{}\n", terminal_safe(p.hosts().display_name(f.host)),
+                   f.host_role.empty() ? "" : fmt::format("  (role {}, criticality x{:.1f})", f.host_role, f.criticality));
+  o += "ATT&CK: AN0080";
+  for (const auto& t : f.techniques) o += " " + t;
+  o += "\n";
+  if (!f.suppressed_by.empty())
+    o += fmt::format("SUPPRESSED by rule '{}' ({})\n", terminal_safe(f.suppressed_by), terminal_safe(f.suppressed_category));
+
+  o += "\nLineage (root first):\n";
+  if (f.proc == kNoProc) {
+    o += "  (no process: no endpoint event names the process behind this traffic; see `outflow coverage`)\n";
+  } else {
+    const auto chain = procs.lineage(f.proc);
+    for (size_t i = 0; i < chain.size(); ++i) {
+      const Process& pr = procs.get(chain[i]);
+      o += fmt::format("  {}{} {}  pid {}  user {}  integrity {}  started {}\n", std::string(2 * i, ' '), i ? "└─" : "",
+                       terminal_safe(pr.image.empty() ? "?" : pr.image), pr.pid, terminal_safe(pr.user.empty() ? "?" : pr.user),
+                       terminal_safe(pr.integrity_level.empty() ? "?" : pr.integrity_level),
+                       pr.start == kNoTime ? "?" : format_time(pr.start));
+      if (!pr.command_line.empty()) o += fmt::format("  {}   cmd: {}\n", std::string(2 * i, ' '), terminal_safe(clip(pr.command_line, 400)));
+      if (!pr.guid.empty()) o += fmt::format("  {}   guid: {}\n", std::string(2 * i, ' '), terminal_safe(pr.guid));
+    }
+    const Process& pr = procs.get(f.proc);
+    o += fmt::format("  context: user class {}, path class {}", user_class_name(f.user_class), path_class_name(f.path_class));
+    if (!pr.original_file_name.empty() || !pr.company.empty())
+      o += fmt::format(", OriginalFileName {}, Company {}", terminal_safe(pr.original_file_name), terminal_safe(pr.company));
+    o += "\n";
+    if (f.invoked_children)
+      o += fmt::format("  children started by it sent {} in all ({} processes)\n", human_bytes(f.invoked_out), f.invoked_children);
+  }
+
+  o += fmt::format("\nTraffic: {} out, {} in, {} sessions, {} destinations ({} addresses), {} to {}\n", human_bytes(a.bytes_out),
+                   human_bytes(a.bytes_in), a.sessions, a.dests.size(), a.dest_ips.size(), format_time(a.first), format_time(a.last));
+  o += fmt::format("  {:<40} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {}\n", "destination", "out", "in", "sess", "longest",
+                   "cumulative", "hosts", "country", "first .. last");
+  for (const auto& s : f.dests) {
+    const DestActivity& d = a.dests[s.index];
+    o += fmt::format("  {:<40} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
+                     terminal_safe(clip(dest_label(d) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : ""), 40)),
+                     human_bytes(d.bytes_out), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
+                     human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
+                     s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
+  }
+
+  o += "\nFactors:\n";
+  for (const auto& x : f.factors) {
+    o += fmt::format("  {:>5.1f}  {:<22} observed {}", x.contribution, x.name, terminal_safe(x.observed));
+    if (!x.threshold.empty()) o += fmt::format("; threshold {}", terminal_safe(x.threshold));
+    if (!x.baseline.empty()) o += fmt::format("; baseline {}", terminal_safe(x.baseline));
+    o += "\n";
+    if (!x.detail.empty()) o += fmt::format("         {}\n", terminal_safe(x.detail));
+  }
+
+  o += "\nQuestions for the analyst:\n";
+  o += "  - Was this transfer authorised? Who owns this process and this destination?\n";
+  if (!f.dests.empty()) {
+    const DestActivity& top = a.dests[f.dests[0].index];
+    o += fmt::format("  - Is {} a legitimate destination for this host (owner, reputation, category)?\n",
+                     terminal_safe(dest_label(top)));
+  }
+  if (f.proc != kNoProc) {
+    o += "  - Is the parent -> child chain expected (scheduled task, installer, admin script)?\n";
+    o += "  - Is the account expected to run this executable from this path?\n";
+  }
+  o += "  - What data was readable by this process (files opened before the transfer)?\n";
+  o += "  - Are other hosts talking to the same destination (pivot on destination.ip / destination.domain)?\n";
+  return o;
+}
+
+}  // namespace outflow
