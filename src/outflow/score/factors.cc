@@ -224,12 +224,18 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     const std::string name_key = Baselines::volume_key_name(name);
     for (const std::string* key : {&role_key, &name_key}) {
       auto it = sc.base.volume.find(*key);
-      if (it == sc.base.volume.end() || it->second.n < c.baseline_min_samples) continue;
-      const uint64_t med = it->second.quantile(0.5), p95 = it->second.quantile(0.95);
+      if (it == sc.base.volume.end()) continue;
+      // Leave this process out of its own baseline (the input's baseline includes it): with few
+      // samples, an outlier would otherwise be its own p95.
+      LogHist h = it->second;
+      auto& own = h.b[static_cast<size_t>(LogHist::bucket(out))];
+      if (own > 0 && h.n > 0) --own, --h.n;
+      if (h.n < c.baseline_min_samples) continue;
+      const uint64_t med = h.quantile(0.5), p95 = h.quantile(0.95);
       const std::string scope = key == &role_key ? "on " + f.host_role + " hosts" : "across the organisation";
       if (static_cast<double>(out) > c.baseline_factor * static_cast<double>(std::max<uint64_t>(med, 1)) && out > p95) {
         add(f, "volume_vs_baseline", 10, human_bytes(out), fmt::format("> {}x median and > p95", c.baseline_factor),
-            fmt::format("{}: median {}, p95 {} over {} processes", name, human_bytes(med), human_bytes(p95), it->second.n),
+            fmt::format("{}: median {}, p95 {} over {} other processes", name, human_bytes(med), human_bytes(p95), h.n),
             "far more than " + name + " usually sends " + scope);
         active = true;
       }

@@ -1,0 +1,131 @@
+#include "outflow/features/classify.h"
+
+#include <gtest/gtest.h>
+
+#include "outflow/baseline/log_hist.h"
+#include "outflow/features/activity.h"
+#include "outflow/features/networks.h"
+
+namespace outflow {
+namespace {
+
+TEST(Classify, PathClasses) {
+  EXPECT_EQ(classify_path("C:\\Windows\\System32\\svchost.exe"), PathClass::system);
+  EXPECT_EQ(classify_path("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe"), PathClass::system);
+  EXPECT_EQ(classify_path("C:\\Program Files\\Veeam\\agent.exe"), PathClass::program_files);
+  EXPECT_EQ(classify_path("C:\\Users\\bob\\AppData\\Local\\Temp\\x.exe"), PathClass::user_writable);
+  EXPECT_EQ(classify_path("C:\\Users\\Public\\svchost.exe"), PathClass::user_writable);
+  EXPECT_EQ(classify_path("c:/programdata/rclone.exe"), PathClass::user_writable);
+  EXPECT_EQ(classify_path("C:\\Users\\bob\\tools\\x.exe"), PathClass::user_profile);
+  EXPECT_EQ(classify_path("D:\\apps\\x.exe"), PathClass::other);
+  EXPECT_EQ(classify_path("System"), PathClass::unknown);
+  EXPECT_EQ(classify_path(""), PathClass::unknown);
+}
+
+TEST(Classify, UsersAndProfiles) {
+  EXPECT_EQ(builtin_user_class("NT AUTHORITY\\SYSTEM"), UserClass::system);
+  EXPECT_EQ(builtin_user_class("NT AUTHORITY\\LOCAL SERVICE"), UserClass::local_service);
+  EXPECT_EQ(builtin_user_class("NT AUTHORITY\\NETWORK SERVICE"), UserClass::network_service);
+  EXPECT_EQ(builtin_user_class("THESHIRE\\WORKSTATION5$"), UserClass::system);
+  EXPECT_EQ(builtin_user_class("THESHIRE\\pgustavo"), UserClass::unknown);
+  EXPECT_EQ(profile_owner("C:\\Users\\Bob\\AppData\\x.exe"), "bob");
+  EXPECT_EQ(profile_owner("C:\\Users\\Public\\x.exe"), "");
+  EXPECT_EQ(profile_owner("C:\\Windows\\x.exe"), "");
+}
+
+TEST(Classify, SystemNamesOutsideHome) {
+  std::string home;
+  EXPECT_TRUE(system_name_outside_home("C:\\Users\\Public\\svchost.exe", &home));
+  EXPECT_EQ(home, "C:\\Windows\\System32\\");
+  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\System32\\svchost.exe"));
+  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\SysWOW64\\svchost.exe"));
+  EXPECT_FALSE(system_name_outside_home("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe"));
+  EXPECT_FALSE(system_name_outside_home("lsass.exe"));  // no folder: cannot tell
+  EXPECT_TRUE(system_name_outside_home("C:\\Temp\\powershell.exe"));
+  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"));
+}
+
+TEST(Classify, Tools) {
+  EXPECT_EQ(classify_tool("rclone.exe"), ToolClass::transfer_tool);
+  EXPECT_EQ(classify_tool("powershell.exe"), ToolClass::script_host);
+  EXPECT_EQ(classify_tool("tomcat9.exe"), ToolClass::server_app);
+  EXPECT_EQ(classify_tool("winword.exe"), ToolClass::office);
+  EXPECT_EQ(classify_tool("notepad.exe"), ToolClass::no_network);
+  EXPECT_EQ(classify_tool("chrome.exe"), ToolClass::none);
+}
+
+TEST(Classify, Glob) {
+  EXPECT_TRUE(path_glob_match("C:\\Users\\*\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe",
+                              "c:/users/bob/appdata/local/microsoft/onedrive/onedrive.exe"));
+  EXPECT_FALSE(path_glob_match("C:\\Users\\*\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe", "C:\\Users\\Public\\OneDrive.exe"));
+  EXPECT_TRUE(path_glob_match("*.sharepoint.com", "contoso-my.SharePoint.com"));
+  EXPECT_FALSE(path_glob_match("*.sharepoint.com", "sharepoint.com.evil.net"));
+  EXPECT_TRUE(path_glob_match("a?c*", "abcdef"));
+  EXPECT_TRUE(path_glob_match("*", ""));
+  EXPECT_FALSE(path_glob_match("", "x"));
+}
+
+TEST(Classify, Ports) {
+  EXPECT_EQ(port_service(443, 6), "https");
+  EXPECT_EQ(port_service(443, 17), "quic");
+  EXPECT_EQ(port_service(53, 17), "dns");
+  EXPECT_EQ(port_service(4444, 6), "");
+}
+
+TEST(Networks, Cidr) {
+  NetworkSet n;
+  std::string err;
+  ASSERT_TRUE(n.add("10.0.0.0/8", err));
+  ASSERT_TRUE(n.add("fd00::/8", err));
+  ASSERT_TRUE(n.add("192.0.2.7", err));
+  IpAddr a;
+  ASSERT_TRUE(IpAddr::parse("10.200.1.1", a));
+  EXPECT_TRUE(n.contains(a));
+  ASSERT_TRUE(IpAddr::parse("11.0.0.1", a));
+  EXPECT_FALSE(n.contains(a));
+  ASSERT_TRUE(IpAddr::parse("fd12::1", a));
+  EXPECT_TRUE(n.contains(a));
+  ASSERT_TRUE(IpAddr::parse("192.0.2.8", a));
+  EXPECT_FALSE(n.contains(a));
+  EXPECT_FALSE(n.add("10.0.0.0/33", err));
+  EXPECT_NE(err.find("10.0.0.0/33"), std::string::npos);
+  EXPECT_FALSE(n.add("bogus", err));
+  Cidr c;
+  ASSERT_TRUE(Cidr::parse("172.16.5.9/12", c));
+  EXPECT_EQ(c.to_string(), "172.16.0.0/12");
+}
+
+TEST(LogHist, QuantilesWithinABucket) {
+  LogHist h;
+  for (uint64_t v = 1; v <= 1000; ++v) h.add(v * 1000);
+  const double med = static_cast<double>(h.quantile(0.5));
+  EXPECT_GT(med, 500'000 * 0.8);
+  EXPECT_LT(med, 500'000 * 1.2);
+  const double p95 = static_cast<double>(h.quantile(0.95));
+  EXPECT_GT(p95, 950'000 * 0.8);
+  EXPECT_LT(p95, 950'000 * 1.2);
+  EXPECT_EQ(LogHist{}.quantile(0.5), 0u);
+  LogHist a, b;
+  a.add(10), b.add(1'000'000'000'000ULL);
+  a.merge(b);
+  EXPECT_EQ(a.n, 2u);
+  EXPECT_GT(a.quantile(1.0), 800'000'000'000ULL);
+  EXPECT_EQ(LogHist::bucket(~0ULL) < LogHist::kBuckets, true);
+}
+
+TEST(Activity, DestinationKeyIsTheRegistrableDomain) {
+  DestActivity d;
+  ASSERT_TRUE(IpAddr::parse("203.0.113.9", d.ip));
+  EXPECT_EQ(destination_key(d), "203.0.113.9");
+  d.domain = "a.b.Dropbox.com.";
+  EXPECT_EQ(destination_key(d), "dropbox.com");
+  d.domain = "www.bbc.co.uk";
+  EXPECT_EQ(destination_key(d), "bbc.co.uk");
+  d.domain = "localhost";
+  EXPECT_EQ(destination_key(d), "localhost");
+  d.domain = std::string("evil\x1f.com");
+  EXPECT_EQ(destination_key(d), "evil?.com");
+}
+
+}  // namespace
+}  // namespace outflow

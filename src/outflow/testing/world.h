@@ -1,0 +1,156 @@
+// Test helper: a small synthetic organisation. Processes (Sysmon 1), their connections (Sysmon 3
+// plus the matching Zeek conn record) and DNS answers go through the real pipeline, aggregator
+// and detector.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "outflow/config/detect_config.h"
+#include "outflow/features/activity.h"
+#include "outflow/join/pipeline.h"
+#include "outflow/score/hunter.h"
+#include "outflow/testing/collect_sink.h"
+
+namespace outflow::testing {
+
+
+class World {
+ public:
+  DetectConfig cfg = default_config();
+  TimeNs t0 = utc("2026-01-05 09:00:00");
+
+  World() { cfg.rarity_min_hosts = 5; }
+
+  struct P {
+    std::string host, guid, parent_guid, image, parent_image, user, command_line, original_file_name, company, integrity;
+    TimeNs start;
+  };
+  void proc(std::string host, std::string guid, std::string parent_guid, std::string image, std::string parent_image,
+            std::string user = "CORP\\alice", std::string command_line = "", std::string original_file_name = "",
+            std::string company = "", std::string integrity = "Medium", TimeNs start = kNoTime) {
+    const P p{host, guid, parent_guid, image, parent_image, user, command_line, original_file_name, company, integrity, start};
+    HostEvent e;
+    e.type = HostEventType::process_start;
+    e.event_id = 1;
+    e.host = p.host;
+    e.process_guid = p.guid;
+    e.parent_guid = p.parent_guid;
+    e.image = p.image;
+    e.parent_image = p.parent_image;
+    e.user = p.user;
+    e.command_line = p.command_line.empty() ? "\"" + p.image + "\"" : p.command_line;
+    e.original_file_name = p.original_file_name;
+    e.company = p.company;
+    e.integrity_level = p.integrity;
+    e.pid = ++pid_;
+    e.time = p.start == kNoTime ? t0 : p.start;
+    events_.push_back(e);
+  }
+
+  // One connection of `guid` on `host` (address `src`) to dst:dport, with its Sysmon 3 and its
+  // Zeek record. `sysmon` false: the flow only (Sysmon caches repeated connections).
+  void conn(const std::string& host, const std::string& guid, const char* src, const char* dst, uint16_t dport, TimeNs start,
+            TimeNs dur, uint64_t out, uint64_t in, uint8_t proto = kProtoTcp, bool sysmon = true) {
+    const uint16_t sport = static_cast<uint16_t>(20000 + (port_++ % 40000));
+    if (sysmon) {
+      HostEvent e;
+      e.type = HostEventType::net_connect;
+      e.event_id = 3;
+      e.host = host;
+      e.process_guid = guid;
+      e.src_ip = ip(src);
+      e.dst_ip = ip(dst);
+      e.src_port = sport;
+      e.dst_port = dport;
+      e.proto = proto;
+      e.initiated = 1;
+      e.time = start;
+      events_.push_back(e);
+    }
+    FlowRecord f;
+    f.source = FlowSource::zeek_conn;
+    f.bidirectional = true;
+    f.orig_h = ip(src);
+    f.resp_h = ip(dst);
+    f.orig_p = sport;
+    f.resp_p = dport;
+    f.proto = proto;
+    f.start = start;
+    f.end = start + dur;
+    f.orig_bytes = out;
+    f.resp_bytes = in;
+    f.orig_pkts = out / 1000 + 1;
+    f.resp_pkts = in / 1000 + 1;
+    f.uid = "C" + std::to_string(port_);
+    f.conn_state = "SF";
+    f.sensor = "zeek";
+    flows_.push_back(f);
+  }
+
+  void dns(const std::string& host, const char* name, const char* addr, TimeNs t) {
+    DnsAnswer d;
+    d.time = t;
+    d.host = host;
+    d.query = name;
+    d.answers.push_back(ip(addr));
+    dns_.push_back(d);
+  }
+
+  // Background: `n` hosts WSB<i> where a browser fetches from a common site, so that the
+  // organisation has enough hosts to judge rarity.
+  void background_hosts(int n, const char* common_ip = "198.51.100.10") {
+    for (int i = 0; i < n; ++i) {
+      const std::string h = "WSB" + std::to_string(i), g = "{bbbbbbbb-0000-0000-0000-" + std::to_string(100000000000 + i) + "}";
+      const std::string addr = "10.9.0." + std::to_string(10 + i);
+      proc(h, g, "", "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe", "C:\\Windows\\explorer.exe");
+      conn(h, g, addr.c_str(), common_ip, 443, t0 + 60 * kNsPerSec, 30 * kNsPerSec, 20'000, 400'000);
+    }
+  }
+
+  HuntResult hunt(const Baselines* state = nullptr) {
+    PipelineOptions po;
+    agg_ = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(cfg));
+    ActivityAggregator* agg = agg_.get();
+    pipe_ = std::make_unique<SessionPipeline>(po, [agg](const Session& s, const Attribution& a) { agg->add(s, a); });
+    for (const auto& d : dns_) pipe_->on_dns(d);
+    std::vector<HostEvent> ev = events_;
+    std::stable_sort(ev.begin(), ev.end(), [](const HostEvent& a, const HostEvent& b) { return a.time < b.time; });
+    for (const auto& e : ev) pipe_->on_host_event(e);
+    for (const auto& f : flows_) pipe_->on_flow(f);
+    pipe_->finish();
+    agg_->finish(pipe_->index());
+    hunter_ = std::make_unique<Hunter>(cfg, nullptr);
+    return hunter_->run(*pipe_, *agg_, state);
+  }
+  Baselines observe() const { return hunter_->observe(*pipe_, *agg_); }
+  const SessionPipeline& pipe() const { return *pipe_; }
+
+  // The finding for the process with this GUID (including suppressed and below-threshold ones).
+  static const Finding* find(const HuntResult& r, const SessionPipeline& p, std::string_view guid) {
+    for (const auto& f : r.findings)
+      if (f.proc != kNoProc && p.processes().get(f.proc).guid == guid) return &f;
+    return nullptr;
+  }
+  const Finding* find(const HuntResult& r, std::string_view guid) const { return find(r, *pipe_, guid); }
+  static const Factor* factor(const Finding* f, std::string_view name) {
+    if (!f) return nullptr;
+    for (const auto& x : f->factors)
+      if (x.name == name) return &x;
+    return nullptr;
+  }
+
+ private:
+  std::vector<HostEvent> events_;
+  std::vector<FlowRecord> flows_;
+  std::vector<DnsAnswer> dns_;
+  uint64_t pid_ = 1000;
+  uint32_t port_ = 0;
+  std::unique_ptr<ActivityAggregator> agg_;
+  std::unique_ptr<SessionPipeline> pipe_;
+  std::unique_ptr<Hunter> hunter_;
+};
+
+}  // namespace outflow::testing
