@@ -70,14 +70,22 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     return dx.port < dy.port;
   });
   const std::string host_key = HostRegistry::canonical(sc.pipe.hosts().display_name(a.host));
+  const std::string user = a.proc != kNoProc ? sc.pipe.processes().get(a.proc).user : "";
   for (size_t k = 0; k < order.size() && k < 10; ++k) {
     const DestActivity& d = a.dests[order[k]];
     DestSummary s;
     s.index = order[k];
     s.key = destination_key(d);
     s.internal = c.internal_networks.contains(d.ip);
-    if (auto it = sc.base.dests.find(s.key); it != sc.base.dests.end()) s.hosts_in_org = it->second.hosts;
-    s.new_for_org = sc.state && sc.state->runs > 0 && !sc.state->dests.count(s.key);
+    if (auto it = sc.base.dests.find(s.key); it != sc.base.dests.end()) {
+      s.hosts_in_org = it->second.hosts;
+      s.first_seen = it->second.first_seen;
+    }
+    if (sc.state && sc.state->runs > 0) {
+      s.new_for_org = !sc.state->dests.count(s.key);
+      s.new_for_host = !sc.state->dest_host.count(Baselines::key2(s.key, host_key));
+      s.new_for_user = !user.empty() && !sc.state->dest_user.count(Baselines::key2(s.key, user));
+    }
     if (sc.geo && !s.internal) s.country = sc.geo->country(d.ip);
     f.dests.push_back(std::move(s));
   }
@@ -175,6 +183,9 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   }
   if (ts.new_for_org) {
     add(f, "new_destination", 5, ts.key, "", "not in the state", "first contact of the organisation with " + ts.key);
+  } else if (ts.new_for_host || ts.new_for_user) {
+    add(f, "new_destination", 2, ts.key, "", "not in the state for this " + std::string(ts.new_for_host ? "host" : "user"),
+        "known to the organisation, but new for this " + std::string(ts.new_for_host ? "host" : "user"));
   }
   if (!ts.internal) add(f, "external_destination", 2, top.ip.to_string(), "", "", "the top destination is outside the internal networks");
   if (sc.geo) {

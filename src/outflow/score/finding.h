@@ -22,6 +22,9 @@ struct DestSummary {
   uint32_t hosts_in_org = 0; // prevalence: hosts that contacted it (state + input)
   bool internal = false;
   bool new_for_org = false;  // not in the state (only when a state was given)
+  bool new_for_host = false; // this host never contacted it before (state)
+  bool new_for_user = false; // this user never did (state)
+  TimeNs first_seen = kNoTime;  // by the organisation (state + input)
   std::string key;           // prevalence key: registrable domain or address
   std::string country;       // ISO code, "" = unknown
 };

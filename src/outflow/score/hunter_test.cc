@@ -307,6 +307,19 @@ TEST(Hunt, StateMakesDestinationsNewOrKnown) {
   EXPECT_TRUE(f->dests[0].new_for_org);
   EXPECT_FALSE(f->dests[1].new_for_org);
   EXPECT_NE(World::factor(f, "new_destination"), nullptr);
+  EXPECT_FALSE(f->dests[1].new_for_host);
+
+  // Known to the organisation, new for another host.
+  World w3;
+  const std::string g2 = "{70000000-0000-0000-0000-000000000002}";
+  w3.proc("WS2", g2, "", "C:\\Program Files\\App\\a.exe", "", "CORP\\bob");
+  w3.conn("WS2", g2, "10.0.0.2", "203.0.113.60", 443, w3.t0, kMin, 2 * kMB, 1000);
+  const auto r3 = w3.hunt(&state);
+  const Finding* f3 = w3.find(r3, g2);
+  EXPECT_FALSE(f3->dests[0].new_for_org);
+  EXPECT_TRUE(f3->dests[0].new_for_host);
+  EXPECT_TRUE(f3->dests[0].new_for_user);
+  EXPECT_EQ(World::factor(f3, "new_destination")->contribution, 2);
 }
 
 TEST(Hunt, DeterministicRanking) {

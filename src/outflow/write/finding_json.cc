@@ -72,6 +72,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   }
   if (f.invoked_children) j.begin_object("invoked").unum("bytes_out", f.invoked_out).unum("children", f.invoked_children).end_object();
   if (f.rollup_only) j.boolean("rollup", true);
+  if (const uint64_t pw = a.peak_window_out()) j.unum("peak_window_bytes_out", pw);
   j.unum("sessions", a.sessions).unum("bytes_in", a.bytes_in).unum("destination_count", a.dests.size())
       .unum("distinct_addresses", a.dest_ips.size());
   if (a.sessions_inferred) j.unum("sessions_inferred", a.sessions_inferred);
@@ -83,7 +84,10 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
         .str("start", format_time(d.first)).str("end", format_time(d.last)).num("longest_ns", d.longest)
         .num("cumulative_ns", d.cumulative()).unum("hosts_in_org", s.hosts_in_org).boolean("internal", s.internal)
         .str("country", s.country.empty() ? "unknown" : s.country);
+    if (s.first_seen != kNoTime) j.str("first_seen_org", format_time(s.first_seen));
     if (s.new_for_org) j.boolean("new_for_org", true);
+    if (s.new_for_host) j.boolean("new_for_host", true);
+    if (s.new_for_user) j.boolean("new_for_user", true);
     j.end_object();
   }
   j.end_array();
