@@ -6,21 +6,16 @@
 
 #include "command.h"
 #include "detect_common.h"
+#include "hunt_command.h"
 #include "outflow/write/finding_json.h"
 #include "outflow/write/finding_text.h"
 
 namespace outflow::cli {
 namespace {
 
-struct HuntOptions {
-  DetectOptions d;
-  std::string format = "table";
-  bool show_suppressed = false;
-  bool learn = false;
-  int explain = 0;
-};
-
 bool write_all(const std::string& s) { return std::fwrite(s.data(), 1, s.size(), stdout) == s.size(); }
+
+}  // namespace
 
 int run_hunt(const HuntOptions& o) {
   DetectRun run;
@@ -77,6 +72,8 @@ int run_hunt(const HuntOptions& o) {
   }
   return r.reported > 0 ? kExitFindings : kExitOk;
 }
+
+namespace {
 
 const bool registered = register_command(30, [](CLI::App& app) {
   auto o = std::make_shared<HuntOptions>();

@@ -37,6 +37,10 @@ ex = run("hunt", "--explain", "1", d, expect_rc=1)
 for needle in ["tomcat9.exe", "powershell.exe", "LOCAL SERVICE", "suspicious_lineage", "Was this transfer authorised?", "192.168.3.5:443"]:
     check(needle in ex.stdout, f"--explain shows {needle!r}")
 
+alias = run("explain", "1", d, expect_rc=0)
+expect_eq(alias.stdout, ex.stdout, "outflow explain 1 is hunt --explain 1")
+run("explain", "9", d, expect_rc=2)  # no such finding
+
 table = run("hunt", d, expect_rc=1)
 check(table.stdout.startswith("RANK SCORE"), "the table has a header")
 check("powershell.exe" in table.stdout.splitlines()[1], "powershell ranks first in the table")

@@ -270,8 +270,10 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
     auto mine = sc.base.image_user.find(Baselines::key2(name, p.user));
     const uint64_t n = tot == sc.base.image_total.end() ? 0 : tot->second;
     const uint64_t k = mine == sc.base.image_user.end() ? 0 : mine->second;
-    if (n >= c.baseline_min_samples && static_cast<double>(k) <= 0.05 * static_cast<double>(n)) {
-      add(f, "unusual_user", 6, p.user, "<= 5% of instances", fmt::format("{} ran as this user {} of {} times", name, k, n),
+    // Others ran it often enough to know, and this account runs it in at most 5% of the
+    // instances, or just this once.
+    if (n - std::min(n, k) >= c.baseline_min_samples && static_cast<double>(k) <= std::max(1.0, 0.05 * static_cast<double>(n))) {
+      add(f, "unusual_user", 6, p.user, "<= 5% of instances (or once)", fmt::format("{} ran as this user {} of {} times", name, k, n),
           "this account rarely runs " + name);
     }
   }

@@ -166,6 +166,38 @@ TEST(Hunt, ContextFactors) {
   EXPECT_GT(w.find(r, masq)->score, w.find(r, svc)->score);
 }
 
+TEST(Hunt, RareUserRareParentUnusualPortElevationPeakWindow) {
+  World w;
+  w.background_hosts(6);
+  // powershell runs as alice on six hosts (explorer -> powershell), and once as SYSTEM under
+  // wmiprvse on WS1.
+  for (int i = 0; i < 6; ++i) {
+    const std::string h = "WSB" + std::to_string(i), g = "{90000000-0000-0000-0000-00000000000" + std::to_string(i) + "}";
+    w.proc(h, g, "", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "C:\\Windows\\explorer.exe");
+  }
+  const std::string odd = "{90000000-0000-0000-0000-000000000099}", parent = "{90000000-0000-0000-0000-000000000098}";
+  w.proc("WS1", parent, "", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe", "C:\\Windows\\System32\\svchost.exe",
+         "NT AUTHORITY\\NETWORK SERVICE");
+  w.proc("WS1", odd, parent, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+         "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe", "NT AUTHORITY\\SYSTEM", "", "", "", "System");
+  const std::string elev = "{90000000-0000-0000-0000-000000000097}";
+  w.proc("WS1", elev, "", "C:\\Users\\alice\\Downloads\\tool.exe", "C:\\Windows\\explorer.exe", "CORP\\alice", "", "", "", "High");
+  w.conn("WS1", odd, "10.0.0.1", "203.0.113.80", 4444, w.t0 + kMin, 30 * kNsPerSec, 3 * kMB, 1000);
+  w.conn("WS1", elev, "10.0.0.1", "203.0.113.81", 443, w.t0 + kMin, kNsPerSec, 100, 100);
+  const auto r = w.hunt();
+  const Finding* f = w.find(r, odd);
+  ASSERT_NE(World::factor(f, "unusual_user"), nullptr);
+  EXPECT_EQ(World::factor(f, "unusual_user")->baseline, "powershell.exe ran as this user 1 of 7 times");
+  ASSERT_NE(World::factor(f, "rare_parent"), nullptr);
+  EXPECT_EQ(World::factor(f, "rare_parent")->observed, "wmiprvse.exe -> powershell.exe");
+  EXPECT_NE(World::factor(f, "unusual_port"), nullptr);
+  EXPECT_NE(World::factor(f, "service_context"), nullptr);  // a tool as SYSTEM, even under a service
+  ASSERT_NE(World::factor(f, "peak_window"), nullptr);
+  EXPECT_EQ(World::factor(f, "peak_window")->observed, "3.0 MB in 15m 0s");
+  EXPECT_NE(World::factor(w.find(r, elev), "elevated_from_writable"), nullptr);
+  EXPECT_EQ(World::factor(w.find(r, "{90000000-0000-0000-0000-000000000001}"), "unusual_user"), nullptr);
+}
+
 TEST(Hunt, ServerSpawningAShellIsAFindingEvenWithLittleVolume) {
   // log4shell's shape: tomcat (LOCAL SERVICE) -> powershell -> a few KB out.
   World w;
