@@ -174,7 +174,15 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
 
   for (const auto& a : agg.processes()) {
     if (a.host == kNoHost || a.dests.empty()) continue;
-    r.findings.push_back(make(a, a.proc, false));
+    Finding f = make(a, a.proc, false);
+    // Most candidates score below the threshold: keep their score, not their explanation
+    // (memory is then per reported finding, not per process that sent a packet).
+    if (f.score < cfg_.min_score && f.suppressed_by.empty()) {
+      f.factors = {};
+      f.dests.resize(std::min<size_t>(f.dests.size(), 1));
+      f.dests.shrink_to_fit();
+    }
+    r.findings.push_back(std::move(f));
   }
   // Parents without traffic of their own whose children together moved volume: a finding of
   // their own, on the children's traffic merged, so that winword -> (several powershell) is
