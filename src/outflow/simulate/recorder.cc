@@ -13,22 +13,22 @@ namespace outflow::sim {
 
 Recorder::Recorder(const Organisation& org, uint64_t seed, std::string sysmon_dir, ZeekWriter* zeek,
                    NetflowWriter* netflow)
-    : org_(org), rng_(seed, stream_id("recorder")), dir_(std::move(sysmon_dir)), zeek_(zeek), netflow_(netflow) {
+    : org_(org), dir_(std::move(sysmon_dir)), zeek_(zeek), netflow_(netflow) {
   fmt_.reserve(org.hosts.size());
   for (const auto& h : org.hosts) fmt_.emplace_back(h);
-  out_.resize(org.hosts.size());
   resolver_.assign(org.hosts.size(), nullptr);
-  for (size_t i = 0; i < out_.size(); ++i) {
-    Rng r(seed, stream_id("pids"), i);
-    out_[i].pid = 600 + static_cast<uint32_t>(r.below(400)) * 4;
-    out_[i].port = static_cast<uint16_t>(49152 + r.below(10000));
+  out_.reserve(org.hosts.size());
+  for (size_t i = 0; i < org.hosts.size(); ++i) {
+    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i));
+    o.pid = 600 + static_cast<uint32_t>(o.rng.below(400)) * 4;
+    o.port = static_cast<uint16_t>(49152 + o.rng.below(10000));
   }
 }
 
 uint32_t Recorder::next_pid(uint32_t host) {
   auto& o = out_[host];
-  o.pid += 4 * (1 + static_cast<uint32_t>(rng_.below(40)));
-  if (o.pid > 60000) o.pid = 500 + static_cast<uint32_t>(rng_.below(100)) * 4;  // PIDs are reused
+  o.pid += 4 * (1 + static_cast<uint32_t>(o.rng.below(40)));
+  if (o.pid > 60000) o.pid = 500 + static_cast<uint32_t>(o.rng.below(100)) * 4;  // PIDs are reused
   return o.pid;
 }
 
@@ -42,7 +42,7 @@ std::string Recorder::new_guid(uint32_t host, TimeNs t) {
 
 uint16_t Recorder::ephemeral_port(uint32_t host) {
   auto& o = out_[host];
-  o.port = static_cast<uint16_t>(o.port + 1 + rng_.below(3));
+  o.port = static_cast<uint16_t>(o.port + 1 + o.rng.below(3));
   if (o.port < 49152) o.port = 49152;
   return o.port;
 }
@@ -70,7 +70,7 @@ void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c) {
     if (p.logged.size() > 512) p.logged.erase(p.logged.begin());
     p.logged.push_back({c.dst, c.dport, c.proto, c.start});
   }
-  const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(rng_.below(30'000'000));
+  const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(out_[host].rng.below(30'000'000));
   line_.clear();
   fmt_[host].network_connect(line_, p, c, t);
   out_[host].events.emplace_back(t, line_);
@@ -101,7 +101,7 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
   if (host != dc && resolver_[host]) {
     SimConn q;
     q.start = t;
-    q.duration = 1'000'000 + static_cast<TimeNs>(rng_.below(20'000'000));
+    q.duration = 1'000'000 + static_cast<TimeNs>(out_[host].rng.below(20'000'000));
     q.src = h.ip;
     q.sport = ephemeral_port(host);
     q.dst = org_.hosts[dc].ip;
@@ -119,10 +119,11 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     expiry = t + kDnsTtl;
     SimConn f;
     f.start = t + 500'000;
-    f.duration = 8'000'000 + static_cast<TimeNs>(rng_.below(40'000'000));
+    Rng& rng = out_[dc].rng;
+    f.duration = 8'000'000 + static_cast<TimeNs>(rng.below(40'000'000));
     f.src = org_.hosts[dc].ip;
     f.sport = ephemeral_port(dc);
-    f.dst = dns_forwarder(static_cast<int>(rng_.below(2)));
+    f.dst = dns_forwarder(static_cast<int>(rng.below(2)));
     f.dport = 53;
     f.proto = kProtoUdp;
     f.out_bytes = 40 + domain.size();

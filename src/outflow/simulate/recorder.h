@@ -47,6 +47,8 @@ class Recorder {
 
  private:
   struct HostOut {
+    explicit HostOut(Rng r) : rng(r) {}
+    Rng rng;  // per host: one host's activity never shifts another's numbers
     std::vector<std::pair<TimeNs, std::string>> events;
     std::unordered_map<std::string, TimeNs> dns_cache;  // name -> expiry
     uint32_t pid = 1000;
@@ -59,7 +61,6 @@ class Recorder {
   void flow(const SimConn& c);
 
   const Organisation& org_;
-  Rng rng_;
   std::string dir_;
   ZeekWriter* zeek_;
   NetflowWriter* netflow_;
