@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# `make bench`: throughput and peak memory of `outflow sessions` on generated Sysmon JSON + Zeek conn.log,
+# `make bench`: throughput and peak memory of `outflow sessions` on simulated Sysmon JSON + Zeek conn.log
+# (`outflow simulate`),
 # beside a simdjson-alone baseline on the same Sysmon file, at ~1 GB and ~2 GB (to show that peak RSS
 # does not grow with the input). Then the EVTX benchmark, if bench/evtx_bench.sh exists.
 #
 # Usage: bench/run.sh BUILD_DIR
 # Env:
 #   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000")
-#   BENCH_SEED      generator seed (default 42);  BENCH_HOSTS  hosts in the data (default 50)
+#   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
 #   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
 #   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
 #                   e.g. OUTFLOW_CMD=cat to test this script without outflow
-# Data is generated once and cached in BUILD_DIR/bench-data/ (regenerated when the generator's
-# version changes). Results go to stdout and BUILD_DIR/bench-results.txt.
+# Data is simulated once and cached in BUILD_DIR/bench-data/ (again when the simulator's output
+# changes). Results go to stdout and BUILD_DIR/bench-results.txt.
 set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh BUILD_DIR}
@@ -25,7 +26,6 @@ OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
 read -r -a OUTFLOW_CMD <<< "${OUTFLOW_CMD:-$OUTFLOW_BIN sessions}"
 LABEL="outflow sessions"
 [ "${OUTFLOW_CMD[0]}" = "$OUTFLOW_BIN" ] || LABEL="${OUTFLOW_CMD[*]}"
-GEN=$BUILD/bin/outflow_bench_gen
 BASELINE=$BUILD/bin/simdjson_baseline_gen
 DATA=$BUILD/bench-data
 RESULTS=$BUILD/bench-results.txt
@@ -33,7 +33,7 @@ TIME=/usr/bin/time
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ -x "$TIME" ] || die "$TIME not found (apt-get install time)"
-for b in "$GEN" "$BASELINE"; do [ -x "$b" ] || die "$b not built (make build)"; done
+for b in "$OUTFLOW_BIN" "$BASELINE"; do [ -x "$b" ] || die "$b not built (make build)"; done
 command -v "${OUTFLOW_CMD[0]}" >/dev/null || die "${OUTFLOW_CMD[0]} not found (make build)"
 mkdir -p "$DATA"
 
@@ -42,27 +42,48 @@ kv() { grep -o "\b$1=[^ ]*" "$2" | head -1 | cut -d= -f2; }
 # Peak RSS (MB) out of a GNU time -v report.
 rss_of() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
 
-# gen MB: makes (once) the Sysmon file and conn.log for MB, and prints their base path.
+# gen MB: makes (once) the Sysmon file and conn.log for about MB of Sysmon with `outflow simulate`, and
+# prints their base path. The simulated organisation has HOSTS hosts; the number of days is chosen from
+# a one-week calibration run so that its Sysmon comes to about MB. Sysmon is written flat (NXLog
+# shape, as the simdjson baseline counts EventID) and the hosts' files are concatenated into one.
 gen() {
-  local mb=$1 base="$DATA/sysmon-${1}MB-seed$SEED-h$HOSTS" version
-  version=$("$GEN" --version)
+  local mb=$1 base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS" version week days d
+  version=$(sim_version)
   if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -f "$base.json" ] && [ -f "$base.conn.log" ]; then
     echo "$base"
     return
   fi
-  local need=$(( mb * 105 / 100 )) avail
+  local need=$(( mb * 115 / 100 )) avail
   avail=$(df -Pm "$DATA" | awk 'NR == 2 { print $4 }')
   [ "$avail" -gt "$need" ] || die "need ~${need} MB free in $DATA, have ${avail} MB"
-  echo "bench: generating ${mb} MB of Sysmon JSON + conn.log (seed $SEED, $HOSTS hosts) ..." >&2
-  rm -f "$base.meta"
-  "$GEN" --sysmon-bytes "${mb}M" --out-sysmon "$base.json.tmp" --out-conn "$base.conn.log.tmp" \
-         --seed "$SEED" --hosts "$HOSTS" > "$base.meta.tmp"
+  d="$DATA/sim-work"
+  rm -rf "$d" "$base.meta"
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days 7 --formats sysmon --sysmon-shape flat --out "$d" -q
+  week=$(cat "$d"/sysmon/*.jsonl | wc -c)
+  days=$(awk -v mb="$mb" -v w="$week" 'BEGIN { d = int(mb * 1e6 * 7 / w + 0.5); print (d < 1 ? 1 : d) }')
+  rm -rf "$d"
+  echo "bench: simulating $HOSTS hosts x $days days (~${mb} MB of Sysmon, seed $SEED) ..." >&2
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --formats sysmon,zeek --sysmon-shape flat \
+                 --out "$d" 2> "$base.sim.tmp"
+  cat "$d"/sysmon/*.jsonl > "$base.json.tmp"
+  mv "$d/zeek/conn.log" "$base.conn.log"
   mv "$base.json.tmp" "$base.json"
-  mv "$base.conn.log.tmp" "$base.conn.log"
-  { echo "$version"; cat "$base.meta.tmp"; } > "$base.meta"
-  rm -f "$base.meta.tmp"
+  rm -rf "$d"
+  { echo "$version"
+    echo "sysmon_lines=$(wc -l < "$base.json") hosts=$HOSTS days=$days seed=$SEED"
+    head -1 "$base.sim.tmp"; } > "$base.meta"
+  rm -f "$base.sim.tmp"
   echo "bench:   $(tail -1 "$base.meta")" >&2
   echo "$base"
+}
+
+# The simulator's output identity: the labels of a tiny organisation change when its output does.
+sim_version() {
+  local p="$DATA/sim-probe"
+  rm -rf "$p"
+  "$OUTFLOW_BIN" simulate --seed 1 --hosts 5 --days 1 --formats sysmon --out "$p" -q
+  { cat "$p/labels.jsonl"; cat "$p"/sysmon/*.jsonl; } | sha1sum | cut -c1-16
+  rm -rf "$p"
 }
 
 TMP=$(mktemp -d)

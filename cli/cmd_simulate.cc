@@ -1,0 +1,113 @@
+// `outflow simulate`: a labelled enterprise in the formats the readers take (see
+// src/outflow/simulate/simulator.h for the layout).
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+#include <sstream>
+
+#include "command.h"
+#include "outflow/simulate/simulator.h"
+#include "outflow/write/terminal.h"
+
+namespace outflow::cli {
+namespace {
+
+struct SimulateCliOptions {
+  sim::SimulateOptions sim;
+  std::string start = "2026-01-05T00:00:00Z";
+  std::string scenarios = "all";
+  std::string formats = "sysmon,zeek,netflow";
+  double active_timeout_s = 300;
+  bool quiet = false;
+};
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+int run_simulate(SimulateCliOptions& o) {
+  auto& so = o.sim;
+  if (!parse_datetime(o.start, so.start)) {
+    fmt::print(stderr, "outflow: --start {}: not a time (e.g. 2026-01-05T00:00:00Z)\n", terminal_safe(o.start));
+    return kExitError;
+  }
+  so.start -= so.start % (86400 * kNsPerSec);  // days run midnight to midnight
+  so.scenarios.clear();
+  if (o.scenarios == "all") {
+    for (const auto n : sim::scenario_names()) so.scenarios.emplace_back(n);
+  } else if (o.scenarios != "none") {
+    for (const auto& n : split_commas(o.scenarios)) {
+      bool known = false;
+      for (const auto k : sim::scenario_names()) known = known || k == n;
+      if (!known) {
+        std::string all;
+        for (const auto k : sim::scenario_names()) all += (all.empty() ? "" : ", ") + std::string(k);
+        fmt::print(stderr, "outflow: unknown scenario '{}' (known: {}, or all, none)\n", terminal_safe(n), all);
+        return kExitError;
+      }
+      so.scenarios.push_back(n);
+    }
+  }
+  so.sysmon = so.zeek = so.netflow = false;
+  for (const auto& f : split_commas(o.formats)) {
+    if (f == "sysmon") so.sysmon = true;
+    else if (f == "zeek") so.zeek = true;
+    else if (f == "netflow") so.netflow = true;
+    else {
+      fmt::print(stderr, "outflow: unknown format '{}' (sysmon, zeek, netflow)\n", terminal_safe(f));
+      return kExitError;
+    }
+  }
+  so.active_timeout = static_cast<TimeNs>(o.active_timeout_s * 1e9);
+  sim::SimulateResult r;
+  std::string error;
+  if (!sim::simulate(so, r, error)) {
+    fmt::print(stderr, "outflow: {}\n", terminal_safe(error));
+    return kExitError;
+  }
+  if (!o.quiet) {
+    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
+               so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, r.conn_records,
+               r.netflow_records, r.labels.size());
+    for (const auto& l : r.labels)
+      fmt::print(stderr, "  {:<22} {:<10} {}  {} .. {}\n", l.scenario, l.host, l.process_guids.empty() ? "" : l.process_guids.front(),
+                 format_time(l.start), format_time(l.end));
+    for (const auto& n : r.not_planted)
+      fmt::print(stderr, "  {:<22} not planted: no suitable moment (e.g. no user logged on; try more days)\n", n);
+  }
+  return kExitOk;
+}
+
+const bool registered = register_command(40, [](CLI::App& app) {
+  auto o = std::make_shared<SimulateCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "simulate",
+      "Write a simulated organisation with labelled attacks: DIR/sysmon/HOST.jsonl (flat NXLog or Winlogbeat ECS, "
+      "alternating by host; some hosts' clocks off by minutes or hours), DIR/zeek/conn.log + dns.log, "
+      "DIR/netflow/flows.csv (nfdump -o csv), DIR/labels.jsonl. Deterministic for a seed; streamed to disk.");
+  cmd->add_option("--seed", o->sim.seed, "Seed: the same seed gives byte-identical output")->capture_default_str();
+  cmd->add_option("--hosts", o->sim.hosts, "Hosts (a DC, backup and database servers, SCCM and a file server from 8 hosts, "
+                                           "an application server per 25 hosts, the rest workstations)")
+      ->capture_default_str()
+      ->check(CLI::Range(sim::kMinHosts, 100000));
+  cmd->add_option("--days", o->sim.days, "Days, midnight to midnight UTC")->capture_default_str()->check(CLI::Range(1, 3650));
+  cmd->add_option("--out", o->sim.out, "Output folder (created; files in it are overwritten)")->required();
+  cmd->add_option("--start", o->start, "First day (its midnight UTC)")->capture_default_str();
+  cmd->add_option("--scenarios", o->scenarios,
+                  "Attacks to plant: all, none, or a comma list of rclone_cloud_upload, macro_powershell_post, "
+                  "sqlservr_curl_dump, proxyware, dns_tunnel, low_and_slow, masquerade_svchost, scanner_fanout")
+      ->capture_default_str();
+  cmd->add_option("--formats", o->formats, "Outputs: a comma list of sysmon, zeek, netflow")->capture_default_str();
+  cmd->add_option("--active-timeout", o->active_timeout_s, "NetFlow active timeout in seconds (long flows are cut)")
+      ->capture_default_str()
+      ->check(CLI::Range(10.0, 86400.0));
+  cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
+  return Command{cmd, [o] { return run_simulate(*o); }};
+});
+
+}  // namespace
+}  // namespace outflow::cli

@@ -1,0 +1,49 @@
+// The two inputs of `outflow eval`: the simulator's labels.jsonl and hunt's findings (JSON
+// lines, docs/findings.md). Only the fields the matching needs are kept. Parsing is tolerant
+// per line: a malformed line is reported with its number and skipped.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "outflow/core/time.h"
+
+namespace outflow::eval {
+
+struct LabelledInstance {
+  std::string scenario, technique, host;
+  std::vector<std::string> guids;         // normalised: lower case, no braces
+  std::vector<std::string> destinations;  // addresses and names, lower case
+  TimeNs start = kNoTime, end = kNoTime;
+};
+
+struct Labels {
+  int64_t hosts = 0, days = 0;  // from the {"organisation": ...} line; 0 when absent
+  std::vector<LabelledInstance> instances;
+};
+
+struct Finding {
+  size_t line = 0;
+  int64_t rank = 0;  // outflow.rank, or the line's position among findings
+  std::string id;    // outflow.finding_id, or host + entity id
+  std::string host, guid;  // guid normalised; empty: the unknown process of the host
+  std::string process;     // process.executable, for reports
+  std::vector<std::string> destinations;  // outflow.destinations[].ip, destination.ip and .domain, lower case
+  TimeNs start = kNoTime, end = kNoTime;
+};
+
+struct ParseProblem {
+  size_t line;
+  std::string reason;
+};
+
+// "{ABCD-...}" and "abcd-..." are the same GUID.
+std::string normalise_guid(std::string_view g);
+// Host names compare on their first label, case-insensitively ("WS-0003.corp.example.com" is WS-0003).
+std::string host_key(std::string_view h);
+
+bool parse_labels(std::string_view text, Labels& out, std::vector<ParseProblem>& problems);
+bool parse_findings(std::string_view text, std::vector<Finding>& out, std::vector<ParseProblem>& problems);
+
+}  // namespace outflow::eval

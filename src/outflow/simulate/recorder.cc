@@ -1,0 +1,184 @@
+#include "outflow/simulate/recorder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "outflow/simulate/destinations.h"
+
+namespace outflow::sim {
+
+Recorder::Recorder(const Organisation& org, uint64_t seed, std::string sysmon_dir, ZeekWriter* zeek,
+                   NetflowWriter* netflow)
+    : org_(org), dir_(std::move(sysmon_dir)), zeek_(zeek), netflow_(netflow) {
+  fmt_.reserve(org.hosts.size());
+  for (const auto& h : org.hosts) fmt_.emplace_back(h);
+  resolver_.assign(org.hosts.size(), nullptr);
+  out_.reserve(org.hosts.size());
+  for (size_t i = 0; i < org.hosts.size(); ++i) {
+    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i));
+    o.pid = 600 + static_cast<uint32_t>(o.rng.below(400)) * 4;
+    o.port = static_cast<uint16_t>(49152 + o.rng.below(10000));
+  }
+}
+
+uint32_t Recorder::next_pid(uint32_t host) {
+  auto& o = out_[host];
+  o.pid += 4 * (1 + static_cast<uint32_t>(o.rng.below(40)));
+  if (o.pid > 60000) o.pid = 500 + static_cast<uint32_t>(o.rng.below(100)) * 4;  // PIDs are reused
+  return o.pid;
+}
+
+std::string Recorder::new_guid(uint32_t host, TimeNs t) {
+  // Sysmon: {machine-part}-{creation time}-{counter}-{session}: unique per host and process.
+  const auto secs = static_cast<uint32_t>(t / kNsPerSec);
+  const uint32_t n = ++out_[host].guid_counter;
+  return fmt::format("{{{}-{:04x}-{:04x}-{:04x}-{:06x}000{:03x}}}", org_.hosts[host].guid_prefix, secs & 0xffff,
+                     secs >> 16, n & 0xffff, n >> 16, 0x800 + (n >> 8) % 0x100);
+}
+
+uint16_t Recorder::ephemeral_port(uint32_t host) {
+  auto& o = out_[host];
+  o.port = static_cast<uint16_t>(o.port + 1 + o.rng.below(3));
+  if (o.port < 49152) o.port = 49152;
+  return o.port;
+}
+
+void Recorder::process_start(uint32_t host, const SimProcess& p) {
+  line_.clear();
+  fmt_[host].process_start(line_, p, p.start);
+  out_[host].events.emplace_back(p.start, line_);
+}
+
+void Recorder::process_end(uint32_t host, const SimProcess& p) {
+  line_.clear();
+  fmt_[host].process_end(line_, p, p.end);
+  out_[host].events.emplace_back(p.end, line_);
+}
+
+void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c) {
+  auto it = std::find_if(p.logged.begin(), p.logged.end(), [&](const SimProcess::Logged& l) {
+    return l.ip == c.dst && l.port == c.dport && l.proto == c.proto;
+  });
+  if (it != p.logged.end()) {
+    if (c.start - it->at < kSysmonRepeatQuiet) return;  // Sysmon's cache: not logged again yet
+    it->at = c.start;
+  } else {
+    if (p.logged.size() > 512) p.logged.erase(p.logged.begin());
+    p.logged.push_back({c.dst, c.dport, c.proto, c.start});
+  }
+  const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(out_[host].rng.below(30'000'000));
+  line_.clear();
+  fmt_[host].network_connect(line_, p, c, t);
+  out_[host].events.emplace_back(t, line_);
+}
+
+void Recorder::flow(const SimConn& c) {
+  if (zeek_) zeek_->add(c);
+  if (netflow_) netflow_->add(c);
+}
+
+void Recorder::wire_dns(const DnsRecord& d) {
+  if (zeek_) zeek_->add_dns(d);
+}
+
+void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t) {
+  std::string results, zeek_answers;
+  for (const auto& a : answers) {
+    results += "::ffff:" + a.to_string() + ";";
+    if (!zeek_answers.empty()) zeek_answers.push_back(',');
+    zeek_answers += a.to_string();
+  }
+  line_.clear();
+  fmt_[host].dns_query(line_, p, domain, results, t + 30'000'000);
+  out_[host].events.emplace_back(t + 30'000'000, line_);
+
+  const auto dc = static_cast<uint32_t>(org_.dc);
+  const Host& h = org_.hosts[host];
+  if (host != dc && resolver_[host]) {
+    SimConn q;
+    q.start = t;
+    q.duration = 1'000'000 + static_cast<TimeNs>(out_[host].rng.below(20'000'000));
+    q.src = h.ip;
+    q.sport = ephemeral_port(host);
+    q.dst = org_.hosts[dc].ip;
+    q.dport = 53;
+    q.proto = kProtoUdp;
+    q.out_bytes = 30 + domain.size();
+    q.in_bytes = q.out_bytes + 16 * answers.size();
+    sysmon_connect(host, *resolver_[host], q);
+    flow(q);
+    wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false});
+  }
+  // The DC forwards names it has not cached to the public resolvers.
+  auto& expiry = dc_cache_[std::string(domain)];
+  if (expiry <= t && resolver_[dc]) {
+    expiry = t + kDnsTtl;
+    SimConn f;
+    f.start = t + 500'000;
+    Rng& rng = out_[dc].rng;
+    f.duration = 8'000'000 + static_cast<TimeNs>(rng.below(40'000'000));
+    f.src = org_.hosts[dc].ip;
+    f.sport = ephemeral_port(dc);
+    f.dst = dns_forwarder(static_cast<int>(rng.below(2)));
+    f.dport = 53;
+    f.proto = kProtoUdp;
+    f.out_bytes = 40 + domain.size();
+    f.in_bytes = f.out_bytes + 16 * answers.size() + 60;
+    sysmon_connect(dc, *resolver_[dc], f);
+    flow(f);
+    wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false});
+  }
+}
+
+void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_view domain) {
+  const Host& h = org_.hosts[host];
+  c.src = h.ip;
+  c.sport = ephemeral_port(host);
+  if (!domain.empty()) {
+    auto& expiry = out_[host].dns_cache[std::string(domain)];
+    if (expiry <= c.start) {
+      expiry = c.start + kDnsTtl;
+      lookup(host, p, domain, resolve(domain), c.start - 60'000'000);
+    }
+  }
+  sysmon_connect(host, p, c);
+  flow(c);
+}
+
+bool Recorder::flush_before(TimeNs t, std::string& error) {
+  for (size_t i = 0; i < out_.size(); ++i) {
+    auto& o = out_[i];
+    std::stable_sort(o.events.begin(), o.events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t n = 0;
+    std::string buf;
+    for (; n < o.events.size() && o.events[n].first < t; ++n) buf += o.events[n].second;
+    o.events.erase(o.events.begin(), o.events.begin() + static_cast<std::ptrdiff_t>(n));
+    if (dir_.empty() || (buf.empty() && o.started)) continue;  // no Sysmon output wanted, or nothing new
+    // Opened per flush: an organisation of thousands of hosts must not hold a descriptor each.
+    const std::string path = dir_ + "/" + org_.hosts[i].name + ".jsonl";
+    std::FILE* f = std::fopen(path.c_str(), o.started ? "ab" : "wb");
+    o.started = true;
+    bool ok = f && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+    if (f && std::fclose(f) != 0) ok = false;
+    if (!ok) {
+      error = path + ": " + std::strerror(errno);
+      return false;
+    }
+    sysmon_bytes_ += buf.size();
+  }
+  if (zeek_ && !zeek_->flush_before(t)) {
+    error = "cannot write the Zeek logs";
+    return false;
+  }
+  if (netflow_ && !netflow_->flush_before(t)) {
+    error = "cannot write flows.csv";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace outflow::sim

@@ -1,0 +1,75 @@
+// Where simulated activity becomes telemetry. A process's connection becomes, as on a real
+// network: a DNS lookup when the host has not cached the name (Sysmon 22 from the process, the
+// UDP exchange with the DC seen by both sensors and in Zeek's dns.log, the DC forwarding misses
+// to its public resolvers), a Sysmon 3 unless Sysmon's own cache suppresses the repeat, and
+// the flow for Zeek and NetFlow. Sysmon records are kept per host for the current hour and
+// written in time order by flush_before().
+#pragma once
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "outflow/simulate/flow_writers.h"
+#include "outflow/simulate/organisation.h"
+#include "outflow/simulate/sysmon_format.h"
+
+namespace outflow::sim {
+
+// How long Sysmon stays silent about a process's repeated connections to one destination.
+inline constexpr TimeNs kSysmonRepeatQuiet = 2 * 3600 * kNsPerSec;
+inline constexpr TimeNs kDnsTtl = 300 * kNsPerSec;
+
+class Recorder {
+ public:
+  // `sysmon_dir` gets one HOST.jsonl per host; zeek/netflow may be null (format not wanted).
+  Recorder(const Organisation& org, uint64_t seed, std::string sysmon_dir, ZeekWriter* zeek, NetflowWriter* netflow);
+
+  // Identity of new processes.
+  uint32_t next_pid(uint32_t host);
+  std::string new_guid(uint32_t host, TimeNs t);
+  uint16_t ephemeral_port(uint32_t host);
+
+  // The process that makes a host's DNS lookups (Dnscache; the DNS server on the DC).
+  void set_resolver_process(uint32_t host, SimProcess* p) { resolver_[host] = p; }
+  bool is_resolver(uint32_t host, const SimProcess* p) const { return resolver_[host] == p; }
+
+  void process_start(uint32_t host, const SimProcess& p);
+  void process_end(uint32_t host, const SimProcess& p);
+  // `c` comes with start, duration, dst, dport, proto, bytes and outcome; src and sport are
+  // filled in. `domain` empty: connected by address (no lookup).
+  void connect(uint32_t host, SimProcess& p, SimConn& c, std::string_view domain);
+  // A DNS query on the wire only (e.g. a tunnel's), for Zeek's dns.log.
+  void wire_dns(const DnsRecord& d);
+
+  bool flush_before(TimeNs t, std::string& error);
+  uint64_t sysmon_bytes() const { return sysmon_bytes_; }
+
+ private:
+  struct HostOut {
+    explicit HostOut(Rng r) : rng(r) {}
+    Rng rng;  // per host: one host's activity never shifts another's numbers
+    std::vector<std::pair<TimeNs, std::string>> events;
+    std::unordered_map<std::string, TimeNs> dns_cache;  // name -> expiry
+    uint32_t pid = 1000;
+    uint32_t guid_counter = 0x100;
+    uint16_t port = 49152;
+    bool started = false;
+  };
+  void sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c);
+  void lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t);
+  void flow(const SimConn& c);
+
+  const Organisation& org_;
+  std::string dir_;
+  ZeekWriter* zeek_;
+  NetflowWriter* netflow_;
+  std::vector<SysmonFormatter> fmt_;
+  std::vector<HostOut> out_;
+  std::vector<SimProcess*> resolver_;
+  std::unordered_map<std::string, TimeNs> dc_cache_;
+  std::string line_;
+  uint64_t sysmon_bytes_ = 0;
+};
+
+}  // namespace outflow::sim

@@ -1,0 +1,111 @@
+#include "outflow/simulate/simulator.h"
+
+#include <filesystem>
+#include <memory>
+
+#include "outflow/simulate/flow_writers.h"
+#include "outflow/simulate/host_sim.h"
+#include "outflow/write/json_out.h"
+
+namespace outflow::sim {
+
+std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios) {
+  std::string s;
+  JsonOut j(s);
+  j.begin_object().begin_object("organisation");
+  j.unum("hosts", org.hosts.size()).num("days", org.days).str("start", format_time(org.start)).str("end", format_time(org.end()));
+  j.unum("seed", seed).str("domain", org.domain);
+  j.begin_array("scenarios");
+  for (const auto& n : scenarios) j.str_elem(n);
+  j.end_array();
+  j.begin_array("host_list");
+  for (const auto& h : org.hosts) {
+    j.begin_object().str("name", h.name).str("role", role_name(h.role)).str("ip", h.ip_text);
+    j.str("sysmon_shape", h.shape == SysmonShape::flat ? "flat" : "ecs").num("clock_offset_ms", h.clock_offset / 1'000'000);
+    if (h.user >= 0) j.str("user", org.account(h.user));
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object().end_object();
+  s += '\n';
+  return s;
+}
+
+std::string label_json(const Label& l) {
+  std::string s;
+  JsonOut j(s);
+  j.begin_object().str("scenario", l.scenario).str("technique", l.technique).str("host", l.host);
+  j.begin_array("process_guids");
+  for (const auto& g : l.process_guids) j.str_elem(g);
+  j.end_array().begin_array("destinations");
+  for (const auto& d : l.destinations) j.str_elem(d);
+  j.end_array();
+  j.str("start", format_time(l.start)).str("end", format_time(l.end)).str("description", l.description);
+  j.end_object();
+  s += '\n';
+  return s;
+}
+
+bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
+  namespace fs = std::filesystem;
+  r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
+  const Organisation& org = r.org;
+  std::error_code ec;
+  for (const char* sub : {"sysmon", "zeek", "netflow"}) {
+    const bool want = sub[0] == 's' ? o.sysmon : sub[0] == 'z' ? o.zeek : o.netflow;
+    if (want && !fs::create_directories(o.out + "/" + sub, ec) && ec) {
+      error = o.out + "/" + sub + ": " + ec.message();
+      return false;
+    }
+  }
+  std::unique_ptr<ZeekWriter> zeek;
+  std::unique_ptr<NetflowWriter> netflow;
+  if (o.zeek) {
+    zeek = std::make_unique<ZeekWriter>(o.seed, org.start);
+    if (!zeek->open(o.out + "/zeek", error)) return false;
+  }
+  if (o.netflow) {
+    netflow = std::make_unique<NetflowWriter>(o.active_timeout);
+    if (!netflow->open(o.out + "/netflow", error)) return false;
+  }
+  // Without --formats sysmon the host records go nowhere; the flows are the same.
+  const std::string sysmon_dir = o.sysmon ? o.out + "/sysmon" : std::string();
+  Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
+  std::vector<HostSim> hosts;
+  hosts.reserve(org.hosts.size());
+  for (const auto& h : org.hosts) hosts.emplace_back(org, h, o.seed, rec);
+  std::vector<std::unique_ptr<Scenario>> scenarios;
+  for (const auto& n : o.scenarios) scenarios.push_back(make_scenario(n, org, o.seed));
+
+  for (TimeNs t0 = org.start; t0 < org.end(); t0 += kHour) {
+    for (auto& h : hosts) h.run_hour(t0);
+    for (auto& s : scenarios) s->run_hour(t0, hosts);
+    for (auto& h : hosts) h.reap(t0 + kHour);
+    if (!rec.flush_before(t0 + kHour, error)) return false;
+  }
+  // Processes still running when the recording stops have no Sysmon 5, as in real logs.
+  if (!rec.flush_before(std::numeric_limits<TimeNs>::max(), error)) return false;
+  if (zeek && !zeek->close(org.end(), error)) return false;
+  if (netflow && !netflow->close(error)) return false;
+
+  std::string labels = organisation_json(org, o.seed, o.scenarios);
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    if (scenarios[i]->planted()) {
+      r.labels.push_back(scenarios[i]->label());
+      labels += label_json(r.labels.back());
+    } else {
+      r.not_planted.push_back(o.scenarios[i]);
+    }
+  }
+  OutputFile lf;
+  if (!lf.open(o.out + "/labels.jsonl", error) || !lf.write(labels) || !lf.close(error)) {
+    if (error.empty()) error = o.out + "/labels.jsonl: write error";
+    return false;
+  }
+  r.sysmon_bytes = rec.sysmon_bytes();
+  r.conn_records = zeek ? zeek->conn_records() : 0;
+  r.netflow_records = netflow ? netflow->records() : 0;
+  return true;
+}
+
+}  // namespace outflow::sim

@@ -1,0 +1,45 @@
+// `outflow simulate`: a labelled organisation written in the formats the readers take.
+//
+//   DIR/sysmon/HOST.jsonl   one file per host, flat NXLog rows or Winlogbeat ECS (alternating)
+//   DIR/zeek/conn.log, dns.log
+//   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
+//   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
+//
+// The simulation runs an hour at a time over the whole organisation and writes each hour as
+// it goes: memory is one hour of the organisation plus the connections still open, whatever
+// the number of days. Deterministic for a seed (own PRNG and distributions, no wall clock).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "outflow/simulate/scenarios.h"
+
+namespace outflow::sim {
+
+struct SimulateOptions {
+  uint64_t seed = 1;
+  int hosts = 20;
+  int days = 2;
+  TimeNs start = 0;  // midnight UTC of the first day
+  std::string out;
+  std::vector<std::string> scenarios;  // names from scenario_names()
+  bool sysmon = true, zeek = true, netflow = true;
+  TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
+};
+
+struct SimulateResult {
+  Organisation org;
+  std::vector<Label> labels;              // planted scenarios
+  std::vector<std::string> not_planted;   // scenarios that found no moment (e.g. nobody logged on)
+  uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
+};
+
+// False with `error` on an I/O error (the output is then incomplete).
+bool simulate(const SimulateOptions& o, SimulateResult& result, std::string& error);
+
+// The lines of labels.jsonl.
+std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios);
+std::string label_json(const Label& l);
+
+}  // namespace outflow::sim
