@@ -8,7 +8,8 @@
 //   registrable domain when known, else address), first seen per (destination, host) and per
 //   (destination, user).
 // - parent -> child pairs: process instances and hosts.
-// - image -> users: which accounts run each executable name.
+// - image -> user classes: which kinds of account (system, service, admin, interactive) run
+//   each executable name.
 #pragma once
 #include <string>
 #include <unordered_map>
@@ -34,7 +35,7 @@ struct Baselines {
   std::unordered_map<std::string, TimeNs> dest_user;  // dest \x1f user -> first seen
   std::unordered_map<std::string, Pair> pairs;        // parent \x1f child (lower-case file names)
   std::unordered_map<std::string, TimeNs> pair_host;  // parent \x1f child \x1f host -> first seen
-  std::unordered_map<std::string, uint64_t> image_user;  // image name \x1f user -> instances
+  std::unordered_map<std::string, uint64_t> image_user;  // image name \x1f user class -> instances
   std::unordered_map<std::string, uint64_t> image_total; // image name -> instances with a user
   std::unordered_set<std::string> hosts;
   uint64_t runs = 0;

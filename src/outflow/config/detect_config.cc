@@ -71,7 +71,7 @@ ExclusionRule exclusion(const YAML::Node& n) {
   if (r.name.empty()) throw ConfigError("exclusions: a rule needs a name" + where(n));
   const std::string ctx = "exclusions." + r.name + ": ";
   check_keys(n, ctx, {"name", "category", "image", "process_name", "original_file_name", "company", "hashes",
-                      "destination_domain", "user"});
+                      "destination_domain", "destination_network", "destination_port", "user"});
   if (n["category"]) r.category = scalar<std::string>(n["category"], ctx + "category");
   const std::pair<const char*, std::vector<std::string>*> lists[] = {
       {"image", &r.image}, {"process_name", &r.process_name}, {"original_file_name", &r.original_file_name},
@@ -82,6 +82,18 @@ ExclusionRule exclusion(const YAML::Node& n) {
       *v = strings(n[k], ctx + k);
       any |= !v->empty();
     }
+  if (n["destination_network"]) {
+    std::string err;
+    for (const auto& v : strings(n["destination_network"], ctx + "destination_network"))
+      if (!r.destination_network.add(v, err)) throw ConfigError(ctx + "destination_network: " + err + where(n));
+    any |= !r.destination_network.empty();
+  }
+  if (n["destination_port"]) {
+    const auto& dp = n["destination_port"];
+    if (!dp.IsSequence()) throw ConfigError(ctx + "destination_port: expected a list of ports" + where(dp));
+    for (const auto& e : dp) r.destination_port.push_back(bounded<uint16_t>(e, ctx + "destination_port", 0, 65535));
+    any |= !r.destination_port.empty();
+  }
   if (!any) throw ConfigError(ctx + "a rule must match on at least one field" + where(n));
   return r;
 }

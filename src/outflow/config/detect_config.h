@@ -15,6 +15,11 @@ struct ExclusionRule {
   std::string name, category;
   // Every non-empty list must have a matching item (see config/outflow.yaml).
   std::vector<std::string> image, process_name, original_file_name, company, hashes, destination_domain, user;
+  // The destination condition: its name matches destination_domain OR its address is in
+  // destination_network (media relays are reached by address, without DNS); and its port is
+  // one of destination_port when listed.
+  NetworkSet destination_network;
+  std::vector<uint16_t> destination_port;
 };
 
 struct HostRole {

@@ -1,5 +1,7 @@
 #include "outflow/score/context.h"
 
+#include <algorithm>
+
 namespace outflow {
 
 const char* severity_for(double score) {
@@ -65,22 +67,28 @@ bool ContextRules::expected_system_context(std::string_view image) const {
   return any_glob(c_.system_context_images, canonical_image_path(image));
 }
 
-bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, std::string_view top_domain) {
+bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, const DestActivity* top) {
   if (!r.image.empty() && !any_glob(r.image, canonical_image_path(p.image))) return false;
   if (!r.process_name.empty() && !any_equal_ci(r.process_name, image_basename(p.image))) return false;
   if (!r.original_file_name.empty() && !any_equal_ci(r.original_file_name, p.original_file_name)) return false;
   if (!r.company.empty() && !any_equal_ci(r.company, p.company)) return false;
   if (!r.hashes.empty() && !hash_listed(r.hashes, p.hashes)) return false;
   if (!r.user.empty() && !any_glob(r.user, p.user)) return false;
-  if (!r.destination_domain.empty()) {
-    std::string_view d = top_domain;
+  if (!r.destination_port.empty() &&
+      (!top || std::find(r.destination_port.begin(), r.destination_port.end(), top->port) == r.destination_port.end()))
+    return false;
+  if (!r.destination_domain.empty() || !r.destination_network.empty()) {
+    if (!top) return false;
+    std::string_view d = top->domain;
     while (!d.empty() && d.back() == '.') d.remove_suffix(1);
-    if (d.empty() || !any_glob(r.destination_domain, d)) return false;
+    const bool by_name = !d.empty() && any_glob(r.destination_domain, d);
+    const bool by_net = !r.destination_network.empty() && r.destination_network.contains(top->ip);
+    if (!by_name && !by_net) return false;
   }
   return true;
 }
 
-const ExclusionRule* ContextRules::excluded_by(const Process* p, std::string_view top_domain, bool* by_name) const {
+const ExclusionRule* ContextRules::excluded_by(const Process* p, const DestActivity* top, bool* by_name) const {
   *by_name = false;
   if (!p) return nullptr;
   if (!c_.process_name_exclusions.empty() && any_equal_ci(c_.process_name_exclusions, image_basename(p->image))) {
@@ -88,7 +96,7 @@ const ExclusionRule* ContextRules::excluded_by(const Process* p, std::string_vie
     return nullptr;
   }
   for (const auto& r : c_.exclusions)
-    if (rule_matches(r, *p, top_domain)) return &r;
+    if (rule_matches(r, *p, top)) return &r;
   return nullptr;
 }
 

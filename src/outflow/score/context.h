@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "outflow/config/detect_config.h"
+#include "outflow/features/activity.h"
 #include "outflow/features/classify.h"
 #include "outflow/lineage/process_table.h"
 
@@ -21,8 +22,8 @@ class ContextRules {
   bool expected_system_context(std::string_view image) const;
   // The exclusion rule excusing this process talking to `top_domain`, or null. Also the
   // analytic's ProcessName list (name only), reported as the rule "process_name_exclusions".
-  const ExclusionRule* excluded_by(const Process* p, std::string_view top_domain, bool* by_name) const;
-  static bool rule_matches(const ExclusionRule& r, const Process& p, std::string_view top_domain);
+  const ExclusionRule* excluded_by(const Process* p, const DestActivity* top, bool* by_name) const;
+  static bool rule_matches(const ExclusionRule& r, const Process& p, const DestActivity* top);
 
  private:
   const DetectConfig& c_;

@@ -92,14 +92,40 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   if (f.dests.empty()) return false;
   const DestActivity& top = a.dests[f.dests[0].index];
 
-  // --- Volume --------------------------------------------------------------------------
+  // How common each destination is in the organisation. AN0080 is about unusual destinations:
+  // volume mostly to destinations many hosts use is discounted, and durations and repetition
+  // count only towards destinations that are not common.
+  const bool rarity_known = sc.org_hosts >= c.rarity_min_hosts;
+  const uint32_t common_hosts = std::max<uint32_t>(3, (sc.org_hosts + 3) / 4);
+  std::vector<uint32_t> prevalence(a.dests.size(), 0);
+  uint64_t out_common = 0;
+  std::vector<IpAddr> rare_ips;
+  for (size_t i = 0; i < a.dests.size(); ++i) {
+    const DestActivity& d = a.dests[i];
+    if (auto it = sc.base.dests.find(destination_key(d)); it != sc.base.dests.end()) prevalence[i] = it->second.hosts;
+    if (rarity_known && prevalence[i] >= common_hosts) out_common += d.bytes_out;
+    if (!rarity_known || prevalence[i] <= std::max<uint32_t>(c.rare_max_hosts, 2)) rare_ips.push_back(d.ip);
+  }
+  auto common = [&](const DestActivity& d) { return rarity_known && prevalence[static_cast<size_t>(&d - a.dests.data())] >= common_hosts; };
   const uint64_t out = a.bytes_out;
+  const bool to_common = out > 0 && static_cast<double>(out_common) >= 0.8 * static_cast<double>(out);
+  const double vm = to_common ? 0.5 : 1.0;
+  const std::string common_note = to_common ? fmt::format(" (halved: {:.0f}% went to destinations used by >= {} hosts)",
+                                                          100.0 * static_cast<double>(out_common) / static_cast<double>(out), common_hosts)
+                                            : "";
+  // A process that mostly downloads (streaming, updates) is not moving data out: its durations
+  // and repetitions count half and do not make it active on their own.
+  const bool downloader = out < c.volume_notable && a.bytes_in >= 10 * std::max<uint64_t>(out, 1);
+  const double dm = downloader ? 0.5 : 1.0;
+  const std::string dl_note = downloader ? " (halved: mostly a download)" : "";
+
+  // --- Volume --------------------------------------------------------------------------
   if (out >= c.volume_notable) {
     const double pts = log_scale(out, {{c.volume_notable, 6}, {c.volume_session, 14}, {c.volume_connection, 20}, {c.volume_large, 30}});
-    add(f, "volume_out", round1(pts), human_bytes(out),
+    add(f, "volume_out", round1(pts * vm), human_bytes(out),
         fmt::format(">= {} notable, {} (AN1571), {} (AN0367)", human_bytes(c.volume_notable), human_bytes(c.volume_session),
                     human_bytes(c.volume_connection)),
-        "", fmt::format("sent {} to {} destination(s) in {} session(s)", human_bytes(out), a.dests.size(), a.sessions));
+        "", fmt::format("sent {} to {} destination(s) in {} session(s)", human_bytes(out), a.dests.size(), a.sessions) + common_note);
     active = true;
   }
   uint64_t max_sess = 0;
@@ -111,20 +137,20 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   }
   if (max_sess >= c.volume_session) {
     const bool conn = max_sess >= c.volume_connection;
-    add(f, "large_session", conn ? 8 : 4, human_bytes(max_sess),
+    add(f, "large_session", (conn ? 8 : 4) * vm, human_bytes(max_sess),
         conn ? fmt::format("> {} in one connection (AN0367)", human_bytes(c.volume_connection))
              : fmt::format("> {} in one session (AN1571)", human_bytes(c.volume_session)),
         "", fmt::format("one session carried {} out in {}", human_bytes(max_sess), human_duration(max_sess_dur)));
     active = true;
   }
   if (burst) {
-    add(f, "burst", 4, "yes", fmt::format("> {} in < {} (AN0988)", human_bytes(c.burst_bytes), human_duration(c.burst_within)), "",
+    add(f, "burst", 4 * vm, "yes", fmt::format("> {} in < {} (AN0988)", human_bytes(c.burst_bytes), human_duration(c.burst_within)), "",
         "a session uploaded more than the burst size in less than the burst time");
     active = true;
   }
   const uint64_t total = a.bytes_out + a.bytes_in;
   if (out >= c.volume_notable && total > 0 && static_cast<double>(out) >= c.upload_ratio * static_cast<double>(total)) {
-    add(f, "upload_ratio", 8, fmt::format("{:.0f}% out", 100.0 * static_cast<double>(out) / static_cast<double>(total)),
+    add(f, "upload_ratio", 8 * vm, fmt::format("{:.0f}% out", 100.0 * static_cast<double>(out) / static_cast<double>(total)),
         fmt::format(">= {:.0f}% (AN0075)", 100 * c.upload_ratio), "",
         fmt::format("sent {} and received {}: an upload, not a download", human_bytes(out), human_bytes(a.bytes_in)));
   }
@@ -135,46 +161,46 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
         "", "", fmt::format("busiest {} window starts {}", human_duration(c.time_window), format_time(a.peak_window() * c.time_window)));
   }
 
-  // --- Duration -----------------------------------------------------------------------
+  // --- Duration (to destinations that are not common) ----------------------------------
   TimeNs longest = 0, cumulative = 0;
   const DestActivity* longest_d = nullptr;
   const DestActivity* cum_d = nullptr;
   for (const auto& d : a.dests) {
+    if (common(d)) continue;
     if (d.longest > longest) longest = d.longest, longest_d = &d;
     if (d.cumulative() > cumulative) cumulative = d.cumulative(), cum_d = &d;
   }
   size_t step = 0;
   while (step < c.long_duration_steps.size() && longest >= c.long_duration_steps[step]) ++step;
   if (step > 0) {
-    add(f, "long_session", 4.0 * static_cast<double>(step), human_duration(longest),
+    add(f, "long_session", 4.0 * static_cast<double>(step) * dm, human_duration(longest),
         ">= " + human_duration(c.long_duration_steps[step - 1]), "",
-        "longest single session, to " + dest_text(*longest_d));
-    active = true;
+        "longest single session, to " + dest_text(*longest_d) + dl_note);
+    active |= !downloader;
   }
   size_t cstep = 0;
   while (cstep < c.long_duration_steps.size() && cumulative >= c.long_duration_steps[cstep]) ++cstep;
   if (cstep > step) {
-    add(f, "cumulative_duration", 3.0 * static_cast<double>(cstep - step), human_duration(cumulative),
+    add(f, "cumulative_duration", 3.0 * static_cast<double>(cstep - step) * dm, human_duration(cumulative),
         ">= " + human_duration(c.long_duration_steps[cstep - 1]), "",
-        "time spent connected to " + dest_text(*cum_d) + " over all sessions");
-    active = true;
+        "time spent connected to " + dest_text(*cum_d) + " over all sessions" + dl_note);
+    active |= !downloader;
   }
   // Repetition: many connections to one destination spread over hours (C2 beacons, low and slow).
   for (size_t k = 0; k < f.dests.size(); ++k) {
     const DestActivity& d = a.dests[f.dests[k].index];
     const TimeNs span = d.last > d.first ? d.last - d.first : 0;
-    if (d.sessions >= c.beacon_min_sessions && span >= c.beacon_min_span && !f.dests[k].internal) {
-      add(f, "repeated_connections", 10, fmt::format("{} sessions over {}", d.sessions, human_duration(span)),
+    if (d.sessions >= c.beacon_min_sessions && span >= c.beacon_min_span && !f.dests[k].internal && !common(d)) {
+      add(f, "repeated_connections", 10 * dm, fmt::format("{} sessions over {}", d.sessions, human_duration(span)),
           fmt::format(">= {} sessions over >= {}", c.beacon_min_sessions, human_duration(c.beacon_min_span)), "",
-          "kept coming back to " + dest_text(d) + " (beaconing or low-and-slow transfer)");
-      active = true;
+          "kept coming back to " + dest_text(d) + " (beaconing or low-and-slow transfer)" + dl_note);
+      active |= !downloader;
       break;
     }
   }
 
   // --- Destination --------------------------------------------------------------------
   const DestSummary& ts = f.dests[0];
-  const bool rarity_known = sc.org_hosts >= c.rarity_min_hosts;
   if (rarity_known && ts.hosts_in_org <= c.rare_max_hosts) {
     const bool meaningful = active || out >= 100'000;
     add(f, "rare_destination", meaningful ? 10 : 4, fmt::format("{} of {} hosts", ts.hosts_in_org, sc.org_hosts),
@@ -203,11 +229,32 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     add(f, "unusual_port", 4, fmt::format("{}/{}", top.port, proto_name(top.proto)), "", "",
         "the top destination's port is not a common service port");
   }
+  // Protocols that belong inside a network (SMB, RPC, NetBIOS, LDAP, Kerberos, RDP, WinRM,
+  // MSSQL) sent to outside addresses: worms, scanners, tunnels.
+  {
+    const DestActivity* hit = nullptr;
+    size_t n = 0;
+    for (const auto& s2 : f.dests) {
+      const DestActivity& d = a.dests[s2.index];
+      const auto svc = port_service(d.port, d.proto);
+      if (s2.internal || !(svc == "smb" || svc == "rpc" || svc == "netbios" || svc == "ldap" || svc == "kerberos" || svc == "rdp" ||
+                           svc == "winrm" || svc == "mssql"))
+        continue;
+      ++n;
+      if (!hit) hit = &d;
+    }
+    if (hit) {
+      add(f, "internal_protocol_outbound", 8, fmt::format("{} to {}", port_service(hit->port, hit->proto), dest_text(*hit)), "", "",
+          fmt::format("{} of the top destinations speak a protocol that should not leave the network", n));
+      active = true;
+    }
+  }
   // DNS straight to an outside resolver: Windows resolves through its DNS client (svchost) to the
   // configured servers; anything else sending UDP/53 out is a tunnel or a tool (T1048, T1071.004).
   for (const auto& s : f.dests) {
     const DestActivity& d = a.dests[s.index];
-    if (d.port == 53 && !s.internal && d.sessions >= 10) {
+    // Many queries, or one long-lived UDP flow (a sensor sees a tunnel on a fixed port as one).
+    if (d.port == 53 && !s.internal && (d.sessions >= 10 || d.longest >= 10 * 60 * kNsPerSec || d.bytes_out >= 100'000)) {
       const Process* p = a.proc != kNoProc ? &sc.pipe.processes().get(a.proc) : nullptr;
       const std::string name = p ? image_basename(p->image) : "";
       if (name != "svchost.exe" && name != "dns.exe") {
@@ -218,12 +265,17 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
       break;
     }
   }
-  const size_t distinct = a.dest_ips.size();
+  // Fan-out over addresses no other host uses (when rarity can be judged): scanners, botnet
+  // members and proxyware reach many rare peers; browsers reach many shared sites.
+  std::sort(rare_ips.begin(), rare_ips.end());
+  const size_t distinct = static_cast<size_t>(std::unique(rare_ips.begin(), rare_ips.end()) - rare_ips.begin());
   if (distinct >= c.fan_out) {
     const bool high = distinct >= c.fan_out_high;
-    add(f, "fan_out", high ? 18 : 12, fmt::format("{}{} addresses", distinct, a.dest_ips_capped ? "+" : ""),
+    const bool very_high = distinct >= 5 * static_cast<size_t>(c.fan_out_high);
+    add(f, "fan_out", very_high ? 24 : high ? 18 : 12, fmt::format("{}{} {}addresses", distinct, a.dests.size() >= 5000 ? "+" : "", rarity_known ? "rare " : ""),
         fmt::format(">= {}", high ? c.fan_out_high : c.fan_out), "",
-        "one process talking to many addresses: scanning, botnet or proxyware");
+        "one process talking to many addresses" + std::string(rarity_known ? " no other host talks to" : "") +
+            ": scanning, botnet or proxyware");
     active = true;
   }
 
@@ -245,7 +297,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
       const uint64_t med = h.quantile(0.5), p95 = h.quantile(0.95);
       const std::string scope = key == &role_key ? "on " + f.host_role + " hosts" : "across the organisation";
       if (static_cast<double>(out) > c.baseline_factor * static_cast<double>(std::max<uint64_t>(med, 1)) && out > p95) {
-        add(f, "volume_vs_baseline", 10, human_bytes(out), fmt::format("> {}x median and > p95", c.baseline_factor),
+        add(f, "volume_vs_baseline", 10 * vm, human_bytes(out), fmt::format("> {}x median and > p95", c.baseline_factor),
             fmt::format("{}: median {}, p95 {} over {} other processes", name, human_bytes(med), human_bytes(p95), h.n),
             "far more than " + name + " usually sends " + scope);
         active = true;
@@ -266,15 +318,16 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
         "a non-interactive account runs " + name + ", which is not a system service in its home folder");
   }
   if (!p.user.empty()) {
+    const char* cls = user_class_name(f.user_class);
     auto tot = sc.base.image_total.find(name);
-    auto mine = sc.base.image_user.find(Baselines::key2(name, p.user));
+    auto mine = sc.base.image_user.find(Baselines::key2(name, cls));
     const uint64_t n = tot == sc.base.image_total.end() ? 0 : tot->second;
     const uint64_t k = mine == sc.base.image_user.end() ? 0 : mine->second;
-    // Others ran it often enough to know, and this account runs it in at most 5% of the
+    // Others ran it often enough to know, and this kind of account runs it in at most 5% of the
     // instances, or just this once.
     if (n - std::min(n, k) >= c.baseline_min_samples && static_cast<double>(k) <= std::max(1.0, 0.05 * static_cast<double>(n))) {
-      add(f, "unusual_user", 6, p.user, "<= 5% of instances (or once)", fmt::format("{} ran as this user {} of {} times", name, k, n),
-          "this account rarely runs " + name);
+      add(f, "unusual_user", 6, p.user + " (" + cls + ")", "<= 5% of instances (or once)",
+          fmt::format("{} ran as {} accounts {} of {} times", name, cls, k, n), "this kind of account rarely runs " + name);
     }
   }
   if (f.path_class == PathClass::user_writable) {

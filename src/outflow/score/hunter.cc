@@ -50,7 +50,10 @@ Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator&
     const Process& p = procs.get(static_cast<ProcId>(i));
     if (p.image.empty() || p.host == kNoHost) continue;
     const std::string name = image_basename(p.image);
-    if (p.origin == Process::Origin::start_event) b.add_image_user(name, p.user);
+    // Which kinds of account run each executable (classes, not names: every user runs their own
+    // Zoom; powershell as SYSTEM where people run it is the oddity).
+    if (p.origin == Process::Origin::start_event && !p.user.empty())
+      b.add_image_user(name, user_class_name(rules.user_class(p.user)));
     if (p.parent != kNoProc && p.origin == Process::Origin::start_event) {
       const Process& pp = procs.get(p.parent);
       if (!pp.image.empty()) b.add_pair(image_basename(pp.image), name, host_keys[p.host], p.start);
@@ -160,8 +163,8 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
                      [](const Factor& x, const Factor& y) { return x.contribution > y.contribution; });
     assign_techniques(sc, a, f);
     bool by_name = false;
-    const std::string top_domain = f.dests.empty() ? "" : a.dests[f.dests[0].index].domain;
-    if (const ExclusionRule* rule = rules.excluded_by(p, top_domain, &by_name)) {
+    const DestActivity* top = f.dests.empty() ? nullptr : &a.dests[f.dests[0].index];
+    if (const ExclusionRule* rule = rules.excluded_by(p, top, &by_name)) {
       f.suppressed_by = rule->name;
       f.suppressed_category = rule->category;
     } else if (by_name) {
@@ -177,7 +180,7 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
     Finding f = make(a, a.proc, false);
     // Most candidates score below the threshold: keep their score, not their explanation
     // (memory is then per reported finding, not per process that sent a packet).
-    if (f.score < cfg_.min_score && f.suppressed_by.empty()) {
+    if (!keep_all_ && f.score < cfg_.min_score && f.suppressed_by.empty()) {
       f.factors = {};
       f.dests.resize(std::min<size_t>(f.dests.size(), 1));
       f.dests.shrink_to_fit();

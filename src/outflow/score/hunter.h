@@ -41,9 +41,14 @@ class Hunter {
 
   static ActivityAggregator::Options aggregator_options(const DetectConfig& c);
 
+  // By default candidates below min_score keep their score but not their factor texts (memory
+  // per reported finding, not per process); tests and tools that inspect them all turn this on.
+  void keep_all_explanations(bool on) { keep_all_ = on; }
+
  private:
   const DetectConfig& cfg_;
   const GeoIp* geo_;
+  bool keep_all_ = false;
 };
 
 // "1.5 MB", "3h 12m": the units people read.

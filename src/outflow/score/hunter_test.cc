@@ -130,6 +130,8 @@ TEST(Hunt, FanOutAndDirectDns) {
   ASSERT_NE(World::factor(f, "fan_out"), nullptr);
   EXPECT_EQ(World::factor(f, "fan_out")->contribution, 12);
   EXPECT_EQ(World::factor(f, "fan_out")->observed, "60 addresses");
+  ASSERT_NE(World::factor(f, "internal_protocol_outbound"), nullptr);  // SMB to the internet
+  EXPECT_EQ(World::factor(f, "internal_protocol_outbound")->observed.substr(0, 7), "smb to ");
   const Finding* d = w.find(r, dns);
   ASSERT_NE(World::factor(d, "direct_dns"), nullptr);
   EXPECT_NE(std::find(d->techniques.begin(), d->techniques.end(), "T1048"), d->techniques.end());
@@ -187,7 +189,7 @@ TEST(Hunt, RareUserRareParentUnusualPortElevationPeakWindow) {
   const auto r = w.hunt();
   const Finding* f = w.find(r, odd);
   ASSERT_NE(World::factor(f, "unusual_user"), nullptr);
-  EXPECT_EQ(World::factor(f, "unusual_user")->baseline, "powershell.exe ran as this user 1 of 7 times");
+  EXPECT_EQ(World::factor(f, "unusual_user")->baseline, "powershell.exe ran as system accounts 1 of 7 times");
   ASSERT_NE(World::factor(f, "rare_parent"), nullptr);
   EXPECT_EQ(World::factor(f, "rare_parent")->observed, "wmiprvse.exe -> powershell.exe");
   EXPECT_NE(World::factor(f, "unusual_port"), nullptr);
@@ -269,16 +271,30 @@ TEST(Hunt, ExclusionRuleFieldsAllMustMatch) {
   p.image = "C:\\Program Files\\Veeam\\Backup\\agent.exe";
   p.company = "Veeam Software Group GmbH";
   p.hashes = "SHA1=11,MD5=22,SHA256=aabbccddeeff00112233445566778899,IMPHASH=33";
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, ""));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, nullptr));
   p.hashes = "SHA256=aabbccddeeff0011223344556677889900";  // longer hash: not the listed one
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, ""));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
   p.hashes = "SHA256=AABBCCDDEEFF00112233445566778899";
   p.company = "";
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, ""));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
   rule.company.clear();
   rule.destination_domain = {"*.veeam.com"};
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, ""));
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, "repo.veeam.com."));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
+  DestActivity d;
+  d.domain = "repo.veeam.com.";
+  d.port = 443;
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
+  // Name or network; and the port when listed.
+  d.domain.clear();
+  ASSERT_TRUE(IpAddr::parse("52.112.1.2", d.ip));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, &d));
+  std::string err;
+  ASSERT_TRUE(rule.destination_network.add("52.112.0.0/14", err));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
+  rule.destination_port = {3478, 3479};
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, &d));
+  d.port = 3479;
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
 }
 
 TEST(Hunt, LineageRollUpGivesTheParentItsChildrensVolume) {

@@ -123,6 +123,7 @@ class World {
     pipe_->finish();
     agg_->finish(pipe_->index());
     hunter_ = std::make_unique<Hunter>(cfg, nullptr);
+    hunter_->keep_all_explanations(true);
     return hunter_->run(*pipe_, *agg_, state);
   }
   Baselines observe() const { return hunter_->observe(*pipe_, *agg_); }
