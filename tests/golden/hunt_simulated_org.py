@@ -12,7 +12,7 @@ from golden_util import *  # noqa: E402,F401,F403
 SCENARIOS = {"rclone_cloud_upload", "macro_powershell_post", "sqlservr_curl_dump", "proxyware", "dns_tunnel",
              "low_and_slow", "masquerade_svchost", "scanner_fanout"}
 with tempfile.TemporaryDirectory() as t:
-    for seed, flows in ((11, "zeek"), (12, "netflow")):
+    for seed, flows in ((1, "zeek"), (2, "netflow"), (11, "zeek")):
         org = os.path.join(t, f"org{seed}")
         run("simulate", "-q", "--seed", str(seed), "--hosts", "8", "--days", "2", "--out", org)
         p = run("hunt", "-q", "--format", "json", os.path.join(org, "sysmon"), os.path.join(org, flows), expect_rc=1)
@@ -21,6 +21,8 @@ with tempfile.TemporaryDirectory() as t:
             f.write(p.stdout)
         e = run("eval", "--json", "--labels", os.path.join(org, "labels.jsonl"), findings)
         r = json.loads(e.stdout)
+        # A scenario the simulator could not place (e.g. no logged-on user at the moment it needs)
+        # is not labelled; these seeds plant all eight.
         expect_eq(set(r["scenarios"]), SCENARIOS, f"seed {seed}: every scenario labelled")
         for name, s in sorted(r["scenarios"].items()):
             check(s["recall"] == 1, f"seed {seed} ({flows}): scenario {name} not found (recall {s['recall']})")

@@ -279,6 +279,23 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     active = true;
   }
 
+  // Probing: most of those rare addresses got one or two tiny exchanges (a scan or a worm
+  // spreading), not conversations (proxyware relays real traffic).
+  if (distinct >= c.fan_out) {
+    size_t probes = 0, rare = 0;
+    for (size_t i = 0; i < a.dests.size(); ++i) {
+      if (rarity_known && prevalence[i] > std::max<uint32_t>(c.rare_max_hosts, 2)) continue;
+      ++rare;
+      const DestActivity& d = a.dests[i];
+      if (d.sessions <= 2 && d.bytes_out + d.bytes_in < 2'000) ++probes;
+    }
+    if (probes >= c.fan_out && static_cast<double>(probes) >= 0.8 * static_cast<double>(rare)) {
+      add(f, "scan_pattern", 15, fmt::format("{} of {} destinations probed", probes, rare), fmt::format(">= {} and >= 80%", c.fan_out), "",
+          "one or two tiny exchanges per address: scanning or worm-like spreading (T1046)");
+      active = true;
+    }
+  }
+
   // --- Volume against the baseline of the same executable ----------------------------
   if (a.proc != kNoProc && out >= c.volume_notable) {
     const Process& p = sc.pipe.processes().get(a.proc);
@@ -421,6 +438,7 @@ void assign_techniques(const ScoreContext& sc, const ProcessActivity& a, Finding
     if (a.bytes_out >= 100'000 || a.bytes_out > a.bytes_in) f.techniques.push_back("T1041");
   }
   if (has("direct_dns") || (upload && !is_web(top))) f.techniques.push_back("T1048");
+  if (has("scan_pattern")) f.techniques.push_back("T1046");
   if (upload && is_web(top) && !top.domain.empty()) f.techniques.push_back("T1567");
 }
 

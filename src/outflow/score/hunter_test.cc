@@ -132,6 +132,9 @@ TEST(Hunt, FanOutAndDirectDns) {
   EXPECT_EQ(World::factor(f, "fan_out")->observed, "60 addresses");
   ASSERT_NE(World::factor(f, "internal_protocol_outbound"), nullptr);  // SMB to the internet
   EXPECT_EQ(World::factor(f, "internal_protocol_outbound")->observed.substr(0, 7), "smb to ");
+  ASSERT_NE(World::factor(f, "scan_pattern"), nullptr);
+  EXPECT_EQ(World::factor(f, "scan_pattern")->observed, "60 of 60 destinations probed");
+  EXPECT_NE(std::find(f->techniques.begin(), f->techniques.end(), "T1046"), f->techniques.end());
   const Finding* d = w.find(r, dns);
   ASSERT_NE(World::factor(d, "direct_dns"), nullptr);
   EXPECT_NE(std::find(d->techniques.begin(), d->techniques.end(), "T1048"), d->techniques.end());
