@@ -1,28 +1,44 @@
 #!/usr/bin/env bash
-# make demo: the main job on a bundled real recording (OTRF Empire psexec, MIT): telemetry
-# coverage, then every session attributed to its process, shown as a table.
+# make demo: the main job, end to end, on a generated default:
+#   1. simulate a small organisation with labelled attacks (outflow simulate),
+#   2. check the telemetry can support the analytic (outflow coverage),
+#   3. hunt it (outflow hunt: the ranked findings) and explain the top one,
+#   4. score the findings against the labels (outflow eval),
+#   5. the same detector on a bundled real recording (OTRF Empire psexec, MIT).
+# Everything is written under ${DEMO_DIR:-/tmp/outflow-demo}.
 set -euo pipefail
 OUTFLOW=${1:-build/bin/outflow}
+DIR=${DEMO_DIR:-/tmp/outflow-demo}
 SAMPLE="$(dirname "$0")/../tests/fixtures/otrf-psexec"
+rm -rf "$DIR"
+mkdir -p "$DIR"
 
-echo "== outflow coverage $SAMPLE"
-"$OUTFLOW" coverage "$SAMPLE"
+echo "== outflow simulate --seed 1 --hosts 12 --days 2 --out $DIR/org"
+"$OUTFLOW" simulate --seed 1 --hosts 12 --days 2 --out "$DIR/org"
 echo
-echo "== outflow sessions $SAMPLE   (JSON lines on stdout; shown here as a table)"
-"$OUTFLOW" sessions "$SAMPLE" > /tmp/outflow-demo-sessions.jsonl
-python3 - /tmp/outflow-demo-sessions.jsonl <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-rows.sort(key=lambda s: -(s["source"]["bytes"] + s["destination"]["bytes"]))
-g = lambda d, k, default="": (lambda v: default if v is None else v)(
-    __import__("functools").reduce(lambda a, b: a.get(b) if isinstance(a, dict) else None, k.split("."), d))
-print(f"{'host':<14} {'user':<22} {'process':<16} {'destination':<22} {'out B':>8} {'in B':>8} {'dur s':>6}  attribution / lineage")
-for s in rows:
-    user = (g(s, "user.domain") + "\\" if g(s, "user.domain") else "") + g(s, "user.name")
-    dest = f"{g(s, 'destination.ip')}:{g(s, 'destination.port')}"
-    lin = " > ".join(p.split("\\")[-1] for p in g(s, "outflow.lineage", []))
-    print(f"{g(s, 'host.name').split('.')[0]:<14} {user[:22]:<22} {g(s, 'process.name', '-')[:16]:<16} {dest:<22} "
-          f"{g(s, 'source.bytes'):>8} {g(s, 'destination.bytes'):>8} {g(s, 'event.duration', 0) / 1e9:>6.0f}  "
-          f"{g(s, 'outflow.attribution.status')}  {lin}")
-print(f"\n{len(rows)} sessions; full JSON in /tmp/outflow-demo-sessions.jsonl (try: jq . /tmp/outflow-demo-sessions.jsonl)")
-PY
+echo "== outflow coverage $DIR/org/sysmon $DIR/org/zeek   (the per-host part)"
+"$OUTFLOW" coverage -q "$DIR/org/sysmon" "$DIR/org/zeek" > "$DIR/coverage.txt"
+sed -n '/^HOSTS/,/^FLOW SENSORS/p' "$DIR/coverage.txt" | sed '$d'
+echo "   (full report: $DIR/coverage.txt)"
+echo
+echo "== outflow hunt $DIR/org/sysmon $DIR/org/zeek"
+set +e
+"$OUTFLOW" hunt "$DIR/org/sysmon" "$DIR/org/zeek"
+"$OUTFLOW" hunt -q --format json "$DIR/org/sysmon" "$DIR/org/zeek" > "$DIR/findings.jsonl"
+rc=$?
+set -e
+[ "$rc" -le 1 ] || exit "$rc"   # 1 = findings, the expected outcome here
+echo
+echo "== outflow explain 1 ...   (the playbook view of the top finding)"
+"$OUTFLOW" explain -q 1 "$DIR/org/sysmon" "$DIR/org/zeek"
+echo
+echo "== outflow eval --labels $DIR/org/labels.jsonl $DIR/findings.jsonl"
+"$OUTFLOW" eval --labels "$DIR/org/labels.jsonl" "$DIR/findings.jsonl"
+echo
+echo "== outflow hunt --min-score 0 $SAMPLE   (a real recording: Empire psexec; the C2 agent runs as SYSTEM)"
+set +e
+"$OUTFLOW" hunt -q --min-score 0 "$SAMPLE" > "$DIR/psexec.txt"
+head -8 "$DIR/psexec.txt"
+set -e
+echo
+echo "Findings as JSON lines: $DIR/findings.jsonl (try: jq -c '{rank: .outflow.rank, score: .risk.score, host: .host.name, process: .process.executable}' $DIR/findings.jsonl)"

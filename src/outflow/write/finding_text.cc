@@ -107,12 +107,13 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
 
   o += fmt::format("\nTraffic: {} out, {} in, {} sessions, {} destinations ({} addresses), {} to {}\n", human_bytes(a.bytes_out),
                    human_bytes(a.bytes_in), a.sessions, a.dests.size(), a.dest_ips.size(), format_time(a.first), format_time(a.last));
-  o += fmt::format("  {:<40} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {}\n", "destination", "out", "in", "sess", "longest",
+  o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {}\n", "destination", "out", "in", "sess", "longest",
                    "cumulative", "hosts", "country", "first .. last");
   for (const auto& s : f.dests) {
     const DestActivity& d = a.dests[s.index];
-    o += fmt::format("  {:<40} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
-                     terminal_safe(clip(dest_label(d) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : ""), 40)),
+    const std::string addr = d.domain.empty() ? d.ip.to_string() : d.domain + " " + d.ip.to_string();
+    o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
+                     terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : ""), 56)),
                      human_bytes(d.bytes_out), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
