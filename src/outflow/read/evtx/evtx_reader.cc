@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -98,8 +99,34 @@ class OrderedChunkReader {
 
   // Returns false on an I/O error, having delivered every chunk it could read.
   bool run() {
-    ThreadState mine;
     std::unique_lock lk(mu_);
+    try {
+      loop(lk);
+    } catch (...) {  // the sink threw (out of memory): stop the workers before unwinding
+      if (!lk.owns_lock()) lk.lock();
+      stop_workers(lk);
+      throw;
+    }
+    stop_workers(lk);
+    return io_ok_;
+  }
+
+ private:
+  struct Slot {
+    evtx::ChunkEvents out;
+    std::unique_ptr<uint8_t[]> bytes;  // a stream's chunk, read by the calling thread
+    size_t len = 0;                    // bytes of the chunk (fewer for a truncated last one)
+    int read_errno = 0;                // a positional read failed
+    bool ready = false;                // parsed, waiting for delivery
+  };
+  struct ThreadState {
+    evtx::ChunkWorker worker;
+    std::unique_ptr<uint8_t[]> buf;  // positional reads land here
+  };
+
+  // The calling thread: delivers in order, reads a stream ahead, starts workers, parses.
+  void loop(std::unique_lock<std::mutex>& lk) {
+    ThreadState mine;
     for (;;) {
       while (delivered_ < total_ && slots_[delivered_ % slots_.size()].ready) {
         Slot& s = slots_[delivered_ % slots_.size()];
@@ -126,7 +153,11 @@ class OrderedChunkReader {
         continue;
       }
       if (threads_.size() + 1 < want_threads_ && total_ - claimed_ >= kSpawnBacklog) {
-        threads_.emplace_back([this] { work(); });
+        try {
+          threads_.emplace_back([this] { work(); });
+        } catch (const std::system_error&) {
+          want_threads_ = static_cast<unsigned>(threads_.size() + 1);  // no more threads: go on with these
+        }
         continue;
       }
       if (claimable()) {
@@ -140,25 +171,16 @@ class OrderedChunkReader {
       // The next chunk to deliver is being parsed by a worker.
       cv_main_.wait(lk, [&] { return slots_[delivered_ % slots_.size()].ready; });
     }
+  }
+
+  // Called with the lock held; returns without it, every worker joined.
+  void stop_workers(std::unique_lock<std::mutex>& lk) {
     stop_ = true;
     cv_work_.notify_all();
     lk.unlock();
     for (auto& t : threads_) t.join();
-    return io_ok_;
+    threads_.clear();
   }
-
- private:
-  struct Slot {
-    evtx::ChunkEvents out;
-    std::unique_ptr<uint8_t[]> bytes;  // a stream's chunk, read by the calling thread
-    size_t len = 0;                    // bytes of the chunk (fewer for a truncated last one)
-    int read_errno = 0;                // a positional read failed
-    bool ready = false;                // parsed, waiting for delivery
-  };
-  struct ThreadState {
-    evtx::ChunkWorker worker;
-    std::unique_ptr<uint8_t[]> buf;  // positional reads land here
-  };
 
   bool claimable() const { return claimed_ < total_ && claimed_ < delivered_ + slots_.size(); }
 
@@ -220,7 +242,7 @@ class OrderedChunkReader {
 
   ByteSource& src_;
   ReadContext& ctx_;
-  const unsigned want_threads_;
+  unsigned want_threads_;
   bool random_ = false;
   uint64_t size_ = 0;  // random access: the file's size
   std::vector<Slot> slots_;
