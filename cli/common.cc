@@ -32,6 +32,9 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--idle", o.idle_s, "Seconds of record time after which an open session is considered finished")
       ->capture_default_str()
       ->check(CLI::Range(60.0, 7 * 86400.0));
+  cmd->add_option("--threads", o.threads, "Threads that parse EVTX chunks (0 = one per usable core, at most 8)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 64u));
   cmd->add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
 }
 
@@ -88,7 +91,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(f));
     FileStats fs;
     std::string e3;
-    if (!read_input_file(f, pipe, diag, fs, e3)) {
+    if (!read_input_file(f, pipe, diag, fs, e3, o.threads)) {
       if (tty) fmt::print(stderr, "\r\033[K");
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e3));
       stats.push_back(fs);
@@ -114,6 +117,12 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& s : diag.samples())
       fmt::print(stderr, "  e.g. {}:{} (byte {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
   }
+  if (diag.recovered_records()) {
+    fmt::print(stderr, "outflow: {} records recovered from damaged chunks (kept, marked outflow.recovered):\n",
+               diag.recovered_records());
+    for (const auto& [r, c] : diag.recovered_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
+  }
+  for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
   for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: skipped {}: {}\n", terminal_safe(f), terminal_safe(r));
 }
 

@@ -19,6 +19,7 @@ struct CommonOptions {
   double window_unknown_h = 12;
   double idle_s = 3600;
   bool quiet = false;
+  unsigned threads = 0;  // EVTX chunk parsing; 0 = one per usable core
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o);

@@ -98,23 +98,6 @@ ProcId ProcessTable::find_by_pid(HostId host, uint64_t pid, TimeNs t) const {
   return best;
 }
 
-ProcId ProcessTable::match_security_start(HostId host, const HostEvent& e) const {
-  // A 4688 for a process Sysmon already reported (or the reverse): same PID, same image name,
-  // start times within the merge window.
-  auto it = by_pid_.find(pid_key(host, e.pid));
-  if (it == by_pid_.end()) return kNoProc;
-  const std::string base = image_basename(e.image);
-  for (auto rit = it->second.rbegin(); rit != it->second.rend(); ++rit) {
-    const Process& p = procs_[*rit];
-    if (p.host != host || p.pid != e.pid) continue;
-    if (!p.image.empty() && image_basename(p.image) != base) continue;
-    if (p.start != kNoTime && e.time != kNoTime && absdiff(p.start, e.time) > kMergeWindow) continue;
-    if (p.origin == Process::Origin::start_event && p.from_security && !p.from_sysmon) continue;
-    return *rit;
-  }
-  return kNoProc;
-}
-
 namespace {
 // Case-insensitive equality of two paths' file names, without allocating.
 bool same_basename(std::string_view a, std::string_view b) {
@@ -131,6 +114,22 @@ bool same_basename(std::string_view a, std::string_view b) {
   return true;
 }
 }  // namespace
+
+ProcId ProcessTable::match_security_start(HostId host, const HostEvent& e) const {
+  // A 4688 for a process Sysmon already reported (or the reverse): same PID, same image name,
+  // start times within the merge window.
+  auto it = by_pid_.find(pid_key(host, e.pid));
+  if (it == by_pid_.end()) return kNoProc;
+  for (auto rit = it->second.rbegin(); rit != it->second.rend(); ++rit) {
+    const Process& p = procs_[*rit];
+    if (p.host != host || p.pid != e.pid) continue;
+    if (p.start != kNoTime && e.time != kNoTime && absdiff(p.start, e.time) > kMergeWindow) continue;
+    if (p.origin == Process::Origin::start_event && p.from_security && !p.from_sysmon) continue;
+    if (!p.image.empty() && !same_basename(p.image, e.image)) continue;
+    return *rit;
+  }
+  return kNoProc;
+}
 
 ProcId ProcessTable::match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const {
   auto it = recent_.find(host);
@@ -195,6 +194,12 @@ ProcId ProcessTable::ensure_parent(const HostEvent& e, HostId host, ProcId child
 }
 
 ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
+  const ProcId id = apply_event(e, host);
+  if (id != kNoProc && e.recovered) procs_[id].recovered = true;
+  return id;
+}
+
+ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
   ProcId id = kNoProc;
   switch (e.type) {
     case HostEventType::process_start: {

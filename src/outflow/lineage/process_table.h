@@ -34,6 +34,7 @@ struct Process {
   // How we know it: a start event (Sysmon 1 / 4688), or only from other events.
   enum class Origin : uint8_t { start_event, placeholder_parent, seen_in_event } origin = Origin::seen_in_event;
   bool from_sysmon = false, from_security = false;
+  bool recovered = false;  // some event of it came from a recovered (damaged) EVTX record
 };
 
 class ProcessTable {
@@ -58,6 +59,7 @@ class ProcessTable {
   std::vector<ProcId> lineage(ProcId id, bool* truncated = nullptr) const;
 
  private:
+  ProcId apply_event(const HostEvent& e, HostId host);
   // A GUID is 16 bytes: keyed as two integers, lookups neither allocate nor compare strings
   // (string keys made find_by_guid a tenth of the endpoint phase). Text that is not a GUID is
   // keyed by two independent 64-bit hashes of it.

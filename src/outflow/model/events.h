@@ -53,6 +53,9 @@ struct HostEvent {
   uint16_t src_port = 0, dst_port = 0;
   uint8_t proto = 0;
   int8_t initiated = -1;  // 1 = this host's process initiated, 0 = inbound, -1 unknown
+  // Read from a damaged structure (an EVTX chunk whose checksum did not match, or truncated):
+  // the fields parsed, but the bytes may not be what the host wrote. Fits in padding.
+  bool recovered = false;
 
   // DNS (Sysmon 22)
   std::string query_name, query_results;
@@ -72,6 +75,7 @@ struct HostEvent {
     src_port = dst_port = 0;
     proto = 0;
     initiated = -1;
+    recovered = false;
   }
 };
 

@@ -6,6 +6,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -18,11 +20,15 @@ class RawInput {
  public:
   virtual ~RawInput() = default;
   virtual long read(char* buf, size_t n, std::string& err) = 0;
+  // See ByteSource::random_access_size() and read_at().
+  virtual int64_t size() const { return -1; }
+  virtual long read_at(uint64_t offset, char* buf, size_t n) const = 0;
 };
 
 class FdInput final : public RawInput {
  public:
-  FdInput(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  // `size` >= 0 for a regular file whose bytes may be read at any offset.
+  FdInput(int fd, bool owned, int64_t size = -1) : fd_(fd), owned_(owned), size_(size) {}
   ~FdInput() override {
     if (owned_) ::close(fd_);
   }
@@ -35,10 +41,19 @@ class FdInput final : public RawInput {
       return -1;
     }
   }
+  int64_t size() const override { return size_; }
+  long read_at(uint64_t offset, char* buf, size_t n) const override {
+    if (size_ < 0) return -1;
+    for (;;) {
+      const ssize_t r = ::pread(fd_, buf, n, static_cast<off_t>(offset));
+      if (r >= 0 || errno != EINTR) return static_cast<long>(r);
+    }
+  }
 
  private:
   int fd_;
   bool owned_;
+  int64_t size_;
 };
 
 class MemInput final : public RawInput {
@@ -48,6 +63,13 @@ class MemInput final : public RawInput {
     const size_t k = std::min(n, s_.size() - pos_);
     std::memcpy(buf, s_.data() + pos_, k);
     pos_ += k;
+    return static_cast<long>(k);
+  }
+  int64_t size() const override { return static_cast<int64_t>(s_.size()); }
+  long read_at(uint64_t offset, char* buf, size_t n) const override {
+    if (offset >= s_.size()) return 0;
+    const size_t k = std::min<size_t>(n, s_.size() - offset);
+    std::memcpy(buf, s_.data() + offset, k);
     return static_cast<long>(k);
   }
 
@@ -96,7 +118,22 @@ class DecodingSource final : public ByteSource {
     return true;
   }
 
-  uint64_t raw_bytes_read() const override { return raw_total_; }
+  // Positional reads cover the file up to the furthest byte read (the first bytes were also
+  // read in order, for detection: not counted twice).
+  uint64_t raw_bytes_read() const override { return std::max(raw_total_, at_end_.load(std::memory_order_relaxed)); }
+
+  int64_t random_access_size() const override { return compression_ == Compression::none ? in_->size() : -1; }
+  long read_at(uint64_t offset, char* buf, size_t n) const override {
+    if (compression_ != Compression::none) return -1;
+    const long r = in_->read_at(offset, buf, n);
+    if (r > 0) {
+      const uint64_t end = offset + static_cast<uint64_t>(r);
+      uint64_t seen = at_end_.load(std::memory_order_relaxed);
+      while (seen < end && !at_end_.compare_exchange_weak(seen, end, std::memory_order_relaxed)) {
+      }
+    }
+    return r;
+  }
 
   long read(char* buf, size_t n) override {
     if (failed_) return -1;
@@ -204,6 +241,7 @@ class DecodingSource final : public ByteSource {
   size_t in_pos_ = 0, in_len_ = 0;
   bool eof_ = false, failed_ = false;
   uint64_t raw_total_ = 0;
+  mutable std::atomic<uint64_t> at_end_{0};  // furthest byte read by read_at() (once per chunk)
   z_stream zs_{};
   bool zs_init_ = false, stream_ended_ = false;
   ZSTD_DStream* zd_ = nullptr;
@@ -223,7 +261,8 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path, std::strin
       return nullptr;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    const bool have_stat = fstat(fd, &st) == 0;
+    if (have_stat && S_ISDIR(st.st_mode)) {
       ::close(fd);
       error = path + ": is a directory";
       return nullptr;
@@ -231,7 +270,7 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path, std::strin
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-    raw = std::make_unique<FdInput>(fd, true);
+    raw = std::make_unique<FdInput>(fd, true, have_stat && S_ISREG(st.st_mode) ? static_cast<int64_t>(st.st_size) : -1);
   }
   auto src = std::make_unique<DecodingSource>(std::move(raw));
   if (!src->init()) {

@@ -20,6 +20,14 @@ class ByteSource {
   // Compressed bytes consumed so far (for progress and MB/s).
   virtual uint64_t raw_bytes_read() const = 0;
 
+  // Random access, for readers that split a file among threads. Only an uncompressed regular
+  // file (not stdin) or memory has it: random_access_size() is then its length, and read_at()
+  // reads up to n bytes at `offset` independently of read()'s position, safely from several
+  // threads at once (pread). Otherwise random_access_size() is -1 and read_at() returns -1.
+  // read_at() returns the count (0 past the end) or -1 with errno set.
+  virtual int64_t random_access_size() const { return -1; }
+  virtual long read_at(uint64_t /*offset*/, char* /*buf*/, size_t /*n*/) const { return -1; }
+
  protected:
   std::string error_;
   Compression compression_ = Compression::none;

@@ -26,13 +26,23 @@ class Diagnostics {
   void skipped(const std::string& what, uint64_t n = 1) { skipped_[what] += n; }
   // Inputs that could not be understood at all (unknown format, unreadable).
   void bad_input(const std::string& file, const std::string& reason);
+  // A record read from a damaged structure (an EVTX chunk whose CRC32 did not match, that was
+  // truncated, or read past damage): kept, marked on its event, counted and sampled here.
+  void recovered(const std::string& file, uint64_t offset, const std::string& reason);
+  // Something worth telling about an input that is not an error and costs no record (an EVTX
+  // file not closed cleanly): counted per reason, the first few sampled.
+  void note(const std::string& file, uint64_t offset, const std::string& reason);
 
   uint64_t bad_records() const { return bad_total_; }
   const std::map<std::string, uint64_t>& bad_by_reason() const { return bad_by_reason_; }
   const std::vector<Anomaly>& samples() const { return samples_; }
   const std::map<std::string, uint64_t>& skipped_counts() const { return skipped_; }
   const std::vector<std::pair<std::string, std::string>>& bad_inputs() const { return bad_inputs_; }
-
+  uint64_t recovered_records() const { return recovered_total_; }
+  const std::map<std::string, uint64_t>& recovered_by_reason() const { return recovered_by_reason_; }
+  const std::vector<Anomaly>& recovered_samples() const { return recovered_samples_; }
+  const std::map<std::string, uint64_t>& notes_by_reason() const { return notes_by_reason_; }
+  const std::vector<Anomaly>& note_samples() const { return note_samples_; }
 
  private:
   uint64_t bad_total_ = 0;
@@ -40,6 +50,11 @@ class Diagnostics {
   std::vector<Anomaly> samples_;
   std::map<std::string, uint64_t> skipped_;
   std::vector<std::pair<std::string, std::string>> bad_inputs_;
+  uint64_t recovered_total_ = 0;
+  std::map<std::string, uint64_t> recovered_by_reason_;
+  std::vector<Anomaly> recovered_samples_;
+  std::map<std::string, uint64_t> notes_by_reason_;
+  std::vector<Anomaly> note_samples_;
 };
 
 }  // namespace outflow

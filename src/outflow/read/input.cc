@@ -60,6 +60,9 @@ class ReplaySource final : public ByteSource {
     return r;
   }
   uint64_t raw_bytes_read() const override { return inner_.raw_bytes_read(); }
+  // Positional reads see the whole file, head included.
+  int64_t random_access_size() const override { return inner_.random_access_size(); }
+  long read_at(uint64_t offset, char* buf, size_t n) const override { return inner_.read_at(offset, buf, n); }
 
  private:
   ByteSource& inner_;
@@ -139,7 +142,7 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 }
 
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
-                     std::string& error) {
+                     std::string& error, unsigned threads) {
   stats = FileStats{};
   stats.path = path;
   auto src = open_byte_source(path, error);
@@ -156,7 +159,7 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
   }
   stats.format = detect_format(head);
   ReplaySource replay(*src, std::move(head));
-  ReadContext ctx{path, sink, diag, stats};
+  ReadContext ctx{path, sink, diag, stats, threads};
   bool ok = true;
   if (stats.format == InputFormat::evtx) {
     ok = read_evtx(replay, ctx);

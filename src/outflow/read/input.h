@@ -27,6 +27,7 @@ struct FileStats {
   uint64_t lines = 0;          // or records, for binary formats
   uint64_t host_events = 0, flows = 0, dns = 0;
   uint64_t bad = 0;
+  uint64_t recovered = 0;      // records kept from damaged structures (EVTX), see Diagnostics
 };
 
 // Everything a format reader needs. The reader reports every malformed record to `diag`
@@ -37,6 +38,7 @@ struct ReadContext {
   RecordSink& sink;
   Diagnostics& diag;
   FileStats& stats;
+  unsigned threads = 0;  // for readers that parse in parallel (EVTX): 0 = one per usable core
 };
 
 bool read_windows_json(LineReader& lines, ReadContext& ctx);
@@ -56,8 +58,9 @@ bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string
 bool detect_file_format(const std::string& path, InputFormat& format, std::string& error);
 
 // Opens, detects and reads one file. Returns false with `error` set when the file cannot be
-// opened or its format is not understood (also recorded in diag.bad_input).
+// opened or its format is not understood (also recorded in diag.bad_input). `threads` as in
+// ReadContext.
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
-                     std::string& error);
+                     std::string& error, unsigned threads = 0);
 
 }  // namespace outflow

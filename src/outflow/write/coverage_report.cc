@@ -75,6 +75,10 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
   if (in.diag.bad_records())
     n.anomalies.push_back(fmt::format("{} malformed records skipped (see the bad records section)", in.diag.bad_records()));
+  if (in.diag.recovered_records())
+    n.anomalies.push_back(fmt::format("{} records read from damaged EVTX chunks, kept and marked recovered (see the recovered "
+                                      "records section; sessions of their processes carry outflow.recovered)",
+                                      in.diag.recovered_records()));
   return n;
 }
 
@@ -131,6 +135,17 @@ std::string coverage_text(const CoverageInputs& in) {
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
     for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  not understood: {}: {}\n", terminal_safe(f), terminal_safe(r));
   }
+  if (in.diag.recovered_records()) {
+    o += "\nRECOVERED RECORDS (parsed from damaged chunks, kept and marked)\n";
+    for (const auto& [r, c] : in.diag.recovered_by_reason()) o += fmt::format("  {:>8}  {}\n", c, terminal_safe(r));
+    for (const auto& s : in.diag.recovered_samples())
+      o += fmt::format("  e.g. {} (offset {}): {}\n", terminal_safe(s.file), s.offset, terminal_safe(s.reason));
+  }
+  if (!in.diag.notes_by_reason().empty()) {
+    o += "\nNOTES\n";
+    for (const auto& [r, c] : in.diag.notes_by_reason()) o += fmt::format("  {:>8} files: {}\n", c, terminal_safe(r));
+    for (const auto& s : in.diag.note_samples()) o += fmt::format("  e.g. {}: {}\n", terminal_safe(s.file), terminal_safe(s.reason));
+  }
   return o;
 }
 
@@ -143,7 +158,7 @@ std::string coverage_json(const CoverageInputs& in) {
   j.begin_array("inputs");
   for (const auto& f : in.files)
     j.begin_object().str("path", f.path).str("format", input_format_name(f.format)).unum("bytes", f.bytes)
-        .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("bad", f.bad).end_object();
+        .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
   j.end_array();
   j.begin_array("hosts");
   for (const auto& [hid, hc] : st.hosts) {
@@ -204,6 +219,21 @@ std::string coverage_json(const CoverageInputs& in) {
     j.begin_object().str("file", s.file).unum("line", s.line).unum("offset", s.offset).str("reason", s.reason).end_object();
   j.end_array();
   j.end_object();
+  const auto counted = [&](const char* key, uint64_t total, const std::map<std::string, uint64_t>& by_reason,
+                           const std::vector<Anomaly>& samples) {
+    j.begin_object(key).unum("total", total);
+    j.begin_object("by_reason");
+    for (const auto& [r, c] : by_reason) j.unum(r, c);
+    j.end_object();
+    j.begin_array("samples");
+    for (const auto& s : samples) j.begin_object().str("file", s.file).unum("offset", s.offset).str("reason", s.reason).end_object();
+    j.end_array();
+    j.end_object();
+  };
+  counted("recovered_records", in.diag.recovered_records(), in.diag.recovered_by_reason(), in.diag.recovered_samples());
+  uint64_t notes_total = 0;
+  for (const auto& [r, c] : in.diag.notes_by_reason()) notes_total += c;
+  counted("notes", notes_total, in.diag.notes_by_reason(), in.diag.note_samples());
   j.begin_array("not_understood");
   for (const auto& [f, r] : in.diag.bad_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();

@@ -95,6 +95,8 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
     if (truncated) j.boolean("lineage_truncated", true);
     if (proc->parent == kNoProc) j.str("lineage_root", "parent unknown (started before logging or not logged)");
     j.str_if("integrity_level", proc->integrity_level);
+    // Some event of the process came from a damaged EVTX chunk: its fields may be corrupt.
+    if (proc->recovered) j.boolean("recovered", true);
   }
   j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
   if (a.event_id) j.unum("event_id", a.event_id);

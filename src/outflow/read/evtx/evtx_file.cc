@@ -40,6 +40,7 @@ void Record::reset() {
   written = time = kNoTime;
   event_id = 0;
   has_event_id = recovered = data_read = false;
+  recovered_reason = nullptr;
   for (std::string* s : {&provider, &channel, &computer, &event_id_text, &record_id_text, &time_text})
     s->clear();
   n_fields_ = 0;
@@ -105,24 +106,25 @@ uint64_t ChunkParser::parse(const uint8_t* c, size_t size, uint64_t file_offset,
     if (!all_zero(c, size)) h.on_bad(file_offset, "evtx: chunk without ElfChnk signature, skipped");
     return 0;  // an all-zero chunk is unused space
   }
-  bool damaged = false;
-  if (size < kChunkSize) {
-    h.on_bad(file_offset, "evtx: truncated chunk");
-    damaged = true;
-  }
+  // Why the chunk's records cannot be trusted byte for byte (null: they can). Its records are
+  // still read, each marked recovered with this reason.
+  const char* damage = nullptr;
+  auto damaged = [&](const char* bad_reason, const char* recovered_reason) {
+    h.on_bad(file_offset, bad_reason);
+    if (!damage) damage = recovered_reason;
+  };
+  if (size < kChunkSize) damaged("evtx: truncated chunk", "evtx: record recovered from a truncated chunk");
   const uint32_t hdr_crc = crc32_of(c + 128, kChunkHeaderSize - 128, crc32_of(c, 120));
-  if (hdr_crc != rd32(c + 124)) {
-    h.on_bad(file_offset, "evtx: chunk header CRC32 mismatch");
-    damaged = true;
-  }
+  if (hdr_crc != rd32(c + 124))
+    damaged("evtx: chunk header CRC32 mismatch", "evtx: record recovered from a chunk whose header CRC32 did not match");
   uint32_t data_end = rd32(c + 48);  // free space offset
   if (data_end < kChunkHeaderSize || data_end > size) {
-    if (!damaged) h.on_bad(file_offset, "evtx: chunk free space offset out of range");
-    damaged = true;
+    if (!damage)
+      damaged("evtx: chunk free space offset out of range",
+              "evtx: record recovered from a chunk whose free space offset was out of range");
     data_end = static_cast<uint32_t>(size);
   } else if (crc32_of(c + kChunkHeaderSize, data_end - kChunkHeaderSize) != rd32(c + 52)) {
-    h.on_bad(file_offset, "evtx: chunk records CRC32 mismatch");
-    damaged = true;
+    damaged("evtx: chunk records CRC32 mismatch", "evtx: record recovered from a chunk whose records CRC32 did not match");
   }
 
   Impl& m = *impl_;
@@ -142,7 +144,7 @@ uint64_t ChunkParser::parse(const uint8_t* c, size_t size, uint64_t file_offset,
       while (data_end - next >= kMinRecord && !valid_at(next)) ++next;
       if (data_end - next < kMinRecord) break;
       pos = next;
-      damaged = true;  // what follows is read by resynchronisation
+      if (!damage) damage = "evtx: record recovered past damage in its chunk";  // found by resynchronisation
     }
     const uint32_t rs = rd32(c + pos + 4);
     Record& r = m.rec;
@@ -150,7 +152,8 @@ uint64_t ChunkParser::parse(const uint8_t* c, size_t size, uint64_t file_offset,
     r.offset = file_offset + pos;
     r.record_id = rd64(c + pos + 8);
     r.written = filetime_to_ns(rd64(c + pos + 16));
-    r.recovered = damaged;
+    r.recovered = damage != nullptr;
+    r.recovered_reason = damage;
     const char* why = nullptr;
     if (m.bx.read_record(pos + kRecordHeader, pos + rs - 4, r, h, why)) {
       h.on_record(r);
@@ -164,6 +167,19 @@ uint64_t ChunkParser::parse(const uint8_t* c, size_t size, uint64_t file_offset,
 }
 
 // ---- Whole file --------------------------------------------------------------------------
+
+bool check_file_header(const uint8_t* p, size_t n, RecordHandler& h) {
+  FileHeader fh;
+  if (!parse_file_header(p, n, fh)) {
+    h.on_bad(0, "evtx: no ElfFile file header");
+    return false;
+  }
+  if (n < kFileHeaderSize) h.on_bad(0, "evtx: file header truncated");
+  if (!fh.crc_ok) h.on_bad(0, "evtx: file header CRC32 mismatch");
+  if (fh.flags & kFileFlagDirty)
+    h.on_note(0, "evtx: file header marked dirty (not closed cleanly, e.g. copied from a live host); every chunk read");
+  return true;
+}
 
 long read_full(ByteSource& src, uint8_t* buf, size_t n) {
   size_t got = 0;
@@ -184,14 +200,8 @@ bool read_file(ByteSource& src, RecordHandler& h, ReadTotals& totals, std::strin
     return false;
   }
   totals.bytes += static_cast<uint64_t>(n);
-  FileHeader fh;
-  if (!parse_file_header(buf.data(), static_cast<size_t>(n), fh)) {
-    h.on_bad(0, "evtx: no ElfFile file header");
+  if (!check_file_header(buf.data(), static_cast<size_t>(n), h) || static_cast<size_t>(n) < kFileHeaderSize)
     return true;
-  }
-  if (static_cast<size_t>(n) < kFileHeaderSize) h.on_bad(0, "evtx: file header truncated");
-  if (!fh.crc_ok) h.on_bad(0, "evtx: file header CRC32 mismatch");
-  if (fh.flags & kFileFlagDirty) h.on_bad(0, "evtx: file header dirty flag set (not closed cleanly)");
   ChunkParser parser;
   uint64_t off = kFileHeaderSize;
   for (;;) {

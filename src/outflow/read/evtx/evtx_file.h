@@ -46,7 +46,8 @@ struct Record {
   TimeNs time = kNoTime;      // System/TimeCreated/@SystemTime
   uint32_t event_id = 0;
   bool has_event_id = false;
-  bool recovered = false;  // from a chunk whose checksums did not match
+  bool recovered = false;  // from a damaged chunk (checksum mismatch, truncated, read past damage)
+  const char* recovered_reason = nullptr;  // why, when recovered (a string literal)
   bool data_read = false;  // EventData was decoded (see RecordHandler::want_data)
   std::string provider, channel, computer;
   std::string event_id_text, record_id_text, time_text;  // as rendered in the record
@@ -72,8 +73,10 @@ class RecordHandler {
   // is decoded: return false to skip decoding it.
   virtual bool want_data(const Record&) { return true; }
   virtual void on_record(const Record& r) = 0;
-  // A damaged structure at `offset` (in the file); parsing goes on.
+  // A damaged structure at `offset` (in the file); parsing goes on. `reason` is a literal.
   virtual void on_bad(uint64_t offset, std::string_view reason) = 0;
+  // Not damage, but worth telling (the file header's dirty flag). `reason` is a literal.
+  virtual void on_note(uint64_t /*offset*/, std::string_view /*reason*/) {}
 };
 
 // Parses chunks. Keeps per-chunk template state; one per thread.
@@ -91,6 +94,11 @@ class ChunkParser {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// What the file header says about the file as a whole, reported through `h`: false when it is
+// not an EVTX file header at all. A dirty flag (the file was not closed cleanly, as in a copy
+// from a live host) is a note, not damage: chunks are read whatever the header's counts say.
+bool check_file_header(const uint8_t* p, size_t n, RecordHandler& h);
 
 // Reads a whole EVTX stream sequentially, one chunk at a time (single-threaded). Returns false
 // only on an I/O error (error set); damage is reported through h.on_bad.

@@ -1,74 +1,13 @@
-// EVTX reader: value rendering, known values from real files, corrupt input, determinism.
+// EVTX reader: value rendering, known values from real files, determinism (corrupt input: evtx_corrupt_test.cc).
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
-
-#include "outflow/read/evtx/evtx_file.h"
+#include "outflow/read/evtx/evtx_test_util.h"
 #include "outflow/read/evtx/evtx_values.h"
-#include "outflow/read/input.h"
 
 namespace outflow {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Collect final : RecordSink {
-  std::vector<HostEvent> ev;
-  void on_host_event(const HostEvent& e) override { ev.push_back(e); }
-  void on_flow(const FlowRecord&) override {}
-  void on_dns(const DnsAnswer&) override {}
-};
-
-struct RecCollect final : evtx::RecordHandler {
-  std::vector<std::string> ids;  // record id text
-  std::vector<bool> recovered;
-  std::vector<std::pair<uint64_t, std::string>> bad;
-  void on_record(const evtx::Record& r) override {
-    ids.push_back(r.record_id_text);
-    recovered.push_back(r.recovered);
-  }
-  void on_bad(uint64_t off, std::string_view why) override { bad.emplace_back(off, std::string(why)); }
-};
-
-fs::path dataset(const char* rel) { return fs::path(OUTFLOW_DATASETS_DIR) / rel; }
-
-#define REQUIRE_DATASET(p)                                                             \
-  if (!fs::exists(p)) GTEST_SKIP() << "dataset file not found, skipped: " << (p)
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-struct Result {
-  Collect sink;
-  Diagnostics diag;
-  FileStats stats;
-  bool ok = false;
-};
-
-void read_bytes(std::string bytes, Result& r, const std::string& name = "mem.evtx") {
-  auto src = memory_byte_source(std::move(bytes));
-  ReadContext ctx{name, r.sink, r.diag, r.stats};
-  r.ok = read_evtx(*src, ctx);
-}
-
-RecCollect read_records(std::string bytes) {
-  RecCollect h;
-  auto src = memory_byte_source(std::move(bytes));
-  evtx::ReadTotals t;
-  std::string err;
-  evtx::read_file(*src, h, t, err);
-  return h;
-}
-
-bool has_reason(const Diagnostics& d, const std::string& needle) {
-  for (const auto& [reason, n] : d.bad_by_reason())
-    if (reason.find(needle) != std::string::npos && n > 0) return true;
-  return false;
-}
+using namespace evtx_test;
 
 TEST(EvtxValues, Utf16ToUtf8) {
   std::string out;
@@ -107,13 +46,13 @@ TEST(EvtxReader, SysmonKnownValues) {
   const auto p = dataset("evtx-attack-samples/Lateral Movement/LM_sysmon_3_12_13_1_SharpRDP.evtx");
   REQUIRE_DATASET(p);
   Result r;
-  read_bytes(slurp(p), r, p.string());
+  read_bytes(slurp(p), r, Access::random, 2, p.string());
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.stats.lines, 38u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
   const HostEvent* start = nullptr;
   const HostEvent* conn = nullptr;
-  for (const auto& e : r.sink.ev) {
+  for (const auto& e : r.sink.events) {
     if (e.event_id == 1 && e.pid == 2568) start = &e;
     if (e.event_id == 3 && !conn) conn = &e;
   }
@@ -153,7 +92,7 @@ TEST(EvtxReader, SysmonKnownValues) {
   uint64_t skipped = 0;
   for (const auto& [what, n] : r.diag.skipped_counts())
     if (what.starts_with("evtx event ")) skipped += n;
-  EXPECT_EQ(skipped + r.sink.ev.size(), 38u);
+  EXPECT_EQ(skipped + r.sink.events.size(), 38u);
 }
 
 TEST(EvtxReader, Security4688) {
@@ -161,9 +100,9 @@ TEST(EvtxReader, Security4688) {
       "evtx-to-mitre-attack/EVTX_full_APT_attack_steps/ID4624,4688,5140,5145-Eternal Romance - MS17_010_psexec (GLOBAL).evtx");
   REQUIRE_DATASET(p);
   Result r;
-  read_bytes(slurp(p), r, p.string());
+  read_bytes(slurp(p), r, Access::random, 2, p.string());
   const HostEvent* e = nullptr;
-  for (const auto& x : r.sink.ev)
+  for (const auto& x : r.sink.events)
     if (x.event_id == 4688 && x.pid == 0x7f0) e = &x;
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->type, HostEventType::process_start);
@@ -179,9 +118,9 @@ TEST(EvtxReader, Security5156) {
   const auto p = dataset("evtx-attack-samples/Defense Evasion/DE_1102_security_log_cleared.evtx");
   REQUIRE_DATASET(p);
   Result r;
-  read_bytes(slurp(p), r, p.string());
+  read_bytes(slurp(p), r, Access::random, 2, p.string());
   const HostEvent* e = nullptr;
-  for (const auto& x : r.sink.ev)
+  for (const auto& x : r.sink.events)
     if (x.event_id == 5156 && x.pid == 812 && x.src_port == 546) e = &x;
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->type, HostEventType::net_connect);
@@ -227,17 +166,14 @@ TEST(EvtxReader, ReadsWhatLibevtxRejects) {
   EXPECT_EQ(h.bad, 0);
 }
 
-const char* kMultiChunk = "evtx-attack-samples/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx";
-
-// Chunks are parsed in parallel: the output must be in file order, as a sequential read gives.
+// Chunks are parsed in parallel: the output must be in file order, as a sequential read gives,
+// whatever the thread count and whether the file is read by position or as a stream.
 TEST(EvtxReader, ParallelOutputInFileOrder) {
   const auto p = dataset(kMultiChunk);
   REQUIRE_DATASET(p);
   std::string bytes = slurp(p);
-  // Make it bigger than one batch: the file twice over (header of the first copy only).
+  // More chunks than the reader keeps in flight: the file twice over (34 chunks).
   std::string twice = bytes + bytes.substr(evtx::kFileHeaderSize);
-  Result r;
-  read_bytes(twice, r);
   struct Seq final : evtx::RecordHandler {
     std::vector<std::pair<uint16_t, TimeNs>> keys;
     bool want_data(const evtx::Record&) override { return true; }
@@ -253,125 +189,25 @@ TEST(EvtxReader, ParallelOutputInFileOrder) {
   evtx::ReadTotals t;
   std::string err;
   ASSERT_TRUE(evtx::read_file(*src, seq, t, err));
-  ASSERT_EQ(r.sink.ev.size(), seq.keys.size());
   ASSERT_GT(seq.keys.size(), 1000u);
-  for (size_t i = 0; i < seq.keys.size(); ++i) {
-    ASSERT_EQ(r.sink.ev[i].event_id, seq.keys[i].first) << i;
-    ASSERT_EQ(r.sink.ev[i].time_field == TimeField::system_time ? r.sink.ev[i].time : seq.keys[i].second,
-              seq.keys[i].second) << i;
-  }
-  EXPECT_EQ(r.stats.lines, t.records);
-}
-
-// ---- Corrupt input: flip bytes in a copy (in memory; never in the datasets). ----
-
-class EvtxCorrupt : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto p = dataset(kMultiChunk);
-    if (!fs::exists(p)) GTEST_SKIP() << "dataset file not found, skipped: " << p;
-    good_ = slurp(p);
-    base_ = read_records(good_);
-    ASSERT_TRUE(base_.bad.empty() || base_.bad[0].second.find("dirty") != std::string::npos);
-    ASSERT_GT(base_.ids.size(), 500u);
-  }
-  static constexpr size_t kChunk1 = evtx::kFileHeaderSize + evtx::kChunkSize;  // second chunk
-  std::string good_;
-  RecCollect base_;
-};
-
-TEST_F(EvtxCorrupt, RecordsChecksumMismatchRecoversRecords) {
-  std::string b = good_;
-  // Change a character inside a record's string data in chunk 1 (after its first record).
-  size_t at = kChunk1 + 512 + 2000;
-  while (!(b[at] >= 'a' && b[at] <= 'z' && b[at + 1] == 0)) ++at;
-  b[at] = b[at] == 'x' ? 'y' : 'x';
-  Result r;
-  read_bytes(b, r);
-  EXPECT_TRUE(has_reason(r.diag, "records CRC32 mismatch"));
-  EXPECT_EQ(r.stats.lines, base_.ids.size());  // still all read
-  bool sample_offset = false;
-  for (const auto& s : r.diag.samples())
-    if (s.reason.find("CRC32") != std::string::npos && s.offset == kChunk1) sample_offset = true;
-  EXPECT_TRUE(sample_offset);
-  auto recs = read_records(b);
-  size_t recovered = 0;
-  for (bool x : recs.recovered) recovered += x;
-  EXPECT_GT(recovered, 0u);
-  EXPECT_LT(recovered, recs.ids.size());
-}
-
-TEST_F(EvtxCorrupt, ChunkHeaderChecksum) {
-  std::string b = good_;
-  b[kChunk1 + 20] ^= 0x55;  // last event record number: only the CRC notices
-  Result r;
-  read_bytes(b, r);
-  EXPECT_TRUE(has_reason(r.diag, "chunk header CRC32 mismatch"));
-  EXPECT_EQ(r.stats.lines, base_.ids.size());
-}
-
-TEST_F(EvtxCorrupt, TruncatedFile) {
-  Result r;
-  read_bytes(good_.substr(0, kChunk1 + 30000), r);
-  EXPECT_TRUE(has_reason(r.diag, "truncated chunk"));
-  auto recs = read_records(good_.substr(0, kChunk1 + 30000));
-  auto first = read_records(good_.substr(0, kChunk1));
-  EXPECT_GT(recs.ids.size(), first.ids.size());  // records of the partial chunk are recovered
-  EXPECT_LT(recs.ids.size(), base_.ids.size());
-  // The first chunk is intact.
-  for (size_t i = 0; i < recs.ids.size(); ++i) ASSERT_EQ(recs.ids[i], base_.ids[i]);
-}
-
-TEST_F(EvtxCorrupt, DirtyHeaderFlagAndHeaderChecksum) {
-  std::string b = good_;
-  b[120] = static_cast<char>(b[120] | 1);
-  Result r;
-  read_bytes(b, r);
-  EXPECT_TRUE(has_reason(r.diag, "dirty flag"));
-  EXPECT_EQ(r.stats.lines, base_.ids.size());
-  b[16] ^= 1;
-  Result r2;
-  read_bytes(b, r2);
-  EXPECT_TRUE(has_reason(r2.diag, "file header CRC32 mismatch"));
-  EXPECT_EQ(r2.stats.lines, base_.ids.size());
-}
-
-TEST_F(EvtxCorrupt, GarbageInRecordIsSkippedRestIsRead) {
-  std::string b = good_;
-  // Overwrite the header of chunk 1's third record (magic and size) and part of its body.
-  auto recs0 = read_records(good_.substr(0, kChunk1 + evtx::kChunkSize));
-  size_t pos = kChunk1 + 512;
-  for (int k = 0; k < 2; ++k) {
-    uint32_t sz;
-    std::memcpy(&sz, b.data() + pos + 4, 4);
-    pos += sz;
-  }
-  for (size_t i = 0; i < 40; ++i) b[pos + i] = static_cast<char>(0xA5 ^ i);
-  Result r;
-  read_bytes(b, r, "x.evtx");
-  EXPECT_TRUE(has_reason(r.diag, "bad record header"));
-  bool at_offset = false;
-  for (const auto& s : r.diag.samples())
-    if (s.file == "x.evtx" && s.offset == pos) at_offset = true;
-  EXPECT_TRUE(at_offset);
-  auto recs = read_records(b);
-  EXPECT_EQ(recs.ids.size(), base_.ids.size() - 1);  // only the damaged record is lost
-}
-
-TEST_F(EvtxCorrupt, RandomDamageNeverCrashes) {
-  std::mt19937 rng(12345);
-  const std::string head = good_.substr(0, kChunk1 + evtx::kChunkSize);
-  for (int iter = 0; iter < 300; ++iter) {
-    std::string b = head;
-    const int flips = 1 + static_cast<int>(rng() % 64);
-    for (int i = 0; i < flips; ++i) {
-      const size_t at = evtx::kFileHeaderSize + rng() % (b.size() - evtx::kFileHeaderSize);
-      b[at] = static_cast<char>(rng());
+  for (Access access : {Access::random, Access::stream}) {
+    for (unsigned threads : {1u, 2u, 3u}) {
+      SCOPED_TRACE(::testing::Message() << (access == Access::random ? "random access" : "stream") << ", threads " << threads);
+      Result r;
+      read_bytes(twice, r, access, threads);
+      ASSERT_TRUE(r.ok);
+      ASSERT_EQ(r.sink.events.size(), seq.keys.size());
+      for (size_t i = 0; i < seq.keys.size(); ++i) {
+        ASSERT_EQ(r.sink.events[i].event_id, seq.keys[i].first) << i;
+        ASSERT_EQ(r.sink.events[i].time_field == TimeField::system_time ? r.sink.events[i].time : seq.keys[i].second,
+                  seq.keys[i].second) << i;
+        ASSERT_FALSE(r.sink.events[i].recovered) << i;
+      }
+      EXPECT_EQ(r.stats.lines, t.records);
+      EXPECT_EQ(r.stats.bytes, twice.size());
+      EXPECT_EQ(r.stats.bad, 0u);
+      EXPECT_EQ(r.stats.recovered, 0u);
     }
-    if (iter % 10 == 0) b.resize(evtx::kFileHeaderSize + rng() % (b.size() - evtx::kFileHeaderSize));
-    Result r;
-    read_bytes(b, r);
-    EXPECT_TRUE(r.ok);
   }
 }
 
