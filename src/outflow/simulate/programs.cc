@@ -150,7 +150,7 @@ std::vector<ProgramSpec> make_catalogue() {
   c.push_back({"mstsc", "C:\\Windows\\System32\\mstsc.exe", "\"C:\\Windows\\system32\\mstsc.exe\" /v:{server}",
                "mstsc.exe", "Microsoft Corporation", "Remote Desktop Connection", Account::user,
                // one long RDP session to a server
-               {P{.to_internal = true, .port = 3389, .per_hour = 3, .out_median = 15 * MB, .in_median = 150 * MB,
+               {P{.to_internal = true, .port = 3389, .per_hour = 1, .out_median = 15 * MB, .in_median = 150 * MB,
                   .in_sigma = 0.8, .dur_median = 3000, .dur_sigma = 0.5}}});
   c.push_back({"winword", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
                "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE\" /n", "WinWord.exe",

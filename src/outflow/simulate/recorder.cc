@@ -19,7 +19,7 @@ Recorder::Recorder(const Organisation& org, uint64_t seed, std::string sysmon_di
   resolver_.assign(org.hosts.size(), nullptr);
   out_.reserve(org.hosts.size());
   for (size_t i = 0; i < org.hosts.size(); ++i) {
-    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i));
+    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i), Rng(seed, stream_id("other events"), i));
     o.pid = 600 + static_cast<uint32_t>(o.rng.below(400)) * 4;
     o.port = static_cast<uint16_t>(49152 + o.rng.below(10000));
   }
@@ -47,10 +47,24 @@ uint16_t Recorder::ephemeral_port(uint32_t host) {
   return o.port;
 }
 
+void Recorder::add_event(uint32_t host, TimeNs t, const SimProcess& p) {
+  auto& o = out_[host];
+  o.events.emplace_back(t, line_);
+  if (other_events_ <= 0) return;
+  int n = static_cast<int>(other_events_);
+  if (o.other_rng.chance(other_events_ - n)) ++n;
+  for (int i = 0; i < n; ++i) {
+    const TimeNs at = t + static_cast<TimeNs>(o.other_rng.below(2'000'000'000));
+    line_.clear();
+    fmt_[host].other_event(line_, p, o.other_rng.uniform(), at);
+    o.events.emplace_back(at, line_);
+  }
+}
+
 void Recorder::process_start(uint32_t host, const SimProcess& p) {
   line_.clear();
   fmt_[host].process_start(line_, p, p.start);
-  out_[host].events.emplace_back(p.start, line_);
+  add_event(host, p.start, p);
 }
 
 void Recorder::process_end(uint32_t host, const SimProcess& p) {
@@ -73,7 +87,7 @@ void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c) {
   const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(out_[host].rng.below(30'000'000));
   line_.clear();
   fmt_[host].network_connect(line_, p, c, t);
-  out_[host].events.emplace_back(t, line_);
+  add_event(host, t, p);
 }
 
 void Recorder::flow(const SimConn& c) {
@@ -94,7 +108,7 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
   }
   line_.clear();
   fmt_[host].dns_query(line_, p, domain, results, t + 30'000'000);
-  out_[host].events.emplace_back(t + 30'000'000, line_);
+  add_event(host, t + 30'000'000, p);
 
   const auto dc = static_cast<uint32_t>(org_.dc);
   const Host& h = org_.hosts[host];

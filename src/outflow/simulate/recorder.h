@@ -24,6 +24,9 @@ class Recorder {
  public:
   // `sysmon_dir` gets one HOST.jsonl per host; zeek/netflow may be null (format not wanted).
   Recorder(const Organisation& org, uint64_t seed, std::string sysmon_dir, ZeekWriter* zeek, NetflowWriter* netflow);
+  // Mean number of unused Sysmon events (7, 10, 11, 13) written with each used one, as in real
+  // logs where they are most of the volume. 0: none.
+  void set_other_events(double per_event) { other_events_ = per_event; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -47,8 +50,9 @@ class Recorder {
 
  private:
   struct HostOut {
-    explicit HostOut(Rng r) : rng(r) {}
-    Rng rng;  // per host: one host's activity never shifts another's numbers
+    HostOut(Rng r, Rng n) : rng(r), other_rng(n) {}
+    Rng rng;        // per host: one host's activity never shifts another's numbers
+    Rng other_rng;  // for unused events only: they never change the used ones
     std::vector<std::pair<TimeNs, std::string>> events;
     std::unordered_map<std::string, TimeNs> dns_cache;  // name -> expiry
     uint32_t pid = 1000;
@@ -59,6 +63,7 @@ class Recorder {
   void sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c);
   void lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t);
   void flow(const SimConn& c);
+  void add_event(uint32_t host, TimeNs t, const SimProcess& p);  // line_ at t, then unused events
 
   const Organisation& org_;
   std::string dir_;
@@ -70,6 +75,7 @@ class Recorder {
   std::unordered_map<std::string, TimeNs> dc_cache_;
   std::string line_;
   uint64_t sysmon_bytes_ = 0;
+  double other_events_ = 0;
 };
 
 }  // namespace outflow::sim

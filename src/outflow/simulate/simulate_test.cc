@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "outflow/simulate/rng.h"
 #include "outflow/testing/collect_sink.h"
@@ -186,6 +187,34 @@ TEST(Simulate, EveryOutputReadsBackWithoutBadRecords) {
       EXPECT_FALSE(sink.dns.empty());
     }
   }
+}
+
+TEST(Simulate, OtherEventsAreSkippedAndChangeNothingElse) {
+  TempDir a("plain"), b("other");
+  SimulateResult ra, rb;
+  std::string err;
+  auto ob = small(b.path, 41);
+  ob.other_events = 2;
+  ASSERT_TRUE(simulate(small(a.path, 41), ra, err)) << err;
+  ASSERT_TRUE(simulate(ob, rb, err)) << err;
+  EXPECT_GT(rb.sysmon_bytes, 2 * ra.sysmon_bytes);
+  for (const auto& h : ra.org.hosts) {
+    std::vector<std::tuple<int, TimeNs, std::string, uint16_t>> used[2];
+    for (int i = 0; i < 2; ++i) {
+      testing::CollectSink sink;
+      Diagnostics diag;
+      FileStats st;
+      const fs::path f = (i ? b.path : a.path) / "sysmon" / (h.name + ".jsonl");
+      ASSERT_TRUE(read_input_file(f.string(), sink, diag, st, err)) << err;
+      EXPECT_EQ(diag.bad_records(), 0u) << f;
+      if (i) {
+        EXPECT_GT(st.lines, sink.events.size()) << f;  // the others were read and skipped
+      }
+      for (const auto& e : sink.events) used[i].emplace_back(e.event_id, e.time, e.process_guid, e.src_port);
+    }
+    EXPECT_TRUE(used[0] == used[1]) << h.name;
+  }
+  EXPECT_EQ(slurp(a.path / "zeek/conn.log"), slurp(b.path / "zeek/conn.log"));
 }
 
 TEST(Simulate, LabelsNameProcessesThatExist) {

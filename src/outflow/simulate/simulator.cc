@@ -49,6 +49,8 @@ std::string label_json(const Label& l) {
 bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   namespace fs = std::filesystem;
   r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
+  if (o.shapes != SimulateOptions::Shapes::mixed)
+    for (auto& h : r.org.hosts) h.shape = o.shapes == SimulateOptions::Shapes::flat ? SysmonShape::flat : SysmonShape::ecs;
   const Organisation& org = r.org;
   std::error_code ec;
   for (const char* sub : {"sysmon", "zeek", "netflow"}) {
@@ -71,6 +73,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   // Without --formats sysmon the host records go nowhere; the flows are the same.
   const std::string sysmon_dir = o.sysmon ? o.out + "/sysmon" : std::string();
   Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
+  rec.set_other_events(o.other_events);
   std::vector<HostSim> hosts;
   hosts.reserve(org.hosts.size());
   for (const auto& h : org.hosts) hosts.emplace_back(org, h, o.seed, rec);

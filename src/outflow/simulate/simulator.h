@@ -25,7 +25,9 @@ struct SimulateOptions {
   std::string out;
   std::vector<std::string> scenarios;  // names from scenario_names()
   bool sysmon = true, zeek = true, netflow = true;
+  enum class Shapes : uint8_t { mixed, flat, ecs } shapes = Shapes::mixed;  // Sysmon JSON shape(s)
   TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
+  double other_events = 0;  // unused Sysmon events (7, 10, 11, 13) per used one, on average
 };
 
 struct SimulateResult {
