@@ -112,10 +112,19 @@ class Base : public Scenario {
     return s;
   }
 
+  // The scenario's server, by name: resolved as DNS would, and labelled.
+  void target(std::string domain) {
+    domain_ = std::move(domain);
+    ips_ = resolve(domain_);
+    destination(domain_, ips_);
+  }
+
   const Organisation& org_;
   Rng rng_;
   int host_ = 0;
   TimeNs at_ = 0;  // planned start
+  std::string domain_;
+  std::vector<IpAddr> ips_;
 };
 
 // 1. rclone from a scheduled task, as SYSTEM, copying a share to cloud storage for hours.
@@ -127,9 +136,7 @@ class RcloneUpload final : public Base {
     at_ = pick_time(0.5, 3);
     total_ = rng_.uniform(3, 12) * GB;
     hours_ = rng_.uniform(2, 5);
-    domain_ = fmt::format("gfs{}n{}.userstorage.mega.co.nz", 200 + rng_.below(100), 100 + rng_.below(80));
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target(fmt::format("gfs{}n{}.userstorage.mega.co.nz", 200 + rng_.below(100), 100 + rng_.below(80)));
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -143,8 +150,9 @@ class RcloneUpload final : public Base {
                        task, at_, at_ + secs(hours_ * 3600));
       mark(*proc_);
       next_.assign(4, at_ + secs(2));
-      connect(h, *proc_, at_ + secs(1), secs(0.8), ips_[0], 443, kProtoTcp, 3000, 9000, "g.api.mega.co.nz");
-      destination("g.api.mega.co.nz", resolve("g.api.mega.co.nz"));
+      const auto api = resolve("g.api.mega.co.nz");  // logs in first
+      connect(h, *proc_, at_ + secs(1), secs(0.8), api[0], 443, kProtoTcp, 3000, 9000, "g.api.mega.co.nz");
+      destination("g.api.mega.co.nz", api);
     }
     if (proc_ && proc_->end >= t0) upload(h, *proc_, next_, t0, t1, total_ / (hours_ * 3600), 900, domain_, ips_, 443);
     if (proc_ && proc_->end < t1) proc_ = nullptr, at_ = kForever;
@@ -154,8 +162,6 @@ class RcloneUpload final : public Base {
   SimProcess* proc_ = nullptr;
   std::vector<TimeNs> next_;
   double total_, hours_;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 2. A macro: winword.exe -> powershell.exe posting a staged archive to a rare domain.
@@ -165,9 +171,7 @@ class MacroPost final : public Base {
       : Base(org, seed, "macro_powershell_post", "T1041", "Word macro starts PowerShell, which posts a zipped Documents folder") {
     set_host(pick_host({Role::workstation, Role::admin_workstation}));
     at_ = pick_time(10, 15);
-    domain_ = "upload.filedrop-cdn.net";
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target("upload.filedrop-cdn.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -202,8 +206,6 @@ class MacroPost final : public Base {
 
  private:
   bool done_ = false;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 3. A service account: sqlservr.exe -> cmd.exe -> curl.exe uploading a database dump.
@@ -213,9 +215,7 @@ class SqlCurlDump final : public Base {
       : Base(org, seed, "sqlservr_curl_dump", "T1048", "xp_cmdshell: sqlservr runs cmd, which runs curl uploading a backup") {
     set_host(pick_host({Role::database_server}));
     at_ = pick_time(19, 23);
-    domain_ = "transfer.sh-mirror.net";
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target("transfer.sh-mirror.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -241,8 +241,6 @@ class SqlCurlDump final : public Base {
 
  private:
   bool done_ = false;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 4. Proxyware (T1496.002): a bandwidth-sharing client under the user's profile, started at
@@ -351,8 +349,7 @@ class LowAndSlow final : public Base {
       : Base(org, seed, "low_and_slow", "T1030", "implant uploads a few hundred KB every hour for days") {
     set_host(pick_host({Role::app_server, Role::file_server, Role::sccm_server, Role::database_server}));
     at_ = org.start + secs(rng_.uniform(0.5, 2.5) * 3600);
-    domain_ = "api.metrics-collector.net";
-    destination(domain_, resolve(domain_));
+    target("api.metrics-collector.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -370,13 +367,12 @@ class LowAndSlow final : public Base {
     }
     const TimeNs t = t0 + secs((minute_ + rng_.uniform(-4, 4)) * 60);
     if (t < p->start || t >= p->end) return;
-    const auto ips = resolve(domain_);
-    connect(h, *p, t, secs(rng_.uniform(3, 25)), ips[0], 443, kProtoTcp,
+    connect(h, *p, t, secs(rng_.uniform(3, 25)), ips_[0], 443, kProtoTcp,
             static_cast<uint64_t>(rng_.uniform(0.3, 3) * MB), static_cast<uint64_t>(rng_.uniform(2, 8) * 1e3), domain_);
   }
 
  private:
-  std::string guid_, domain_;
+  std::string guid_;
   double minute_ = 17;
 };
 
@@ -414,7 +410,6 @@ class MasqueradeSvchost final : public Base {
   bool done_ = false;
   double rate_ = 0;
   std::vector<TimeNs> next_;
-  std::vector<IpAddr> ips_;
 };
 
 // 8. A scanner or botnet member: one process to hundreds of addresses.
