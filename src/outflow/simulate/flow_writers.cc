@@ -104,10 +104,15 @@ bool ZeekWriter::open(const std::string& dir, std::string& error) {
   return true;
 }
 
-void ZeekWriter::uid(std::string& out) {
+void ZeekWriter::append_uid(std::string& out, uint64_t uid) {
   static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   out.push_back('C');
-  for (int i = 0; i < 17; ++i) out.push_back(kAlnum[rng_.below(62)]);
+  uint64_t a = uid, b = splitmix64(uid);
+  for (int i = 0; i < 17; ++i) {
+    uint64_t& x = i < 9 ? a : b;
+    out.push_back(kAlnum[x % 62]);
+    x /= 62;
+  }
 }
 
 void ZeekWriter::add(const SimConn& c) { pending_.push(c); }
@@ -118,9 +123,9 @@ bool ZeekWriter::flush_before(TimeNs t) {
     const SimConn& c = pending_.top();
     append_epoch(buf_, c.start);
     buf_.push_back('\t');
-    uid(buf_);
+    append_uid(buf_, c.uid);
     const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
-    uint64_t opk = packets_for(c.out_bytes, c.proto), rpk = packets_for(c.in_bytes, c.proto);
+    uint64_t opk = out_packets(c), rpk = in_packets(c);
     const char* state = "SF";
     const char* history = c.proto == kProtoUdp ? "Dd" : "ShADadFf";
     uint64_t ob = c.out_bytes, rb = c.in_bytes;
@@ -145,7 +150,7 @@ bool ZeekWriter::flush_before(TimeNs t) {
     const DnsRecord& d = dns_[n];
     append_epoch(dns_buf_, d.time);
     dns_buf_.push_back('\t');
-    uid(dns_buf_);
+    append_uid(dns_buf_, d.uid);
     fmt::format_to(std::back_inserter(dns_buf_),
                    "\t{}\t{}\t{}\t53\tudp\t{}\t0.{:06}\t{}\t1\tC_INTERNET\t{}\t{}\t0\tNOERROR\tF\tF\tT\tT\t0\t{}\t{}\tF\n",
                    d.client.to_string(), d.sport, d.server.to_string(), rng_.below(65536), 800 + rng_.below(40000),
@@ -195,7 +200,7 @@ void NetflowWriter::add(const SimConn& c) {
   x.c = c;
   x.c.duration = std::max<TimeNs>(c.duration, 0);
   x.pieces = std::max<int64_t>(1, (x.c.duration + active_timeout_ - 1) / active_timeout_);
-  x.opk = packets_for(c.out_bytes, c.proto), x.ipk = packets_for(c.in_bytes, c.proto);
+  x.opk = out_packets(c), x.ipk = in_packets(c);
   x.oflags = x.iflags = c.proto == kProtoUdp ? "........" : "...AP.SF";
   if (c.outcome == SimConn::Outcome::rejected) {
     x.c.out_bytes = x.c.in_bytes = 0, x.opk = x.ipk = 1, x.oflags = "......S.", x.iflags = ".A...R..";

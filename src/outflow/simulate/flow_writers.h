@@ -41,6 +41,7 @@ struct DnsRecord {
   std::string query;
   std::string answers;  // comma-separated, or empty (TXT answers: none that are addresses)
   bool txt = false;
+  uint64_t uid = 0;  // the UDP connection's, as in conn.log
 };
 
 class ZeekWriter {
@@ -58,7 +59,7 @@ class ZeekWriter {
   struct ByEnd {
     bool operator()(const SimConn& a, const SimConn& b) const { return a.end() > b.end(); }
   };
-  void uid(std::string& out);
+  static void append_uid(std::string& out, uint64_t uid);
   void header(std::string& out, const char* path, const char* fields, const char* types);
   std::priority_queue<SimConn, std::vector<SimConn>, ByEnd> pending_;
   std::vector<DnsRecord> dns_;

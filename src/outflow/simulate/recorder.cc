@@ -123,9 +123,10 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     q.proto = kProtoUdp;
     q.out_bytes = 30 + domain.size();
     q.in_bytes = q.out_bytes + 16 * answers.size();
+    q.uid = out_[host].rng.next();
     sysmon_connect(host, *resolver_[host], q);
     flow(q);
-    wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false});
+    wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false, q.uid});
   }
   // The DC forwards names it has not cached to the public resolvers.
   auto& expiry = dc_cache_[std::string(domain)];
@@ -142,9 +143,10 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     f.proto = kProtoUdp;
     f.out_bytes = 40 + domain.size();
     f.in_bytes = f.out_bytes + 16 * answers.size() + 60;
+    f.uid = rng.next();
     sysmon_connect(dc, *resolver_[dc], f);
     flow(f);
-    wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false});
+    wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false, f.uid});
   }
 }
 
@@ -152,6 +154,7 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
   const Host& h = org_.hosts[host];
   c.src = h.ip;
   c.sport = ephemeral_port(host);
+  c.uid = out_[host].rng.next();
   if (!domain.empty()) {
     auto& expiry = out_[host].dns_cache[std::string(domain)];
     if (expiry <= c.start) {

@@ -64,10 +64,10 @@ class Base : public Scenario {
     for (const auto& ip : ips) destination(ip.to_string());
   }
   // One connection of a scenario's process; the label's span grows with it.
-  // Returns the source port chosen.
-  uint16_t connect(HostSim& h, SimProcess& p, TimeNs start, TimeNs dur, const IpAddr& dst, uint16_t port, uint8_t proto,
+  // Returns the connection as recorded (source port and Zeek uid filled in).
+  SimConn connect(HostSim& h, SimProcess& p, TimeNs start, TimeNs dur, const IpAddr& dst, uint16_t port, uint8_t proto,
                    uint64_t out, uint64_t in, std::string_view domain,
-                   SimConn::Outcome outcome = SimConn::Outcome::established) {
+                   SimConn::Outcome outcome = SimConn::Outcome::established, uint64_t packets = 0) {
     SimConn c;
     c.start = start;
     c.duration = std::max<TimeNs>(1'000'000, dur);
@@ -77,9 +77,10 @@ class Base : public Scenario {
     c.out_bytes = out;
     c.in_bytes = in;
     c.outcome = outcome;
+    c.out_pkts = c.in_pkts = packets;
     h.recorder().connect(h.host().index, p, c, domain);
     span(start, c.end());
-    return c.sport;
+    return c;
   }
   // Uploads at `rate` bytes/s over `streams` parallel connections, each connection `chunk`
   // seconds (log-normal) long, between the process's start and end, the part in [t0, t1).
@@ -297,7 +298,7 @@ class DnsTunnel final : public Base {
       : Base(org, seed, "dns_tunnel", "T1071.004", "dnscat2 client tunnels over DNS to its own resolver for hours") {
     set_host(pick_host({Role::workstation, Role::admin_workstation}));
     at_ = pick_time(9.5, 12);
-    resolver_ = attacker_ip(1, 53);
+    resolver_ = attacker_ip(1, 53);  // 198.51.100.53
     destination(resolver_.to_string());
     destination(std::string(kZone));
   }
@@ -320,8 +321,9 @@ class DnsTunnel final : public Base {
       gap_ = rng_.uniform(1.5, 3.5);
       // One UDP conversation from one source port, as dnscat2 keeps its socket.
       const double n = static_cast<double>(end_ - begin_) / 1e9 / gap_;
-      sport_ = connect(h, p, begin_, end_ - begin_, resolver_, 53, kProtoUdp, static_cast<uint64_t>(n * 95),
-                       static_cast<uint64_t>(n * 160), "");
+      // One query and one answer a packet.
+      conn_ = connect(h, p, begin_, end_ - begin_, resolver_, 53, kProtoUdp, static_cast<uint64_t>(n * 95),
+                      static_cast<uint64_t>(n * 160), "", SimConn::Outcome::established, static_cast<uint64_t>(n));
     }
     if (!started_) return;
     // Zeek's dns.log has every query.
@@ -329,7 +331,7 @@ class DnsTunnel final : public Base {
       std::string q;
       for (int i = 0; i < 3; ++i) q += fmt::format("{:016x}", rng_.next()) + ".";
       q += kZone;
-      h.recorder().wire_dns({t, h.host().ip, resolver_, sport_, q, "", true});
+      h.recorder().wire_dns({t, h.host().ip, resolver_, conn_.sport, q, "", true, conn_.uid});
     }
   }
 
@@ -339,7 +341,7 @@ class DnsTunnel final : public Base {
   bool started_ = false;
   TimeNs begin_ = 0, end_ = 0;
   double gap_ = 2;
-  uint16_t sport_ = 0;
+  SimConn conn_;
 };
 
 // 6. Low and slow (T1030): a small upload every hour for days to one rare destination.
