@@ -73,6 +73,8 @@ int run_simulate(SimulateCliOptions& o) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(error));
     return kExitError;
   }
+  for (const auto& f : r.stale)  // readers given DIR/sysmon would read these too
+    fmt::print(stderr, "outflow: warning: {} is not from this run (an older simulation's?): remove it\n", terminal_safe(f));
   if (!o.quiet) {
     fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
                so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, r.conn_records,

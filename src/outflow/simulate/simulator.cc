@@ -1,7 +1,9 @@
 #include "outflow/simulate/simulator.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/host_sim.h"
@@ -104,6 +106,13 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   if (!lf.open(o.out + "/labels.jsonl", error) || !lf.write(labels) || !lf.close(error)) {
     if (error.empty()) error = o.out + "/labels.jsonl: write error";
     return false;
+  }
+  if (o.sysmon) {
+    std::set<std::string> ours;
+    for (const auto& h : org.hosts) ours.insert(h.name + ".jsonl");
+    for (const auto& e : fs::directory_iterator(o.out + "/sysmon", ec))
+      if (!ours.count(e.path().filename().string())) r.stale.push_back(e.path().string());
+    std::sort(r.stale.begin(), r.stale.end());
   }
   r.sysmon_bytes = rec.sysmon_bytes();
   r.conn_records = zeek ? zeek->conn_records() : 0;

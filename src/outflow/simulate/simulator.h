@@ -35,6 +35,7 @@ struct SimulateResult {
   std::vector<Label> labels;              // planted scenarios
   std::vector<std::string> not_planted;   // scenarios that found no moment (e.g. nobody logged on)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
+  std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
 };
 
 // False with `error` on an I/O error (the output is then incomplete).
