@@ -50,6 +50,7 @@ class HostSim {
  private:
   void plan_day(TimeNs day_start);
   void boot(TimeNs t);
+  void listen();  // registers the host's listening processes with the recorder
   void logon(TimeNs t);
   void end_all(TimeNs t, bool user_only);
   void occasional(TimeNs t0, TimeNs t1);
@@ -60,6 +61,7 @@ class HostSim {
   Rng rng_;
   uint64_t traits_;
   std::vector<std::unique_ptr<SimProcess>> live_;
+  std::unique_ptr<SimProcess> system_;  // PID 4
   TimeNs up_ = kNoTime, down_ = kNoTime;        // powered on during [up_, down_)
   TimeNs logon_ = kNoTime, logoff_ = kNoTime;   // user session of the current day
   TimeNs planned_day_ = kNoTime;

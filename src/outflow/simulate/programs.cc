@@ -53,6 +53,9 @@ std::vector<ProgramSpec> make_catalogue() {
                {P{.internal = Role::sccm_server, .to_internal = true, .per_hour = 2, .out_median = 6e3, .in_median = 30e3},
                 P{.internal = Role::sccm_server, .to_internal = true, .port = 80, .per_hour = 0.05, .out_median = 100e3,
                   .in_median = 150 * MB, .in_sigma = 1, .dur_median = 90}}});
+  c.push_back({"termservice", "C:\\Windows\\System32\\svchost.exe",
+               "C:\\Windows\\System32\\svchost.exe -k NetworkService -s TermService", "svchost.exe",
+               "Microsoft Corporation", "Host Process for Windows Services", Account::network_service, {}});
   // Role services.
   c.push_back({"dns_server", "C:\\Windows\\System32\\dns.exe", "C:\\Windows\\system32\\dns.exe", "dns.exe",
                "Microsoft Corporation", "Domain Name System (DNS) Server", Account::system, {}});
@@ -181,6 +184,7 @@ std::vector<std::string_view> boot_programs(const Host& h) {
   if (!is_workstation(h.role) && h.role != Role::backup_server && h.role != Role::database_server)
     v.push_back("backup_agent");
   if (is_workstation(h.role)) v.push_back("ccmexec");
+  else v.push_back("termservice");  // servers take RDP
   if (h.remote) v.push_back("vpnagent");
   return v;
 }
