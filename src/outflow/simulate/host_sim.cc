@@ -238,8 +238,7 @@ void HostSim::end_all(TimeNs t, bool user_only) {
     if (p->end > t && (!user_only || p->user == account_name(Account::user))) p->end = t;
 }
 
-void HostSim::run_hour(TimeNs t0) {
-  const TimeNs t1 = t0 + kHour;
+void HostSim::run(TimeNs t0, TimeNs t1) {
   const TimeNs day = t0 - t0 % (86400 * kNsPerSec);
   if (planned_day_ != day) plan_day(day);
   if (!booted_ && up_ != kNoTime && up_ < t1 && down_ > t0) boot(std::max(up_, t0));

@@ -113,6 +113,11 @@ class Base : public Scenario {
     return s;
   }
 
+  // The scenario's last process, if it still runs (a logoff or shutdown may have ended it
+  // since the last hour): never a pointer to a process the host has forgotten.
+  SimProcess* still_running(HostSim& h, SimProcess* p) const {
+    return p && !label_.process_guids.empty() ? h.find_guid(label_.process_guids.back()) : nullptr;
+  }
   // The scenario's server, by name: resolved as DNS would, and labelled.
   void target(std::string domain) {
     domain_ = std::move(domain);
@@ -142,6 +147,7 @@ class RcloneUpload final : public Base {
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && at_ < t1 && at_ >= t0) {
       const SimProcess* task = h.find("schedule");
       proc_ = &h.spawn(tool("C:\\ProgramData\\rclone\\rclone.exe",
@@ -391,6 +397,7 @@ class MasqueradeSvchost final : public Base {
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && !done_ && at_ < t1) {
       const TimeNs t = std::max(t0, at_);
       if (!h.powered(t) || !h.find("schedule")) return;
@@ -425,6 +432,7 @@ class ScannerFanout final : public Base {
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && !done_ && at_ < t1) {
       SimProcess* ex = h.find("explorer");
       const TimeNs t = std::max(t0, at_);

@@ -82,11 +82,13 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   std::vector<std::unique_ptr<Scenario>> scenarios;
   for (const auto& n : o.scenarios) scenarios.push_back(make_scenario(n, org, o.seed));
 
-  for (TimeNs t0 = org.start; t0 < org.end(); t0 += kHour) {
-    for (auto& h : hosts) h.run_hour(t0);
-    for (auto& s : scenarios) s->run_hour(t0, hosts);
-    for (auto& h : hosts) h.reap(t0 + kHour);
-    if (!rec.flush_before(t0 + kHour, error)) return false;
+  for (TimeNs t0 = org.start; t0 < org.end(); t0 += kSlice) {
+    for (auto& h : hosts) h.run(t0, t0 + kSlice);
+    // Scenarios plan an hour at a time; what they start later in the hour waits in the recorder.
+    if ((t0 - org.start) % kHour == 0)
+      for (auto& s : scenarios) s->run_hour(t0, hosts);
+    for (auto& h : hosts) h.reap(t0 + kSlice);
+    if (!rec.flush_before(t0 + kSlice, error)) return false;
   }
   // Processes still running when the recording stops have no Sysmon 5, as in real logs.
   if (!rec.flush_before(std::numeric_limits<TimeNs>::max(), error)) return false;

@@ -5,9 +5,9 @@
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
 //
-// The simulation runs an hour at a time over the whole organisation and writes each hour as
-// it goes: memory is one hour of the organisation plus the connections still open, whatever
-// the number of days. Deterministic for a seed (own PRNG and distributions, no wall clock).
+// The simulation runs ten minutes at a time over the whole organisation and writes each slice
+// as it goes: memory is one slice of the organisation's output (and the hour of scenario
+// activity planned ahead) plus the connections still open, whatever the number of days. Deterministic for a seed (own PRNG and distributions, no wall clock).
 #pragma once
 #include <cstdint>
 #include <string>
