@@ -82,8 +82,9 @@ class Base : public Scenario {
     span(start, c.end());
     return c;
   }
-  // Uploads at `rate` bytes/s over `streams` parallel connections, each connection `chunk`
-  // seconds (log-normal) long, between the process's start and end, the part in [t0, t1).
+  // Uploads at `rate` bytes/s over parallel streams (one per entry of `next`, each holding when
+  // its next connection starts), each connection about `chunk` seconds long (log-normal), until
+  // the process ends; the part that starts in [t0, t1).
   void upload(HostSim& h, SimProcess& p, std::vector<TimeNs>& next, TimeNs t0, TimeNs t1, double rate,
               double chunk, std::string_view domain, const std::vector<IpAddr>& ips, uint16_t port) {
     for (auto& t : next) {
