@@ -8,6 +8,7 @@
 # Env:
 #   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000")
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
+#   BENCH_OTHER_EVENTS  unused Sysmon events (7/10/11/13) per used one, as in real logs (default 3)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
 #   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
 #   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
@@ -21,6 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SIZES=${BENCH_SIZES_MB:-"1000 2000"}
 SEED=${BENCH_SEED:-42}
 HOSTS=${BENCH_HOSTS:-50}
+OTHER=${BENCH_OTHER_EVENTS:-3}
 RUNS=${BENCH_RUNS:-3}
 OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
 read -r -a OUTFLOW_CMD <<< "${OUTFLOW_CMD:-$OUTFLOW_BIN sessions}"
@@ -45,9 +47,10 @@ rss_of() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 # gen MB: makes (once) the Sysmon file and conn.log for about MB of Sysmon with `outflow simulate`, and
 # prints their base path. The simulated organisation has HOSTS hosts; the number of days is chosen from
 # a one-week calibration run so that its Sysmon comes to about MB. Sysmon is written flat (NXLog
-# shape, as the simdjson baseline counts EventID) and the hosts' files are concatenated into one.
+# shape, as the simdjson baseline counts EventID) with OTHER unused events per used one, and the
+# hosts' files are concatenated into one.
 gen() {
-  local mb=$1 base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS" version week days d
+  local mb=$1 base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS-o$OTHER" version week days d
   version=$(sim_version)
   if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -f "$base.json" ] && [ -f "$base.conn.log" ]; then
     echo "$base"
@@ -58,19 +61,20 @@ gen() {
   [ "$avail" -gt "$need" ] || die "need ~${need} MB free in $DATA, have ${avail} MB"
   d="$DATA/sim-work"
   rm -rf "$d" "$base.meta"
-  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days 7 --formats sysmon --sysmon-shape flat --out "$d" -q
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days 7 --formats sysmon --sysmon-shape flat \
+                 --other-events "$OTHER" --out "$d" -q
   week=$(cat "$d"/sysmon/*.jsonl | wc -c)
   days=$(awk -v mb="$mb" -v w="$week" 'BEGIN { d = int(mb * 1e6 * 7 / w + 0.5); print (d < 1 ? 1 : d) }')
   rm -rf "$d"
   echo "bench: simulating $HOSTS hosts x $days days (~${mb} MB of Sysmon, seed $SEED) ..." >&2
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --formats sysmon,zeek --sysmon-shape flat \
-                 --out "$d" 2> "$base.sim.tmp"
+                 --other-events "$OTHER" --out "$d" 2> "$base.sim.tmp"
   cat "$d"/sysmon/*.jsonl > "$base.json.tmp"
   mv "$d/zeek/conn.log" "$base.conn.log"
   mv "$base.json.tmp" "$base.json"
   rm -rf "$d"
   { echo "$version"
-    echo "sysmon_lines=$(wc -l < "$base.json") hosts=$HOSTS days=$days seed=$SEED"
+    echo "sysmon_lines=$(wc -l < "$base.json") hosts=$HOSTS days=$days seed=$SEED other_events=$OTHER"
     head -1 "$base.sim.tmp"; } > "$base.meta"
   rm -f "$base.sim.tmp"
   echo "bench:   $(tail -1 "$base.meta")" >&2

@@ -34,6 +34,13 @@ bool read_all(const std::string& path, std::string& out, std::string& error) {
   }
 }
 
+// The first few bad lines of a file, and how many more.
+void report_problems(const std::string& file, const std::vector<eval::ParseProblem>& problems) {
+  for (size_t i = 0; i < problems.size() && i < 5; ++i)
+    fmt::print(stderr, "outflow: {}:{}: {} (skipped)\n", terminal_safe(file), problems[i].line, terminal_safe(problems[i].reason));
+  if (problems.size() > 5) fmt::print(stderr, "outflow: {}: {} more lines skipped\n", terminal_safe(file), problems.size() - 5);
+}
+
 int run_eval(const EvalOptions& o) {
   std::string labels_text, findings_text, error;
   if (!read_all(o.labels, labels_text, error) || !read_all(o.findings, findings_text, error)) {
@@ -45,8 +52,8 @@ int run_eval(const EvalOptions& o) {
   std::vector<eval::ParseProblem> lp, fp;
   eval::parse_labels(labels_text, labels, lp);
   eval::parse_findings(findings_text, findings, fp);
-  for (const auto& p : lp) fmt::print(stderr, "outflow: {}:{}: {} (skipped)\n", terminal_safe(o.labels), p.line, terminal_safe(p.reason));
-  for (const auto& p : fp) fmt::print(stderr, "outflow: {}:{}: {} (skipped)\n", terminal_safe(o.findings), p.line, terminal_safe(p.reason));
+  report_problems(o.labels, lp);
+  report_problems(o.findings, fp);
   if (labels.instances.empty() && labels.hosts == 0) {
     fmt::print(stderr, "outflow: {}: no labels (expected the labels.jsonl of outflow simulate)\n", terminal_safe(o.labels));
     return kExitError;

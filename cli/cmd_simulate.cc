@@ -17,6 +17,7 @@ struct SimulateCliOptions {
   std::string start = "2026-01-05T00:00:00Z";
   std::string scenarios = "all";
   std::string formats = "sysmon,zeek,netflow";
+  std::string shape = "mixed";
   double active_timeout_s = 300;
   bool quiet = false;
 };
@@ -63,12 +64,17 @@ int run_simulate(SimulateCliOptions& o) {
     }
   }
   so.active_timeout = static_cast<TimeNs>(o.active_timeout_s * 1e9);
+  so.shapes = o.shape == "flat" ? sim::SimulateOptions::Shapes::flat
+              : o.shape == "ecs" ? sim::SimulateOptions::Shapes::ecs
+                                 : sim::SimulateOptions::Shapes::mixed;
   sim::SimulateResult r;
   std::string error;
   if (!sim::simulate(so, r, error)) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(error));
     return kExitError;
   }
+  for (const auto& f : r.stale)  // readers given DIR/sysmon would read these too
+    fmt::print(stderr, "outflow: warning: {} is not from this run (an older simulation's?): remove it\n", terminal_safe(f));
   if (!o.quiet) {
     fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
                so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, r.conn_records,
@@ -102,6 +108,15 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "sqlservr_curl_dump, proxyware, dns_tunnel, low_and_slow, masquerade_svchost, scanner_fanout")
       ->capture_default_str();
   cmd->add_option("--formats", o->formats, "Outputs: a comma list of sysmon, zeek, netflow")->capture_default_str();
+  cmd->add_option("--sysmon-shape", o->shape,
+                  "Sysmon JSON shape: mixed (flat NXLog and Winlogbeat ECS, alternating by host), flat or ecs")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mixed", "flat", "ecs"}));
+  cmd->add_option("--other-events", o->sim.other_events,
+                  "Mean number of Sysmon events the join does not use (7 image load, 10 process access, 11 file "
+                  "create, 13 registry) written with each one it uses; real logs have about 3")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 50.0));
   cmd->add_option("--active-timeout", o->active_timeout_s, "NetFlow active timeout in seconds (long flows are cut)")
       ->capture_default_str()
       ->check(CLI::Range(10.0, 86400.0));

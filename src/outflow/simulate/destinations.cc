@@ -112,7 +112,7 @@ IpAddr random_public_ip(Rng& rng) {
 IpAddr attacker_ip(int range, int n) {
   static constexpr uint32_t kNets[] = {(203u << 24) | (0u << 16) | (113u << 8), (198u << 24) | (51u << 16) | (100u << 8),
                                        (192u << 24) | (0u << 16) | (2u << 8)};
-  return IpAddr::v4(kNets[range % 3] | static_cast<uint32_t>(n % 254 + 1));  // .1 to .254
+  return IpAddr::v4(kNets[range % 3] | static_cast<uint32_t>(1 + (n + 253) % 254));  // .n for n in 1..254
 }
 
 }  // namespace outflow::sim

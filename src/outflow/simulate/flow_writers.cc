@@ -104,10 +104,15 @@ bool ZeekWriter::open(const std::string& dir, std::string& error) {
   return true;
 }
 
-void ZeekWriter::uid(std::string& out) {
+void ZeekWriter::append_uid(std::string& out, uint64_t uid) {
   static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   out.push_back('C');
-  for (int i = 0; i < 17; ++i) out.push_back(kAlnum[rng_.below(62)]);
+  uint64_t a = uid, b = splitmix64(uid);
+  for (int i = 0; i < 17; ++i) {
+    uint64_t& x = i < 9 ? a : b;
+    out.push_back(kAlnum[x % 62]);
+    x /= 62;
+  }
 }
 
 void ZeekWriter::add(const SimConn& c) { pending_.push(c); }
@@ -118,9 +123,9 @@ bool ZeekWriter::flush_before(TimeNs t) {
     const SimConn& c = pending_.top();
     append_epoch(buf_, c.start);
     buf_.push_back('\t');
-    uid(buf_);
+    append_uid(buf_, c.uid);
     const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
-    uint64_t opk = packets_for(c.out_bytes, c.proto), rpk = packets_for(c.in_bytes, c.proto);
+    uint64_t opk = out_packets(c), rpk = in_packets(c);
     const char* state = "SF";
     const char* history = c.proto == kProtoUdp ? "Dd" : "ShADadFf";
     uint64_t ob = c.out_bytes, rb = c.in_bytes;
@@ -145,7 +150,7 @@ bool ZeekWriter::flush_before(TimeNs t) {
     const DnsRecord& d = dns_[n];
     append_epoch(dns_buf_, d.time);
     dns_buf_.push_back('\t');
-    uid(dns_buf_);
+    append_uid(dns_buf_, d.uid);
     fmt::format_to(std::back_inserter(dns_buf_),
                    "\t{}\t{}\t{}\t53\tudp\t{}\t0.{:06}\t{}\t1\tC_INTERNET\t{}\t{}\t0\tNOERROR\tF\tF\tT\tT\t0\t{}\t{}\tF\n",
                    d.client.to_string(), d.sport, d.server.to_string(), rng_.below(65536), 800 + rng_.below(40000),
@@ -191,31 +196,35 @@ bool NetflowWriter::open(const std::string& dir, std::string& error) {
 }
 
 void NetflowWriter::add(const SimConn& c) {
-  const TimeNs dur = std::max<TimeNs>(c.duration, 0);
-  const int64_t pieces = std::max<int64_t>(1, (dur + active_timeout_ - 1) / active_timeout_);
-  const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
-  uint64_t out_b = c.out_bytes, in_b = c.in_bytes;
-  uint64_t opk = packets_for(out_b, c.proto), ipk = packets_for(in_b, c.proto);
-  const char* oflags = c.proto == kProtoUdp ? "........" : "...AP.SF";
-  const char* iflags = oflags;
+  Export x;
+  x.c = c;
+  x.c.duration = std::max<TimeNs>(c.duration, 0);
+  x.pieces = std::max<int64_t>(1, (x.c.duration + active_timeout_ - 1) / active_timeout_);
+  x.opk = out_packets(c), x.ipk = in_packets(c);
+  x.oflags = x.iflags = c.proto == kProtoUdp ? "........" : "...AP.SF";
   if (c.outcome == SimConn::Outcome::rejected) {
-    out_b = in_b = 0, opk = ipk = 1, oflags = "......S.", iflags = ".A...R..";
+    x.c.out_bytes = x.c.in_bytes = 0, x.opk = x.ipk = 1, x.oflags = "......S.", x.iflags = ".A...R..";
   } else if (c.outcome == SimConn::Outcome::unanswered) {
-    in_b = 0, ipk = 0;
-    if (c.proto == kProtoTcp) out_b = 0, opk = 2, oflags = "......S.";
+    x.c.in_bytes = 0, x.ipk = 0;
+    if (c.proto == kProtoTcp) x.c.out_bytes = 0, x.opk = 2, x.oflags = "......S.";
   }
-  for (int64_t i = 0; i < pieces; ++i) {
-    const TimeNs s = c.start + i * active_timeout_;
-    const TimeNs e = std::min(c.start + dur, s + active_timeout_);
-    auto share = [&](uint64_t total) {
-      return total / static_cast<uint64_t>(pieces) + (i == pieces - 1 ? total % static_cast<uint64_t>(pieces) : 0);
-    };
-    const uint64_t op = std::max<uint64_t>(1, share(opk));
-    pending_.push({s, e, c.src, c.dst, c.sport, c.dport, c.proto, op, share(out_b) + op * hdr, oflags});
-    if (ipk > 0) {
-      const uint64_t ip = std::max<uint64_t>(1, share(ipk));
-      pending_.push({s, e, c.dst, c.src, c.dport, c.sport, c.proto, ip, share(in_b) + ip * hdr, iflags});
-    }
+  x.end = std::min(x.c.end(), c.start + active_timeout_);
+  pending_.push(x);
+}
+
+// Writes piece x.piece of a connection (both directions): its share of bytes and packets.
+void NetflowWriter::export_piece(const Export& x) {
+  const SimConn& c = x.c;
+  const TimeNs s = c.start + x.piece * active_timeout_;
+  const auto n = static_cast<uint64_t>(x.pieces);
+  const bool last = x.piece == x.pieces - 1;
+  auto share = [&](uint64_t total) { return total / n + (last ? total % n : 0); };
+  const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
+  const uint64_t op = std::max<uint64_t>(1, share(x.opk));
+  write_piece({s, x.end, c.src, c.dst, c.sport, c.dport, c.proto, op, share(c.out_bytes) + op * hdr, x.oflags});
+  if (x.ipk > 0) {
+    const uint64_t ip = std::max<uint64_t>(1, share(x.ipk));
+    write_piece({s, x.end, c.dst, c.src, c.dport, c.sport, c.proto, ip, share(c.in_bytes) + ip * hdr, x.iflags});
   }
 }
 
@@ -239,9 +248,15 @@ void NetflowWriter::write_piece(const Piece& p) {
 }
 
 bool NetflowWriter::flush_before(TimeNs t) {
+  // One entry per open connection: its next piece is queued when this one is exported.
   while (!pending_.empty() && pending_.top().end < t) {
-    write_piece(pending_.top());
+    Export x = pending_.top();
     pending_.pop();
+    export_piece(x);
+    if (++x.piece < x.pieces) {
+      x.end = std::min(x.c.end(), x.c.start + (x.piece + 1) * active_timeout_);
+      pending_.push(x);
+    }
   }
   return file_.write(buf_, 1 << 20);
 }

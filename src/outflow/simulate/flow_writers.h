@@ -41,6 +41,7 @@ struct DnsRecord {
   std::string query;
   std::string answers;  // comma-separated, or empty (TXT answers: none that are addresses)
   bool txt = false;
+  uint64_t uid = 0;  // the UDP connection's, as in conn.log
 };
 
 class ZeekWriter {
@@ -58,7 +59,7 @@ class ZeekWriter {
   struct ByEnd {
     bool operator()(const SimConn& a, const SimConn& b) const { return a.end() > b.end(); }
   };
-  void uid(std::string& out);
+  static void append_uid(std::string& out, uint64_t uid);
   void header(std::string& out, const char* path, const char* fields, const char* types);
   std::priority_queue<SimConn, std::vector<SimConn>, ByEnd> pending_;
   std::vector<DnsRecord> dns_;
@@ -87,11 +88,19 @@ class NetflowWriter {
     uint64_t pkts, bytes;
     const char* flags;
   };
-  struct ByEnd {
-    bool operator()(const Piece& a, const Piece& b) const { return a.end > b.end; }
+  struct Export {  // an open connection and its next piece
+    SimConn c;
+    int64_t piece = 0, pieces = 1;
+    TimeNs end = 0;  // of the next piece: when it is exported
+    uint64_t opk = 0, ipk = 0;
+    const char *oflags = "", *iflags = "";
   };
+  struct ByEnd {
+    bool operator()(const Export& a, const Export& b) const { return a.end > b.end; }
+  };
+  void export_piece(const Export& x);
   void write_piece(const Piece& p);
-  std::priority_queue<Piece, std::vector<Piece>, ByEnd> pending_;
+  std::priority_queue<Export, std::vector<Export>, ByEnd> pending_;
   OutputFile file_;
   std::string buf_;
   TimeNs active_timeout_;

@@ -144,6 +144,25 @@ void HostSim::boot(TimeNs t) {
   }
   if (host_.role == Role::domain_controller)  // the DC resolves through its DNS server
     if (SimProcess* d = find("dns_server")) rec_.set_resolver_process(host_.index, d);
+  listen();
+}
+
+void HostSim::listen() {
+  // The kernel's System process serves SMB; it has no process-create event.
+  system_ = std::make_unique<SimProcess>();
+  system_->pid = 4;
+  system_->guid = rec_.new_guid(host_.index, up_);
+  system_->image = "System";
+  system_->user = account_name(Account::system);
+  struct Port {
+    uint16_t port;
+    const char* key;
+  };
+  static constexpr Port kPorts[] = {{53, "dns_server"}, {3389, "termservice"}, {10005, "backup_offsite"},
+                                    {443, "sccm_server"}, {80, "sccm_server"}};
+  for (const Port& pt : kPorts)
+    if (SimProcess* p = find(pt.key)) rec_.set_listener(host_.index, pt.port, p);
+  if (!is_workstation(host_.role)) rec_.set_listener(host_.index, 445, system_.get());
 }
 
 void HostSim::logon(TimeNs t) {
@@ -219,8 +238,7 @@ void HostSim::end_all(TimeNs t, bool user_only) {
     if (p->end > t && (!user_only || p->user == account_name(Account::user))) p->end = t;
 }
 
-void HostSim::run_hour(TimeNs t0) {
-  const TimeNs t1 = t0 + kHour;
+void HostSim::run(TimeNs t0, TimeNs t1) {
   const TimeNs day = t0 - t0 % (86400 * kNsPerSec);
   if (planned_day_ != day) plan_day(day);
   if (!booted_ && up_ != kNoTime && up_ < t1 && down_ > t0) boot(std::max(up_, t0));
@@ -240,8 +258,7 @@ void HostSim::run_hour(TimeNs t0) {
 void HostSim::reap(TimeNs t) {
   auto it = std::stable_partition(live_.begin(), live_.end(), [&](const auto& p) { return p->end >= t; });
   for (auto j = it; j != live_.end(); ++j) rec_.process_end(host_.index, **j);
-  for (auto j = it; j != live_.end(); ++j)
-    if (rec_.is_resolver(host_.index, j->get())) rec_.set_resolver_process(host_.index, nullptr);
+  for (auto j = it; j != live_.end(); ++j) rec_.forget(host_.index, j->get());
   live_.erase(it, live_.end());
 }
 

@@ -1,4 +1,4 @@
-// One host's benign life, an hour at a time: boot, the services it runs, a user's logon and
+// One host's benign life, a slice of time at a time: boot, the services it runs, a user's logon and
 // the programs they start, their traffic, logoff and shutdown. Workstations follow the working
 // day (most boot in the morning and shut down in the evening, weekends are quiet); servers run
 // throughout. Scenarios plant their processes here too (spawn), so lineage and the Sysmon
@@ -15,6 +15,9 @@ namespace outflow::sim {
 
 inline constexpr TimeNs kForever = std::numeric_limits<TimeNs>::max() / 4;
 inline constexpr TimeNs kHour = 3600 * kNsPerSec;
+// The simulation's step: what is generated, then written, at a time. Memory is about one step
+// of the organisation's output.
+inline constexpr TimeNs kSlice = 600 * kNsPerSec;
 
 // What a new process looks like; used for catalogue programs and for scenarios' tools.
 struct SpawnSpec {
@@ -29,8 +32,8 @@ class HostSim {
  public:
   HostSim(const Organisation& org, const Host& host, uint64_t seed, Recorder& rec);
 
-  // Everything benign that starts in [t0, t0 + 1 h).
-  void run_hour(TimeNs t0);
+  // Everything benign that starts in [t0, t1), within one day.
+  void run(TimeNs t0, TimeNs t1);
   // Writes the Sysmon 5 of processes that ended before t and forgets them.
   void reap(TimeNs t);
 
@@ -50,6 +53,7 @@ class HostSim {
  private:
   void plan_day(TimeNs day_start);
   void boot(TimeNs t);
+  void listen();  // registers the host's listening processes with the recorder
   void logon(TimeNs t);
   void end_all(TimeNs t, bool user_only);
   void occasional(TimeNs t0, TimeNs t1);
@@ -60,6 +64,7 @@ class HostSim {
   Rng rng_;
   uint64_t traits_;
   std::vector<std::unique_ptr<SimProcess>> live_;
+  std::unique_ptr<SimProcess> system_;  // PID 4
   TimeNs up_ = kNoTime, down_ = kNoTime;        // powered on during [up_, down_)
   TimeNs logon_ = kNoTime, logoff_ = kNoTime;   // user session of the current day
   TimeNs planned_day_ = kNoTime;

@@ -53,6 +53,9 @@ std::vector<ProgramSpec> make_catalogue() {
                {P{.internal = Role::sccm_server, .to_internal = true, .per_hour = 2, .out_median = 6e3, .in_median = 30e3},
                 P{.internal = Role::sccm_server, .to_internal = true, .port = 80, .per_hour = 0.05, .out_median = 100e3,
                   .in_median = 150 * MB, .in_sigma = 1, .dur_median = 90}}});
+  c.push_back({"termservice", "C:\\Windows\\System32\\svchost.exe",
+               "C:\\Windows\\System32\\svchost.exe -k NetworkService -s TermService", "svchost.exe",
+               "Microsoft Corporation", "Host Process for Windows Services", Account::network_service, {}});
   // Role services.
   c.push_back({"dns_server", "C:\\Windows\\System32\\dns.exe", "C:\\Windows\\system32\\dns.exe", "dns.exe",
                "Microsoft Corporation", "Domain Name System (DNS) Server", Account::system, {}});
@@ -150,7 +153,7 @@ std::vector<ProgramSpec> make_catalogue() {
   c.push_back({"mstsc", "C:\\Windows\\System32\\mstsc.exe", "\"C:\\Windows\\system32\\mstsc.exe\" /v:{server}",
                "mstsc.exe", "Microsoft Corporation", "Remote Desktop Connection", Account::user,
                // one long RDP session to a server
-               {P{.to_internal = true, .port = 3389, .per_hour = 3, .out_median = 15 * MB, .in_median = 150 * MB,
+               {P{.to_internal = true, .port = 3389, .per_hour = 1, .out_median = 15 * MB, .in_median = 150 * MB,
                   .in_sigma = 0.8, .dur_median = 3000, .dur_sigma = 0.5}}});
   c.push_back({"winword", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
                "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE\" /n", "WinWord.exe",
@@ -181,6 +184,7 @@ std::vector<std::string_view> boot_programs(const Host& h) {
   if (!is_workstation(h.role) && h.role != Role::backup_server && h.role != Role::database_server)
     v.push_back("backup_agent");
   if (is_workstation(h.role)) v.push_back("ccmexec");
+  else v.push_back("termservice");  // servers take RDP
   if (h.remote) v.push_back("vpnagent");
   return v;
 }

@@ -17,9 +17,12 @@ Recorder::Recorder(const Organisation& org, uint64_t seed, std::string sysmon_di
   fmt_.reserve(org.hosts.size());
   for (const auto& h : org.hosts) fmt_.emplace_back(h);
   resolver_.assign(org.hosts.size(), nullptr);
+  listeners_.resize(org.hosts.size());
+  for (const auto& h : org.hosts) host_by_ip_[h.ip] = h.index;
   out_.reserve(org.hosts.size());
   for (size_t i = 0; i < org.hosts.size(); ++i) {
-    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i));
+    HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i), Rng(seed, stream_id("other events"), i),
+                                   Rng(seed, stream_id("inbound"), i));
     o.pid = 600 + static_cast<uint32_t>(o.rng.below(400)) * 4;
     o.port = static_cast<uint16_t>(49152 + o.rng.below(10000));
   }
@@ -47,10 +50,24 @@ uint16_t Recorder::ephemeral_port(uint32_t host) {
   return o.port;
 }
 
+void Recorder::add_event(uint32_t host, TimeNs t, const SimProcess& p) {
+  auto& o = out_[host];
+  o.events.emplace_back(t, line_);
+  if (other_events_ <= 0) return;
+  int n = static_cast<int>(other_events_);
+  if (o.other_rng.chance(other_events_ - n)) ++n;
+  for (int i = 0; i < n; ++i) {
+    const TimeNs at = t + static_cast<TimeNs>(o.other_rng.below(2'000'000'000));
+    line_.clear();
+    fmt_[host].other_event(line_, p, o.other_rng.uniform(), at);
+    o.events.emplace_back(at, line_);
+  }
+}
+
 void Recorder::process_start(uint32_t host, const SimProcess& p) {
   line_.clear();
   fmt_[host].process_start(line_, p, p.start);
-  out_[host].events.emplace_back(p.start, line_);
+  add_event(host, p.start, p);
 }
 
 void Recorder::process_end(uint32_t host, const SimProcess& p) {
@@ -59,21 +76,37 @@ void Recorder::process_end(uint32_t host, const SimProcess& p) {
   out_[host].events.emplace_back(p.end, line_);
 }
 
-void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c) {
+void Recorder::forget(uint32_t host, const SimProcess* p) {
+  if (resolver_[host] == p) resolver_[host] = nullptr;
+  auto& l = listeners_[host];
+  l.erase(std::remove_if(l.begin(), l.end(), [&](const Listener& x) { return x.process == p; }), l.end());
+}
+
+void Recorder::inbound(const SimConn& c) {
+  const auto it = host_by_ip_.find(c.dst);
+  if (it == host_by_ip_.end() || c.outcome != SimConn::Outcome::established) return;
+  for (const auto& l : listeners_[it->second])
+    if (l.port == c.dport) {
+      sysmon_connect(it->second, *l.process, c, c.src, out_[it->second].inbound_rng);
+      return;
+    }
+}
+
+void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, const IpAddr& remote, Rng& rng) {
   auto it = std::find_if(p.logged.begin(), p.logged.end(), [&](const SimProcess::Logged& l) {
-    return l.ip == c.dst && l.port == c.dport && l.proto == c.proto;
+    return l.ip == remote && l.port == c.dport && l.proto == c.proto;
   });
   if (it != p.logged.end()) {
     if (c.start - it->at < kSysmonRepeatQuiet) return;  // Sysmon's cache: not logged again yet
     it->at = c.start;
   } else {
     if (p.logged.size() > 512) p.logged.erase(p.logged.begin());
-    p.logged.push_back({c.dst, c.dport, c.proto, c.start});
+    p.logged.push_back({remote, c.dport, c.proto, c.start});
   }
-  const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(out_[host].rng.below(30'000'000));
+  const TimeNs t = c.start + 2'000'000 + static_cast<TimeNs>(rng.below(30'000'000));
   line_.clear();
   fmt_[host].network_connect(line_, p, c, t);
-  out_[host].events.emplace_back(t, line_);
+  add_event(host, t, p);
 }
 
 void Recorder::flow(const SimConn& c) {
@@ -94,7 +127,7 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
   }
   line_.clear();
   fmt_[host].dns_query(line_, p, domain, results, t + 30'000'000);
-  out_[host].events.emplace_back(t + 30'000'000, line_);
+  add_event(host, t + 30'000'000, p);
 
   const auto dc = static_cast<uint32_t>(org_.dc);
   const Host& h = org_.hosts[host];
@@ -109,9 +142,11 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     q.proto = kProtoUdp;
     q.out_bytes = 30 + domain.size();
     q.in_bytes = q.out_bytes + 16 * answers.size();
-    sysmon_connect(host, *resolver_[host], q);
+    q.uid = out_[host].rng.next();
+    sysmon_connect(host, *resolver_[host], q, q.dst, out_[host].rng);
     flow(q);
-    wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false});
+    inbound(q);
+    wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false, q.uid});
   }
   // The DC forwards names it has not cached to the public resolvers.
   auto& expiry = dc_cache_[std::string(domain)];
@@ -128,9 +163,10 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     f.proto = kProtoUdp;
     f.out_bytes = 40 + domain.size();
     f.in_bytes = f.out_bytes + 16 * answers.size() + 60;
-    sysmon_connect(dc, *resolver_[dc], f);
+    f.uid = rng.next();
+    sysmon_connect(dc, *resolver_[dc], f, f.dst, rng);
     flow(f);
-    wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false});
+    wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false, f.uid});
   }
 }
 
@@ -138,6 +174,7 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
   const Host& h = org_.hosts[host];
   c.src = h.ip;
   c.sport = ephemeral_port(host);
+  c.uid = out_[host].rng.next();
   if (!domain.empty()) {
     auto& expiry = out_[host].dns_cache[std::string(domain)];
     if (expiry <= c.start) {
@@ -145,8 +182,9 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
       lookup(host, p, domain, resolve(domain), c.start - 60'000'000);
     }
   }
-  sysmon_connect(host, p, c);
+  sysmon_connect(host, p, c, c.dst, out_[host].rng);
   flow(c);
+  inbound(c);
 }
 
 bool Recorder::flush_before(TimeNs t, std::string& error) {

@@ -24,6 +24,9 @@ class Recorder {
  public:
   // `sysmon_dir` gets one HOST.jsonl per host; zeek/netflow may be null (format not wanted).
   Recorder(const Organisation& org, uint64_t seed, std::string sysmon_dir, ZeekWriter* zeek, NetflowWriter* netflow);
+  // Mean number of unused Sysmon events (7, 10, 11, 13) written with each used one, as in real
+  // logs where they are most of the volume. 0: none.
+  void set_other_events(double per_event) { other_events_ = per_event; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -32,7 +35,10 @@ class Recorder {
 
   // The process that makes a host's DNS lookups (Dnscache; the DNS server on the DC).
   void set_resolver_process(uint32_t host, SimProcess* p) { resolver_[host] = p; }
-  bool is_resolver(uint32_t host, const SimProcess* p) const { return resolver_[host] == p; }
+  // The process that accepts connections to a port of a host (Sysmon logs them as inbound).
+  void set_listener(uint32_t host, uint16_t port, SimProcess* p) { listeners_[host].push_back({port, p}); }
+  // A process has exited: it resolves and listens no more.
+  void forget(uint32_t host, const SimProcess* p);
 
   void process_start(uint32_t host, const SimProcess& p);
   void process_end(uint32_t host, const SimProcess& p);
@@ -47,8 +53,10 @@ class Recorder {
 
  private:
   struct HostOut {
-    explicit HostOut(Rng r) : rng(r) {}
-    Rng rng;  // per host: one host's activity never shifts another's numbers
+    HostOut(Rng r, Rng n, Rng i) : rng(r), other_rng(n), inbound_rng(i) {}
+    Rng rng;          // per host: one host's activity never shifts another's numbers
+    Rng other_rng;    // for unused events only: they never change the used ones
+    Rng inbound_rng;  // for what other hosts' connections cause here
     std::vector<std::pair<TimeNs, std::string>> events;
     std::unordered_map<std::string, TimeNs> dns_cache;  // name -> expiry
     uint32_t pid = 1000;
@@ -56,9 +64,13 @@ class Recorder {
     uint16_t port = 49152;
     bool started = false;
   };
-  void sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c);
+  // Sysmon 3 unless Sysmon's cache suppresses it; `remote` keys the cache.
+  void sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, const IpAddr& remote, Rng& rng);
+  // The same connection as the listening host's Sysmon sees it, if it is one of ours.
+  void inbound(const SimConn& c);
   void lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t);
   void flow(const SimConn& c);
+  void add_event(uint32_t host, TimeNs t, const SimProcess& p);  // line_ at t, then unused events
 
   const Organisation& org_;
   std::string dir_;
@@ -67,9 +79,16 @@ class Recorder {
   std::vector<SysmonFormatter> fmt_;
   std::vector<HostOut> out_;
   std::vector<SimProcess*> resolver_;
+  struct Listener {
+    uint16_t port;
+    SimProcess* process;
+  };
+  std::vector<std::vector<Listener>> listeners_;
+  std::unordered_map<IpAddr, uint32_t, IpAddrHash> host_by_ip_;
   std::unordered_map<std::string, TimeNs> dc_cache_;
   std::string line_;
   uint64_t sysmon_bytes_ = 0;
+  double other_events_ = 0;
 };
 
 }  // namespace outflow::sim

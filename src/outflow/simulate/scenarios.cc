@@ -64,10 +64,10 @@ class Base : public Scenario {
     for (const auto& ip : ips) destination(ip.to_string());
   }
   // One connection of a scenario's process; the label's span grows with it.
-  // Returns the source port chosen.
-  uint16_t connect(HostSim& h, SimProcess& p, TimeNs start, TimeNs dur, const IpAddr& dst, uint16_t port, uint8_t proto,
+  // Returns the connection as recorded (source port and Zeek uid filled in).
+  SimConn connect(HostSim& h, SimProcess& p, TimeNs start, TimeNs dur, const IpAddr& dst, uint16_t port, uint8_t proto,
                    uint64_t out, uint64_t in, std::string_view domain,
-                   SimConn::Outcome outcome = SimConn::Outcome::established) {
+                   SimConn::Outcome outcome = SimConn::Outcome::established, uint64_t packets = 0) {
     SimConn c;
     c.start = start;
     c.duration = std::max<TimeNs>(1'000'000, dur);
@@ -77,12 +77,14 @@ class Base : public Scenario {
     c.out_bytes = out;
     c.in_bytes = in;
     c.outcome = outcome;
+    c.out_pkts = c.in_pkts = packets;
     h.recorder().connect(h.host().index, p, c, domain);
     span(start, c.end());
-    return c.sport;
+    return c;
   }
-  // Uploads at `rate` bytes/s over `streams` parallel connections, each connection `chunk`
-  // seconds (log-normal) long, between the process's start and end, the part in [t0, t1).
+  // Uploads at `rate` bytes/s over parallel streams (one per entry of `next`, each holding when
+  // its next connection starts), each connection about `chunk` seconds long (log-normal), until
+  // the process ends; the part that starts in [t0, t1).
   void upload(HostSim& h, SimProcess& p, std::vector<TimeNs>& next, TimeNs t0, TimeNs t1, double rate,
               double chunk, std::string_view domain, const std::vector<IpAddr>& ips, uint16_t port) {
     for (auto& t : next) {
@@ -112,10 +114,24 @@ class Base : public Scenario {
     return s;
   }
 
+  // The scenario's last process, if it still runs (a logoff or shutdown may have ended it
+  // since the last hour): never a pointer to a process the host has forgotten.
+  SimProcess* still_running(HostSim& h, SimProcess* p) const {
+    return p && !label_.process_guids.empty() ? h.find_guid(label_.process_guids.back()) : nullptr;
+  }
+  // The scenario's server, by name: resolved as DNS would, and labelled.
+  void target(std::string domain) {
+    domain_ = std::move(domain);
+    ips_ = resolve(domain_);
+    destination(domain_, ips_);
+  }
+
   const Organisation& org_;
   Rng rng_;
   int host_ = 0;
   TimeNs at_ = 0;  // planned start
+  std::string domain_;
+  std::vector<IpAddr> ips_;
 };
 
 // 1. rclone from a scheduled task, as SYSTEM, copying a share to cloud storage for hours.
@@ -127,13 +143,12 @@ class RcloneUpload final : public Base {
     at_ = pick_time(0.5, 3);
     total_ = rng_.uniform(3, 12) * GB;
     hours_ = rng_.uniform(2, 5);
-    domain_ = fmt::format("gfs{}n{}.userstorage.mega.co.nz", 200 + rng_.below(100), 100 + rng_.below(80));
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target(fmt::format("gfs{}n{}.userstorage.mega.co.nz", 200 + rng_.below(100), 100 + rng_.below(80)));
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && at_ < t1 && at_ >= t0) {
       const SimProcess* task = h.find("schedule");
       proc_ = &h.spawn(tool("C:\\ProgramData\\rclone\\rclone.exe",
@@ -143,8 +158,9 @@ class RcloneUpload final : public Base {
                        task, at_, at_ + secs(hours_ * 3600));
       mark(*proc_);
       next_.assign(4, at_ + secs(2));
-      connect(h, *proc_, at_ + secs(1), secs(0.8), ips_[0], 443, kProtoTcp, 3000, 9000, "g.api.mega.co.nz");
-      destination("g.api.mega.co.nz", resolve("g.api.mega.co.nz"));
+      const auto api = resolve("g.api.mega.co.nz");  // logs in first
+      connect(h, *proc_, at_ + secs(1), secs(0.8), api[0], 443, kProtoTcp, 3000, 9000, "g.api.mega.co.nz");
+      destination("g.api.mega.co.nz", api);
     }
     if (proc_ && proc_->end >= t0) upload(h, *proc_, next_, t0, t1, total_ / (hours_ * 3600), 900, domain_, ips_, 443);
     if (proc_ && proc_->end < t1) proc_ = nullptr, at_ = kForever;
@@ -154,8 +170,6 @@ class RcloneUpload final : public Base {
   SimProcess* proc_ = nullptr;
   std::vector<TimeNs> next_;
   double total_, hours_;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 2. A macro: winword.exe -> powershell.exe posting a staged archive to a rare domain.
@@ -165,9 +179,7 @@ class MacroPost final : public Base {
       : Base(org, seed, "macro_powershell_post", "T1041", "Word macro starts PowerShell, which posts a zipped Documents folder") {
     set_host(pick_host({Role::workstation, Role::admin_workstation}));
     at_ = pick_time(10, 15);
-    domain_ = "upload.filedrop-cdn.net";
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target("upload.filedrop-cdn.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -202,8 +214,6 @@ class MacroPost final : public Base {
 
  private:
   bool done_ = false;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 3. A service account: sqlservr.exe -> cmd.exe -> curl.exe uploading a database dump.
@@ -213,9 +223,7 @@ class SqlCurlDump final : public Base {
       : Base(org, seed, "sqlservr_curl_dump", "T1048", "xp_cmdshell: sqlservr runs cmd, which runs curl uploading a backup") {
     set_host(pick_host({Role::database_server}));
     at_ = pick_time(19, 23);
-    domain_ = "transfer.sh-mirror.net";
-    ips_ = resolve(domain_);
-    destination(domain_, ips_);
+    target("transfer.sh-mirror.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -241,8 +249,6 @@ class SqlCurlDump final : public Base {
 
  private:
   bool done_ = false;
-  std::string domain_;
-  std::vector<IpAddr> ips_;
 };
 
 // 4. Proxyware (T1496.002): a bandwidth-sharing client under the user's profile, started at
@@ -299,7 +305,7 @@ class DnsTunnel final : public Base {
       : Base(org, seed, "dns_tunnel", "T1071.004", "dnscat2 client tunnels over DNS to its own resolver for hours") {
     set_host(pick_host({Role::workstation, Role::admin_workstation}));
     at_ = pick_time(9.5, 12);
-    resolver_ = attacker_ip(1, 53);
+    resolver_ = attacker_ip(1, 53);  // 198.51.100.53
     destination(resolver_.to_string());
     destination(std::string(kZone));
   }
@@ -322,8 +328,9 @@ class DnsTunnel final : public Base {
       gap_ = rng_.uniform(1.5, 3.5);
       // One UDP conversation from one source port, as dnscat2 keeps its socket.
       const double n = static_cast<double>(end_ - begin_) / 1e9 / gap_;
-      sport_ = connect(h, p, begin_, end_ - begin_, resolver_, 53, kProtoUdp, static_cast<uint64_t>(n * 95),
-                       static_cast<uint64_t>(n * 160), "");
+      // One query and one answer a packet.
+      conn_ = connect(h, p, begin_, end_ - begin_, resolver_, 53, kProtoUdp, static_cast<uint64_t>(n * 95),
+                      static_cast<uint64_t>(n * 160), "", SimConn::Outcome::established, static_cast<uint64_t>(n));
     }
     if (!started_) return;
     // Zeek's dns.log has every query.
@@ -331,7 +338,7 @@ class DnsTunnel final : public Base {
       std::string q;
       for (int i = 0; i < 3; ++i) q += fmt::format("{:016x}", rng_.next()) + ".";
       q += kZone;
-      h.recorder().wire_dns({t, h.host().ip, resolver_, sport_, q, "", true});
+      h.recorder().wire_dns({t, h.host().ip, resolver_, conn_.sport, q, "", true, conn_.uid});
     }
   }
 
@@ -341,7 +348,7 @@ class DnsTunnel final : public Base {
   bool started_ = false;
   TimeNs begin_ = 0, end_ = 0;
   double gap_ = 2;
-  uint16_t sport_ = 0;
+  SimConn conn_;
 };
 
 // 6. Low and slow (T1030): a small upload every hour for days to one rare destination.
@@ -351,8 +358,7 @@ class LowAndSlow final : public Base {
       : Base(org, seed, "low_and_slow", "T1030", "implant uploads a few hundred KB every hour for days") {
     set_host(pick_host({Role::app_server, Role::file_server, Role::sccm_server, Role::database_server}));
     at_ = org.start + secs(rng_.uniform(0.5, 2.5) * 3600);
-    domain_ = "api.metrics-collector.net";
-    destination(domain_, resolve(domain_));
+    target("api.metrics-collector.net");
   }
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
@@ -370,13 +376,12 @@ class LowAndSlow final : public Base {
     }
     const TimeNs t = t0 + secs((minute_ + rng_.uniform(-4, 4)) * 60);
     if (t < p->start || t >= p->end) return;
-    const auto ips = resolve(domain_);
-    connect(h, *p, t, secs(rng_.uniform(3, 25)), ips[0], 443, kProtoTcp,
+    connect(h, *p, t, secs(rng_.uniform(3, 25)), ips_[0], 443, kProtoTcp,
             static_cast<uint64_t>(rng_.uniform(0.3, 3) * MB), static_cast<uint64_t>(rng_.uniform(2, 8) * 1e3), domain_);
   }
 
  private:
-  std::string guid_, domain_;
+  std::string guid_;
   double minute_ = 17;
 };
 
@@ -393,6 +398,7 @@ class MasqueradeSvchost final : public Base {
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && !done_ && at_ < t1) {
       const TimeNs t = std::max(t0, at_);
       if (!h.powered(t) || !h.find("schedule")) return;
@@ -414,7 +420,6 @@ class MasqueradeSvchost final : public Base {
   bool done_ = false;
   double rate_ = 0;
   std::vector<TimeNs> next_;
-  std::vector<IpAddr> ips_;
 };
 
 // 8. A scanner or botnet member: one process to hundreds of addresses.
@@ -428,6 +433,7 @@ class ScannerFanout final : public Base {
   void run_hour(TimeNs t0, std::vector<HostSim>& hosts) override {
     HostSim& h = hosts[static_cast<size_t>(host_)];
     const TimeNs t1 = t0 + kHour;
+    proc_ = still_running(h, proc_);
     if (!proc_ && !done_ && at_ < t1) {
       SimProcess* ex = h.find("explorer");
       const TimeNs t = std::max(t0, at_);

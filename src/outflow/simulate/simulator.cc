@@ -1,7 +1,9 @@
 #include "outflow/simulate/simulator.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/host_sim.h"
@@ -49,6 +51,8 @@ std::string label_json(const Label& l) {
 bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   namespace fs = std::filesystem;
   r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
+  if (o.shapes != SimulateOptions::Shapes::mixed)
+    for (auto& h : r.org.hosts) h.shape = o.shapes == SimulateOptions::Shapes::flat ? SysmonShape::flat : SysmonShape::ecs;
   const Organisation& org = r.org;
   std::error_code ec;
   for (const char* sub : {"sysmon", "zeek", "netflow"}) {
@@ -71,17 +75,20 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   // Without --formats sysmon the host records go nowhere; the flows are the same.
   const std::string sysmon_dir = o.sysmon ? o.out + "/sysmon" : std::string();
   Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
+  rec.set_other_events(o.other_events);
   std::vector<HostSim> hosts;
   hosts.reserve(org.hosts.size());
   for (const auto& h : org.hosts) hosts.emplace_back(org, h, o.seed, rec);
   std::vector<std::unique_ptr<Scenario>> scenarios;
   for (const auto& n : o.scenarios) scenarios.push_back(make_scenario(n, org, o.seed));
 
-  for (TimeNs t0 = org.start; t0 < org.end(); t0 += kHour) {
-    for (auto& h : hosts) h.run_hour(t0);
-    for (auto& s : scenarios) s->run_hour(t0, hosts);
-    for (auto& h : hosts) h.reap(t0 + kHour);
-    if (!rec.flush_before(t0 + kHour, error)) return false;
+  for (TimeNs t0 = org.start; t0 < org.end(); t0 += kSlice) {
+    for (auto& h : hosts) h.run(t0, t0 + kSlice);
+    // Scenarios plan an hour at a time; what they start later in the hour waits in the recorder.
+    if ((t0 - org.start) % kHour == 0)
+      for (auto& s : scenarios) s->run_hour(t0, hosts);
+    for (auto& h : hosts) h.reap(t0 + kSlice);
+    if (!rec.flush_before(t0 + kSlice, error)) return false;
   }
   // Processes still running when the recording stops have no Sysmon 5, as in real logs.
   if (!rec.flush_before(std::numeric_limits<TimeNs>::max(), error)) return false;
@@ -101,6 +108,13 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   if (!lf.open(o.out + "/labels.jsonl", error) || !lf.write(labels) || !lf.close(error)) {
     if (error.empty()) error = o.out + "/labels.jsonl: write error";
     return false;
+  }
+  if (o.sysmon) {
+    std::set<std::string> ours;
+    for (const auto& h : org.hosts) ours.insert(h.name + ".jsonl");
+    for (const auto& e : fs::directory_iterator(o.out + "/sysmon", ec))
+      if (!ours.count(e.path().filename().string())) r.stale.push_back(e.path().string());
+    std::sort(r.stale.begin(), r.stale.end());
   }
   r.sysmon_bytes = rec.sysmon_bytes();
   r.conn_records = zeek ? zeek->conn_records() : 0;

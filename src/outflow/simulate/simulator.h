@@ -5,9 +5,9 @@
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
 //
-// The simulation runs an hour at a time over the whole organisation and writes each hour as
-// it goes: memory is one hour of the organisation plus the connections still open, whatever
-// the number of days. Deterministic for a seed (own PRNG and distributions, no wall clock).
+// The simulation runs ten minutes at a time over the whole organisation and writes each slice
+// as it goes: memory is one slice of the organisation's output (and the hour of scenario
+// activity planned ahead) plus the connections still open, whatever the number of days. Deterministic for a seed (own PRNG and distributions, no wall clock).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,7 +25,9 @@ struct SimulateOptions {
   std::string out;
   std::vector<std::string> scenarios;  // names from scenario_names()
   bool sysmon = true, zeek = true, netflow = true;
+  enum class Shapes : uint8_t { mixed, flat, ecs } shapes = Shapes::mixed;  // Sysmon JSON shape(s)
   TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
+  double other_events = 0;  // unused Sysmon events (7, 10, 11, 13) per used one, on average
 };
 
 struct SimulateResult {
@@ -33,6 +35,7 @@ struct SimulateResult {
   std::vector<Label> labels;              // planted scenarios
   std::vector<std::string> not_planted;   // scenarios that found no moment (e.g. nobody logged on)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
+  std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
 };
 
 // False with `error` on an I/O error (the output is then incomplete).

@@ -222,4 +222,47 @@ void SysmonFormatter::dns_query(std::string& out, const SimProcess& p, std::stri
   emit(out, 22, "Dns query", "Dns query (rule: DnsQuery)", t, kv, std::size(kv));
 }
 
+void SysmonFormatter::other_event(std::string& out, const SimProcess& p, double pick, TimeNs t) {
+  static constexpr std::string_view kDlls[] = {"C:\\Windows\\System32\\ntdll.dll", "C:\\Windows\\System32\\kernel32.dll",
+                                               "C:\\Windows\\System32\\ws2_32.dll", "C:\\Windows\\System32\\crypt32.dll",
+                                               "C:\\Windows\\System32\\winhttp.dll", "C:\\Windows\\System32\\bcrypt.dll"};
+  static constexpr std::string_view kKeys[] = {
+      "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\LastOnlineScanTimeForAppCategory",
+      "HKU\\S-1-5-21-1004336348-1177238915-682003330-1106\\Software\\Microsoft\\Office\\16.0\\Common\\Roaming\\LastSync",
+      "HKLM\\System\\CurrentControlSet\\Services\\bam\\State\\UserSettings\\LastRun"};
+  std::string utc, pid = std::to_string(p.pid);
+  append_sysmon_time(utc, t + host_.clock_offset);
+  const auto k = static_cast<size_t>(pick * 1000);
+  if (pick < 0.40) {
+    const std::string_view dll = kDlls[k % std::size(kDlls)];
+    const std::string h = hashes_for(dll);
+    const Kv kv[] = {{"RuleName", "-"}, {"UtcTime", utc}, {"ProcessGuid", p.guid}, {"ProcessId", pid}, {"Image", p.image},
+                     {"ImageLoaded", dll}, {"FileVersion", "10.0.19041.3636 (WinBuild.160101.0800)"},
+                     {"Description", "Windows library"}, {"Product", "Microsoft\u00ae Windows\u00ae Operating System"},
+                     {"Company", "Microsoft Corporation"}, {"OriginalFileName", dll.substr(dll.rfind('\\') + 1)},
+                     {"Hashes", h}, {"Signed", "true"}, {"Signature", "Microsoft Windows"}, {"SignatureStatus", "Valid"},
+                     {"User", p.user}};
+    emit(out, 7, "Image loaded", "Image loaded (rule: ImageLoad)", t, kv, std::size(kv));
+  } else if (pick < 0.65) {
+    const std::string thread = std::to_string(p.pid + 4 + k % 40 * 4), target_pid = std::to_string(p.parent_pid);
+    const Kv kv[] = {{"RuleName", "-"}, {"UtcTime", utc}, {"SourceProcessGUID", p.guid}, {"SourceProcessId", pid},
+                     {"SourceThreadId", thread}, {"SourceImage", p.image},
+                     {"TargetProcessGUID", p.parent_guid}, {"TargetProcessId", target_pid},
+                     {"TargetImage", p.parent_image}, {"GrantedAccess", "0x1000"},
+                     {"CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d4c4|C:\\Windows\\System32\\KERNELBASE.dll+2c13e"},
+                     {"SourceUser", p.user}, {"TargetUser", p.user}};
+    emit(out, 10, "Process accessed", "Process accessed (rule: ProcessAccess)", t, kv, std::size(kv));
+  } else if (pick < 0.80) {
+    const std::string target = "C:\\Windows\\Temp\\" + std::to_string(k * 7919 % 100000) + ".tmp";
+    const Kv kv[] = {{"RuleName", "-"}, {"UtcTime", utc}, {"ProcessGuid", p.guid}, {"ProcessId", pid}, {"Image", p.image},
+                     {"TargetFilename", target}, {"CreationUtcTime", utc}, {"User", p.user}};
+    emit(out, 11, "File created", "File created (rule: FileCreate)", t, kv, std::size(kv));
+  } else {
+    const Kv kv[] = {{"RuleName", "-"}, {"EventType", "SetValue"}, {"UtcTime", utc}, {"ProcessGuid", p.guid},
+                     {"ProcessId", pid}, {"Image", p.image}, {"TargetObject", kKeys[k % std::size(kKeys)]},
+                     {"Details", "DWORD (0x00000001)"}, {"User", p.user}};
+    emit(out, 13, "Registry value set", "Registry value set (rule: RegistryEvent)", t, kv, std::size(kv));
+  }
+}
+
 }  // namespace outflow::sim

@@ -26,6 +26,10 @@ class SysmonFormatter {
   void network_connect(std::string& out, const SimProcess& p, const SimConn& c, TimeNs t);
   // Sysmon 22; `results` as Sysmon writes them ("::ffff:1.2.3.4;::ffff:5.6.7.8;").
   void dns_query(std::string& out, const SimProcess& p, std::string_view name, std::string_view results, TimeNs t);
+  // One of the events a real Sysmon log is mostly made of and the join does not use: 7 (image
+  // loaded), 10 (process access), 11 (file created) or 13 (registry value set); `pick` in [0, 1)
+  // chooses the kind (about 40/25/15/20 %) and its details.
+  void other_event(std::string& out, const SimProcess& p, double pick, TimeNs t);
 
  private:
   struct Kv {

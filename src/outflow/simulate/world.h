@@ -44,12 +44,16 @@ struct SimConn {
   uint16_t sport = 0, dport = 0;
   uint8_t proto = kProtoTcp;
   uint64_t out_bytes = 0, in_bytes = 0;  // payload each way (orig -> resp, resp -> orig)
+  uint64_t out_pkts = 0, in_pkts = 0;    // 0: as packets_for() the payload
   Outcome outcome = Outcome::established;
+  uint64_t uid = 0;  // Zeek's connection id (written in base 62); dns.log names the same one
   TimeNs end() const { return start + duration; }
 };
 
 // Packets for a payload, as the sensors count them: full-size segments plus acknowledgements
 // and the handshake for TCP.
 uint64_t packets_for(uint64_t payload, uint8_t proto);
+inline uint64_t out_packets(const SimConn& c) { return c.out_pkts ? c.out_pkts : packets_for(c.out_bytes, c.proto); }
+inline uint64_t in_packets(const SimConn& c) { return c.in_pkts ? c.in_pkts : packets_for(c.in_bytes, c.proto); }
 
 }  // namespace outflow::sim
