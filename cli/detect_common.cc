@@ -47,7 +47,7 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   run.agg = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(run.cfg));
   ActivityAggregator* agg = run.agg.get();
   run.pipe = std::make_unique<SessionPipeline>(pipeline_options(o.common),
-                                               [agg](const Session& s, const Attribution& a) { agg->add(s, a); });
+                                               [agg, &run](const Session& s, const Attribution& a) { agg->add(s, a, &run.pipe->processes()); });
   const int rc = run_inputs(o.common, *run.pipe, run.files, run.diag);
   if (rc != kExitOk) return rc;
   run.agg->finish(run.pipe->index());

@@ -63,12 +63,32 @@ void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end
 
 }  // namespace
 
-void ActivityAggregator::add(const Session& s, const Attribution& a) {
+void ActivityAggregator::add(const Session& s, const Attribution& given, const ProcessTable* procs) {
   ++seen_;
-  if (a.host == kNoHost) {
+  if (given.host == kNoHost) {
     ++unmonitored_;
     return;
   }
+  Attribution resolved;
+  const Attribution* ap = &given;
+  if (procs && given.status == AttributionStatus::ambiguous && given.candidates.size() >= 2) {
+    const Process& first = procs->get(given.candidates.front());
+    ProcId latest = given.candidates.front();
+    bool same = !first.image.empty();
+    for (ProcId c : given.candidates) {
+      const Process& p = procs->get(c);
+      same = same && p.image == first.image && p.user == first.user;
+      if (p.start != kNoTime && (procs->get(latest).start == kNoTime || p.start > procs->get(latest).start)) latest = c;
+    }
+    if (same) {
+      resolved = given;
+      resolved.status = AttributionStatus::inferred;
+      resolved.proc = latest;
+      ap = &resolved;
+      ++ambiguous_resolved_;
+    }
+  }
+  const Attribution& a = *ap;
   const uint64_t key = (uint64_t{a.host} << 32) | a.proc;
   auto [it, fresh] = by_key_.try_emplace(key, static_cast<uint32_t>(procs_.size()));
   if (fresh) {

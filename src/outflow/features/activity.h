@@ -72,7 +72,10 @@ class ActivityAggregator {
   };
   explicit ActivityAggregator(Options o) : opt_(o) {}
 
-  void add(const Session& s, const Attribution& a);
+  // `procs` resolves one kind of ambiguity: when every candidate process is an instance of the
+  // same executable run by the same user (two Zoom windows), the session goes to the latest
+  // started of them, counted as inferred. Other ambiguities stay unattributed.
+  void add(const Session& s, const Attribution& a, const ProcessTable* procs = nullptr);
   // Resolves destination names (time-aware, from the pipeline's DNS index).
   void finish(const EndpointIndex& index);
 
@@ -81,13 +84,14 @@ class ActivityAggregator {
   uint64_t sessions_seen() const { return seen_; }
   uint64_t sessions_unmonitored() const { return unmonitored_; }
   uint64_t dests_folded() const { return folded_; }
+  uint64_t ambiguous_resolved() const { return ambiguous_resolved_; }
   const Options& options() const { return opt_; }
 
  private:
   Options opt_;
   std::vector<ProcessActivity> procs_;
   std::unordered_map<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
-  uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0;
+  uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0;
 };
 
 // Adds `from`'s sessions to `into` (destinations with the same address, port and transport are

@@ -400,7 +400,9 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
         break;
       }
     }
-    if (!pname.empty() && sc.org_hosts >= c.rarity_min_hosts) {
+    // A service started by the service manager is as rare as the software installed; that is
+    // not this analytic's question.
+    if (!pname.empty() && sc.org_hosts >= c.rarity_min_hosts && !sc.rules.expected_system_context(p.image)) {
       auto it = sc.base.pairs.find(Baselines::key2(pname, name));
       const uint32_t hosts = it == sc.base.pairs.end() ? 0 : it->second.hosts;
       if (hosts <= c.rare_max_hosts)

@@ -394,6 +394,26 @@ TEST(Hunt, DeterministicRanking) {
   }
 }
 
+TEST(Hunt, AmbiguityBetweenInstancesOfOneExecutableGoesToTheLatest) {
+  // Two Zoom windows of one user reach the same media relay; later sessions have no Sysmon 3 and
+  // fit both. The join says ambiguous; the hunt counts them for the latest-started instance.
+  World w;
+  const std::string a = "{a0000000-0000-0000-0000-000000000001}", b = "{a0000000-0000-0000-0000-000000000002}";
+  w.proc("WS1", a, "", "C:\\Users\\bob\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe", "", "CORP\\bob", "", "", "", "Medium", w.t0);
+  w.proc("WS1", b, "", "C:\\Users\\bob\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe", "", "CORP\\bob", "", "", "", "Medium",
+         w.t0 + kMin);
+  w.conn("WS1", a, "10.0.0.1", "203.0.113.90", 8801, w.t0 + 2 * kMin, kMin, 1000, 1000, kProtoUdp);
+  w.conn("WS1", b, "10.0.0.1", "203.0.113.90", 8801, w.t0 + 3 * kMin, kMin, 1000, 1000, kProtoUdp);
+  w.conn("WS1", "", "10.0.0.1", "203.0.113.90", 8801, w.t0 + 10 * kMin, kMin, 5 * kMB, 1000, kProtoUdp, false);
+  const auto r = w.hunt();
+  const Finding* fb = w.find(r, b);
+  ASSERT_NE(fb, nullptr);
+  EXPECT_EQ(fb->act->sessions, 2u);
+  EXPECT_EQ(fb->act->sessions_inferred, 1u);
+  EXPECT_EQ(w.find(r, a)->act->sessions, 1u);
+  for (const auto& f : r.findings) EXPECT_NE(f.proc, kNoProc) << "no unattributed activity left";
+}
+
 TEST(Hunt, HumanUnits) {
   EXPECT_EQ(human_bytes(999), "999 B");
   EXPECT_EQ(human_bytes(1'500'000), "1.5 MB");

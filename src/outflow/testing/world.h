@@ -114,7 +114,7 @@ class World {
     PipelineOptions po;
     agg_ = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(cfg));
     ActivityAggregator* agg = agg_.get();
-    pipe_ = std::make_unique<SessionPipeline>(po, [agg](const Session& s, const Attribution& a) { agg->add(s, a); });
+    pipe_ = std::make_unique<SessionPipeline>(po, [agg, this](const Session& s, const Attribution& a) { agg->add(s, a, &pipe_->processes()); });
     for (const auto& d : dns_) pipe_->on_dns(d);
     std::vector<HostEvent> ev = events_;
     std::stable_sort(ev.begin(), ev.end(), [](const HostEvent& a, const HostEvent& b) { return a.time < b.time; });
