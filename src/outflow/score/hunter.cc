@@ -78,7 +78,7 @@ namespace {
 // traffic worth a look or a suspicious lineage, a SYSTEM process in ProgramData is not a finding.
 constexpr double kContextOnlyCap = 35;
 
-std::string finding_id(const std::string& host, const Process* p, const ProcessActivity& a) {
+std::string finding_id(const std::string& host, const Process* p) {
   // FNV-1a of host and process identity: stable across runs over the same data.
   uint64_t h = 1469598103934665603ULL;
   auto mixin = [&](std::string_view s) {
@@ -91,7 +91,6 @@ std::string finding_id(const std::string& host, const Process* p, const ProcessA
   } else {
     mixin("unattributed");
   }
-  (void)a;
   return fmt::format("{:016x}", h);
 }
 
@@ -171,7 +170,7 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
       f.suppressed_by = "process_name_exclusions";
       f.suppressed_category = "ProcessName";
     }
-    f.finding_id = finding_id(host_name, p, a);
+    f.finding_id = finding_id(host_name, p);
     return f;
   };
 
