@@ -28,10 +28,15 @@ TimeNs distance_to(TimeNs t, TimeNs start, TimeNs end) {
 
 void Attributor::observe_flow(const FlowRecord& r) {
   if (r.start == kNoTime) return;
-  const auto* v = index_.connects(FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto));
+  const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto);
+  const auto* v = index_.connects(key);
   if (!v || v->size() != 1) return;  // only unambiguous matches measure the clock
   const ConnectRef& c = v->front();
   if (c.time == kNoTime) return;
+  if (!r.bidirectional) {
+    if (sampled_.size() >= 4 * ClockOffsets::kMaxSamples) sampled_.clear();  // bounded; a repeat sample is harmless
+    if (!sampled_.insert(FlowKeyHash{}(key)).second) return;
+  }
   offsets_.add_sample(c.host, r.start - c.time);
 }
 

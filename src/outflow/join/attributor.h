@@ -11,6 +11,7 @@
 //    but logged nothing for this connection), host unknown (no monitored host owns either end).
 #pragma once
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "outflow/join/clock_offsets.h"
@@ -55,6 +56,10 @@ class Attributor {
   const ProcessTable& procs_;
   const EndpointIndex& index_;
   ClockOffsets& offsets_;
+  // NetFlow cuts long connections into active-timeout pieces and exports each direction: only
+  // the first record of a connection starts when its Sysmon 3 was logged, so each connection
+  // gives one sample (later pieces would bias the offset by multiples of the timeout).
+  std::unordered_set<uint64_t> sampled_;
   Options opt_;
 };
 
