@@ -79,6 +79,7 @@ class MemInput final : public RawInput {
 };
 
 constexpr size_t kChunk = 1 << 20;
+constexpr size_t kFirstRead = 64 << 10;
 
 // Buffers the raw input so that the first bytes can be inspected, then decompresses.
 class DecodingSource final : public ByteSource {
@@ -90,9 +91,11 @@ class DecodingSource final : public ByteSource {
   }
 
   bool init() {
-    // Fill enough to see a magic number.
+    // Fill enough to see a magic number. The first read is small: the caller may read the
+    // file by position (EVTX) and never need the rest, and a folder holds many small files.
+    const size_t first = std::min<size_t>(inbuf_.size(), kFirstRead);
     while (in_len_ < 4) {
-      const long r = in_->read(inbuf_.data() + in_len_, inbuf_.size() - in_len_, error_);
+      const long r = in_->read(inbuf_.data() + in_len_, first - in_len_, error_);
       if (r < 0) return false;
       if (r == 0) break;
       in_len_ += static_cast<size_t>(r);
