@@ -12,4 +12,10 @@ size_t repair_utf8(std::string_view in, std::string& out);
 // True when `s` is valid UTF-8.
 bool valid_utf8(std::string_view s);
 
+// Appends JSON text `in` to `out` with every lone UTF-16 surrogate escape ("\ud800" not
+// followed by a low surrogate escape, or a low one without its high one) rewritten as
+// "\ufffd", so that a parser accepts it. Escaped backslashes are respected. Returns the number
+// of escapes rewritten.
+size_t repair_json_surrogates(std::string_view in, std::string& out);
+
 }  // namespace outflow

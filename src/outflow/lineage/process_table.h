@@ -34,6 +34,7 @@ struct Process {
   // How we know it: a start event (Sysmon 1 / 4688), or only from other events.
   enum class Origin : uint8_t { start_event, placeholder_parent, seen_in_event } origin = Origin::seen_in_event;
   bool from_sysmon = false, from_security = false;
+  bool invalid_utf8 = false;  // a start event of it had bytes replaced with U+FFFD
 };
 
 class ProcessTable {
@@ -51,6 +52,11 @@ class ProcessTable {
   const Process& get(ProcId id) const { return procs_[id]; }
   size_t size() const { return procs_.size(); }
   uint64_t dropped() const { return dropped_; }
+  // A PID reused more than kPidHistory times on one host: only the latest kPidHistory processes
+  // stay findable by PID (GUID lookups are unaffected), so a storm of reuses costs a bounded
+  // scan per event, not one over every process that ever had the PID. Counts those forgotten.
+  static constexpr size_t kPidHistory = 256;
+  uint64_t pid_history_dropped() const { return pid_history_dropped_; }
 
   // Ancestors from the root down to `id` (inclusive). Stops at unknown parents, at loops and
   // after kMaxDepth levels; `truncated` tells whether it stopped early.
@@ -81,9 +87,10 @@ class ProcessTable {
   void fill_from_start(Process& p, const HostEvent& e);
   ProcId match_security_start(HostId host, const HostEvent& e) const;
 
-  HostRegistry& hosts_;
+  [[maybe_unused]] HostRegistry& hosts_;  // clang: unused so far
   size_t max_;
-  uint64_t dropped_ = 0;
+  uint64_t dropped_ = 0, pid_history_dropped_ = 0;
+  void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation

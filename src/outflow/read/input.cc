@@ -140,22 +140,29 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error) {
-  stats = FileStats{};
-  stats.path = path;
   auto src = open_byte_source(path, error);
   if (!src) {
+    stats = FileStats{};
+    stats.path = path;
     diag.bad_input(path, error);
     return false;
   }
+  return read_input(*src, path, sink, diag, stats, error);
+}
+
+bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
+                FileStats& stats, std::string& error) {
+  stats = FileStats{};
+  stats.path = path;
   // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
   std::string head;
-  if (!read_head(*src, 8 * 1024, head)) {
-    error = path + ": " + src->error();
-    diag.bad_input(path, src->error());
+  if (!read_head(src, 8 * 1024, head)) {
+    error = path + ": " + src.error();
+    diag.bad_input(path, src.error());
     return false;
   }
   stats.format = detect_format(head);
-  ReplaySource replay(*src, std::move(head));
+  ReplaySource replay(src, std::move(head));
   ReadContext ctx{path, sink, diag, stats};
   bool ok = true;
   if (stats.format == InputFormat::evtx) {
@@ -180,9 +187,9 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
     stats.lines = lines.line_number();
     if (!ok && error.empty()) error = path + ": " + lines.error();
   }
-  stats.raw_bytes = src->raw_bytes_read();
+  stats.raw_bytes = src.raw_bytes_read();
   if (!ok) {
-    if (error.empty()) error = path + ": " + src->error();
+    if (error.empty()) error = path + ": " + src.error();
     diag.bad_input(path, error);
   }
   return ok;

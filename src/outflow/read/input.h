@@ -59,5 +59,8 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 // opened or its format is not understood (also recorded in diag.bad_input).
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error);
+// The same on an opened source (stdin, memory: tests and fuzzers); `path` names it in reports.
+bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
+                FileStats& stats, std::string& error);
 
 }  // namespace outflow

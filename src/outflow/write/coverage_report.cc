@@ -98,7 +98,7 @@ std::string coverage_text(const CoverageInputs& in) {
     const std::string offs = off.known ? fmt::format("{} (n={})", human_duration(-off.offset), off.samples)
                                        : (off.samples ? fmt::format("? (n={})", off.samples) : std::string("unknown"));
     o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7.1f} {:>7.1f}\n",
-                     terminal_safe(hosts.display_name(hid)).substr(0, 28), count(hc, 1), count(hc, 3), count(hc, 5),
+                     terminal_safe(hosts.display_name(hid), 28), count(hc, 1), count(hc, 3), count(hc, 5),
                      count(hc, 22), count(hc, 4688), count(hc, 4689), count(hc, 5156), format_time(hc.first).substr(0, 19),
                      format_time(hc.last).substr(0, 19), offs, hc.sessions, pct(hc.sessions_attributed, hc.sessions),
                      pct(hc.bytes_attributed, hc.bytes));
@@ -107,7 +107,7 @@ std::string coverage_text(const CoverageInputs& in) {
   o += "\nFLOW SENSORS\n";
   o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", "sensor", "kind", "records", "first", "last", "one-sided");
   for (const auto& [name, sc] : st.sensors)
-    o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name).substr(0, 48), sc.kind, sc.records,
+    o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name, 48), sc.kind, sc.records,
                      format_time(sc.first).substr(0, 19), format_time(sc.last).substr(0, 19), sc.one_sided);
   o += "\nJOIN\n";
   for (auto s : {AttributionStatus::matched, AttributionStatus::inferred, AttributionStatus::ambiguous,

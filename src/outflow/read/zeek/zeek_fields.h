@@ -139,8 +139,10 @@ inline bool parse_seconds(std::string_view s, TimeNs& out) {
   return parse_epoch(s, out);
 }
 
-// start + duration, false on overflow (both are bounded to ~9e18 ns, their sum is not).
-inline bool add_duration(TimeNs start, TimeNs d, TimeNs& end) { return !__builtin_add_overflow(start, d, &end); }
+// start + duration; false on overflow or when the end falls outside the record-time range.
+inline bool add_duration(TimeNs start, TimeNs d, TimeNs& end) {
+  return !__builtin_add_overflow(start, d, &end) && in_record_range(end);
+}
 
 // Counts reasons for skipped records locally, flushed to Diagnostics once (map lookups with a
 // string key per record would cost more than the parsing).

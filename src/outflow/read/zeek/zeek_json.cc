@@ -263,6 +263,7 @@ class ZeekJsonReader {
 
   void conn(const JsonRecord& r, ZeekLog log) {
     if (r.ts == kNoTime) return bad("zeek json: conn record without ts");
+    if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
     if (!r.have_orig_h) return bad("zeek json: conn record without id.orig_h");
     if (!r.have_resp_h) return bad("zeek json: conn record without id.resp_h");
     FlowRecord& f = flow_;
@@ -294,6 +295,7 @@ class ZeekJsonReader {
 
   void dns(const JsonRecord& r) {
     if (r.ts == kNoTime) return bad("zeek json: dns record without ts");
+    if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
     if (dns_.answers.empty()) return skips_.add("zeek dns (no address answer)");
     dns_.time = r.ts;
     dns_.client = r.have_orig_h ? r.orig_h : IpAddr{};

@@ -202,6 +202,10 @@ class ZeekTsvReader {
       bad("zeek: bad ts");
       return false;
     }
+    if (!in_record_range(t)) {
+      bad("zeek: ts out of range (before 1970 or after 2099)");
+      return false;
+    }
     return true;
   }
 
