@@ -30,7 +30,7 @@ test-asan: bootstrap
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTFLOW_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
-	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	  UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer targets (clang, ASan + UBSan) in build-fuzz/fuzz/; `make fuzz` runs each for
 # FUZZ_SECONDS from the seed corpora (fuzz/make_seeds.sh), one at a time. See docs/robustness.md.
@@ -40,7 +40,7 @@ fuzz-build: bootstrap
 	cmake --build build-fuzz -j $(JOBS)
 
 fuzz: fuzz-build
-	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	@bash bench/run.sh $(BUILD)

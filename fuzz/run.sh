@@ -27,7 +27,7 @@ max_len() {
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:allocator_may_return_null=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 failed=()
 for t in "${TARGETS[@]}"; do
   bin="$BUILD/fuzz/$t"

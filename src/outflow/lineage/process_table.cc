@@ -73,6 +73,7 @@ void ProcessTable::index_pid(HostId host, uint64_t pid, ProcId id) {
   if (list.size() >= kPidHistory) {
     list.erase(list.begin());
     ++pid_history_dropped_;
+    trimmed_pids_.insert(pid_key(host, pid));
   }
   list.push_back(id);
 }
@@ -101,6 +102,14 @@ ProcId ProcessTable::find_by_pid(HostId host, uint64_t pid, TimeNs t) const {
   }
   if (best == kNoProc) {
     // Nothing alive then: the most recent process with that PID, if any was known at all.
+    // Unless older processes of this PID were forgotten (a reuse storm) and `t` is before
+    // those that remain: the one alive then is among the forgotten, so none is better than
+    // a wrong one.
+    const bool trimmed = it->second.size() >= kPidHistory && trimmed_pids_.count(pid_key(host, pid));
+    if (trimmed && t != kNoTime) {
+      const TimeNs oldest = procs_[it->second.front()].start;
+      if (oldest != kNoTime && t < oldest - kPidSlack) return kNoProc;
+    }
     for (ProcId id : it->second)
       if (procs_[id].host == host && procs_[id].pid == pid) best = id;
   }

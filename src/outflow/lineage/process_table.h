@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "outflow/lineage/host_registry.h"
@@ -94,6 +95,7 @@ class ProcessTable {
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
+  std::unordered_set<uint64_t> trimmed_pids_;  // pid keys whose history was cut to kPidHistory
   // For pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with the Security 4688 of the
   // same process, by image and time: recent pid-less Sysmon starts and recent 4688 starts, per
   // host. Both stay empty (and cost nothing) where Sysmon events carry their ProcessId.

@@ -73,6 +73,17 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
   if (in.pipeline.index().connects_dropped())
     n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
+  if (in.pipeline.index().dns_dropped())
+    n.anomalies.push_back(fmt::format("DNS index full: {} name resolutions dropped", in.pipeline.index().dns_dropped()));
+  if (in.pipeline.processes().pid_history_dropped())
+    n.anomalies.push_back(fmt::format("PID reuse storm: {} processes beyond the latest {} of one PID are no longer found by PID",
+                                      in.pipeline.processes().pid_history_dropped(), ProcessTable::kPidHistory));
+  if (in.pipeline.stitcher().forced_early())
+    n.anomalies.push_back(fmt::format("open-session table full: {} sessions emitted early (they may be split)",
+                                      in.pipeline.stitcher().forced_early()));
+  if (in.pipeline.stitcher().duplicate_records())
+    n.anomalies.push_back(fmt::format("{} NetFlow records were exact duplicates (the same export read twice?) and were ignored",
+                                      in.pipeline.stitcher().duplicate_records()));
   if (in.diag.bad_records())
     n.anomalies.push_back(fmt::format("{} malformed records skipped (see the bad records section)", in.diag.bad_records()));
   return n;
@@ -186,7 +197,12 @@ std::string coverage_json(const CoverageInputs& in) {
   }
   j.dbl("sessions_attributed_pct", pct(attributed, st.sessions)).dbl("bytes_attributed_pct", pct(battr, st.bytes));
   j.unum("processes", in.pipeline.processes().size()).unum("processes_dropped", in.pipeline.processes().dropped())
-      .unum("connects_dropped", in.pipeline.index().connects_dropped());
+      .unum("connects_dropped", in.pipeline.index().connects_dropped())
+      .unum("dns_dropped", in.pipeline.index().dns_dropped())
+      .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
+      .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
+      .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())
+      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots());
   j.end_object();
   const CoverageNotes notes = coverage_notes(in);
   j.begin_array("missing");
