@@ -120,6 +120,7 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     uint64_t n;
     const char* what;
   } limits[] = {
+      {pipe.hosts().dropped(), "host events dropped (more than 1,000,000 host names)"},
       {pipe.processes().dropped(), "processes dropped (process table full, --max-processes)"},
       {pipe.processes().pid_history_dropped(), "processes no longer found by PID (a PID reused over 256 times)"},
       {pipe.index().connects_dropped(), "network events dropped (connection index full)"},

@@ -95,6 +95,17 @@ size_t repair_json_surrogates(std::string_view in, std::string& out) {
   return fixed;
 }
 
+void assign_capped(std::string& dst, std::string_view v, size_t max) {
+  if (v.size() <= max) {
+    dst.assign(v.data(), v.size());
+    return;
+  }
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;  // not inside a character
+  dst.assign(v.data(), n);
+  dst.append("\xE2\x80\xA6");
+}
+
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const size_t n = seq_len(s, i);

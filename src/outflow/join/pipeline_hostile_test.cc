@@ -57,6 +57,16 @@ TEST(PipelineHostile, FloodOfRandomGuidsStaysUnderTheProcessCapAndCountsDrops) {
   EXPECT_EQ(r.pipe.processes().dropped(), 99501u);
 }
 
+TEST(PipelineHostile, FloodOfMadeUpHostNamesStopsAtTheHostCap) {
+  HostRegistry hosts(100);
+  const HostId first = hosts.intern("ws-keep.example.org");
+  for (int i = 0; i < 1000; ++i) hosts.intern("made-up-" + std::to_string(i));
+  EXPECT_EQ(hosts.size(), 100u);
+  EXPECT_EQ(hosts.dropped(), 901u);
+  EXPECT_EQ(hosts.intern("WS-KEEP"), first);  // hosts already known are still found
+  EXPECT_EQ(hosts.intern("one-more"), kNoHost);
+}
+
 HostEvent security_start(uint64_t pid, uint64_t creator, const std::string& image, TimeNs t) {
   HostEvent e;
   e.type = HostEventType::process_start, e.event_id = 4688, e.host = "ws1";

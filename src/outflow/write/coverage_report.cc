@@ -73,6 +73,9 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
   if (in.pipeline.index().connects_dropped())
     n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
+  if (in.pipeline.hosts().dropped())
+    n.anomalies.push_back(fmt::format("host table full: {} events of hosts beyond the first {} dropped",
+                                      in.pipeline.hosts().dropped(), HostRegistry::kMaxHosts));
   if (in.pipeline.index().dns_dropped())
     n.anomalies.push_back(fmt::format("DNS index full: {} name resolutions dropped", in.pipeline.index().dns_dropped()));
   if (in.pipeline.processes().pid_history_dropped())
@@ -199,6 +202,7 @@ std::string coverage_json(const CoverageInputs& in) {
   j.unum("processes", in.pipeline.processes().size()).unum("processes_dropped", in.pipeline.processes().dropped())
       .unum("connects_dropped", in.pipeline.index().connects_dropped())
       .unum("dns_dropped", in.pipeline.index().dns_dropped())
+      .unum("host_events_dropped", in.pipeline.hosts().dropped())
       .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
       .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
       .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())

@@ -1,6 +1,7 @@
 // From the raw fields of one Windows event to a normalized HostEvent.
 #include <charconv>
 
+#include "outflow/core/utf8.h"
 #include "outflow/read/windows_event/raw_fields.h"
 
 namespace outflow::winevent {
@@ -37,9 +38,12 @@ bool parse_port(std::string_view s, uint16_t& out) {
   return true;
 }
 
+// Text fields are cut at kMaxFieldBytes (on a UTF-8 boundary, ending in "…"): Windows logs no
+// longer value (a command line is at most 32,767 UTF-16 characters), and every process kept
+// in the table holds its strings.
 void assign(std::string& dst, std::string_view v) {
   if (v == "-") v = {};
-  dst.assign(v.data(), v.size());
+  assign_capped(dst, v, kMaxFieldBytes);
 }
 
 // Security events name the account by logon id when the subject is the machine account.
@@ -70,6 +74,10 @@ void set_security_user(const RawFields& f, HostEvent& e) {
     e.user.push_back('\\');
   }
   e.user.append(user);
+  if (e.user.size() > kMaxFieldBytes) {
+    const std::string full = std::move(e.user);
+    assign(e.user, full);
+  }
 }
 
 std::string_view label_name(std::string_view sid) {
@@ -156,6 +164,10 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   for (Field hf : {Field::host_computer_name, Field::host_computer, Field::host_plain, Field::host_ecs_name}) {
     const auto h = f.get(hf);
     if (!h.empty() && h != "-") {
+      if (h.size() > kMaxHostNameBytes) {
+        why = "windows event: host name longer than 255 bytes";
+        return Verdict::bad;
+      }
       e.host.assign(h);
       break;
     }

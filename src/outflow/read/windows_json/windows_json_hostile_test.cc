@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "outflow/core/utf8.h"
+#include "outflow/read/windows_event/raw_fields.h"
 #include "outflow/testing/collect_sink.h"
 
 namespace outflow {
@@ -156,6 +157,25 @@ TEST(WindowsJsonHostile, TimesFrom1601And9999AreOutOfRange) {
   // The range edges.
   r = read(sysmon1("", "1970-01-01 00:00:00.000") + sysmon1("", "2099-12-31 23:59:59.999"));
   EXPECT_EQ(r->sink.events.size(), 2u);
+}
+
+TEST(WindowsJsonHostile, HugeTextFieldsAreCutOnACharacterBoundary) {
+  // 200 KiB of "é" (2 bytes each): cut to at most 96 KiB, never inside a character, then "…".
+  std::string big;
+  for (int i = 0; i < 100 * 1024; ++i) big += "\xC3\xA9";
+  auto r = read(sysmon1(",\"CommandLine\":\"x" + big + "\""));
+  ASSERT_EQ(r->sink.events.size(), 1u);
+  const std::string& cl = r->sink.events[0].command_line;
+  EXPECT_LE(cl.size(), winevent::kMaxFieldBytes + 3);
+  EXPECT_GE(cl.size(), winevent::kMaxFieldBytes - 1);
+  EXPECT_TRUE(cl.ends_with("\xE2\x80\xA6"));
+  EXPECT_TRUE(valid_utf8(cl));
+}
+
+TEST(WindowsJsonHostile, HostNameLongerThan255BytesIsABadRecord) {
+  auto r = read(R"({"EventID":1,"Hostname":")" + std::string(256, 'h') + R"(","UtcTime":"2024-01-02 03:04:05","ProcessGuid":"{g}"})" "\n");
+  EXPECT_TRUE(r->sink.events.empty());
+  EXPECT_EQ(r->bad("windows event: host name longer than 255 bytes"), 1u);
 }
 
 TEST(WindowsJsonHostile, DuplicatedAndOutOfOrderLinesAreAllDelivered) {

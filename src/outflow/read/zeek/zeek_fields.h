@@ -10,10 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "outflow/core/utf8.h"
 #include "outflow/model/events.h"
 #include "outflow/read/input.h"
 
 namespace outflow::flowread {
+
+// Text fields of flow records (uid, history, service, sensor, DNS query...) are short in real
+// logs; longer ones are cut to this and end in "…" (docs/robustness.md).
+inline constexpr size_t kMaxFlowText = 1024;
 
 // The Zeek fields the readers use. Both "id.orig_h" and "id_orig_h" spellings map to one id.
 enum class ZField : uint8_t {

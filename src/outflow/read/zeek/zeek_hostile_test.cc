@@ -50,6 +50,12 @@ TEST(ZeekTsvHostile, NulAndInvalidUtf8InFieldsAreKeptAsBytes) {
   EXPECT_EQ(r->sink.flows[0].sensor, "s\xff\x1b");
 }
 
+TEST(ZeekTsvHostile, LongTextFieldsAreCut) {
+  auto r = read_result(read_zeek_tsv, kHeader + row("1704164646", "1", "1", "1", std::string(5000, 'u')));
+  ASSERT_EQ(r->sink.flows.size(), 1u);
+  EXPECT_EQ(r->sink.flows[0].uid, std::string(1024, 'u') + "\xE2\x80\xA6");
+}
+
 TEST(ZeekJsonHostile, NumbersTimesAndDurations) {
   const std::string base = R"("_path":"conn","id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2")";
   auto r = read_result(read_zeek_json,

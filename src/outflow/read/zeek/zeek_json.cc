@@ -283,12 +283,12 @@ class ZeekJsonReader {
     f.resp_pkts = r.resp_pkts;
     f.orig_ip_bytes = r.orig_ip_bytes;
     f.resp_ip_bytes = r.resp_ip_bytes;
-    f.uid.assign(r.uid);
-    f.conn_state.assign(r.conn_state);
-    f.history.assign(r.history);
-    f.service.assign(r.service);
-    f.community_id.assign(r.community_id);
-    f.sensor.assign(r.node_name);
+    assign_capped(f.uid, r.uid, flowread::kMaxFlowText);
+    assign_capped(f.conn_state, r.conn_state, flowread::kMaxFlowText);
+    assign_capped(f.history, r.history, flowread::kMaxFlowText);
+    assign_capped(f.service, r.service, flowread::kMaxFlowText);
+    assign_capped(f.community_id, r.community_id, flowread::kMaxFlowText);
+    assign_capped(f.sensor, r.node_name, flowread::kMaxFlowText);
     ctx_.sink.on_flow(f);
     ++ctx_.stats.flows;
   }
@@ -299,7 +299,7 @@ class ZeekJsonReader {
     if (dns_.answers.empty()) return skips_.add("zeek dns (no address answer)");
     dns_.time = r.ts;
     dns_.client = r.have_orig_h ? r.orig_h : IpAddr{};
-    dns_.query.assign(r.query);
+    assign_capped(dns_.query, r.query, flowread::kMaxFlowText);
     ctx_.sink.on_dns(dns_);
     ++ctx_.stats.dns;
   }
