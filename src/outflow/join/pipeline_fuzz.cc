@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
   for (std::string_view part : {endpoint, flows}) {
     auto src = memory_byte_source(std::string(part));
-    read_input(*src, "fuzz", pipe, diag, stats, error);
+    read_input(*src, "fuzz", pipe, diag, stats, error, 64 * 1024);
   }
   pipe.finish();
   return 0;

@@ -151,7 +151,7 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
 }
 
 bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
-                FileStats& stats, std::string& error) {
+                FileStats& stats, std::string& error, size_t max_line) {
   stats = FileStats{};
   stats.path = path;
   // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
@@ -175,7 +175,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
     diag.bad_input(path, "format not recognised");
     return false;
   } else {
-    LineReader lines(replay);
+    LineReader lines(replay, max_line);
     switch (stats.format) {
       case InputFormat::windows_json: ok = read_windows_json(lines, ctx); break;
       case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;

@@ -61,6 +61,6 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
                      std::string& error);
 // The same on an opened source (stdin, memory: tests and fuzzers); `path` names it in reports.
 bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
-                FileStats& stats, std::string& error);
+                FileStats& stats, std::string& error, size_t max_line = LineReader::kDefaultMaxLine);
 
 }  // namespace outflow
