@@ -223,7 +223,7 @@ bool blank(std::string_view s) {
 bool read_windows_json(LineReader& lines, ReadContext& ctx) {
   WindowsJsonParser parser;
   HostEvent ev;
-  std::string repaired, surrogates_fixed;
+  std::string repaired, utf8_fixed;
   SkipKey skip;
   // Skip counts are aggregated locally in a short list (a few distinct event ids per file).
   std::vector<std::pair<SkipKey, uint64_t>> skipped;
@@ -259,11 +259,10 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
     if (w == Walk::error && (why == "json: invalid UTF-8" || why == "json: bad string escape")) {
       // Replace invalid sequences and lone UTF-16 surrogate escapes ("\ud800") with U+FFFD
       // and try again: one bad byte in a command line must not lose the whole event.
+      utf8_fixed.clear();
+      repair_utf8(line, utf8_fixed);
       repaired.clear();
-      std::string& fixed = surrogates_fixed;
-      fixed.clear();
-      repair_utf8(line, fixed);
-      repair_json_surrogates(fixed, repaired);
+      repair_json_surrogates(utf8_fixed, repaired);
       const size_t n = repaired.size();
       repaired.append(LineReader::kPadding, '\0');
       w = parser.parse(std::string_view(repaired.data(), n), ev, why, skip);
