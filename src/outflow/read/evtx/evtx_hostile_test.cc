@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "outflow/read/evtx/evtx_file.h"
+#include "outflow/read/evtx/evtx_values.h"
+#include "outflow/read/windows_event/raw_fields.h"
 
 namespace outflow {
 namespace {
@@ -52,6 +54,33 @@ TEST(EvtxHostile, ElementNameOffsetNear4GiBIsRejectedNotFollowed) {
   bool reported = false;
   for (const auto& r : h.reasons) reported |= r == "evtx: bad element name offset";
   EXPECT_TRUE(reported);
+}
+
+// The verdict for a Sysmon 1 whose System/TimeCreated is FILETIME `ft`.
+std::string verdict_for_filetime(uint64_t ft) {
+  winevent::RawFields f;
+  f.clear();
+  f.put(winevent::Field::event_id, "1");
+  f.put(winevent::Field::host_computer_name, "ws1");
+  f.put(winevent::Field::process_guid, "{g}");
+  f.system_time_ns = evtx::filetime_to_ns(ft);
+  HostEvent e;
+  std::string_view why;
+  return winevent::to_host_event(f, e, why) == winevent::Verdict::ok ? "ok" : std::string(why);
+}
+
+TEST(EvtxHostile, TimeCreatedFrom1601And9999IsABadRecord) {
+  constexpr uint64_t kTicksPerSec = 10'000'000;
+  constexpr uint64_t k1970 = 116444736000000000ULL;  // FILETIME of 1970-01-01
+  // FILETIME 0 (1601) and 9999-12-31 do not fit in int64 nanoseconds: no time at all.
+  EXPECT_EQ(verdict_for_filetime(0), "windows event: no parsable time (UtcTime, TimeCreated, @timestamp, TimeGenerated or EventTime)");
+  EXPECT_EQ(verdict_for_filetime(2650467743990000000ULL), verdict_for_filetime(0));
+  // 1950 and 2150 fit, but lie outside the record-time range.
+  EXPECT_EQ(verdict_for_filetime(k1970 - 20ULL * 365 * 86400 * kTicksPerSec),
+            "windows event: time out of range (before 1970 or after 2099)");
+  EXPECT_EQ(verdict_for_filetime(k1970 + 180ULL * 365 * 86400 * kTicksPerSec),
+            "windows event: time out of range (before 1970 or after 2099)");
+  EXPECT_EQ(verdict_for_filetime(k1970 + 54ULL * 365 * 86400 * kTicksPerSec), "ok");  // 2024
 }
 
 }  // namespace
