@@ -124,6 +124,21 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
   }
   for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
   for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: skipped {}: {}\n", terminal_safe(f), terminal_safe(r));
+  // Caps reached: what was dropped to keep memory bounded (docs/robustness.md).
+  const struct {
+    uint64_t n;
+    const char* what;
+  } limits[] = {
+      {pipe.hosts().dropped(), "host events dropped (more than 1,000,000 host names)"},
+      {pipe.processes().dropped(), "processes dropped (process table full, --max-processes)"},
+      {pipe.processes().pid_history_dropped(), "processes no longer found by PID (a PID reused over 256 times)"},
+      {pipe.index().connects_dropped(), "network events dropped (connection index full)"},
+      {pipe.index().dns_dropped(), "name resolutions dropped (DNS index full)"},
+      {pipe.stitcher().forced_early(), "sessions emitted early (open-session table full)"},
+      {pipe.stitcher().duplicate_records(), "duplicate NetFlow records ignored"},
+  };
+  for (const auto& l : limits)
+    if (l.n) fmt::print(stderr, "outflow: {} {}\n", l.n, l.what);
 }
 
 }  // namespace outflow::cli

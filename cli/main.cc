@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command.h"
+#include "outflow/write/terminal.h"
 
 namespace outflow::cli {
 namespace {
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "outflow: {}\nRun 'outflow --help' or 'outflow {} --help'.\n", e.what(),
+    // The message quotes the offending argument: escape it like any input text.
+    fmt::print(stderr, "outflow: {}\nRun 'outflow --help' or 'outflow {} --help'.\n", outflow::terminal_safe(e.what()),
                app.get_subcommands().empty() ? "COMMAND" : app.get_subcommands().front()->get_name());
     return kExitError;
   }
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
     for (auto& c : commands)
       if (*c.app) return c.run();
   } catch (const std::exception& e) {
-    fmt::print(stderr, "outflow: fatal: {}\n", e.what());
+    fmt::print(stderr, "outflow: fatal: {}\n", outflow::terminal_safe(e.what()));
     return kExitError;
   }
   return kExitError;

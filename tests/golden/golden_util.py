@@ -22,10 +22,22 @@ def need_datasets(*parts):
     return path
 
 
-def run(*args, expect_rc=0):
-    p = subprocess.run([OUTFLOW, *args], capture_output=True, text=True, timeout=600)
+# What ASan / UBSan / LeakSanitizer print: under `make test-asan` a report fails the test even
+# where the exit status alone would not tell (a test expecting exit 2, a recovered report).
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+
+
+def run(*args, expect_rc=0, binary=False):
+    """Runs the CLI; `binary` keeps stdout/stderr as bytes (for checking raw control bytes)."""
+    p = subprocess.run([OUTFLOW, *args], capture_output=True, text=not binary, timeout=600)
+    err = p.stderr.decode("utf-8", "replace") if binary else p.stderr
+    shown = " ".join(repr(a) if any(ord(c) < 32 for c in a) else a for a in args)
     if expect_rc is not None and p.returncode != expect_rc:
-        failures.append(f"outflow {' '.join(args)}: exit {p.returncode}, expected {expect_rc}\n{p.stderr}")
+        failures.append(f"outflow {shown}: exit {p.returncode}, expected {expect_rc}\n{err[-4000:]!r}")
+    for m in SANITIZER_MARKERS:
+        if m in err:
+            failures.append(f"outflow {shown}: sanitizer report\n{err[-6000:]}")
+            break
     return p
 
 

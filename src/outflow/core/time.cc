@@ -40,7 +40,10 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   y += (m <= 2);
 }
 
-bool parse_datetime(std::string_view s, TimeNs& out) {
+namespace {
+// The syntax of parse_datetime: seconds since the epoch and nanoseconds, without range checks
+// beyond the fields' own (years 1601..9999 keep `secs` far inside int64).
+bool parse_datetime_parts(std::string_view s, int64_t& secs_out, int64_t& frac_out) {
   // YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]
   while (!s.empty() && (s.front() == ' ' || s.front() == '"')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '"')) s.remove_suffix(1);
@@ -86,7 +89,23 @@ bool parse_datetime(std::string_view s, TimeNs& out) {
   }
   if (pos != s.size()) return false;
   const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_sec;
+  secs_out = days * 86400 + h * 3600 + mi * 60 + se - offset_sec;
+  frac_out = frac_ns;
+  return true;
+}
+}  // namespace
+
+TimeParse parse_record_time(std::string_view s, TimeNs& out) {
+  int64_t secs, frac;
+  if (!parse_datetime_parts(s, secs, frac)) return TimeParse::bad;
+  if (secs < kMinRecordTime / kNsPerSec || secs >= kMaxRecordTime / kNsPerSec) return TimeParse::out_of_range;
+  out = secs * kNsPerSec + frac;
+  return TimeParse::ok;
+}
+
+bool parse_datetime(std::string_view s, TimeNs& out) {
+  int64_t secs, frac_ns;
+  if (!parse_datetime_parts(s, secs, frac_ns)) return false;
   // 1601..9999 fits comfortably in int64 nanoseconds (+-292 years around 1970 does not!), so
   // clamp: times outside what TimeNs can hold are rejected rather than wrapped.
   constexpr int64_t kMaxSecs = std::numeric_limits<int64_t>::max() / kNsPerSec - 1;

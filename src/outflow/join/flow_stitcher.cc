@@ -108,6 +108,18 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
   // Per-sensor counters are kept in the session's orientation at the time; a later flip of the
   // session swaps them all (see below).
   const bool same_dir = r.orig_h == s.orig_h && r.orig_p == s.orig_p;
+  {
+    // The same record twice (an export concatenated with itself) must not double the bytes.
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (uint64_t v : {static_cast<uint64_t>(rs), static_cast<uint64_t>(re), uint64_t{IpAddrHash()(r.orig_h)},
+                       uint64_t{r.orig_p}, r.orig_bytes, r.orig_pkts, r.resp_bytes, r.resp_pkts})
+      h = (h ^ v) * 0x100000001b3ULL, h ^= h >> 29;
+    if (std::find(ps->pieces.begin(), ps->pieces.end(), h) != ps->pieces.end()) {
+      ++dup_records_;
+      return;
+    }
+    if (ps->pieces.size() < kPieceMemory) ps->pieces.push_back(h);
+  }
   if (same_dir) {
     ps->orig_bytes += r.orig_bytes;
     ps->orig_pkts += r.orig_pkts;

@@ -39,6 +39,11 @@ class FlowStitcher {
   uint64_t sessions_emitted() const { return emitted_; }
   uint64_t forced_early() const { return forced_; }
   uint64_t duplicate_snapshots() const { return dup_snapshots_; }
+  // NetFlow records identical to one already stitched (same sensor, direction, start, end,
+  // bytes and packets: the same export read twice) are ignored and counted here. A session
+  // remembers its first kPieceMemory pieces per sensor for this.
+  static constexpr size_t kPieceMemory = 64;
+  uint64_t duplicate_records() const { return dup_records_; }
 
  private:
   // The same connection captured by two sensors (e.g. a pcap on each host) must not count
@@ -47,6 +52,7 @@ class FlowStitcher {
     std::string sensor;
     uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
     bool seen_orig = false, seen_resp = false;
+    std::vector<uint64_t> pieces;  // hashes of the records taken, up to kPieceMemory
   };
   struct Open {
     Session s;
@@ -70,7 +76,7 @@ class FlowStitcher {
   std::unordered_set<uint64_t> recent_set_;
   std::deque<uint64_t> recent_ring_;
   TimeNs watermark_ = kNoTime;
-  uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, since_sweep_ = 0;
+  uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, dup_records_ = 0, since_sweep_ = 0;
   size_t open_ = 0;
 };
 

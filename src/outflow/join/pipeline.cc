@@ -22,6 +22,7 @@ void widen(TimeNs& first, TimeNs& last, TimeNs t) {
 void SessionPipeline::on_host_event(const HostEvent& e) {
   ++stats_.host_events;
   const HostId host = hosts_.intern(e.host);
+  if (host == kNoHost) return;  // host table full: counted by hosts_.dropped()
   HostCoverage& hc = stats_.hosts[host];
   ++hc.events[e.event_id];
   ++hc.time_fields[e.time_field];
@@ -46,7 +47,7 @@ void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
   // Records of one file share a sensor: look it up only when it changes.
   if (!last_sensor_ || f.sensor != last_sensor_name_) {
-    last_sensor_ = &stats_.sensors[f.sensor];
+    last_sensor_ = &sensor_coverage(f.sensor);
     last_sensor_name_ = f.sensor;
   }
   SensorCoverage& sc = *last_sensor_;
@@ -63,6 +64,14 @@ void SessionPipeline::on_flow(const FlowRecord& f) {
   stitcher_.add(f);
 }
 
+SensorCoverage& SessionPipeline::sensor_coverage(const std::string& name) {
+  auto it = stats_.sensors.find(name);
+  if (it != stats_.sensors.end()) return it->second;
+  // Sensor names come from records (Zeek _node_name): past the cap, one bucket for the rest.
+  if (stats_.sensors.size() >= kMaxSensors) return stats_.sensors[kOtherSensors];
+  return stats_.sensors[name];
+}
+
 void SessionPipeline::on_dns(const DnsAnswer& d) {
   ++stats_.dns_answers;
   for (const auto& a : d.answers) index_.add_dns(kNoHost, d.client, d.time, d.query, a);
@@ -76,7 +85,7 @@ void SessionPipeline::emit(Session&& s) {
   ++stats_.by_status[a.status];
   stats_.bytes_by_status[a.status] += bytes;
   if (s.source == FlowSource::nfdump) {
-    SensorCoverage& sc = stats_.sensors[s.sensor];
+    SensorCoverage& sc = sensor_coverage(s.sensor);
     ++sc.sessions;
     if (!(s.seen_orig_dir && s.seen_resp_dir)) ++sc.unpaired_sessions;
   }

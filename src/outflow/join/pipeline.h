@@ -54,6 +54,9 @@ struct PipelineStats {
 
 class SessionPipeline final : public RecordSink {
  public:
+  // Coverage keeps per-sensor counters for this many sensor names; the rest share one entry.
+  static constexpr size_t kMaxSensors = 10'000;
+  static constexpr const char* kOtherSensors = "(more sensors than the coverage report keeps)";
   using OnSession = std::function<void(const Session&, const Attribution&)>;
   SessionPipeline(PipelineOptions o, OnSession on_session);
 
@@ -71,6 +74,7 @@ class SessionPipeline final : public RecordSink {
 
  private:
   void emit(Session&& s);
+  SensorCoverage& sensor_coverage(const std::string& name);
 
   HostRegistry hosts_;
   ProcessTable procs_;

@@ -17,6 +17,12 @@ std::string HostRegistry::canonical(std::string_view name) {
 
 HostId HostRegistry::intern(std::string_view name) {
   std::string key = canonical(name);
+  if (display_.size() >= max_) {
+    auto it = by_key_.find(key);
+    if (it != by_key_.end()) return it->second;
+    ++dropped_;
+    return kNoHost;
+  }
   auto [it, inserted] = by_key_.try_emplace(std::move(key), static_cast<HostId>(display_.size()));
   if (inserted) {
     display_.emplace_back(name);

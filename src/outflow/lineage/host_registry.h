@@ -15,7 +15,12 @@ inline constexpr HostId kNoHost = 0xffffffffu;
 
 class HostRegistry {
  public:
+  // Hosts beyond the cap (a flood of made-up host names) are not interned: intern() returns
+  // kNoHost and counts the name in dropped().
+  static constexpr size_t kMaxHosts = 1'000'000;
+  explicit HostRegistry(size_t max_hosts = kMaxHosts) : max_(max_hosts) {}
   HostId intern(std::string_view name);
+  uint64_t dropped() const { return dropped_; }
   HostId find(std::string_view name) const;
   const std::string& display_name(HostId id) const { return display_[id]; }
   size_t size() const { return display_.size(); }
@@ -24,6 +29,8 @@ class HostRegistry {
  private:
   std::unordered_map<std::string, HostId> by_key_;
   std::vector<std::string> display_;
+  size_t max_;
+  uint64_t dropped_ = 0;
 };
 
 }  // namespace outflow

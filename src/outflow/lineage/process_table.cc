@@ -64,8 +64,18 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
   p.pid = pid;
   p.origin = origin;
   if (!guid.empty()) by_guid_.emplace(guid_key(host, guid), id);
-  if (pid != 0) by_pid_[pid_key(host, pid)].push_back(id);
+  if (pid != 0) index_pid(host, pid, id);
   return id;
+}
+
+void ProcessTable::index_pid(HostId host, uint64_t pid, ProcId id) {
+  auto& list = by_pid_[pid_key(host, pid)];
+  if (list.size() >= kPidHistory) {
+    list.erase(list.begin());
+    ++pid_history_dropped_;
+    trimmed_pids_.insert(pid_key(host, pid));
+  }
+  list.push_back(id);
 }
 
 ProcId ProcessTable::find_by_guid(HostId host, std::string_view guid) const {
@@ -92,6 +102,14 @@ ProcId ProcessTable::find_by_pid(HostId host, uint64_t pid, TimeNs t) const {
   }
   if (best == kNoProc) {
     // Nothing alive then: the most recent process with that PID, if any was known at all.
+    // Unless older processes of this PID were forgotten (a reuse storm) and `t` is before
+    // those that remain: the one alive then is among the forgotten, so none is better than
+    // a wrong one.
+    const bool trimmed = it->second.size() >= kPidHistory && trimmed_pids_.count(pid_key(host, pid));
+    if (trimmed && t != kNoTime) {
+      const TimeNs oldest = procs_[it->second.front()].start;
+      if (oldest != kNoTime && t < oldest - kPidSlack) return kNoProc;
+    }
     for (ProcId id : it->second)
       if (procs_[id].host == host && procs_[id].pid == pid) best = id;
   }
@@ -172,6 +190,7 @@ void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
   take(p.hashes, e.hashes, sysmon);
   p.origin = Process::Origin::start_event;
   (sysmon ? p.from_sysmon : p.from_security) = true;
+  p.invalid_utf8 |= e.invalid_utf8;
 }
 
 ProcId ProcessTable::ensure_parent(const HostEvent& e, HostId host, ProcId child) {
@@ -233,7 +252,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       if (id == kNoProc) return kNoProc;
       if (procs_[id].pid == 0 && e.pid != 0) {
         procs_[id].pid = e.pid;
-        by_pid_[pid_key(host, e.pid)].push_back(id);
+        index_pid(host, e.pid, id);
       }
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);

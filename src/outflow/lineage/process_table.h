@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "outflow/lineage/host_registry.h"
@@ -35,6 +36,7 @@ struct Process {
   enum class Origin : uint8_t { start_event, placeholder_parent, seen_in_event } origin = Origin::seen_in_event;
   bool from_sysmon = false, from_security = false;
   bool recovered = false;  // some event of it came from a recovered (damaged) EVTX record
+  bool invalid_utf8 = false;  // a start event of it had bytes replaced with U+FFFD
 };
 
 class ProcessTable {
@@ -52,6 +54,11 @@ class ProcessTable {
   const Process& get(ProcId id) const { return procs_[id]; }
   size_t size() const { return procs_.size(); }
   uint64_t dropped() const { return dropped_; }
+  // A PID reused more than kPidHistory times on one host: only the latest kPidHistory processes
+  // stay findable by PID (GUID lookups are unaffected), so a storm of reuses costs a bounded
+  // scan per event, not one over every process that ever had the PID. Counts those forgotten.
+  static constexpr size_t kPidHistory = 256;
+  uint64_t pid_history_dropped() const { return pid_history_dropped_; }
 
   // Ancestors from the root down to `id` (inclusive). Stops at unknown parents, at loops and
   // after kMaxDepth levels; `truncated` tells whether it stopped early.
@@ -83,12 +90,14 @@ class ProcessTable {
   void fill_from_start(Process& p, const HostEvent& e);
   ProcId match_security_start(HostId host, const HostEvent& e) const;
 
-  HostRegistry& hosts_;
+  [[maybe_unused]] HostRegistry& hosts_;  // clang: unused so far
   size_t max_;
-  uint64_t dropped_ = 0;
+  uint64_t dropped_ = 0, pid_history_dropped_ = 0;
+  void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
+  std::unordered_set<uint64_t> trimmed_pids_;  // pid keys whose history was cut to kPidHistory
   // For pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with the Security 4688 of the
   // same process, by image and time: recent pid-less Sysmon starts and recent 4688 starts, per
   // host. Both stay empty (and cost nothing) where Sysmon events carry their ProcessId.

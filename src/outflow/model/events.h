@@ -60,6 +60,9 @@ struct HostEvent {
   // DNS (Sysmon 22)
   std::string query_name, query_results;
 
+  // The record had invalid UTF-8 or lone UTF-16 surrogates, replaced with U+FFFD.
+  bool invalid_utf8 = false;
+
   void clear() {
     // Keeps string capacity: readers reuse one HostEvent for a whole file.
     type = HostEventType::process_start;
@@ -76,6 +79,7 @@ struct HostEvent {
     proto = 0;
     initiated = -1;
     recovered = false;
+    invalid_utf8 = false;
   }
 };
 

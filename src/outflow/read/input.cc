@@ -143,22 +143,29 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error, unsigned threads) {
-  stats = FileStats{};
-  stats.path = path;
   auto src = open_byte_source(path, error);
   if (!src) {
+    stats = FileStats{};
+    stats.path = path;
     diag.bad_input(path, error);
     return false;
   }
+  return read_input(*src, path, sink, diag, stats, error, LineReader::kDefaultMaxLine, threads);
+}
+
+bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
+                FileStats& stats, std::string& error, size_t max_line, unsigned threads) {
+  stats = FileStats{};
+  stats.path = path;
   // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
   std::string head;
-  if (!read_head(*src, 8 * 1024, head)) {
-    error = path + ": " + src->error();
-    diag.bad_input(path, src->error());
+  if (!read_head(src, 8 * 1024, head)) {
+    error = path + ": " + src.error();
+    diag.bad_input(path, src.error());
     return false;
   }
   stats.format = detect_format(head);
-  ReplaySource replay(*src, std::move(head));
+  ReplaySource replay(src, std::move(head));
   ReadContext ctx{path, sink, diag, stats, threads};
   bool ok = true;
   if (stats.format == InputFormat::evtx) {
@@ -171,7 +178,7 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
     diag.bad_input(path, "format not recognised");
     return false;
   } else {
-    LineReader lines(replay);
+    LineReader lines(replay, max_line);
     switch (stats.format) {
       case InputFormat::windows_json: ok = read_windows_json(lines, ctx); break;
       case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;
@@ -183,9 +190,9 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
     stats.lines = lines.line_number();
     if (!ok && error.empty()) error = path + ": " + lines.error();
   }
-  stats.raw_bytes = src->raw_bytes_read();
+  stats.raw_bytes = src.raw_bytes_read();
   if (!ok) {
-    if (error.empty()) error = path + ": " + src->error();
+    if (error.empty()) error = path + ": " + src.error();
     diag.bad_input(path, error);
   }
   return ok;

@@ -62,5 +62,9 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 // ReadContext.
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error, unsigned threads = 0);
+// The same on an opened source (stdin, memory: tests and fuzzers); `path` names it in reports.
+bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
+                FileStats& stats, std::string& error, size_t max_line = LineReader::kDefaultMaxLine,
+                unsigned threads = 0);
 
 }  // namespace outflow

@@ -32,6 +32,8 @@ class LineReader {
   uint64_t line_number() const { return line_no_; }      // of the last line returned
   uint64_t line_offset() const { return line_offset_; }  // byte offset of its start
   uint64_t bytes_consumed() const { return consumed_; }
+  // Bytes held for lines, at most max_line + 1 + kPadding whatever the input.
+  size_t buffer_size() const { return buf_.size(); }
   const std::string& error() const { return src_.error(); }
 
  private:

@@ -3,6 +3,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,28 @@ bool read_text(ReadFn fn, const std::string& text, CollectSink& sink, Diagnostic
   const std::string file = "test-input";
   ReadContext ctx{file, sink, diag, stats};
   return fn(lines, ctx);
+}
+
+// What reading one in-memory input produced, with counts by reason.
+struct ReadResult {
+  CollectSink sink;
+  Diagnostics diag;
+  FileStats stats;
+  uint64_t bad(const std::string& reason) const {
+    auto it = diag.bad_by_reason().find(reason);
+    return it == diag.bad_by_reason().end() ? 0 : it->second;
+  }
+  uint64_t skipped(const std::string& what) const {
+    auto it = diag.skipped_counts().find(what);
+    return it == diag.skipped_counts().end() ? 0 : it->second;
+  }
+};
+
+template <typename ReadFn>
+std::unique_ptr<ReadResult> read_result(ReadFn fn, const std::string& text) {
+  auto r = std::make_unique<ReadResult>();
+  EXPECT_TRUE(read_text(fn, text, r->sink, r->diag, r->stats));
+  return r;
 }
 
 }  // namespace outflow::testing

@@ -73,6 +73,20 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
   if (in.pipeline.index().connects_dropped())
     n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
+  if (in.pipeline.hosts().dropped())
+    n.anomalies.push_back(fmt::format("host table full: {} events of hosts beyond the first {} dropped",
+                                      in.pipeline.hosts().dropped(), HostRegistry::kMaxHosts));
+  if (in.pipeline.index().dns_dropped())
+    n.anomalies.push_back(fmt::format("DNS index full: {} name resolutions dropped", in.pipeline.index().dns_dropped()));
+  if (in.pipeline.processes().pid_history_dropped())
+    n.anomalies.push_back(fmt::format("PID reuse storm: {} processes beyond the latest {} of one PID are no longer found by PID",
+                                      in.pipeline.processes().pid_history_dropped(), ProcessTable::kPidHistory));
+  if (in.pipeline.stitcher().forced_early())
+    n.anomalies.push_back(fmt::format("open-session table full: {} sessions emitted early (they may be split)",
+                                      in.pipeline.stitcher().forced_early()));
+  if (in.pipeline.stitcher().duplicate_records())
+    n.anomalies.push_back(fmt::format("{} NetFlow records were exact duplicates (the same export read twice?) and were ignored",
+                                      in.pipeline.stitcher().duplicate_records()));
   if (in.diag.bad_records())
     n.anomalies.push_back(fmt::format("{} malformed records skipped (see the bad records section)", in.diag.bad_records()));
   if (in.diag.recovered_records())
@@ -102,7 +116,7 @@ std::string coverage_text(const CoverageInputs& in) {
     const std::string offs = off.known ? fmt::format("{} (n={})", human_duration(-off.offset), off.samples)
                                        : (off.samples ? fmt::format("? (n={})", off.samples) : std::string("unknown"));
     o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7.1f} {:>7.1f}\n",
-                     terminal_safe(hosts.display_name(hid)).substr(0, 28), count(hc, 1), count(hc, 3), count(hc, 5),
+                     terminal_safe(hosts.display_name(hid), 28), count(hc, 1), count(hc, 3), count(hc, 5),
                      count(hc, 22), count(hc, 4688), count(hc, 4689), count(hc, 5156), format_time(hc.first).substr(0, 19),
                      format_time(hc.last).substr(0, 19), offs, hc.sessions, pct(hc.sessions_attributed, hc.sessions),
                      pct(hc.bytes_attributed, hc.bytes));
@@ -111,7 +125,7 @@ std::string coverage_text(const CoverageInputs& in) {
   o += "\nFLOW SENSORS\n";
   o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", "sensor", "kind", "records", "first", "last", "one-sided");
   for (const auto& [name, sc] : st.sensors)
-    o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name).substr(0, 48), sc.kind, sc.records,
+    o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name, 48), sc.kind, sc.records,
                      format_time(sc.first).substr(0, 19), format_time(sc.last).substr(0, 19), sc.one_sided);
   o += "\nJOIN\n";
   for (auto s : {AttributionStatus::matched, AttributionStatus::inferred, AttributionStatus::ambiguous,
@@ -201,7 +215,13 @@ std::string coverage_json(const CoverageInputs& in) {
   }
   j.dbl("sessions_attributed_pct", pct(attributed, st.sessions)).dbl("bytes_attributed_pct", pct(battr, st.bytes));
   j.unum("processes", in.pipeline.processes().size()).unum("processes_dropped", in.pipeline.processes().dropped())
-      .unum("connects_dropped", in.pipeline.index().connects_dropped());
+      .unum("connects_dropped", in.pipeline.index().connects_dropped())
+      .unum("dns_dropped", in.pipeline.index().dns_dropped())
+      .unum("host_events_dropped", in.pipeline.hosts().dropped())
+      .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
+      .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
+      .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())
+      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots());
   j.end_object();
   const CoverageNotes notes = coverage_notes(in);
   j.begin_array("missing");

@@ -47,7 +47,16 @@ size_t JsonOut::escape_into(std::string& out, std::string_view s) {
     else if (c >= 0xE0 && c <= 0xEF) n = 3;
     else if (c >= 0xF0 && c <= 0xF4) n = 4;
     if (n && i + n <= s.size() && valid_utf8(s.substr(i, n))) {
-      out.append(s.data() + i, n);
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if (c == 0xC2 && c1 < 0xA0) {
+        // C1 controls (U+0080..U+009F, CSI among them) escaped too: JSON lines are often
+        // read on a terminal.
+        out.append("\\u00");
+        out.push_back(hex[c1 >> 4]);
+        out.push_back(hex[c1 & 15]);
+      } else {
+        out.append(s.data() + i, n);
+      }
       i += n;
     } else {
       out.append("\xEF\xBF\xBD");

@@ -121,6 +121,9 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
     j.boolean("both_directions_seen", s.seen_orig_dir && s.seen_resp_dir);
   }
   j.end_object();
+  // Every string above was written by now: flag the line if any had bytes replaced here, or
+  // if the process's own record was repaired when read.
+  if (j.replaced_bytes() > 0 || (proc && proc->invalid_utf8)) j.boolean("invalid_utf8", true);
   j.end_object();
   j.end_object();
   out.push_back('\n');

@@ -1,77 +1,75 @@
-// Session JSON: a session whose process is known from a record recovered from a damaged EVTX
-// chunk says so (outflow.recovered); others do not carry the field.
+// Session JSON lines from hostile process fields: always valid JSON and UTF-8, escapes
+// intact, and flagged (outflow.invalid_utf8) when bytes were replaced.
 #include "outflow/write/session_json.h"
+
+#include <simdjson.h>
 
 #include <gtest/gtest.h>
 
-#include "outflow/testing/collect_sink.h"
+#include "outflow/core/utf8.h"
+#include "outflow/testing/events.h"
 
 namespace outflow {
 namespace {
 
-using testing::ip;
+using testing::connect;
+using testing::netflow;
+using testing::start;
 using testing::utc;
 
-// A process that starts and connects out, and the Zeek record of that connection; the flags
-// mark the process's events as read from a damaged chunk.
-std::string session_line(bool start_recovered, bool connect_recovered) {
+// One matched session of a process started by `e`; returns its JSON line.
+std::string session_line(const HostEvent& e) {
   std::string out;
-  const SessionPipeline* self = nullptr;
-  SessionPipeline p(PipelineOptions{}, [&](const Session& s, const Attribution& a) { write_session_json(out, s, a, *self); });
-  self = &p;
-  const TimeNs t0 = utc("2024-01-01 10:00:00");
-  HostEvent st;
-  st.type = HostEventType::process_start;
-  st.event_id = 1;
-  st.host = "WS1";
-  st.process_guid = "{A}";
-  st.image = "C:\\Tools\\rclone.exe";
-  st.time = t0;
-  st.recovered = start_recovered;
-  p.on_host_event(st);
-  HostEvent c = st;
-  c.type = HostEventType::net_connect;
-  c.event_id = 3;
-  c.src_ip = ip("10.0.0.5");
-  c.dst_ip = ip("203.0.113.9");
-  c.src_port = 50000;
-  c.dst_port = 443;
-  c.proto = kProtoTcp;
-  c.initiated = 1;
-  c.time = t0 + kNsPerSec;
-  c.recovered = connect_recovered;
-  p.on_host_event(c);
-  FlowRecord f;
-  f.source = FlowSource::zeek_conn;
-  f.orig_h = ip("10.0.0.5");
-  f.resp_h = ip("203.0.113.9");
-  f.orig_p = 50000;
-  f.resp_p = 443;
-  f.proto = kProtoTcp;
-  f.start = t0 + kNsPerSec;
-  f.end = t0 + 60 * kNsPerSec;
-  f.orig_bytes = 5'000'000;
-  f.orig_pkts = 4000;
-  f.uid = "C1";
-  f.conn_state = "SF";
-  f.sensor = "zeek";
-  p.on_flow(f);
+  SessionPipeline* pp = nullptr;
+  SessionPipeline p(PipelineOptions{}, [&](const Session& s, const Attribution& a) { write_session_json(out, s, a, *pp); });
+  pp = &p;
+  p.on_host_event(e);
+  p.on_host_event(connect(e.host.c_str(), e.process_guid.c_str(), "10.0.0.5", 50000, "203.0.113.9", 443, e.time + kNsPerSec));
+  p.on_flow(netflow("10.0.0.5", 50000, "203.0.113.9", 443, e.time + kNsPerSec, e.time + 2 * kNsPerSec, 10));
   p.finish();
   return out;
 }
 
-TEST(SessionJson, RecoveredEventsMarkTheSession) {
-  const std::string clean = session_line(false, false);
-  ASSERT_NE(clean.find("\"status\":\"matched\""), std::string::npos) << clean;
-  EXPECT_EQ(clean.find("recovered"), std::string::npos) << clean;
-  for (auto [start, connect] : {std::pair{true, false}, std::pair{false, true}}) {
-    const std::string line = session_line(start, connect);
-    ASSERT_NE(line.find("\"status\":\"matched\""), std::string::npos) << line;
-    const size_t outflow_at = line.find("\"outflow\":{");
-    const size_t rec_at = line.find("\"recovered\":true");
-    ASSERT_NE(rec_at, std::string::npos) << line;
-    EXPECT_GT(rec_at, outflow_at) << line;  // under outflow.
+struct Parsed {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  explicit Parsed(const std::string& line) { EXPECT_FALSE(parser.parse(line).get(doc)) << line; }
+  std::string str(const char* pointer) {
+    std::string_view s;
+    EXPECT_FALSE(doc.at_pointer(pointer).get_string().get(s)) << pointer;
+    return std::string(s);
   }
+  bool has(const char* pointer) { return !doc.at_pointer(pointer).error(); }
+};
+
+TEST(SessionJson, HostileProcessFieldsStayValidJsonAndAreFlagged) {
+  HostEvent e = start("ws1\x1b[2J", "{C}", "", "C:\\x\xff.exe", "", utc("2024-01-02 03:04:05"));
+  e.command_line = std::string("up.exe \x1b]0;pwned\x07 \"quoted\" \\ \0 \xC2\x9B", 33);
+  const std::string line = session_line(e);
+  ASSERT_FALSE(line.empty());
+  EXPECT_TRUE(valid_utf8(line));
+  EXPECT_EQ(line.find('\x1b'), std::string::npos);  // never raw
+  EXPECT_EQ(line.find("\xC2\x9B"), std::string::npos);
+  Parsed j(line);
+  EXPECT_EQ(j.str("/process/command_line"), std::string("up.exe \x1b]0;pwned\x07 \"quoted\" \\ \0 \xC2\x9B", 33));
+  EXPECT_EQ(j.str("/process/executable"), "C:\\x\uFFFD.exe");
+  EXPECT_EQ(j.str("/host/name"), "ws1\x1b[2J");
+  bool flag = false;
+  EXPECT_FALSE(j.doc.at_pointer("/outflow/invalid_utf8").get_bool().get(flag));
+  EXPECT_TRUE(flag);
+}
+
+TEST(SessionJson, RecordRepairedWhenReadIsFlaggedToo) {
+  HostEvent e = start("ws1", "{C}", "", "C:\\x\uFFFD.exe", "", utc("2024-01-02 03:04:05"));
+  e.invalid_utf8 = true;  // as the JSON reader marks a repaired line
+  Parsed j(session_line(e));
+  EXPECT_TRUE(j.has("/outflow/invalid_utf8"));
+}
+
+TEST(SessionJson, CleanRecordsAreNotFlagged) {
+  Parsed j(session_line(start("ws1", "{C}", "", "C:\\up.exe", "", utc("2024-01-02 03:04:05"))));
+  EXPECT_FALSE(j.has("/outflow/invalid_utf8"));
+  EXPECT_EQ(j.str("/process/executable"), "C:\\up.exe");
 }
 
 }  // namespace

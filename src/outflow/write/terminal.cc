@@ -4,13 +4,16 @@
 
 namespace outflow {
 
-std::string terminal_safe(std::string_view s) {
+std::string terminal_safe(std::string_view s) { return terminal_safe(s, std::string::npos); }
+
+std::string terminal_safe(std::string_view s, size_t max_bytes) {
   std::string valid;
   repair_utf8(s, valid);
   std::string out;
   out.reserve(valid.size());
   static const char* hex = "0123456789abcdef";
   for (size_t i = 0; i < valid.size(); ++i) {
+    const size_t before = out.size();
     const auto c = static_cast<unsigned char>(valid[i]);
     if (c < 0x20 || c == 0x7f) {
       out += "\\x";
@@ -25,7 +28,15 @@ std::string terminal_safe(std::string_view s) {
       out.push_back(hex[c1 & 15]);
       ++i;
     } else {
-      out.push_back(static_cast<char>(c));
+      // A whole UTF-8 sequence at once (valid is valid UTF-8), so a cut never splits one.
+      size_t n = 1;
+      while (i + n < valid.size() && (static_cast<unsigned char>(valid[i + n]) & 0xC0) == 0x80) ++n;
+      out.append(valid, i, n);
+      i += n - 1;
+    }
+    if (out.size() > max_bytes) {
+      out.resize(before);
+      break;
     }
   }
   return out;

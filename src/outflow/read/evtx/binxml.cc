@@ -186,8 +186,9 @@ bool BinXml::walk(uint32_t pos, uint32_t end, Kind base, int depth, Plan* plan, 
           if (end - at < 4) return false;
           const uint32_t n = rd32(b_ + at);
           if (n == at + 4) return true;
-          return !inline_only && n >= kChunkHeaderSize && n + 8 <= p0 &&
-                 n + 10 + 2u * rd16(b_ + n + 6) <= p0;
+          // Differences, not sums: n near 2^32 must not wrap past the check (found by fuzzing).
+          return !inline_only && n >= kChunkHeaderSize && n < p0 && p0 - n >= 8 &&
+                 10u + 2u * rd16(b_ + n + 6) <= p0 - n;
         };
         uint32_t at;
         if (name_at(p0 + 6, true)) at = p0 + 6;

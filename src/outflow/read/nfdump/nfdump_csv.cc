@@ -138,10 +138,15 @@ class NfdumpCsvReader {
     f.source = FlowSource::nfdump;
     f.bidirectional = false;
     // nfdump prints the exporter's local time without a zone; these exports are UTC.
-    if (!parse_datetime(get(c_ts), f.start)) return bad("nfdump: bad ts");
+    switch (parse_record_time(get(c_ts), f.start)) {
+      case TimeParse::ok: break;
+      case TimeParse::bad: return bad("nfdump: bad ts");
+      case TimeParse::out_of_range: return bad("nfdump: ts out of range (before 1970 or after 2099)");
+    }
     f.end = f.start;
     if (col_[c_te] >= 0) {
-      if (!parse_datetime(get(c_te), f.end)) return bad("nfdump: bad te");
+      if (parse_record_time(get(c_te), f.end) != TimeParse::ok) return bad("nfdump: bad te");
+      if (f.end < f.start) return bad("nfdump: te before ts (negative duration)");
     } else if (col_[c_td] >= 0) {
       TimeNs d = 0;
       if (!flowread::parse_seconds(get(c_td), d) || !flowread::add_duration(f.start, d, f.end))

@@ -77,6 +77,11 @@ inline bool interesting_event_id(uint64_t id) {
 // channel is taken on its id alone.
 bool wanted_event(uint64_t id, std::string_view provider, std::string_view channel);
 
+// Limits of what a HostEvent holds (docs/robustness.md): longer text fields are cut and end in
+// "…"; a longer host name (DNS allows 253) makes the record bad.
+inline constexpr size_t kMaxFieldBytes = 96 * 1024;
+inline constexpr size_t kMaxHostNameBytes = 255;
+
 enum class Verdict { ok, skip, bad };
 // Builds the HostEvent. On skip (an event Outflow does not use) `why` names it for counting;
 // on bad, `why` is the reason.

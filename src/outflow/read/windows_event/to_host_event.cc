@@ -1,6 +1,7 @@
 // From the raw fields of one Windows event to a normalized HostEvent.
 #include <charconv>
 
+#include "outflow/core/utf8.h"
 #include "outflow/read/windows_event/raw_fields.h"
 
 namespace outflow::winevent {
@@ -37,9 +38,12 @@ bool parse_port(std::string_view s, uint16_t& out) {
   return true;
 }
 
+// Text fields are cut at kMaxFieldBytes (on a UTF-8 boundary, ending in "…"): Windows logs no
+// longer value (a command line is at most 32,767 UTF-16 characters), and every process kept
+// in the table holds its strings.
 void assign(std::string& dst, std::string_view v) {
   if (v == "-") v = {};
-  dst.assign(v.data(), v.size());
+  assign_capped(dst, v, kMaxFieldBytes);
 }
 
 // Security events name the account by logon id when the subject is the machine account.
@@ -70,6 +74,10 @@ void set_security_user(const RawFields& f, HostEvent& e) {
     e.user.push_back('\\');
   }
   e.user.append(user);
+  if (e.user.size() > kMaxFieldBytes) {
+    const std::string full = std::move(e.user);
+    assign(e.user, full);
+  }
 }
 
 std::string_view label_name(std::string_view sid) {
@@ -82,7 +90,9 @@ std::string_view label_name(std::string_view sid) {
   return sid;
 }
 
-bool set_time(const RawFields& f, HostEvent& e) {
+// False when no time field parses; `out_of_range` tells that one did, but outside the
+// record-time range (FILETIME 0 = 1601, 9999 sentinels).
+bool set_time(const RawFields& f, HostEvent& e, bool& out_of_range) {
   struct Pick {
     Field field;
     TimeField tf;
@@ -95,14 +105,21 @@ bool set_time(const RawFields& f, HostEvent& e) {
                                     {Field::event_time, TimeField::event_time, false}};
   for (const auto& p : kOrder) {
     if (p.field == Field::system_time && f.system_time_ns != kNoTime) {
-      e.time = f.system_time_ns;
-      e.time_field = TimeField::system_time;
-      return true;
+      if (in_record_range(f.system_time_ns)) {
+        e.time = f.system_time_ns;
+        e.time_field = TimeField::system_time;
+        return true;
+      }
+      out_of_range = true;
     }
     if (!f.has(p.field)) continue;
     TimeNs t;
     const auto s = f.get(p.field);
-    if (parse_datetime(s, t) || (p.epoch_ok && parse_epoch_seconds(s, t))) {
+    TimeParse tp = parse_record_time(s, t);
+    if (tp == TimeParse::bad && p.epoch_ok && parse_epoch_seconds(s, t))
+      tp = in_record_range(t) ? TimeParse::ok : TimeParse::out_of_range;
+    if (tp == TimeParse::out_of_range) out_of_range = true;
+    if (tp == TimeParse::ok) {
       e.time = t;
       e.time_field = p.tf;
       return true;
@@ -132,7 +149,7 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
       why = "no_event_id";  // valid JSON, but not a Windows event: counted, not an error
       return Verdict::skip;
     }
-    if (r.ec != std::errc()) {
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) {  // "1e400" is not event 1
       why = "windows event: EventID is not a number";
       return Verdict::bad;
     }
@@ -147,6 +164,10 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
   for (Field hf : {Field::host_computer_name, Field::host_computer, Field::host_plain, Field::host_ecs_name}) {
     const auto h = f.get(hf);
     if (!h.empty() && h != "-") {
+      if (h.size() > kMaxHostNameBytes) {
+        why = "windows event: host name longer than 255 bytes";
+        return Verdict::bad;
+      }
       e.host.assign(h);
       break;
     }
@@ -155,8 +176,9 @@ Verdict to_host_event(const RawFields& f, HostEvent& e, std::string_view& why) {
     why = "windows event: no host name (Hostname, Computer, computer_name or host.name)";
     return Verdict::bad;
   }
-  if (!set_time(f, e)) {
-    why = "windows event: no parsable time (UtcTime, TimeCreated, @timestamp, TimeGenerated or EventTime)";
+  if (bool out_of_range = false; !set_time(f, e, out_of_range)) {
+    why = out_of_range ? "windows event: time out of range (before 1970 or after 2099)"
+                       : "windows event: no parsable time (UtcTime, TimeCreated, @timestamp, TimeGenerated or EventTime)";
     return Verdict::bad;
   }
 

@@ -46,6 +46,7 @@ class WindowsJsonParser {
   Walk parse(std::string_view line, HostEvent& e, std::string_view& why, SkipKey& skip) {
     raw_.clear();
     xml_scratch_.clear();
+    embedded_seen_ = false;
     ondemand::document doc;
     auto err = outer_.iterate(padded_string_view(line.data(), line.size(), line.size() + LineReader::kPadding)).get(doc);
     if (err) return fail(err, why);
@@ -80,6 +81,8 @@ class WindowsJsonParser {
   static Walk fail(error_code err, std::string_view& why) {
     switch (err) {
       case UTF8_ERROR: why = "json: invalid UTF-8"; break;
+      case STRING_ERROR: why = "json: bad string escape"; break;
+      case UNESCAPED_CHARS: why = "json: unescaped control character in a string"; break;
       case TAPE_ERROR: why = "json: malformed (TAPE_ERROR)"; break;
       case INCORRECT_TYPE: why = "json: not an object or unexpected value type"; break;
       case UNCLOSED_STRING: why = "json: unclosed string"; break;
@@ -92,12 +95,15 @@ class WindowsJsonParser {
   }
 
   // Reads a scalar value as text: strings unescaped, numbers and booleans as their token.
-  static bool scalar_text(ondemand::value& v, std::string_view& out) {
+  // False for null, objects and arrays, and for a string that cannot be unescaped (`err` set:
+  // a lone surrogate escape must reach the repair path, not silently drop the field).
+  static bool scalar_text(ondemand::value& v, std::string_view& out, error_code& err) {
     ondemand::json_type t;
     if (v.type().get(t)) return false;
     switch (t) {
       case ondemand::json_type::string:
-        return !v.get_string().get(out);
+        err = v.get_string().get(out);
+        return !err;
       case ondemand::json_type::number:
       case ondemand::json_type::boolean: {
         out = v.raw_json_token();
@@ -158,7 +164,11 @@ class WindowsJsonParser {
       Field f;
       if (!winevent::lookup_field(scope, key, f)) continue;
       std::string_view text;
-      if (!scalar_text(val, text)) continue;
+      error_code serr = SUCCESS;
+      if (!scalar_text(val, text, serr)) {
+        if (serr) return fail(serr, why);
+        continue;
+      }
       raw_.put(f, text);
       if (f == Field::event_id) {
         // Abandon unused events early: most of a Sysmon log is events 7, 10, 12, 13.
@@ -172,6 +182,11 @@ class WindowsJsonParser {
 
   // Azure rows carry EventData as a string holding JSON (Sysmon) or XML (Security).
   Walk embedded_event_data(std::string_view s, int depth, std::string_view& why) {
+    // Only the first EventData string of a record is read: the fields already taken point into
+    // inner_buf_, the inner parser and xml_scratch_, which a second one would reallocate (a
+    // use-after-free found by fuzzing). First value wins anyway, as everywhere in RawFields.
+    if (embedded_seen_) return Walk::ok;
+    embedded_seen_ = true;
     size_t i = 0;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t')) ++i;
     if (i < s.size() && s[i] == '{') {
@@ -193,6 +208,7 @@ class WindowsJsonParser {
 
   ondemand::parser outer_, inner_;
   std::string inner_buf_, xml_scratch_;
+  bool embedded_seen_ = false;
   RawFields raw_;
 };
 
@@ -207,7 +223,7 @@ bool blank(std::string_view s) {
 bool read_windows_json(LineReader& lines, ReadContext& ctx) {
   WindowsJsonParser parser;
   HostEvent ev;
-  std::string repaired;
+  std::string repaired, utf8_fixed;
   SkipKey skip;
   // Skip counts are aggregated locally in a short list (a few distinct event ids per file).
   std::vector<std::pair<SkipKey, uint64_t>> skipped;
@@ -240,15 +256,20 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
     if (blank(line)) continue;
     std::string_view why;
     Walk w = parser.parse(line, ev, why, skip);
-    if (w == Walk::error && why == "json: invalid UTF-8") {
-      // Replace invalid sequences with U+FFFD and try again: one bad byte in a command line
-      // must not lose the whole event.
+    if (w == Walk::error && (why == "json: invalid UTF-8" || why == "json: bad string escape")) {
+      // Replace invalid sequences and lone UTF-16 surrogate escapes ("\ud800") with U+FFFD
+      // and try again: one bad byte in a command line must not lose the whole event.
+      utf8_fixed.clear();
+      repair_utf8(line, utf8_fixed);
       repaired.clear();
-      repair_utf8(line, repaired);
+      repair_json_surrogates(utf8_fixed, repaired);
       const size_t n = repaired.size();
       repaired.append(LineReader::kPadding, '\0');
       w = parser.parse(std::string_view(repaired.data(), n), ev, why, skip);
-      if (w != Walk::error) ++repaired_lines;
+      if (w != Walk::error) {
+        ++repaired_lines;
+        ev.invalid_utf8 = true;
+      }
     }
     switch (w) {
       case Walk::ok:
@@ -270,7 +291,8 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx) {
   if (no_id > 0 && ctx.stats.host_events == 0 && no_id * 2 >= lines.line_number())
     ctx.diag.bad_input(ctx.file, "JSON lines, but not Windows events (no EventID / event_id / winlog.event_id): not understood");
   flush_skips();
-  if (repaired_lines) ctx.diag.skipped("json lines with invalid UTF-8 repaired (U+FFFD)", repaired_lines);
+  if (repaired_lines)
+    ctx.diag.skipped("json lines with invalid UTF-8 or lone surrogates repaired (U+FFFD)", repaired_lines);
   return true;
 }
 

@@ -9,16 +9,8 @@ namespace {
 
 using testing::CollectSink;
 
-struct Result {
-  CollectSink sink;
-  Diagnostics diag;
-  FileStats stats;
-};
-
-std::unique_ptr<Result> read(const std::string& text) {
-  auto r = std::make_unique<Result>();
-  EXPECT_TRUE(testing::read_text(read_windows_json, text, r->sink, r->diag, r->stats));
-  return r;
+std::unique_ptr<testing::ReadResult> read(const std::string& text) {
+  return testing::read_result(read_windows_json, text);
 }
 
 // NXLog flat (OTRF atomic): note EventTime is local time, UtcTime is UTC.

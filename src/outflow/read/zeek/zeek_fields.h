@@ -10,10 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "outflow/core/utf8.h"
 #include "outflow/model/events.h"
 #include "outflow/read/input.h"
 
 namespace outflow::flowread {
+
+// Text fields of flow records (uid, history, service, sensor, DNS query...) are short in real
+// logs; longer ones are cut to this and end in "…" (docs/robustness.md).
+inline constexpr size_t kMaxFlowText = 1024;
 
 // The Zeek fields the readers use. Both "id.orig_h" and "id_orig_h" spellings map to one id.
 enum class ZField : uint8_t {
@@ -139,8 +144,10 @@ inline bool parse_seconds(std::string_view s, TimeNs& out) {
   return parse_epoch(s, out);
 }
 
-// start + duration, false on overflow (both are bounded to ~9e18 ns, their sum is not).
-inline bool add_duration(TimeNs start, TimeNs d, TimeNs& end) { return !__builtin_add_overflow(start, d, &end); }
+// start + duration; false on overflow or when the end falls outside the record-time range.
+inline bool add_duration(TimeNs start, TimeNs d, TimeNs& end) {
+  return !__builtin_add_overflow(start, d, &end) && in_record_range(end);
+}
 
 // Counts reasons for skipped records locally, flushed to Diagnostics once (map lookups with a
 // string key per record would cost more than the parsing).

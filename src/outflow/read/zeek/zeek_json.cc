@@ -263,6 +263,7 @@ class ZeekJsonReader {
 
   void conn(const JsonRecord& r, ZeekLog log) {
     if (r.ts == kNoTime) return bad("zeek json: conn record without ts");
+    if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
     if (!r.have_orig_h) return bad("zeek json: conn record without id.orig_h");
     if (!r.have_resp_h) return bad("zeek json: conn record without id.resp_h");
     FlowRecord& f = flow_;
@@ -282,22 +283,23 @@ class ZeekJsonReader {
     f.resp_pkts = r.resp_pkts;
     f.orig_ip_bytes = r.orig_ip_bytes;
     f.resp_ip_bytes = r.resp_ip_bytes;
-    f.uid.assign(r.uid);
-    f.conn_state.assign(r.conn_state);
-    f.history.assign(r.history);
-    f.service.assign(r.service);
-    f.community_id.assign(r.community_id);
-    f.sensor.assign(r.node_name);
+    assign_capped(f.uid, r.uid, flowread::kMaxFlowText);
+    assign_capped(f.conn_state, r.conn_state, flowread::kMaxFlowText);
+    assign_capped(f.history, r.history, flowread::kMaxFlowText);
+    assign_capped(f.service, r.service, flowread::kMaxFlowText);
+    assign_capped(f.community_id, r.community_id, flowread::kMaxFlowText);
+    assign_capped(f.sensor, r.node_name, flowread::kMaxFlowText);
     ctx_.sink.on_flow(f);
     ++ctx_.stats.flows;
   }
 
   void dns(const JsonRecord& r) {
     if (r.ts == kNoTime) return bad("zeek json: dns record without ts");
+    if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
     if (dns_.answers.empty()) return skips_.add("zeek dns (no address answer)");
     dns_.time = r.ts;
     dns_.client = r.have_orig_h ? r.orig_h : IpAddr{};
-    dns_.query.assign(r.query);
+    assign_capped(dns_.query, r.query, flowread::kMaxFlowText);
     ctx_.sink.on_dns(dns_);
     ++ctx_.stats.dns;
   }

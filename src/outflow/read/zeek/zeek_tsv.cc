@@ -202,6 +202,10 @@ class ZeekTsvReader {
       bad("zeek: bad ts");
       return false;
     }
+    if (!in_record_range(t)) {
+      bad("zeek: ts out of range (before 1970 or after 2099)");
+      return false;
+    }
     return true;
   }
 
@@ -226,7 +230,7 @@ class ZeekTsvReader {
 
   void string_field(ZField f, std::string& out) const {
     const std::string_view v = get(f);
-    if (!unset(v)) out.assign(v.data(), v.size());
+    if (!unset(v)) assign_capped(out, v, flowread::kMaxFlowText);
   }
 
   void conn_record() {
@@ -304,7 +308,7 @@ class ZeekTsvReader {
       ++dns_no_ip_;
       return;
     }
-    string_field(ZField::query, d.query);
+    string_field(ZField::query, d.query);  // cut like every flow text field (DNS allows 253)
     ctx_.sink.on_dns(d);
     ++ctx_.stats.dns;
   }

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora of the libFuzzer targets: make_seeds.py OUT_DIR [SOURCE_DIR].
+
+Writes OUT_DIR/<target>/<name> for every target. Seeds are small:
+  - synthetic records written here (every Windows JSON shape, Zeek TSV/JSON conn/dns/open_conn,
+    nfdump CSV, gzip/zstd streams, a pipeline input whose flows match its events);
+  - excerpts of tests/fixtures (MIT, OTRF) and, when ../shared/datasets is there, of the
+    datasets (a few lines or one EVTX chunk per file). Dataset excerpts are made at run time
+    into the build folder and never committed (several datasets are GPL).
+"""
+import gzip
+import os
+import re
+import subprocess
+import sys
+
+OUT = sys.argv[1]
+SRC = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(SRC, "..", "shared", "datasets")
+count = {}
+
+
+def put(target, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[-80:]
+    with open(os.path.join(d, safe), "wb") as f:
+        f.write(data)
+    count[target] = count.get(target, 0) + 1
+
+
+def read_any(path, limit=4 << 20):
+    """Decompressed bytes of a file (zstd via the zstd CLI), at most `limit`."""
+    if path.endswith(".zst"):
+        p = subprocess.run(["zstd", "-dc", path], capture_output=True)
+        return p.stdout[:limit]
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+# --- synthetic records (written for this project) -------------------------------------------
+GUID_P = "{11111111-2222-3333-4444-000000000001}"
+GUID_C = "{11111111-2222-3333-4444-000000000002}"
+FLAT = [
+    '{"EventID":1,"SourceName":"Microsoft-Windows-Sysmon","Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"ws1.example.org","UtcTime":"2024-01-02 03:04:05.678","ProcessGuid":"%s","ProcessId":"4242","Image":"C:\\\\Tools\\\\up.exe","CommandLine":"up.exe --to 203.0.113.9","User":"EXAMPLE\\\\alice","ParentProcessGuid":"%s","ParentProcessId":"100","ParentImage":"C:\\\\Windows\\\\explorer.exe","IntegrityLevel":"Medium","Hashes":"SHA256=00"}' % (GUID_C, GUID_P),
+    '{"EventID":3,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"ws1.example.org","UtcTime":"2024-01-02 03:04:06.000","ProcessGuid":"%s","ProcessId":"4242","Image":"C:\\\\Tools\\\\up.exe","User":"EXAMPLE\\\\alice","Protocol":"tcp","Initiated":"true","SourceIp":"192.0.2.10","SourcePort":"50000","DestinationIp":"203.0.113.9","DestinationPort":"443"}' % GUID_C,
+    '{"EventID":22,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"ws1.example.org","UtcTime":"2024-01-02 03:04:05.900","ProcessGuid":"%s","ProcessId":"4242","QueryName":"drop.example.net","QueryResults":"::ffff:203.0.113.9;type:  5 cdn.example.net;"}' % GUID_C,
+    '{"EventID":5,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"ws1.example.org","UtcTime":"2024-01-02 04:00:00.000","ProcessGuid":"%s","ProcessId":"4242","Image":"C:\\\\Tools\\\\up.exe"}' % GUID_C,
+    '{"EventID":"4688","SourceName":"Microsoft-Windows-Security-Auditing","Hostname":"ws1","@timestamp":"2024-01-02T03:04:05.5Z","EventTime":"2024-01-02 04:04:05","NewProcessId":"0x1092","ProcessId":"0x64","NewProcessName":"C:\\\\Tools\\\\up.exe","ParentProcessName":"C:\\\\Windows\\\\explorer.exe","SubjectUserName":"alice","SubjectDomainName":"EXAMPLE","SubjectLogonId":"0x3e7","TargetUserName":"-","MandatoryLabel":"S-1-16-8192","CommandLine":"up.exe"}',
+    '{"EventID":4689,"SourceName":"Microsoft-Windows-Security-Auditing","Hostname":"ws1","@timestamp":"2024-01-02T04:04:05Z","ProcessId":"0x1092","ProcessName":"C:\\\\Tools\\\\up.exe"}',
+    '{"EventID":5156,"SourceName":"Microsoft-Windows-Security-Auditing","Hostname":"ws1","@timestamp":"2024-01-02T03:04:06Z","ProcessID":"4242","Application":"\\\\device\\\\harddiskvolume2\\\\tools\\\\up.exe","Direction":"%%14593","SourceAddress":"192.0.2.10","SourcePort":"50000","DestAddress":"203.0.113.9","DestPort":"443","Protocol":"6"}',
+    '{"EventID":10,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"ws1"}',
+]
+WLB7 = '{"@timestamp":"2024-01-02T03:04:05.700Z","host":{"name":"collector"},"winlog":{"computer_name":"ws2.example.org","channel":"Microsoft-Windows-Sysmon/Operational","provider_name":"Microsoft-Windows-Sysmon","event_id":1,"event_data":{"UtcTime":"2024-01-02 03:04:05.678","ProcessGuid":"%s","ProcessId":"77","Image":"C:\\\\x.exe","CommandLine":"x.exe \\u001b[2J","User":"EXAMPLE\\\\bob","ParentProcessGuid":"%s","ParentProcessId":"1","ParentImage":"C:\\\\p.exe"}},"event":{"code":1}}' % (GUID_C, GUID_P)
+WLB6 = '{"@timestamp":"2024-01-02T03:04:06.254Z","event_data":{"ProcessGuid":"%s","ProcessId":"77","Initiated":"true","SourceIp":"192.0.2.11","User":"EXAMPLE\\\\bob","Image":"C:\\\\x.exe","DestinationIp":"198.51.100.7","SourcePort":"50001","DestinationPort":"22","UtcTime":"2024-01-02 03:04:06.000","Protocol":"tcp"},"host":{"name":"collector"},"source_name":"Microsoft-Windows-Sysmon","log_name":"Microsoft-Windows-Sysmon/Operational","event_id":3,"computer_name":"ws2.example.org"}' % GUID_C
+AZURE_JSON = '{"TimeGenerated":"2024-01-02T03:04:06.347Z","Provider":"Microsoft-Windows-Sysmon","Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws3","EventData":"{\\"UtcTime\\":\\"2024-01-02T03:04:05.1230000Z\\",\\"ProcessGuid\\":\\"%s\\",\\"ProcessId\\":\\"3936\\",\\"Image\\":\\"C:\\\\\\\\srv.exe\\",\\"Protocol\\":\\"tcp\\",\\"Initiated\\":\\"false\\",\\"SourceIp\\":\\"192.0.2.12\\",\\"SourcePort\\":\\"8080\\",\\"DestinationIp\\":\\"198.51.100.8\\",\\"DestinationPort\\":\\"50452\\"}","EventID":3,"Type":"WindowsEvent"}' % GUID_C
+AZURE_XML = '{"TimeGenerated":"2024-01-02T03:04:05.21Z","Computer":"ws3","EventSourceName":"Microsoft-Windows-Security-Auditing","Channel":"Security","EventData":"\\u003cEventData xmlns=\\"http://schemas.microsoft.com/win/2004/08/events/event\\"\\u003e\\r\\n  \\u003cData Name=\\"ProcessID\\"\\u003e3936\\u003c/Data\\u003e\\u003cData Name=\\"Application\\"\\u003e\\\\device\\\\srv.exe \\u0026amp; \\u0026#x41;\\u003c/Data\\u003e\\u003cData Name=\\"Direction\\"\\u003e%%14592\\u003c/Data\\u003e\\u003cData Name=\\"SourceAddress\\"\\u003e192.0.2.12\\u003c/Data\\u003e\\u003cData Name=\\"SourcePort\\"\\u003e8080\\u003c/Data\\u003e\\u003cData Name=\\"DestAddress\\"\\u003e198.51.100.8\\u003c/Data\\u003e\\u003cData Name=\\"DestPort\\"\\u003e50452\\u003c/Data\\u003e\\u003cData Name=\\"Protocol\\"\\u003e6\\u003c/Data\\u003e\\u003c/EventData\\u003e","EventID":5156,"Type":"SecurityEvent"}'
+HOSTILE_JSON = [
+    '{"EventID":1,"Hostname":"h\\u0000\\u001b]0;x\\u0007","UtcTime":"2024-01-02 03:04:05","ProcessGuid":"\\ud800","ProcessId":"18446744073709551615","ParentProcessId":"1180591620717411303424","CommandLine":"\\udc00\\ud83d\\ude00"}',
+    '{"EventID":3,"Hostname":"h","UtcTime":"1601-01-01 00:00:00","ProcessId":"1","SourceIp":"::1","SourcePort":"70000","DestinationIp":"1.2.3.4","DestinationPort":"-1"}',
+    '{"EventID":1e400,"Hostname":"h","UtcTime":"9999-12-31 23:59:59.9999999Z","ProcessId":1}',
+    '[' * 64 + ']' * 64,
+]
+SYN_WIN = {"flat": "\n".join(FLAT) + "\n", "wlb7": WLB7 + "\n", "wlb6": WLB6 + "\n",
+           "azure_json": AZURE_JSON + "\n", "azure_xml": AZURE_XML + "\n",
+           "hostile": "\n".join(HOSTILE_JSON) + "\n"}
+
+ZEEK_CONN_TSV = """#separator \\x09
+#set_separator\t,
+#empty_field\t(empty)
+#unset_field\t-
+#path\tconn
+#open\t2024-01-02-03-00-00
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\t_node_name
+#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tstring
+1704164646.000000\tCabc123\t192.0.2.10\t50000\t203.0.113.9\t443\ttcp\tssl\t3600.5\t104857600\t4096\tSF\tT\tF\t0\tShADadFf\t70000\t108000000\t3000\t160000\t-\tsensor-1
+1704164650.1\tCdef456\t192.0.2.10\t50001\t198.51.100.7\t53\tudp\tdns\t-\t-\t-\tS0\tT\tF\t0\tD\t1\t60\t0\t0\t(empty)\tsensor-1
+1704164651\tCghi789\tfe80::1\t-\t2001:db8::2\t-\ticmp\t-\t0.1\t0\t0\tOTH\tT\tF\t0\t-\t0\t0\t5\t500\t-\tsensor-1
+#close\t2024-01-02-04-00-00
+"""
+ZEEK_OPEN_TSV = ZEEK_CONN_TSV.replace("#path\tconn", "#path\topen_conn")
+ZEEK_DNS_TSV = """#separator \\x09
+#set_separator\t,
+#empty_field\t(empty)
+#unset_field\t-
+#path\tdns
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tanswers\tTTLs
+#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tvector[string]\tvector[interval]
+1704164645.5\tCdns1\t192.0.2.10\t50002\t192.0.2.1\t53\tudp\tdrop.example.net\tcdn.example.net,203.0.113.9,2001:db8::9\t60.0,60.0,60.0
+1704164645.6\tCdns2\t192.0.2.10\t50003\t192.0.2.1\t53\tudp\tnothing.example\t-\t-
+"""
+ZEEK_JSON = "\n".join([
+    '{"_path":"conn","ts":1704164646.0,"uid":"Cj1","id.orig_h":"192.0.2.10","id.orig_p":50000,"id.resp_h":"203.0.113.9","id.resp_p":443,"proto":"tcp","service":"ssl","duration":3600.5,"orig_bytes":104857600,"resp_bytes":4096,"conn_state":"SF","history":"ShADadFf","orig_pkts":70000,"orig_ip_bytes":108000000,"resp_pkts":3000,"resp_ip_bytes":160000,"community_id":"1:abc","_node_name":"s1"}',
+    '{"_path":"open_conn","ts":"2024-01-02T03:04:06.000000Z","uid":"Cj2","id_orig_h":"192.0.2.10","id_orig_p":50004,"id_resp_h":"203.0.113.9","id_resp_p":443,"proto":"tcp","duration":10,"orig_bytes":"1000","resp_bytes":null}',
+    '{"_path":"dns","ts":1704164645.5,"uid":"Cj3","id.orig_h":"192.0.2.10","query":"drop.example.net","answers":["cdn.example.net","203.0.113.9"]}',
+    '{"ts":1704164647,"id.orig_h":"192.0.2.10","id.resp_h":"198.51.100.7","conn_state":"S0","orig_pkts":1}',
+    '{"_path":"files","ts":1704164647,"duration":1.5}',
+    '{"_path":"conn","ts":1e400,"id.orig_h":"1.1.1.1","id.resp_h":"2.2.2.2","id.orig_p":70000,"orig_bytes":-1,"duration":-5}',
+]) + "\n"
+NFDUMP = """ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt,in,out
+2024-01-02 03:04:06,2024-01-02 03:34:06,1800.000,192.0.2.10,203.0.113.9,50000,443,TCP,.AP.S.,0,0,40000,60000000,0,0,0,0
+2024-01-02 03:04:06,2024-01-02 03:34:06,1800.000,203.0.113.9,192.0.2.10,443,50000,TCP,.AP.S.,0,0,2000,100000,0,0,0,0
+2024-01-02 03:34:06,2024-01-02 04:04:06,1800.000,192.0.2.10,203.0.113.9,50000,443,TCP,.AP.SF,0,0,30000,44857600,0,0,0,0
+2024-01-02 03:05:00,2024-01-02 03:05:00,0.000,192.0.2.10,198.51.100.7,0,8.0,ICMP,......,0,0,1,84,0,0,0,0
+2024-01-02 03:05:00,2024-01-02 03:05:00,0.000,2001:db8::1,2001:db8::2,1,2,GRE,......,0,0,1,84,0,0,0,0
+Summary
+flows,bytes,packets,avg_bps,avg_pps,avg_bpp
+5,104957768,72003,0,0,0
+"""
+NFDUMP_TD = "ts,td,sa,da,sp,dp,pr,ipkt,ibyt\n2024-01-02 03:04:06,12.5,192.0.2.10,203.0.113.9,50000,443,6,4,4000\n"
+
+
+def synthetic():
+    for k, v in SYN_WIN.items():
+        put("windows_json_fuzz", "syn_" + k, v)
+    for k, v in {"conn": ZEEK_CONN_TSV, "open_conn": ZEEK_OPEN_TSV, "dns": ZEEK_DNS_TSV,
+                 "concat": ZEEK_DNS_TSV + ZEEK_CONN_TSV}.items():
+        put("zeek_tsv_fuzz", "syn_" + k, v)
+    put("zeek_json_fuzz", "syn_all", ZEEK_JSON)
+    put("nfdump_csv_fuzz", "syn_csv", NFDUMP)
+    put("nfdump_csv_fuzz", "syn_td", NFDUMP_TD)
+    text = ("\n".join(FLAT) + "\n").encode()
+    put("byte_source_fuzz", "plain", text)
+    put("byte_source_fuzz", "gzip", gzip.compress(text))
+    put("byte_source_fuzz", "gzip_two_members", gzip.compress(text[:300]) + gzip.compress(text[300:]))
+    put("byte_source_fuzz", "gzip_truncated", gzip.compress(text)[:-9])
+    z = subprocess.run(["zstd", "-q", "-c", "-3"], input=text, capture_output=True).stdout
+    if z:
+        put("byte_source_fuzz", "zstd", z)
+        put("byte_source_fuzz", "zstd_truncated", z[:-5])
+        put("pipeline_fuzz", "zstd_endpoint", z + b"\n==FLOWS==\n" + NFDUMP.encode())
+    endpoint = "\n".join(FLAT + [WLB7, WLB6, AZURE_JSON, AZURE_XML]) + "\n"
+    for name, flows in {"zeek_tsv": ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP}.items():
+        put("pipeline_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
+
+
+# --- excerpts of real recordings -------------------------------------------------------------
+EVENT_ID = re.compile(rb'"(?:EventID|event_id)"\s*:\s*"?(\d+)')
+
+
+def windows_excerpt(path, tag):
+    """Up to 3 lines of each event id (more of the ones Outflow uses), 6 lines per seed."""
+    data = read_any(path)
+    per_id, picked = {}, []
+    for line in data.split(b"\n")[:20000]:
+        m = EVENT_ID.search(line)
+        if not m or len(line) > 16384:
+            continue
+        i = int(m.group(1))
+        want = 3 if i in (1, 3, 5, 22, 4688, 4689, 5156) else 1
+        if per_id.get(i, 0) < want:
+            per_id[i] = per_id.get(i, 0) + 1
+            picked.append(line)
+    for k in range(0, min(len(picked), 30), 6):
+        put("windows_json_fuzz", "%s_%d" % (tag, k), b"\n".join(picked[k:k + 6]) + b"\n")
+    return picked
+
+
+def head_lines(path, n, limit=1 << 20):
+    data = read_any(path, limit)
+    lines = data.split(b"\n")
+    return b"\n".join(lines[:n]) + (b"\n" if len(lines) > n else b"")
+
+
+def first_line(path):
+    try:
+        return read_any(path, 4096).lstrip()[:1]
+    except OSError:
+        return b""
+
+
+def evtx_excerpts(files, max_files):
+    n = 0
+    for p in files:
+        with open(p, "rb") as f:
+            head = f.read(4096 + 65536)
+        if len(head) < 4096 + 512 or not head.startswith(b"ElfFile\0"):
+            continue
+        put("evtx_file_fuzz", os.path.basename(p), head)
+        put("evtx_chunk_fuzz", os.path.basename(p), head[4096:])
+        n += 1
+        if n >= max_files:
+            break
+
+
+def walk(root):
+    for d, _, names in os.walk(root):
+        for name in sorted(names):
+            yield os.path.join(d, name)
+
+
+def excerpts():
+    fixtures = os.path.join(SRC, "tests", "fixtures", "otrf-psexec")
+    host = os.path.join(fixtures, "empire_psexec_dcerpc_tcp_svcctl_2020-09-20121608.json.zst")
+    picked = windows_excerpt(host, "fixture_psexec") if os.path.exists(host) else []
+    for p in walk(fixtures):
+        if p.endswith(".nfdump.csv"):
+            put("nfdump_csv_fuzz", "fixture_" + os.path.basename(p), head_lines(p, 25))
+            if picked:
+                put("pipeline_fuzz", "fixture_" + os.path.basename(p),
+                    b"\n".join(picked[:40]) + b"\n\n==FLOWS==\n" + head_lines(p, 60))
+    if not os.path.isdir(DATA):
+        print("make_seeds: %s absent: synthetic and fixture seeds only" % DATA, file=sys.stderr)
+        return
+    # Windows JSON shapes: flat NXLog, Azure rows, Winlogbeat 6 and 7.
+    wins = []
+    for sub in ("otrf-atomic-host-network", "otrf-log4shell", "otrf-mordor-winlogbeat6-mit",
+                "otrf-mordor-winlogbeat7"):
+        files = [p for p in walk(os.path.join(DATA, sub))
+                 if (p.endswith(".json") or p.endswith(".json.zst") or p.endswith(".jsonl.zst"))]
+        for p in files[:4]:
+            wins += windows_excerpt(p, sub + "_" + os.path.basename(p))
+    # Zeek TSV / JSON and nfdump CSV.
+    tsv = js = nf = 0
+    for sub in ("rita-zeek-testdata", "slips-flow-samples", "otrf-atomic-host-network", "otrf-log4shell"):
+        for p in walk(os.path.join(DATA, sub)):
+            base = os.path.basename(p)
+            if p.endswith(".nfdump.csv") and nf < 8:
+                put("nfdump_csv_fuzz", sub + "_" + base, head_lines(p, 25))
+                nf += 1
+            elif base.split(".")[0] in ("conn", "dns", "open_conn", "conn_long") or "conn." in base:
+                c = first_line(p)
+                if c == b"#" and tsv < 12:
+                    put("zeek_tsv_fuzz", sub + "_" + p.replace("/", "_"), head_lines(p, 30))
+                    tsv += 1
+                elif c == b"{" and js < 12:
+                    put("zeek_json_fuzz", sub + "_" + p.replace("/", "_"), head_lines(p, 20))
+                    js += 1
+    # EVTX: header + first chunk of a few small files (both collections).
+    evtx = sorted((os.path.getsize(p), p) for p in walk(DATA) if p.endswith(".evtx"))
+    evtx_excerpts([p for _, p in evtx], 24)
+    # Pipeline: real events with real flows of the same run.
+    pairs = os.path.join(DATA, "otrf-atomic-host-network", "pairs")
+    n = 0
+    for d, _, names in os.walk(pairs):
+        if not d.endswith("host") or n >= 6:
+            continue
+        run = os.path.dirname(d)
+        hosts = [os.path.join(d, x) for x in sorted(names)]
+        nets = [os.path.join(run, "network", x) for x in sorted(os.listdir(os.path.join(run, "network")))
+                if x.endswith(".nfdump.csv")] if os.path.isdir(os.path.join(run, "network")) else []
+        if not hosts or not nets:
+            continue
+        data = read_any(hosts[0], 8 << 20)
+        keep = [l for l in data.split(b"\n") if re.search(rb'"EventID":\s*"?(1|3|22)\b', l)][:60]
+        put("pipeline_fuzz", "pair_%d" % n, b"\n".join(keep) + b"\n\n==FLOWS==\n" + head_lines(nets[0], 80))
+        n += 1
+
+
+synthetic()
+excerpts()
+print("make_seeds: " + ", ".join("%s %d" % kv for kv in sorted(count.items())), file=sys.stderr)

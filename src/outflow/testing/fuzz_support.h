@@ -1,0 +1,76 @@
+// What the libFuzzer targets (*_fuzz.cc, built only with -DOUTFLOW_FUZZ=ON) share: a sink that
+// reads every field of what the readers deliver and checks the invariants the readers promise,
+// and a line reader over the fuzz input. A broken invariant traps, which libFuzzer reports as a
+// crash with the input that caused it.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "outflow/read/byte_source.h"
+#include "outflow/read/diagnostics.h"
+#include "outflow/read/input.h"
+#include "outflow/read/line_reader.h"
+#include "outflow/read/sink.h"
+
+namespace outflow::fuzz {
+
+inline void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+// Folds every byte of a string into a checksum, so ASan sees each one read.
+inline uint64_t touch(std::string_view s) {
+  uint64_t h = s.size();
+  for (char c : s) h = h * 31 + static_cast<unsigned char>(c);
+  return h;
+}
+
+class CheckingSink final : public RecordSink {
+ public:
+  uint64_t sum = 0, host_events = 0, flows = 0, dns = 0;
+
+  void on_host_event(const HostEvent& e) override {
+    ++host_events;
+    check(e.time != kNoTime && in_record_range(e.time));
+    check(!e.host.empty());
+    for (const std::string* s : {&e.host, &e.process_guid, &e.parent_guid, &e.image, &e.parent_image,
+                                 &e.command_line, &e.parent_command_line, &e.user, &e.integrity_level,
+                                 &e.original_file_name, &e.company, &e.hashes, &e.current_directory,
+                                 &e.query_name, &e.query_results})
+      sum += touch(*s);
+    sum += e.pid + e.ppid + e.src_port + e.dst_port;
+  }
+  void on_flow(const FlowRecord& f) override {
+    ++flows;
+    check(f.start != kNoTime && in_record_range(f.start));
+    check(f.end == kNoTime || (in_record_range(f.end) && f.end >= f.start));
+    for (const std::string* s : {&f.uid, &f.conn_state, &f.history, &f.service, &f.sensor, &f.community_id})
+      sum += touch(*s);
+    sum += f.orig_bytes + f.resp_bytes + f.orig_pkts + f.resp_pkts + f.orig_p + f.resp_p;
+  }
+  void on_dns(const DnsAnswer& d) override {
+    ++dns;
+    check(d.time != kNoTime && in_record_range(d.time));
+    check(!d.answers.empty());
+    sum += touch(d.query) + d.answers.size();
+  }
+};
+
+// Runs a line-based reader on the fuzz input. Lines are capped at 64 KiB (not 64 MiB) so the
+// overlong-line path is reached by small inputs too.
+template <typename Reader>
+void run_line_reader(const uint8_t* data, size_t size, Reader read) {
+  auto src = memory_byte_source(std::string(reinterpret_cast<const char*>(data), size));
+  LineReader lines(*src, 64 * 1024);
+  CheckingSink sink;
+  Diagnostics diag;
+  FileStats stats;
+  const std::string file = "fuzz";
+  ReadContext ctx{file, sink, diag, stats};
+  read(lines, ctx);
+  check(stats.bad == 0 || diag.bad_records() > 0);
+}
+
+}  // namespace outflow::fuzz
