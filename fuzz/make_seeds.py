@@ -134,6 +134,14 @@ def synthetic():
     endpoint = "\n".join(FLAT + [WLB7, WLB6, AZURE_JSON, AZURE_XML]) + "\n"
     for name, flows in {"zeek_tsv": ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP}.items():
         put("pipeline_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
+        put("hunt_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
+    # The detector's config: the shipped file, and small variations.
+    cfg_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "outflow.yaml")
+    with open(cfg_path, "rb") as f:
+        shipped = f.read()
+    put("detect_config_fuzz", "shipped", shipped)
+    put("detect_config_fuzz", "small", b"time_window: 300\ncountry_deny: [KP]\nexclusions:\n  - name: x\n    image: ['C:\\\\a\\\\*']\n    destination_network: [10.0.0.0/8]\n    destination_port: [445]\n")
+    put("detect_config_fuzz", "roles", b"host_roles:\n  - {role: dc, patterns: ['dc*'], criticality: 1.5}\nuser_roles: {admin: ['adm*']}\nlong_duration_steps: [60, 120]\n")
 
 
 # --- excerpts of real recordings -------------------------------------------------------------

@@ -22,7 +22,7 @@ max_len() {
   case "$1" in
     evtx_chunk_fuzz) echo 65536 ;;
     evtx_file_fuzz) echo 200000 ;;
-    pipeline_fuzz) echo 65536 ;;
+    pipeline_fuzz|hunt_fuzz) echo 65536 ;;
     *) echo 131072 ;;
   esac
 }

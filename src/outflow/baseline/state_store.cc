@@ -207,49 +207,64 @@ bool StateStore::save(const Baselines& b, std::string& err) {
     for (const auto& h : b.hosts) row([&](sqlite3_stmt* s) { text(s, 1, h); });
   });
   insert("INSERT INTO volume(key,n,hist) VALUES(?,?,?)", [&](auto row) {
-    for (const auto& [k, h] : b.volume)
+    for (const auto& kv : b.volume) {
+      const auto& k = kv.first;
+      const auto& h = kv.second;
       row([&](sqlite3_stmt* s) {
         text(s, 1, k);
         sqlite3_bind_int64(s, 2, static_cast<int64_t>(h.n));
         sqlite3_bind_blob(s, 3, h.b.data(), sizeof h.b, SQLITE_STATIC);
       });
+    }
   });
   insert("INSERT INTO dests(key,first_seen,hosts) VALUES(?,?,?)", [&](auto row) {
-    for (const auto& [k, d] : b.dests)
+    for (const auto& kv : b.dests) {
+      const auto& k = kv.first;
+      const auto& d = kv.second;
       row([&](sqlite3_stmt* s) {
         text(s, 1, k);
         bind_time(s, 2, d.first_seen);
         sqlite3_bind_int64(s, 3, d.hosts);
       });
+    }
   });
   auto times = [&](const char* sql, const std::unordered_map<std::string, TimeNs>& m) {
     insert(sql, [&](auto row) {
-      for (const auto& [k, t] : m)
+      for (const auto& kv : m) {
+        const auto& k = kv.first;
+        const auto& t = kv.second;
         row([&](sqlite3_stmt* s) {
           text(s, 1, k);
           bind_time(s, 2, t);
         });
+      }
     });
   };
   auto counts = [&](const char* sql, const std::unordered_map<std::string, uint64_t>& m) {
     insert(sql, [&](auto row) {
-      for (const auto& [k, n] : m)
+      for (const auto& kv : m) {
+        const auto& k = kv.first;
+        const auto& n = kv.second;
         row([&](sqlite3_stmt* s) {
           text(s, 1, k);
           sqlite3_bind_int64(s, 2, static_cast<int64_t>(n));
         });
+      }
     });
   };
   times("INSERT INTO dest_host(key,first_seen) VALUES(?,?)", b.dest_host);
   times("INSERT INTO dest_user(key,first_seen) VALUES(?,?)", b.dest_user);
   times("INSERT INTO pair_host(key,first_seen) VALUES(?,?)", b.pair_host);
   insert("INSERT INTO pairs(key,count,hosts) VALUES(?,?,?)", [&](auto row) {
-    for (const auto& [k, p] : b.pairs)
+    for (const auto& kv : b.pairs) {
+      const auto& k = kv.first;
+      const auto& p = kv.second;
       row([&](sqlite3_stmt* s) {
         text(s, 1, k);
         sqlite3_bind_int64(s, 2, static_cast<int64_t>(p.count));
         sqlite3_bind_int64(s, 3, p.hosts);
       });
+    }
   });
   counts("INSERT INTO image_user(key,n) VALUES(?,?)", b.image_user);
   counts("INSERT INTO image_total(key,n) VALUES(?,?)", b.image_total);

@@ -10,7 +10,6 @@ namespace outflow {
 
 namespace {
 
-constexpr TimeNs kHour = 3600 * kNsPerSec;
 
 void add(Finding& f, std::string name, double points, std::string observed, std::string threshold, std::string baseline,
          std::string detail) {

@@ -13,7 +13,6 @@ namespace {
 
 constexpr double MB = 1e6, GB = 1e9;
 constexpr Window kWork{8, 18};
-constexpr Window kNight{1, 5};
 
 std::vector<ProgramSpec> make_catalogue() {
   using P = TrafficPattern;
