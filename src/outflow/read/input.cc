@@ -192,7 +192,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
   }
   stats.raw_bytes = src.raw_bytes_read();
   if (!ok) {
-    if (error.empty()) error = path + ": " + src.error();
+    if (error.empty()) error = path + ": " + (src.error().empty() ? std::string("read error") : src.error());
     diag.bad_input(path, error);
   }
   return ok;

@@ -222,7 +222,12 @@ class OrderedChunkReader {
   // The calling thread only.
   void deliver(Slot& s) {
     const evtx::ChunkEvents& o = s.out;
-    if (s.read_errno) io_ok_ = false;
+    if (s.read_errno) {  // the chunk could not be read: the file's reading fails, after the rest
+      io_ok_ = false;
+      ctx_.diag.bad_record(ctx_.file, 0, kFileHeaderSize + delivered_ * kChunkSize,
+                           std::string("evtx: read error: ") + std::strerror(s.read_errno));
+      ++ctx_.stats.bad;
+    }
     for (const auto& [off, why] : o.bad) {
       ctx_.diag.bad_record(ctx_.file, 0, off, why);
       ++ctx_.stats.bad;
