@@ -108,7 +108,7 @@ void apply(const YAML::Node& root, DetectConfig& c) {
       {"country_deny", [&](auto& n) { c.country_deny = strings(n, "country_deny"); }},
       {"country_allow", [&](auto& n) { c.country_allow = strings(n, "country_allow"); }},
       {"process_name_exclusions", [&](auto& n) { c.process_name_exclusions = strings(n, "process_name_exclusions"); }},
-      {"volume_notable", [&](auto& n) { c.volume_notable = bounded<uint64_t>(n, "volume_notable", 0, uint64_t{1} << 50); }},
+      {"volume_notable", [&](auto& n) { c.volume_notable = bounded<uint64_t>(n, "volume_notable", 1, uint64_t{1} << 50); }},
       {"volume_session", [&](auto& n) { c.volume_session = bounded<uint64_t>(n, "volume_session", 1, uint64_t{1} << 50); }},
       {"volume_connection", [&](auto& n) { c.volume_connection = bounded<uint64_t>(n, "volume_connection", 1, uint64_t{1} << 50); }},
       {"volume_large", [&](auto& n) { c.volume_large = bounded<uint64_t>(n, "volume_large", 1, uint64_t{1} << 50); }},
@@ -180,6 +180,8 @@ void apply(const YAML::Node& root, DetectConfig& c) {
     it->second(kv.second);
   }
   if (c.fan_out_high < c.fan_out) throw ConfigError("fan_out_high must be >= fan_out");
+  if (!(c.volume_notable < c.volume_session && c.volume_session < c.volume_connection && c.volume_connection < c.volume_large))
+    throw ConfigError("volume thresholds must increase: volume_notable < volume_session < volume_connection < volume_large");
 }
 
 }  // namespace

@@ -69,6 +69,8 @@ TEST(Config, ErrorsNameTheKeyAndLineAndChangeNothing) {
   EXPECT_NE(err.find("exclusions.x: unknown key 'imagee'"), std::string::npos) << err;
   EXPECT_FALSE(apply_config_yaml("exclusions:\n  - name: onlyname\n", c, err));
   EXPECT_NE(err.find("at least one field"), std::string::npos);
+  EXPECT_FALSE(apply_config_yaml("volume_session: 60000000\n", c, err));  // above volume_connection
+  EXPECT_NE(err.find("volume thresholds must increase"), std::string::npos) << err;
   EXPECT_FALSE(apply_config_yaml("min_score: [1\n", c, err));
   EXPECT_EQ(err.rfind("YAML: ", 0), 0u) << err;
   EXPECT_FALSE(apply_config_yaml("- a\n- b\n", c, err));
