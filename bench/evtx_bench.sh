@@ -60,6 +60,22 @@ row() {
 }
 speedup() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2fx", x[1] / (y[1] > 0 ? y[1] : 0.0005) }'; }
 
+# ours RECORDS BYTES FILE...: the parse stage alone and `outflow coverage`, 1 and 2 threads, with
+# the 2-thread speedups; leaves coverage's "wall cpu" in C1 and C2.
+ours() {
+  local rec=$1 bytes=$2 p1 p2
+  shift 2
+  p1=$(best_of "$PARSE" --threads 1 "$@")
+  p2=$(best_of "$PARSE" --threads 2 "$@")
+  C1=$(best_of "$OUTFLOW" coverage -q --json --threads 1 "$@")
+  C2=$(best_of "$OUTFLOW" coverage -q --json --threads 2 "$@")
+  row "parse alone, 1 thread" "$p1" "$rec" "$bytes"
+  row "parse alone, 2 threads" "$p2" "$rec" "$bytes"
+  row "outflow coverage, 1 thread" "$C1" "$rec" "$bytes"
+  row "outflow coverage, 2 threads" "$C2" "$rec" "$bytes"
+  echo "  (2-thread speedup: parse stage $(speedup "$p1" "$p2"), whole run $(speedup "$C1" "$C2"))"
+}
+
 # evtxexport on each file, listing those it reads whole (it gives up on a file at the first
 # record it cannot read).
 cat > "$TMP/libevtx_each.sh" <<'EOS'
@@ -72,14 +88,7 @@ echo "EVTX benchmark, $(nproc) cores, load average before: $(load)"
 # Records as counted by the chunk headers (what a complete reader yields).
 read -r _ REC_ALL _ _ < <(python3 "$HERE/evtx_concat.py" - 1 "${FILES[@]}")
 echo "EVTX  $NFILES files of the datasets, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $REC_ALL records (chunk headers)"
-P1=$(best_of "$PARSE" --threads 1 "${FILES[@]}")
-P2=$(best_of "$PARSE" --threads 2 "${FILES[@]}")
-C1=$(best_of "$OUTFLOW" coverage -q --json --threads 1 "${FILES[@]}")
-C2=$(best_of "$OUTFLOW" coverage -q --json --threads 2 "${FILES[@]}")
-row "parse alone, 1 thread" "$P1" "$REC_ALL" "$BYTES"
-row "parse alone, 2 threads" "$P2" "$REC_ALL" "$BYTES"
-row "outflow coverage, 1 thread" "$C1" "$REC_ALL" "$BYTES"
-row "outflow coverage, 2 threads" "$C2" "$REC_ALL" "$BYTES"
+ours "$REC_ALL" "$BYTES" "${FILES[@]}"
 echo "  (files of 1 to 3 chunks are parsed on one thread: a second thread pays off from about 4 chunks)"
 if [ "$HAVE_LIBEVTX" = 1 ]; then
   L=$(best_of bash "$TMP/libevtx_each.sh" "$TMP/libevtx_ok" "${FILES[@]}")
@@ -97,16 +106,7 @@ fi
 read -r NCH REC_BIG BYTES_BIG USED_BIG < <(python3 "$HERE/evtx_concat.py" "$TMP/big.evtx" "$REPEAT" "${OK[@]}")
 cat "$TMP/big.evtx" > /dev/null  # into the page cache
 echo "EVTX  one file of $NCH chunks ($REPEAT x the readable files' chunks), $(awk -v b="$BYTES_BIG" 'BEGIN{printf "%.1f", b/1e6}') MB, $REC_BIG records"
-P1=$(best_of "$PARSE" --threads 1 "$TMP/big.evtx")
-P2=$(best_of "$PARSE" --threads 2 "$TMP/big.evtx")
-C1=$(best_of "$OUTFLOW" coverage -q --json --threads 1 "$TMP/big.evtx")
-C2=$(best_of "$OUTFLOW" coverage -q --json --threads 2 "$TMP/big.evtx")
-row "parse alone, 1 thread" "$P1" "$REC_BIG" "$BYTES_BIG"
-row "parse alone, 2 threads" "$P2" "$REC_BIG" "$BYTES_BIG"
-echo "  (2-thread speedup of the parse stage: $(speedup "$P1" "$P2"))"
-row "outflow coverage, 1 thread" "$C1" "$REC_BIG" "$BYTES_BIG"
-row "outflow coverage, 2 threads" "$C2" "$REC_BIG" "$BYTES_BIG"
-echo "  (2-thread speedup of the whole run: $(speedup "$C1" "$C2"))"
+ours "$REC_BIG" "$BYTES_BIG" "$TMP/big.evtx"
 if [ "$HAVE_LIBEVTX" = 1 ]; then
   L=$(best_of evtxexport -f xml "$TMP/big.evtx")
   row "evtxexport -f xml, 1 thread" "$L" "$REC_BIG" "$BYTES_BIG"
