@@ -33,7 +33,7 @@ test-asan: bootstrap
 	  UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer targets (clang, ASan + UBSan) in build-fuzz/fuzz/; `make fuzz` runs each for
-# FUZZ_SECONDS from the seed corpora (fuzz/make_seeds.sh), one at a time. See docs/robustness.md.
+# FUZZ_SECONDS from the seed corpora (fuzz/make_seeds.py), one at a time. See docs/robustness.md.
 fuzz-build: bootstrap
 	CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTFLOW_FUZZ=ON \
 	  -DOUTFLOW_TESTS=OFF $(CMAKE_FLAGS)
