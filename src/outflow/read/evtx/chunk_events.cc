@@ -61,10 +61,17 @@ void ChunkWorker::on_record(const Record& r) {
   gather(r, raw_);
   std::string_view why;
   switch (winevent::to_host_event(raw_, e, why)) {
-    case winevent::Verdict::ok:
+    case winevent::Verdict::ok: {
       e.recovered = r.recovered;
+      // UTF-16 that does not convert (a lone surrogate) became U+FFFD: flag the event, as the
+      // JSON reader does, so its sessions say outflow.invalid_utf8.
+      constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+      if (e.type == HostEventType::process_start)
+        for (const std::string* t : {&e.image, &e.command_line, &e.user, &e.parent_image, &e.original_file_name, &e.company})
+          if (t->find(kReplacement) != std::string::npos) e.invalid_utf8 = true;
       ++o.n_ev;
       break;
+    }
     case winevent::Verdict::bad: o.bad.emplace_back(r.offset, why.data()); break;  // literals
     case winevent::Verdict::skip: break;  // want_data() already filtered these
   }

@@ -179,6 +179,41 @@ TEST_P(EvtxCorrupt, GarbageInRecordIsSkippedRestIsRead) {
   EXPECT_EQ(r.stats.recovered, chunk1_records() - 1);  // the chunk's CRC no longer matches
 }
 
+TEST_P(EvtxCorrupt, LoneSurrogateInAnImageIsRepairedAndFlagged) {
+  // The first process start's image, in UTF-16LE in the file: its first character becomes a lone
+  // high surrogate (0xD800). The event is kept, the character is U+FFFD, and the event is flagged
+  // invalid_utf8 (its chunk's checksum no longer matches, so it is also recovered).
+  const HostEvent* start = nullptr;
+  for (const auto& e : good_read_.sink.events)
+    if (e.type == HostEventType::process_start && e.image.size() > 8) {
+      start = &e;
+      break;
+    }
+  ASSERT_NE(start, nullptr);
+  const std::string name = start->image.substr(start->image.find_last_of('\\') + 1);
+  std::string utf16;
+  for (char ch : name) utf16 += std::string{ch, '\0'};
+  std::string b = good_;
+  const size_t at = b.find(utf16);
+  ASSERT_NE(at, std::string::npos) << name;
+  b[at] = '\x00';
+  b[at + 1] = '\xD8';
+  Result r;
+  read_bytes(b, r, GetParam(), 2, "x.evtx");
+  size_t flagged = 0;
+  for (const auto& e : r.sink.events) {
+    if (e.image.find("\xEF\xBF\xBD" + name.substr(1)) == std::string::npos) continue;
+    EXPECT_TRUE(e.invalid_utf8) << e.image;
+    flagged += e.invalid_utf8;
+  }
+  EXPECT_GE(flagged, 1u);
+  for (const auto& e : r.sink.events) {
+    if (e.image == start->image) {
+      EXPECT_FALSE(e.invalid_utf8);
+    }
+  }
+}
+
 TEST_P(EvtxCorrupt, RandomDamageNeverCrashes) {
   std::mt19937 rng(12345);
   const std::string head = good_.substr(0, kChunk1 + 6 * evtx::kChunkSize);
