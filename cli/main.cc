@@ -33,9 +33,12 @@ int main(int argc, char** argv) {
       "outflow: which process moved data out of this network, to where, as whom, how much, and for how long.\n"
       "Joins endpoint process events (Sysmon, Windows Security) with flow records (Zeek, NetFlow).\n\n"
       "Examples:\n"
+      "  outflow hunt host-logs/ zeek/                   # AN0080: ranked, explained findings\n"
+      "  outflow explain 1 host-logs/ zeek/              # finding #1 in full\n"
       "  outflow sessions host-logs/ zeek/conn.*.log.gz > sessions.jsonl\n"
       "  outflow sessions sysmon.json.zst flows.nfdump.csv | jq 'select(.source.bytes > 1e6)'\n"
-      "  outflow coverage evtx-folder/ zeek/            # can this telemetry support the analytic?\n\n"
+      "  outflow coverage evtx-folder/ zeek/            # can this telemetry support the analytic?\n"
+      "  outflow simulate --out org/ && outflow hunt org/sysmon org/zeek   # try it on labelled data\n\n"
       "Exit status: 0 success (malformed records are skipped and summarised on stderr),\n"
       "1 findings (hunt), 2 error."};
   app.require_subcommand(1);
