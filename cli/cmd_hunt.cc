@@ -9,6 +9,7 @@
 #include "hunt_command.h"
 #include "outflow/write/finding_json.h"
 #include "outflow/write/finding_text.h"
+#include "outflow/write/terminal.h"
 
 namespace outflow::cli {
 namespace {
@@ -18,6 +19,10 @@ bool write_all(const std::string& s) { return std::fwrite(s.data(), 1, s.size(),
 }  // namespace
 
 int run_hunt(const HuntOptions& o) {
+  if (o.learn && o.d.state_file.empty()) {
+    fmt::print(stderr, "outflow: --learn records into the state: give --state FILE too\n");
+    return kExitError;
+  }
   DetectRun run;
   int rc = detect_prepare_and_read(o.d, run, false);
   if (rc != kExitOk) return rc;
@@ -58,7 +63,7 @@ int run_hunt(const HuntOptions& o) {
     next.merge(r.run);
     std::string err;
     if (!run.store.save(next, err)) {
-      fmt::print(stderr, "outflow: {}\n", err);
+      fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
       return kExitError;
     }
   }

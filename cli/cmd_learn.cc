@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "detect_common.h"
+#include "outflow/write/terminal.h"
 
 namespace outflow::cli {
 namespace {
@@ -18,13 +19,13 @@ int run_learn(const DetectOptions& o) {
   next.merge(seen);
   std::string err;
   if (!run.store.save(next, err)) {
-    fmt::print(stderr, "outflow: {}\n", err);
+    fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
     return kExitError;
   }
   print_summary(o.common, *run.pipe, run.diag, run.files);
   if (!o.common.quiet)
     fmt::print(stderr, "outflow: state {}: {} run(s), {} hosts, {} destinations, {} process-name baselines, {} parent-child pairs\n",
-               o.state_file, next.runs, next.hosts.size(), next.dests.size(), next.volume.size(), next.pairs.size());
+               terminal_safe(o.state_file), next.runs, next.hosts.size(), next.dests.size(), next.volume.size(), next.pairs.size());
   return kExitOk;
 }
 

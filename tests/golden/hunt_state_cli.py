@@ -17,6 +17,8 @@ with tempfile.TemporaryDirectory() as t:
     p = run("hunt", "--state", state, fx, expect_rc=2)
     check("run `outflow learn" in p.stderr and p.stderr.count("\n") == 1, f"hunt on a missing state: {p.stderr!r}")
 
+    p = run("hunt", "--learn", fx, expect_rc=2)
+    check("--state" in p.stderr, f"--learn without --state: {p.stderr!r}")
     p = run("learn", "--state", state, fx)
     check(os.path.exists(state), "learn creates the state file")
     check("1 run(s)" in p.stderr, f"learn summary: {p.stderr!r}")
