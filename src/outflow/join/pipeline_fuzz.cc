@@ -12,11 +12,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace outflow;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
-  constexpr std::string_view kSep = "\n==FLOWS==\n";
-  const size_t cut = in.find(kSep);
-  const std::string_view endpoint = cut == std::string_view::npos ? in : in.substr(0, cut);
-  const std::string_view flows = cut == std::string_view::npos ? std::string_view{} : in.substr(cut + kSep.size());
 
   PipelineOptions opt;
   opt.max_processes = 64;  // small caps, so the drop paths run too
@@ -33,13 +28,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::check(!json.parse(out).get(doc) && doc.is_object());
   });
   pipe_ptr = &pipe;
-  Diagnostics diag;
-  FileStats stats;
-  std::string error;
-  for (std::string_view part : {endpoint, flows}) {
-    auto src = memory_byte_source(std::string(part));
-    read_input(*src, "fuzz", pipe, diag, stats, error, 64 * 1024);
-  }
-  pipe.finish();
+  fuzz::read_mixed(data, size, pipe);
   return 0;
 }

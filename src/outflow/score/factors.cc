@@ -70,11 +70,14 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   });
   const std::string host_key = HostRegistry::canonical(sc.pipe.hosts().display_name(a.host));
   const std::string user = a.proc != kNoProc ? sc.pipe.processes().get(a.proc).user : "";
+  // Each destination's prevalence key, once.
+  std::vector<std::string> keys(a.dests.size());
+  for (size_t i = 0; i < a.dests.size(); ++i) keys[i] = destination_key(a.dests[i]);
   for (size_t k = 0; k < order.size() && k < 10; ++k) {
     const DestActivity& d = a.dests[order[k]];
     DestSummary s;
     s.index = order[k];
-    s.key = destination_key(d);
+    s.key = keys[order[k]];
     s.internal = c.internal_networks.contains(d.ip);
     if (auto it = sc.base.dests.find(s.key); it != sc.base.dests.end()) {
       s.hosts_in_org = it->second.hosts;
@@ -101,7 +104,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   std::vector<IpAddr> rare_ips;
   for (size_t i = 0; i < a.dests.size(); ++i) {
     const DestActivity& d = a.dests[i];
-    if (auto it = sc.base.dests.find(destination_key(d)); it != sc.base.dests.end()) prevalence[i] = it->second.hosts;
+    if (auto it = sc.base.dests.find(keys[i]); it != sc.base.dests.end()) prevalence[i] = it->second.hosts;
     if (rarity_known && prevalence[i] >= common_hosts) out_common += d.bytes_out;
     if (!rarity_known || prevalence[i] <= std::max<uint32_t>(c.rare_max_hosts, 2)) rare_ips.push_back(d.ip);
   }

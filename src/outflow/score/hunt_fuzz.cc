@@ -15,11 +15,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace outflow;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
-  constexpr std::string_view kSep = "\n==FLOWS==\n";
-  const size_t cut = in.find(kSep);
-  const std::string_view endpoint = cut == std::string_view::npos ? in : in.substr(0, cut);
-  const std::string_view flows = cut == std::string_view::npos ? std::string_view{} : in.substr(cut + kSep.size());
 
   static const DetectConfig cfg = [] {
     DetectConfig c = default_config();
@@ -34,14 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SessionPipeline* pp = nullptr;
   SessionPipeline pipe(opt, [&](const Session& s, const Attribution& a) { agg.add(s, a, &pp->processes()); });
   pp = &pipe;
-  Diagnostics diag;
-  FileStats stats;
-  std::string error;
-  for (std::string_view part : {endpoint, flows}) {
-    auto src = memory_byte_source(std::string(part));
-    read_input(*src, "fuzz", pipe, diag, stats, error, 64 * 1024);
-  }
-  pipe.finish();
+  fuzz::read_mixed(data, size, pipe);
   agg.finish(pipe.index());
   Hunter hunter(cfg, nullptr);
   const HuntResult r = hunter.run(pipe, agg, nullptr);

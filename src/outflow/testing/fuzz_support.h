@@ -73,4 +73,24 @@ void run_line_reader(const uint8_t* data, size_t size, Reader read) {
   check(stats.bad == 0 || diag.bad_records() > 0);
 }
 
+// A mixed input for the pipeline and hunt targets: the part before a line "==FLOWS==" is read
+// as an endpoint file, the part after as a flow file, each through read_input (format detection,
+// decompression) with a 64 KiB line cap; then the pipeline is finished.
+template <typename Pipeline>
+void read_mixed(const uint8_t* data, size_t size, Pipeline& pipe) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  constexpr std::string_view kSep = "\n==FLOWS==\n";
+  const size_t cut = in.find(kSep);
+  const std::string_view endpoint = cut == std::string_view::npos ? in : in.substr(0, cut);
+  const std::string_view flows = cut == std::string_view::npos ? std::string_view{} : in.substr(cut + kSep.size());
+  Diagnostics diag;
+  FileStats stats;
+  std::string error;
+  for (std::string_view part : {endpoint, flows}) {
+    auto src = memory_byte_source(std::string(part));
+    read_input(*src, "fuzz", pipe, diag, stats, error, 64 * 1024);
+  }
+  pipe.finish();
+}
+
 }  // namespace outflow::fuzz

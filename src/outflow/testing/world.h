@@ -13,6 +13,7 @@
 #include "outflow/join/pipeline.h"
 #include "outflow/score/hunter.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/events.h"
 
 namespace outflow::testing {
 
@@ -24,29 +25,18 @@ class World {
 
   World() { cfg.rarity_min_hosts = 5; }
 
-  struct P {
-    std::string host, guid, parent_guid, image, parent_image, user, command_line, original_file_name, company, integrity;
-    TimeNs start;
-  };
-  void proc(std::string host, std::string guid, std::string parent_guid, std::string image, std::string parent_image,
-            std::string user = "CORP\\alice", std::string command_line = "", std::string original_file_name = "",
-            std::string company = "", std::string integrity = "Medium", TimeNs start = kNoTime) {
-    const P p{host, guid, parent_guid, image, parent_image, user, command_line, original_file_name, company, integrity, start};
-    HostEvent e;
-    e.type = HostEventType::process_start;
-    e.event_id = 1;
-    e.host = p.host;
-    e.process_guid = p.guid;
-    e.parent_guid = p.parent_guid;
-    e.image = p.image;
-    e.parent_image = p.parent_image;
-    e.user = p.user;
-    e.command_line = p.command_line.empty() ? "\"" + p.image + "\"" : p.command_line;
-    e.original_file_name = p.original_file_name;
-    e.company = p.company;
-    e.integrity_level = p.integrity;
+  void proc(const std::string& host, const std::string& guid, const std::string& parent_guid, const std::string& image,
+            const std::string& parent_image, const std::string& user = "CORP\\alice", const std::string& command_line = "",
+            const std::string& original_file_name = "", const std::string& company = "", const std::string& integrity = "Medium",
+            TimeNs when = kNoTime) {
+    HostEvent e = start(host.c_str(), guid.c_str(), parent_guid.c_str(), image.c_str(), parent_image.c_str(),
+                        when == kNoTime ? t0 : when);
+    e.user = user;
+    e.command_line = command_line.empty() ? "\"" + image + "\"" : command_line;
+    e.original_file_name = original_file_name;
+    e.company = company;
+    e.integrity_level = integrity;
     e.pid = ++pid_;
-    e.time = p.start == kNoTime ? t0 : p.start;
     events_.push_back(e);
   }
 
@@ -56,18 +46,8 @@ class World {
             TimeNs dur, uint64_t out, uint64_t in, uint8_t proto = kProtoTcp, bool sysmon = true) {
     const uint16_t sport = static_cast<uint16_t>(20000 + (port_++ % 40000));
     if (sysmon) {
-      HostEvent e;
-      e.type = HostEventType::net_connect;
-      e.event_id = 3;
-      e.host = host;
-      e.process_guid = guid;
-      e.src_ip = ip(src);
-      e.dst_ip = ip(dst);
-      e.src_port = sport;
-      e.dst_port = dport;
+      HostEvent e = connect(host.c_str(), guid.c_str(), src, sport, dst, dport, start);
       e.proto = proto;
-      e.initiated = 1;
-      e.time = start;
       events_.push_back(e);
     }
     FlowRecord f;
