@@ -175,6 +175,7 @@ void ProcessTable::remember_start(HostId host, ProcId id, bool sysmon, bool pidl
 }
 
 void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
+  ++generation_;
   if (p.start == kNoTime || e.event_id == 1) p.start = e.time;  // Sysmon's UtcTime is the better clock
   if (e.pid) p.pid = e.pid;
   auto take = [](std::string& dst, const std::string& src, bool prefer) {
@@ -207,14 +208,14 @@ ProcId ProcessTable::ensure_parent(const HostEvent& e, HostId host, ProcId child
   }
   if (parent == kNoProc || parent == child) return kNoProc;
   Process& pp = procs_[parent];
-  if (pp.image.empty() && !e.parent_image.empty()) pp.image = e.parent_image;
-  if (pp.command_line.empty() && !e.parent_command_line.empty()) pp.command_line = e.parent_command_line;
+  if (pp.image.empty() && !e.parent_image.empty()) pp.image = e.parent_image, ++generation_;
+  if (pp.command_line.empty() && !e.parent_command_line.empty()) pp.command_line = e.parent_command_line, ++generation_;
   return parent;
 }
 
 ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
   const ProcId id = apply_event(e, host);
-  if (id != kNoProc && e.recovered) procs_[id].recovered = true;
+  if (id != kNoProc && e.recovered && !procs_[id].recovered) procs_[id].recovered = true, ++generation_;
   return id;
 }
 
@@ -229,6 +230,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
             by_guid_.emplace(guid_key(host, e.process_guid), id);
+            ++generation_;
           } else {
             id = kNoProc;
           }
@@ -239,6 +241,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
             by_guid_.emplace(guid_key(host, e.process_guid), id);
+            ++generation_;
           } else {
             id = kNoProc;
           }
@@ -252,6 +255,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       if (id == kNoProc) return kNoProc;
       if (procs_[id].pid == 0 && e.pid != 0) {
         procs_[id].pid = e.pid;
+        ++generation_;
         index_pid(host, e.pid, id);
       }
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
@@ -260,6 +264,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       if (procs_[id].parent == kNoProc) {
         const ProcId parent = ensure_parent(e, host, id);
         procs_[id].parent = parent;  // `procs_` may have grown: index again
+        if (parent != kNoProc) ++generation_;
       }
       return id;
     }
@@ -279,8 +284,8 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       if (id == kNoProc) return kNoProc;
       {
         Process& p = procs_[id];
-        if (p.image.empty()) p.image = e.image;
-        if (p.user.empty()) p.user = e.user;
+        if (p.image.empty() && !e.image.empty()) p.image = e.image, ++generation_;
+        if (p.user.empty() && !e.user.empty()) p.user = e.user, ++generation_;
         if (e.event_id == 3 || e.event_id == 22) p.from_sysmon = true;
         else p.from_security = true;
       }

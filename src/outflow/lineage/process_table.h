@@ -52,6 +52,11 @@ class ProcessTable {
   ProcId find_by_pid(HostId host, uint64_t pid, TimeNs t) const;
 
   const Process& get(ProcId id) const { return procs_[id]; }
+  // Changes whenever a process already in the table changes (fields filled in, parent linked,
+  // slot reused): what a process's lineage and fields render to is unchanged while it is equal,
+  // so writers may cache rendered processes by (ProcId, generation). New processes do not change
+  // it: they change no existing process.
+  uint64_t generation() const { return generation_; }
   size_t size() const { return procs_.size(); }
   uint64_t dropped() const { return dropped_; }
   // A PID reused more than kPidHistory times on one host: only the latest kPidHistory processes
@@ -93,6 +98,7 @@ class ProcessTable {
   [[maybe_unused]] HostRegistry& hosts_;  // clang: unused so far
   size_t max_;
   uint64_t dropped_ = 0, pid_history_dropped_ = 0;
+  uint64_t generation_ = 0;
   void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
