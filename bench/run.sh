@@ -47,12 +47,12 @@ rss_of() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 # gen MB: makes (once) the Sysmon file and conn.log for about MB of Sysmon with `outflow simulate`, and
 # prints their base path. The simulated organisation has HOSTS hosts; the number of days is chosen from
 # a one-week calibration run so that its Sysmon comes to about MB. Sysmon is written flat (NXLog
-# shape, as the simdjson baseline counts EventID) with OTHER unused events per used one, and the
-# hosts' files are concatenated into one.
+# shape, as the simdjson baseline counts EventID) with OTHER unused events per used one, one file per
+# host in the folder BASE.sysmon/ (as per-host forwarders or exports give them).
 gen() {
   local mb=$1 base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS-o$OTHER" version week days d
   version=$(sim_version)
-  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -f "$base.json" ] && [ -f "$base.conn.log" ]; then
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -d "$base.sysmon" ] && [ -f "$base.conn.log" ]; then
     echo "$base"
     return
   fi
@@ -60,7 +60,7 @@ gen() {
   avail=$(df -Pm "$DATA" | awk 'NR == 2 { print $4 }')
   [ "$avail" -gt "$need" ] || die "need ~${need} MB free in $DATA, have ${avail} MB"
   d="$DATA/sim-work"
-  rm -rf "$d" "$base.meta"
+  rm -rf "$d" "$base.meta" "$base.json" "$base.sysmon"
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days 7 --formats sysmon --sysmon-shape flat \
                  --other-events "$OTHER" --out "$d" -q
   week=$(cat "$d"/sysmon/*.jsonl | wc -c)
@@ -69,12 +69,11 @@ gen() {
   echo "bench: simulating $HOSTS hosts x $days days (~${mb} MB of Sysmon, seed $SEED) ..." >&2
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --formats sysmon,zeek --sysmon-shape flat \
                  --other-events "$OTHER" --out "$d" 2> "$base.sim.tmp"
-  cat "$d"/sysmon/*.jsonl > "$base.json.tmp"
   mv "$d/zeek/conn.log" "$base.conn.log"
-  mv "$base.json.tmp" "$base.json"
+  mv "$d/sysmon" "$base.sysmon"
   rm -rf "$d"
   { echo "$version"
-    echo "sysmon_lines=$(wc -l < "$base.json") hosts=$HOSTS days=$days seed=$SEED other_events=$OTHER"
+    echo "sysmon_lines=$(cat "$base.sysmon"/*.jsonl | wc -l) hosts=$HOSTS days=$days seed=$SEED other_events=$OTHER"
     head -1 "$base.sim.tmp"; } > "$base.meta"
   rm -f "$base.sim.tmp"
   echo "bench:   $(tail -1 "$base.meta")" >&2
@@ -137,13 +136,13 @@ measure() {
 
 for mb in $SIZES; do
   base=$(gen "$mb")
-  sysmon="$base.json" conn="$base.conn.log"
+  sysmon="$base.sysmon" conn="$base.conn.log"
   lines=$(kv sysmon_lines "$base.meta")
-  sbytes=$(stat -c %s "$sysmon")
+  sbytes=$(cat "$sysmon"/*.jsonl | wc -c)
   cbytes=$(stat -c %s "$conn")
   GEN_NOTES+=("$(basename "$base"): $(tail -1 "$base.meta")")
   size="$(awk -v b="$sbytes" 'BEGIN { if (b >= 1e9) printf "%.1f GB", b / 1e9; else printf "%.0f MB", b / 1e6 }')"
-  cat "$sysmon" "$conn" > /dev/null  # both runs read from the page cache
+  cat "$sysmon"/*.jsonl "$conn" > /dev/null  # both runs read from the page cache
   echo "bench: ${OUTFLOW_CMD[*]} on $size ..." >&2
   measure "$LABEL" "$size" $(( sbytes + cbytes )) "$lines" "${OUTFLOW_CMD[@]}" "$sysmon" "$conn"
   RSS_OUTFLOW+=("${LAST_RSS:-?}")
@@ -160,7 +159,7 @@ for mb in $SIZES; do
   for threads in 0 1; do
     echo "bench: simdjson baseline (threaded=$threads) on $size ..." >&2
     measure "simdjson $((threads + 1)) thread$([ "$threads" = 1 ] && echo s)" "$size" "$sbytes" "$lines" \
-      "$BASELINE" "$sysmon" --threads "$threads"
+      "$BASELINE" "$sysmon"/*.jsonl --threads "$threads"
     if [ "$LAST_RC" -eq 0 ] && [ "$(kv docs "$TMP/out")" != "$lines" ]; then
       echo "bench: simdjson baseline counted $(kv docs "$TMP/out") documents, expected $lines" >&2
       STATUS=1
@@ -174,7 +173,7 @@ done
 
 {
   echo "Outflow benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts"
-  echo "command: ${OUTFLOW_CMD[*]} SYSMON.json CONN.log > /dev/null"
+  echo "command: ${OUTFLOW_CMD[*]} SYSMON/ CONN.log > /dev/null (SYSMON/: one JSON-lines file per host)"
   echo "files in the page cache; best of $RUNS runs; MB = 10^6 bytes; CPU = CPU time / wall time"
   echo
   printf '%-8s %-20s %10s %9s %9s %12s %12s %6s\n' "sysmon" "run" "input MB" "wall s" "MB/s" "events/s" "peak RSS MB" "CPU"

@@ -27,7 +27,7 @@ int run_hunt(const HuntOptions& o) {
   int rc = detect_prepare_and_read(o.d, run, false);
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
-  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr);
+  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, &run.forgotten);
 
   std::string out;
   if (o.explain > 0) {

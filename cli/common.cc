@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "outflow/read/merged_reader.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow::cli {
@@ -35,6 +36,16 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--threads", o.threads, "Threads that parse EVTX chunks (0 = one per usable core, at most 8)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 64u));
+  cmd->add_option("--read-order", o.read_order,
+                  "time: every input read at once, merged by record time (memory follows the hours in flight); "
+                  "endpoint-first: endpoint logs read whole, then flow logs (memory grows with the endpoint logs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"time", "endpoint-first"}));
+  cmd->add_option("--retention", o.retention_h,
+                  "Hours of record time a connection event is kept for the join when reading by time: a session "
+                  "that starts longer ago than this (less the clock allowance) is not matched to its event")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 24.0 * 365));
   cmd->add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
 }
 
@@ -44,10 +55,15 @@ PipelineOptions pipeline_options(const CommonOptions& o) {
   p.attribute.window = static_cast<TimeNs>(o.window_s * 1e9);
   p.attribute.window_unknown = static_cast<TimeNs>(o.window_unknown_h * 3600e9);
   p.stitch.idle = static_cast<TimeNs>(o.idle_s * 1e9);
+  p.retention = static_cast<TimeNs>(o.retention_h * 3600e9);
   return p;
 }
 
 static bool endpoint_format(InputFormat f) { return f == InputFormat::windows_json || f == InputFormat::evtx; }
+
+// How far ahead of the flows the endpoint side is read: as far as a host's clock may be off
+// while its offset is unknown.
+static TimeNs pipe_lead(const CommonOptions& o) { return static_cast<TimeNs>(o.window_unknown_h * 3600e9); }
 
 int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag) {
   std::vector<std::string> files;
@@ -83,8 +99,32 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     }
     ordered.emplace_back(endpoint_format(fmt_) ? 1 : 2, f);
   }
-  std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
   const bool tty = isatty(2) && !o.quiet;
+  const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first <= 1; });
+  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 0 || x.first == 2; });
+  if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
+    // Merged by time: each input's first record time tells when to open it.
+    std::vector<MergeInput> inputs;
+    for (const auto& [phase, f] : ordered) inputs.push_back({f, probe_first_time(f), phase == 1});
+    MergeOptions mo;
+    mo.lead = pipe_lead(o);
+    mo.threads = o.threads;
+    mo.on_clock = [&pipe](TimeNs now) { pipe.advance(now); };
+    if (tty)
+      mo.on_open = [](size_t i, size_t n, const std::string& f) {
+        fmt::print(stderr, "\r\033[K[{}/{} open] {}", i, n, terminal_safe(f));
+      };
+    std::string e3;
+    const bool ok = read_merged(inputs, pipe, mo, diag, stats, e3);
+    if (tty) fmt::print(stderr, "\r\033[K");
+    if (!ok) {
+      fmt::print(stderr, "outflow: {}\n", terminal_safe(e3));
+      return kExitError;
+    }
+    pipe.finish();
+    return kExitOk;
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
   size_t i = 0;
   for (const auto& [phase, f] : ordered) {
     ++i;

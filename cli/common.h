@@ -20,13 +20,17 @@ struct CommonOptions {
   double idle_s = 3600;
   bool quiet = false;
   unsigned threads = 0;  // EVTX chunk parsing; 0 = one per usable core
+  std::string read_order = "time";  // "time": merged by time; "endpoint-first": endpoint files whole, then flows
+  double retention_h = 48;
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o);
 PipelineOptions pipeline_options(const CommonOptions& o);
 
-// Reads every input into the pipeline: endpoint logs first, then flow logs (a session is
-// attributed when it is complete, so the hosts' events must be known by then). Returns an
+// Reads every input into the pipeline. With both endpoint and flow inputs, all are read at
+// once merged by time, the endpoint side `--window-unknown-offset` ahead, and the join forgets
+// connection events after `--retention` (read/merged_reader.h); otherwise (or with
+// --read-order endpoint-first) endpoint logs are read whole first, then flow logs. Returns an
 // exit code; on error the message has been printed.
 int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag);
 

@@ -31,6 +31,9 @@ struct DetectRun {
   Baselines state;
   bool have_state = false;
   std::unique_ptr<ActivityAggregator> agg;
+  // Baseline observations of processes the pipeline forgot during the run (Hunter::observe).
+  Baselines forgotten;
+  std::unique_ptr<ContextRules> rules;
   std::unique_ptr<SessionPipeline> pipe;
   std::vector<FileStats> files;
   Diagnostics diag;

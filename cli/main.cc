@@ -3,6 +3,9 @@
 // Exit codes: 0 success (malformed records are skipped and reported on stderr, not fatal);
 // 1 `hunt` found something; 2 usage error, missing or unreadable input, or a read error that
 // ended the run. Commands live in cmd_*.cc and register themselves (command.h).
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -29,6 +32,12 @@ bool register_command(int order, CommandSetup setup) {
 
 int main(int argc, char** argv) {
   using namespace outflow::cli;
+#ifdef M_ARENA_MAX
+  // Inputs read by time are parsed on one thread each; glibc gives each thread its own malloc
+  // arena, and the arenas keep what the readers' batches freed. Two arenas: measured 52 MB
+  // peak for `hunt` on 2.2 GB against 61 MB with glibc's default (8 per core), same speed.
+  mallopt(M_ARENA_MAX, 2);
+#endif
   CLI::App app{
       "outflow: which process moved data out of this network, to where, as whom, how much, and for how long.\n"
       "Joins endpoint process events (Sysmon, Windows Security) with flow records (Zeek, NetFlow).\n\n"

@@ -5,18 +5,35 @@
 namespace outflow {
 
 uint64_t ProcessActivity::peak_window_out() const {
-  uint64_t m = 0;
+  uint64_t m = folded_peak;
   for (const auto& [b, v] : window_out) m = std::max(m, v);
   return m;
 }
 
 int64_t ProcessActivity::peak_window() const {
-  uint64_t m = 0;
-  int64_t best = 0;
+  uint64_t m = folded_peak;
+  int64_t best = folded_peak ? folded_peak_bucket : 0;
   for (const auto& [b, v] : window_out)
     if (v > m || (v == m && b < best)) m = v, best = b;
   return best;
 }
+
+namespace {
+// Folds the buckets more than `keep` behind the newest into the folded peak (ties to the
+// earliest bucket, as peak_window() breaks them).
+void fold_windows(ProcessActivity& p, int64_t keep) {
+  if (p.window_out.size() <= static_cast<size_t>(2 * keep)) return;
+  for (auto it = p.window_out.begin(); it != p.window_out.end();) {
+    if (it->first < p.newest_bucket - keep) {
+      if (it->second > p.folded_peak || (it->second == p.folded_peak && it->first < p.folded_peak_bucket))
+        p.folded_peak = it->second, p.folded_peak_bucket = it->first;
+      it = p.window_out.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+}  // namespace
 
 namespace {
 
@@ -122,6 +139,10 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
     if (p.dest_ips.size() >= opt_.max_dest_ips) p.dest_ips_capped = true;
   }
   spread(p.window_out, s.start, s.end, out, opt_.window, opt_.max_window_buckets);
+  if (end != kNoTime && out > 0) {
+    p.newest_bucket = std::max(p.newest_bucket, bucket_of(end, opt_.window));
+    fold_windows(p, std::max<int64_t>(1, opt_.fold_after / opt_.window));
+  }
 
   const uint64_t dk = dest_key(remote, port, s.proto);
   auto [dit, dfresh] = p.dest_index.try_emplace(dk, static_cast<uint32_t>(p.dests.size()));
@@ -180,6 +201,10 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   into.dest_ips.insert(from.dest_ips.begin(), from.dest_ips.end());
   into.dest_ips_capped |= from.dest_ips_capped;
   for (const auto& [b, v] : from.window_out) into.window_out[b] += v;
+  // Folded peaks cannot be summed bucket by bucket: the larger stands for both (roll-ups of
+  // processes that ran for days may be under-counted).
+  if (from.folded_peak > into.folded_peak) into.folded_peak = from.folded_peak, into.folded_peak_bucket = from.folded_peak_bucket;
+  into.newest_bucket = std::max(into.newest_bucket, from.newest_bucket);
   for (const auto& d : from.dests) {
     const uint64_t k = dest_key(d.ip, d.port, d.proto);
     auto [it, fresh] = into.dest_index.try_emplace(k, static_cast<uint32_t>(into.dests.size()));

@@ -7,6 +7,7 @@
 // logged is still a finding. Sessions where no monitored host is involved are not aggregated.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,6 +57,11 @@ struct ProcessActivity {
   // Bytes out per TimeWindow bucket (bucket = floor(time / window)); a session's bytes are
   // spread over the buckets it spans, in proportion to time.
   std::unordered_map<int64_t, uint64_t> window_out;
+  // Buckets older than Options::fold_after behind the newest are folded into their peak, so a
+  // process that runs for weeks holds days of buckets, not weeks (a session reaching back
+  // further than that adds to a fresh bucket: its peak may then be under-counted).
+  uint64_t folded_peak = 0;
+  int64_t folded_peak_bucket = 0, newest_bucket = std::numeric_limits<int64_t>::min();
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
 };
@@ -69,6 +75,7 @@ class ActivityAggregator {
     size_t max_dest_ips = 100'000;       // per process, distinct-address count cap
     size_t max_dests = 5'000;            // per process, destinations kept in detail; the rest are summed
     size_t max_window_buckets = 20'000;  // per process
+    TimeNs fold_after = 48 * 3600 * kNsPerSec;  // buckets this far behind the newest are folded
   };
   explicit ActivityAggregator(Options o) : opt_(o) {}
 
@@ -79,6 +86,8 @@ class ActivityAggregator {
   // Resolves destination names (time-aware, from the pipeline's DNS index).
   void finish(const EndpointIndex& index);
 
+  // Whether `proc` of `host` has activity (the detector keeps such processes to the end).
+  bool has(HostId host, ProcId proc) const { return by_key_.count((uint64_t{host} << 32) | proc) > 0; }
   const std::vector<ProcessActivity>& processes() const { return procs_; }
   std::vector<ProcessActivity>& processes() { return procs_; }
   uint64_t sessions_seen() const { return seen_; }

@@ -1,6 +1,7 @@
 #include "outflow/join/endpoint_index.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace outflow {
 
@@ -31,12 +32,15 @@ void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {
   ref.host = host;
   ref.proc = proc;
   ref.time = e.time;
+  ref.arrival = now_;
   ref.event_id = e.event_id;
   ref.local_ip = local_is_src ? e.src_ip : e.dst_ip;
   ref.local_port = local_is_src ? e.src_port : e.dst_port;
   const IpAddr& remote = local_is_src ? e.dst_ip : e.src_ip;
   const uint16_t remote_port = local_is_src ? e.dst_port : e.src_port;
-  by_tuple_[FlowKey::make(e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.proto)].push_back(ref);
+  const FlowKey key = FlowKey::make(e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.proto);
+  by_tuple_[key].push_back(ref);
+  if (evict_) arrivals_.emplace_back(now_, key);
   if (e.initiated != 0) {
     // One entry per process and destination is all the inferred match needs (the first
     // connection): a busy destination (the DNS server) must not make lookups linear in events.
@@ -46,6 +50,46 @@ void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {
     if (!have) v.push_back(ref);
   }
   learn_address(ref.local_ip, host, e.time);
+}
+
+void EndpointIndex::evict_before(TimeNs horizon) {
+  if (horizon == kNoTime) return;
+  while (!arrivals_.empty() && (arrivals_.front().first == kNoTime || arrivals_.front().first < horizon)) {
+    const FlowKey key = arrivals_.front().second;
+    arrivals_.pop_front();
+    auto it = by_tuple_.find(key);
+    if (it == by_tuple_.end()) continue;
+    auto& v = it->second;
+    const size_t before = v.size();
+    // The same tuple may hold newer events (a reused source port): only the old ones go.
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const ConnectRef& r) {
+              return r.arrival == kNoTime || r.arrival < horizon;
+            }),
+            v.end());
+    const size_t gone = before - v.size();
+    n_connects_ -= std::min<uint64_t>(n_connects_, gone);
+    evicted_connects_ += gone;
+    if (v.empty()) by_tuple_.erase(it);
+  }
+  // Per-destination entries without a process go by age too.
+  for (auto it = by_dest_.begin(); it != by_dest_.end();) {
+    auto& v = it->second;
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const ConnectRef& r) {
+              return r.proc == kNoProc && (r.arrival == kNoTime || r.arrival < horizon);
+            }),
+            v.end());
+    it = v.empty() ? by_dest_.erase(it) : std::next(it);
+  }
+}
+
+void EndpointIndex::forget_processes(const std::vector<ProcId>& gone) {
+  if (gone.empty()) return;
+  const std::unordered_set<ProcId> set(gone.begin(), gone.end());
+  for (auto it = by_dest_.begin(); it != by_dest_.end();) {
+    auto& v = it->second;
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const ConnectRef& r) { return set.count(r.proc) > 0; }), v.end());
+    it = v.empty() ? by_dest_.erase(it) : std::next(it);
+  }
 }
 
 const std::vector<ConnectRef>* EndpointIndex::connects_to(HostId host, const IpAddr& remote, uint16_t port,

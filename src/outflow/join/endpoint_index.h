@@ -8,6 +8,7 @@
 // Every table is capped; what does not fit is dropped and counted. Not thread-safe.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +22,7 @@ struct ConnectRef {
   HostId host = kNoHost;
   ProcId proc = kNoProc;
   TimeNs time = kNoTime;
+  TimeNs arrival = kNoTime;  // the reader's clock when it was indexed (for eviction)
   uint16_t event_id = 0;
   IpAddr local_ip;  // the host's own side of the connection
   uint16_t local_port = 0;
@@ -53,6 +55,20 @@ class EndpointIndex {
   // Name for `ip` as resolved by `host` (or by `client` for Zeek DNS), latest at or before t,
   // else any host's. Empty if none.
   std::string name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const;
+
+  // Forgetting by age, for reading inputs merged by time (see read/merged_reader.h). The reader's
+  // clock (set_clock) stamps each connection event as it arrives; evict_before(h) drops those
+  // that arrived before h. By arrival, not by the event's own time: arrivals are in order, so
+  // one event with a wild timestamp cannot hold the rest back. Only events added after
+  // enable_eviction() can be forgotten (the index then keeps them in arrival order too: 48
+  // bytes each). forget_processes() drops the per-destination entries of processes the process
+  // table forgot (each process's first connection to a destination stays until then: Sysmon
+  // logs it once, and inferred matches of a days-long beacon need it).
+  void enable_eviction() { evict_ = true; }
+  void set_clock(TimeNs now) { now_ = now; }
+  void evict_before(TimeNs horizon);
+  void forget_processes(const std::vector<ProcId>& gone);
+  uint64_t connects_evicted() const { return evicted_connects_; }
 
   uint64_t connects_stored() const { return n_connects_; }
   uint64_t connects_dropped() const { return dropped_connects_; }
@@ -94,6 +110,10 @@ class EndpointIndex {
   std::vector<std::string> names_;
   std::unordered_map<std::string, uint32_t> name_ids_;
   uint64_t n_connects_ = 0, dropped_connects_ = 0, n_dns_ = 0, dropped_dns_ = 0;
+  bool evict_ = false;
+  TimeNs now_ = kNoTime;
+  std::deque<std::pair<TimeNs, FlowKey>> arrivals_;  // (arrival clock, key), with evict_
+  uint64_t evicted_connects_ = 0;
 };
 
 }  // namespace outflow

@@ -58,12 +58,16 @@ void FlowStitcher::emit(Open& o) {
   if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
   if (!o.s.uid.empty()) {
     const uint64_t h = std::hash<std::string>()(o.s.uid);
-    if (recent_set_.insert(h).second) {
-      recent_ring_.push_back(h);
-      if (recent_ring_.size() > opt_.recent_uids) {
-        recent_set_.erase(recent_ring_.front());
-        recent_ring_.pop_front();
-      }
+    if (recent_set_.insert(h).second) recent_ring_.push_back({watermark_, h});
+    // Forgotten after 2 x idle of record time (a late snapshot comes within `idle` of the last
+    // update), or past the count cap: memory follows the sessions of the last hours, not of
+    // the whole input.
+    const TimeNs forget = watermark_ == kNoTime ? kNoTime : watermark_ - 2 * opt_.idle;
+    while (!recent_ring_.empty() &&
+           (recent_ring_.size() > opt_.recent_uids ||
+            (forget != kNoTime && recent_ring_.front().first != kNoTime && recent_ring_.front().first < forget))) {
+      recent_set_.erase(recent_ring_.front().second);
+      recent_ring_.pop_front();
     }
   }
   ++emitted_;

@@ -6,8 +6,9 @@
 // are one session; counters are cumulative there, so the largest value wins.
 //
 // A session is emitted once no record has touched it for `idle` of record time (the highest
-// end time seen so far is the clock), or at finish(). Uids of recently emitted Zeek sessions
-// are remembered (a ring of `recent_uids`) so a late snapshot does not make a duplicate.
+// end time seen so far is the clock), or at finish(). Uids of Zeek sessions emitted in the last
+// 2 x idle of record time are remembered (at most `recent_uids`) so a late snapshot does not
+// make a duplicate.
 // Open sessions are capped; past the cap the oldest is emitted early and counted.
 #pragma once
 #include <deque>
@@ -74,7 +75,7 @@ class FlowStitcher {
   std::unordered_map<std::string, Open> zeek_;
   // Hashes of recently emitted uids (a 64-bit collision would drop one late snapshot).
   std::unordered_set<uint64_t> recent_set_;
-  std::deque<uint64_t> recent_ring_;
+  std::deque<std::pair<TimeNs, uint64_t>> recent_ring_;  // (watermark when emitted, hash)
   TimeNs watermark_ = kNoTime;
   uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, dup_records_ = 0, since_sweep_ = 0;
   size_t open_ = 0;

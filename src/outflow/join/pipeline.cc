@@ -9,7 +9,26 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
       index_(o.index_caps),
       attributor_(procs_, index_, offsets_, o.attribute),
       stitcher_(o.stitch, [this](Session&& s) { emit(std::move(s)); }),
-      on_session_(std::move(on_session)) {}
+      on_session_(std::move(on_session)),
+      retention_(o.retention),
+      evict_processes_(o.evict_processes) {}
+
+void SessionPipeline::advance(TimeNs now) {
+  if (now == kNoTime) return;
+  index_.set_clock(now);
+  procs_.set_clock(now);
+  if (retention_ <= 0) return;
+  if (last_evict_ == kNoTime) index_.enable_eviction();  // from the first record on
+  // Every 10 minutes of record time: eviction walks a FIFO, it need not run per record.
+  if (last_evict_ != kNoTime && now < last_evict_ + 600 * kNsPerSec) return;
+  last_evict_ = now;
+  const TimeNs horizon = now - retention_;
+  // Connection events first: a process goes only when nothing that arrived after its last
+  // event remains, so no index entry names a forgotten (reused) process id.
+  index_.evict_before(horizon);
+  if (!evict_processes_) return;
+  index_.forget_processes(procs_.evict_before(horizon, keep_process_, on_evict_));
+}
 
 namespace {
 void widen(TimeNs& first, TimeNs& last, TimeNs t) {

@@ -1,9 +1,11 @@
 // The join, end to end: host events build the process table and the endpoint index; flow
 // records are stitched into sessions; each session is attributed to a process as it is emitted.
 //
-// Order matters: endpoint inputs must be read before flow inputs (the CLI orders files by
-// detected format), because a session is attributed when the stitcher emits it. Memory is the
-// live state: the process table, the connection index and open sessions, each capped.
+// Order matters: a session is attributed when the stitcher emits it, so the endpoint events
+// that explain it must have arrived by then. Either endpoint inputs are read before flow inputs
+// (everything is kept), or all inputs are read merged by time with the endpoint side ahead
+// (read/merged_reader.h) and advance() lets old connection events go. Memory is the live
+// state: the process table, the connection index and open sessions, each capped.
 // Not thread-safe.
 #pragma once
 #include <functional>
@@ -18,6 +20,13 @@ namespace outflow {
 
 struct PipelineOptions {
   size_t max_processes = 4'000'000;
+  // With inputs read merged by time (advance() called with the reader's clock): connection
+  // events are forgotten this long after they arrived. 0 keeps everything (inputs read one
+  // after another, endpoint files first).
+  TimeNs retention = 0;
+  // With a retention: forget processes that ended and that no event named for that long, once
+  // none of their children is left (ProcessTable::evict_before).
+  bool evict_processes = true;
   EndpointIndex::Caps index_caps;
   FlowStitcher::Options stitch;
   Attributor::Options attribute;
@@ -63,6 +72,15 @@ class SessionPipeline final : public RecordSink {
   void on_host_event(const HostEvent& e) override;
   void on_flow(const FlowRecord& f) override;
   void on_dns(const DnsAnswer& d) override;
+  // The reader's clock, when inputs are read merged by time (read/merged_reader.h): stamps what
+  // arrives next and, with a retention, forgets what is older than now - retention.
+  void advance(TimeNs now);
+  // Processes the caller still needs (e.g. the detector, for those that sent traffic) are not
+  // forgotten while `keep` holds them; `on_evict` sees each one forgotten, just before.
+  void set_eviction_hooks(std::function<bool(ProcId)> keep, std::function<void(ProcId)> on_evict) {
+    keep_process_ = std::move(keep);
+    on_evict_ = std::move(on_evict);
+  }
   void finish();
 
   const HostRegistry& hosts() const { return hosts_; }
@@ -85,6 +103,10 @@ class SessionPipeline final : public RecordSink {
   OnSession on_session_;
   PipelineStats stats_;
   SensorCoverage* last_sensor_ = nullptr;  // std::map nodes are stable
+  TimeNs retention_ = 0, last_evict_ = kNoTime;
+  bool evict_processes_ = true;
+  std::function<bool(ProcId)> keep_process_;
+  std::function<void(ProcId)> on_evict_;
   std::string last_sensor_name_;
 };
 

@@ -53,12 +53,24 @@ ProcessTable::GuidKey ProcessTable::guid_key(HostId host, std::string_view g) {
 }
 
 ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Process::Origin origin) {
-  if (procs_.size() >= max_) {
+  if (live() >= max_) {
     ++dropped_;
     return kNoProc;
   }
-  const auto id = static_cast<ProcId>(procs_.size());
-  Process& p = procs_.emplace_back();
+  ++seen_;
+  ProcId id;
+  if (!free_.empty()) {
+    id = free_.back();
+    free_.pop_back();
+    procs_[id] = Process{};
+    ++generation_;  // the id now names another process
+  } else {
+    id = static_cast<ProcId>(procs_.size());
+    procs_.emplace_back();
+  }
+  Process& p = procs_[id];
+  fresh_ = id;
+  p.last_arrival = now_;
   p.host = host;
   p.guid.assign(guid);
   p.pid = pid;
@@ -175,7 +187,7 @@ void ProcessTable::remember_start(HostId host, ProcId id, bool sysmon, bool pidl
 }
 
 void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
-  ++generation_;
+  if (fresh_ == kNoProc || &p != &procs_[fresh_]) ++generation_;  // a process created just now was never rendered
   if (p.start == kNoTime || e.event_id == 1) p.start = e.time;  // Sysmon's UtcTime is the better clock
   if (e.pid) p.pid = e.pid;
   auto take = [](std::string& dst, const std::string& src, bool prefer) {
@@ -213,14 +225,76 @@ ProcId ProcessTable::ensure_parent(const HostEvent& e, HostId host, ProcId child
   return parent;
 }
 
+void ProcessTable::link_parent(ProcId child, ProcId parent) {
+  if (parent == kNoProc) return;
+  procs_[child].parent = parent;
+  ++procs_[parent].live_children;
+  if (child != fresh_) ++generation_;
+}
+
+void ProcessTable::forget(ProcId id) {
+  Process& p = procs_[id];
+  if (!p.guid.empty()) {
+    auto it = by_guid_.find(guid_key(p.host, p.guid));
+    if (it != by_guid_.end() && it->second == id) by_guid_.erase(it);
+  }
+  if (p.pid != 0) {
+    auto it = by_pid_.find(pid_key(p.host, p.pid));
+    if (it != by_pid_.end()) {
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), id), v.end());
+      if (v.empty()) by_pid_.erase(it);
+    }
+  }
+  if (auto it = recent_.find(p.host); it != recent_.end()) {
+    for (auto* v : {&it->second.pidless_sysmon, &it->second.security}) v->erase(std::remove(v->begin(), v->end(), id), v->end());
+  }
+  if (p.parent != kNoProc && procs_[p.parent].live_children > 0) --procs_[p.parent].live_children;
+  p = Process{};
+  p.in_use = false;
+  free_.push_back(id);
+  ++evicted_;
+  ++generation_;
+}
+
+std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
+                                               const std::function<void(ProcId)>& on_evict) {
+  std::vector<ProcId> gone;
+  if (horizon == kNoTime) return gone;
+  // Children go first, so a parent whose last child went in this pass gets another look.
+  for (bool again = true; again;) {
+    again = false;
+    size_t kept = 0;
+    for (size_t i = 0; i < ended_.size(); ++i) {
+      const ProcId id = ended_[i];
+      const Process& p = procs_[id];
+      const bool go = p.in_use && p.end != kNoTime && p.live_children == 0 && p.last_arrival != kNoTime && p.last_arrival < horizon &&
+                      !(keep && keep(id));
+      if (!go) {
+        if (p.in_use) ended_[kept++] = id;
+        continue;
+      }
+      const ProcId parent = p.parent;
+      if (on_evict) on_evict(id);
+      forget(id);
+      gone.push_back(id);
+      if (parent != kNoProc && procs_[parent].live_children == 0 && procs_[parent].end != kNoTime) again = true;
+    }
+    ended_.resize(kept);
+  }
+  return gone;
+}
+
 ProcId ProcessTable::on_event(const HostEvent& e, HostId host) {
   const ProcId id = apply_event(e, host);
+  if (id != kNoProc && now_ != kNoTime) procs_[id].last_arrival = now_;
   if (id != kNoProc && e.recovered && !procs_[id].recovered) procs_[id].recovered = true, ++generation_;
   return id;
 }
 
 ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
   ProcId id = kNoProc;
+  fresh_ = kNoProc;
   switch (e.type) {
     case HostEventType::process_start: {
       if (!e.process_guid.empty()) {
@@ -262,15 +336,16 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       fill_from_start(procs_[id], e);
       if (fresh) remember_start(host, id, e.event_id == 1, e.pid == 0);
       if (procs_[id].parent == kNoProc) {
-        const ProcId parent = ensure_parent(e, host, id);
-        procs_[id].parent = parent;  // `procs_` may have grown: index again
-        if (parent != kNoProc) ++generation_;
+        link_parent(id, ensure_parent(e, host, id));  // `procs_` may have grown: index again
       }
       return id;
     }
     case HostEventType::process_end:
       id = !e.process_guid.empty() ? find_by_guid(host, e.process_guid) : find_by_pid(host, e.pid, e.time);
-      if (id != kNoProc && (procs_[id].end == kNoTime || procs_[id].end < e.time)) procs_[id].end = e.time;
+      if (id != kNoProc && (procs_[id].end == kNoTime || procs_[id].end < e.time)) {
+        if (procs_[id].end == kNoTime && e.time != kNoTime && now_ != kNoTime) ended_.push_back(id);
+        procs_[id].end = e.time;
+      }
       return id;
     case HostEventType::net_connect:
     case HostEventType::dns_query:

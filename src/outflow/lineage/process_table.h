@@ -10,6 +10,7 @@
 // Not thread-safe.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,11 @@ struct Process {
   bool from_sysmon = false, from_security = false;
   bool recovered = false;  // some event of it came from a recovered (damaged) EVTX record
   bool invalid_utf8 = false;  // a start event of it had bytes replaced with U+FFFD
+  // For forgetting (ProcessTable::evict_before): the table's clock when an event last named it,
+  // and how many processes in the table name it as parent.
+  TimeNs last_arrival = kNoTime;
+  uint32_t live_children = 0;
+  bool in_use = true;  // false: a free slot (its process was forgotten)
 };
 
 class ProcessTable {
@@ -52,12 +58,27 @@ class ProcessTable {
   ProcId find_by_pid(HostId host, uint64_t pid, TimeNs t) const;
 
   const Process& get(ProcId id) const { return procs_[id]; }
+  // Slots, for iterating (some may be free: Process::in_use). live(): processes held now;
+  // seen(): every process ever created (for coverage).
+  size_t live() const { return procs_.size() - free_.size(); }
+  uint64_t seen() const { return seen_; }
+
+  // Forgetting, when inputs are read merged by time. set_clock() stamps the processes events
+  // name from then on. evict_before(h) forgets processes that have ended, that no event named
+  // since before h, that no process in the table names as parent (lineage stays whole: a
+  // parent goes after its children) and that `keep` does not hold; `on_evict` sees each just
+  // before it goes. Their slots and ids are reused (generation() changes). Returns the ids
+  // forgotten, valid until the next event: callers drop their references to them.
+  void set_clock(TimeNs now) { now_ = now; }
+  std::vector<ProcId> evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
+                                   const std::function<void(ProcId)>& on_evict);
+  uint64_t evicted() const { return evicted_; }
   // Changes whenever a process already in the table changes (fields filled in, parent linked,
   // slot reused): what a process's lineage and fields render to is unchanged while it is equal,
   // so writers may cache rendered processes by (ProcId, generation). New processes do not change
   // it: they change no existing process.
   uint64_t generation() const { return generation_; }
-  size_t size() const { return procs_.size(); }
+  size_t size() const { return procs_.size(); }  // slots (see live())
   uint64_t dropped() const { return dropped_; }
   // A PID reused more than kPidHistory times on one host: only the latest kPidHistory processes
   // stay findable by PID (GUID lookups are unaffected), so a storm of reuses costs a bounded
@@ -99,6 +120,13 @@ class ProcessTable {
   size_t max_;
   uint64_t dropped_ = 0, pid_history_dropped_ = 0;
   uint64_t generation_ = 0;
+  TimeNs now_ = kNoTime;
+  uint64_t seen_ = 0, evicted_ = 0;
+  std::vector<ProcId> free_;
+  ProcId fresh_ = kNoProc;  // created by the event being applied (its changes need no new generation)
+  std::vector<ProcId> ended_;  // ended, not yet forgotten (with a clock only)
+  void link_parent(ProcId child, ProcId parent);
+  void forget(ProcId id);
   void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;

@@ -84,7 +84,10 @@ constexpr size_t kFirstRead = 64 << 10;
 // Buffers the raw input so that the first bytes can be inspected, then decompresses.
 class DecodingSource final : public ByteSource {
  public:
-  explicit DecodingSource(std::unique_ptr<RawInput> in) : in_(std::move(in)), inbuf_(kChunk) {}
+  // The input buffer starts small: plain files are read straight into the caller's buffer
+  // after the first bytes, so only compressed ones need a full chunk (many files may be open
+  // at once when inputs are read merged by time).
+  explicit DecodingSource(std::unique_ptr<RawInput> in) : in_(std::move(in)), inbuf_(kFirstRead) {}
   ~DecodingSource() override {
     if (zs_init_) inflateEnd(&zs_);
     if (zd_) ZSTD_freeDStream(zd_);
@@ -110,6 +113,7 @@ class DecodingSource final : public ByteSource {
         return false;
       }
       zs_init_ = true;
+      inbuf_.resize(kChunk);
     } else if (in_len_ >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd) {
       compression_ = Compression::zstd;
       zd_ = ZSTD_createDStream();
@@ -117,6 +121,7 @@ class DecodingSource final : public ByteSource {
         error_ = "cannot initialise zstd decoder";
         return false;
       }
+      inbuf_.resize(kChunk);
     }
     return true;
   }
@@ -168,7 +173,18 @@ class DecodingSource final : public ByteSource {
   }
 
   long read_plain(char* buf, size_t n) {
-    if (!refill()) return failed_ ? -1 : 0;
+    if (in_pos_ >= in_len_) {
+      // Drained what detection read: straight into the caller's buffer, no second copy.
+      if (eof_) return 0;
+      const long r = in_->read(buf, n, error_);
+      if (r < 0) {
+        failed_ = true;
+        return -1;
+      }
+      if (r == 0) eof_ = true;
+      raw_total_ += static_cast<uint64_t>(r);
+      return r;
+    }
     const size_t k = std::min(n, in_len_ - in_pos_);
     std::memcpy(buf, inbuf_.data() + in_pos_, k);
     in_pos_ += k;

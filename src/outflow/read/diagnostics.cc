@@ -21,4 +21,27 @@ void Diagnostics::note(const std::string& file, uint64_t offset, const std::stri
   if (++notes_by_reason_[reason] <= kSamplesPerReason) note_samples_.push_back({file, 0, offset, reason});
 }
 
+void Diagnostics::merge(const Diagnostics& o) {
+  auto take = [](std::vector<Anomaly>& into, const std::vector<Anomaly>& from) {
+    std::map<std::string, uint64_t> have;
+    for (const auto& a : into) ++have[a.reason];
+    for (const auto& a : from) {
+      if (have[a.reason] < kSamplesPerReason) {
+        into.push_back(a);
+        ++have[a.reason];
+      }
+    }
+  };
+  take(samples_, o.samples_);
+  take(recovered_samples_, o.recovered_samples_);
+  take(note_samples_, o.note_samples_);
+  bad_total_ += o.bad_total_;
+  for (const auto& [r, c] : o.bad_by_reason_) bad_by_reason_[r] += c;
+  for (const auto& [r, c] : o.skipped_) skipped_[r] += c;
+  bad_inputs_.insert(bad_inputs_.end(), o.bad_inputs_.begin(), o.bad_inputs_.end());
+  recovered_total_ += o.recovered_total_;
+  for (const auto& [r, c] : o.recovered_by_reason_) recovered_by_reason_[r] += c;
+  for (const auto& [r, c] : o.notes_by_reason_) notes_by_reason_[r] += c;
+}
+
 }  // namespace outflow

@@ -33,6 +33,10 @@ class Diagnostics {
   // file not closed cleanly): counted per reason, the first few sampled.
   void note(const std::string& file, uint64_t offset, const std::string& reason);
 
+  // Adds another's counts and samples (each reason still keeps at most kSamplesPerReason):
+  // readers on other threads keep their own Diagnostics, merged in input order at the end.
+  void merge(const Diagnostics& o);
+
   uint64_t bad_records() const { return bad_total_; }
   const std::map<std::string, uint64_t>& bad_by_reason() const { return bad_by_reason_; }
   const std::vector<Anomaly>& samples() const { return samples_; }

@@ -142,7 +142,7 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 }
 
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
-                     std::string& error, unsigned threads) {
+                     std::string& error, unsigned threads, size_t line_buffer) {
   auto src = open_byte_source(path, error);
   if (!src) {
     stats = FileStats{};
@@ -150,11 +150,11 @@ bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& dia
     diag.bad_input(path, error);
     return false;
   }
-  return read_input(*src, path, sink, diag, stats, error, LineReader::kDefaultMaxLine, threads);
+  return read_input(*src, path, sink, diag, stats, error, LineReader::kDefaultMaxLine, threads, line_buffer);
 }
 
 bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
-                FileStats& stats, std::string& error, size_t max_line, unsigned threads) {
+                FileStats& stats, std::string& error, size_t max_line, unsigned threads, size_t line_buffer) {
   stats = FileStats{};
   stats.path = path;
   // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
@@ -178,7 +178,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
     diag.bad_input(path, "format not recognised");
     return false;
   } else {
-    LineReader lines(replay, max_line);
+    LineReader lines(replay, max_line, line_buffer);
     switch (stats.format) {
       case InputFormat::windows_json: ok = read_windows_json(lines, ctx); break;
       case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;

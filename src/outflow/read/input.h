@@ -61,10 +61,10 @@ bool detect_file_format(const std::string& path, InputFormat& format, std::strin
 // opened or its format is not understood (also recorded in diag.bad_input). `threads` as in
 // ReadContext.
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
-                     std::string& error, unsigned threads = 0);
+                     std::string& error, unsigned threads = 0, size_t line_buffer = LineReader::kDefaultBuffer);
 // The same on an opened source (stdin, memory: tests and fuzzers); `path` names it in reports.
 bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
                 FileStats& stats, std::string& error, size_t max_line = LineReader::kDefaultMaxLine,
-                unsigned threads = 0);
+                unsigned threads = 0, size_t line_buffer = LineReader::kDefaultBuffer);
 
 }  // namespace outflow

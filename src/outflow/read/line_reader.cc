@@ -1,15 +1,12 @@
 #include "outflow/read/line_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace outflow {
 
-namespace {
-constexpr size_t kInitialBuffer = 4u << 20;
-}
-
-LineReader::LineReader(ByteSource& src, size_t max_line)
-    : src_(src), max_line_(max_line), buf_(std::min(kInitialBuffer, max_line + 1) + kPadding) {}
+LineReader::LineReader(ByteSource& src, size_t max_line, size_t initial_buffer)
+    : src_(src), max_line_(max_line), buf_(std::min(std::max<size_t>(initial_buffer, 4096), max_line + 1) + kPadding) {}
 
 bool LineReader::fill() {
   if (eof_ || failed_) return false;

@@ -20,7 +20,10 @@ class LineReader {
 
   enum class Status { line, too_long, end, error };
 
-  LineReader(ByteSource& src, size_t max_line = kDefaultMaxLine);
+  static constexpr size_t kDefaultBuffer = 4u << 20;
+  // `initial_buffer`: the buffer grows from this size as lines need (many files open at once,
+  // as when inputs are read merged by time, want it small).
+  LineReader(ByteSource& src, size_t max_line = kDefaultMaxLine, size_t initial_buffer = kDefaultBuffer);
 
   // The first bytes of the stream (up to n), without consuming them. For format detection.
   std::string_view peek(size_t n);

@@ -33,9 +33,24 @@ ActivityAggregator::Options Hunter::aggregator_options(const DetectConfig& c) {
   return o;
 }
 
-Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator& agg) const {
+void Hunter::observe_process(const ProcessTable& procs, const Process& p, const std::string& host_key,
+                             const ContextRules& rules, Baselines& b) {
+  if (!p.in_use || p.image.empty() || p.host == kNoHost) return;
+  const std::string name = image_basename(p.image);
+  // Which kinds of account run each executable (classes, not names: every user runs their own
+  // Zoom; powershell as SYSTEM where people run it is the oddity).
+  if (p.origin == Process::Origin::start_event && !p.user.empty())
+    b.add_image_user(name, user_class_name(rules.user_class(p.user)));
+  if (p.parent != kNoProc && p.origin == Process::Origin::start_event) {
+    const Process& pp = procs.get(p.parent);
+    if (!pp.image.empty()) b.add_pair(image_basename(pp.image), name, host_key, p.start);
+  }
+}
+
+Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* forgotten) const {
   ContextRules rules(cfg_);
   Baselines b;
+  if (forgotten) b.merge(*forgotten);
   b.runs = 1;
   const auto& procs = pipe.processes();
   const auto& hosts = pipe.hosts();
@@ -48,16 +63,7 @@ Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator&
   // Every process: who runs what, and who starts whom.
   for (size_t i = 0; i < procs.size(); ++i) {
     const Process& p = procs.get(static_cast<ProcId>(i));
-    if (p.image.empty() || p.host == kNoHost) continue;
-    const std::string name = image_basename(p.image);
-    // Which kinds of account run each executable (classes, not names: every user runs their own
-    // Zoom; powershell as SYSTEM where people run it is the oddity).
-    if (p.origin == Process::Origin::start_event && !p.user.empty())
-      b.add_image_user(name, user_class_name(rules.user_class(p.user)));
-    if (p.parent != kNoProc && p.origin == Process::Origin::start_event) {
-      const Process& pp = procs.get(p.parent);
-      if (!pp.image.empty()) b.add_pair(image_basename(pp.image), name, host_keys[p.host], p.start);
-    }
+    if (p.in_use && p.host != kNoHost) observe_process(procs, p, host_keys[p.host], rules, b);
   }
   // Every process that sent traffic: its volume and its destinations.
   for (const auto& a : agg.processes()) {
@@ -96,9 +102,10 @@ std::string finding_id(const std::string& host, const Process* p) {
 
 }  // namespace
 
-HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state) const {
+HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state,
+                       const Baselines* forgotten) const {
   HuntResult r;
-  r.run = observe(pipe, agg);
+  r.run = observe(pipe, agg, forgotten);
   Baselines combined;
   if (state) combined.merge(*state);
   combined.merge(r.run);

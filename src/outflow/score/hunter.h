@@ -15,6 +15,7 @@
 #include "outflow/features/activity.h"
 #include "outflow/features/geoip.h"
 #include "outflow/join/pipeline.h"
+#include "outflow/score/context.h"
 #include "outflow/score/finding.h"
 
 namespace outflow {
@@ -34,10 +35,17 @@ class Hunter {
   Hunter(const DetectConfig& cfg, const GeoIp* geo) : cfg_(cfg), geo_(geo) {}
 
   // Builds the run's baseline from the pipeline (process table) and the aggregated activity.
-  Baselines observe(const SessionPipeline& pipe, const ActivityAggregator& agg) const;
+  // `forgotten`: what observe_process() recorded of processes the pipeline forgot during the
+  // run (inputs read merged by time), so the baseline is the same as if it had kept them.
+  Baselines observe(const SessionPipeline& pipe, const ActivityAggregator& agg,
+                    const Baselines* forgotten = nullptr) const;
+  // Who runs what and who starts whom, from one process (its parent still in `procs`).
+  static void observe_process(const ProcessTable& procs, const Process& p, const std::string& host_key,
+                              const ContextRules& rules, Baselines& b);
 
   // Scores and ranks. `state` may be null (baselines from the input only).
-  HuntResult run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state) const;
+  HuntResult run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state,
+                 const Baselines* forgotten = nullptr) const;
 
   static ActivityAggregator::Options aggregator_options(const DetectConfig& c);
 

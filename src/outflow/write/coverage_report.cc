@@ -214,7 +214,9 @@ std::string coverage_json(const CoverageInputs& in) {
     battr += st.bytes_by_status.count(s) ? st.bytes_by_status.at(s) : 0;
   }
   j.dbl("sessions_attributed_pct", pct(attributed, st.sessions)).dbl("bytes_attributed_pct", pct(battr, st.bytes));
-  j.unum("processes", in.pipeline.processes().size()).unum("processes_dropped", in.pipeline.processes().dropped())
+  j.unum("processes", in.pipeline.processes().seen()).unum("processes_dropped", in.pipeline.processes().dropped())
+      .unum("processes_forgotten", in.pipeline.processes().evicted())
+      .unum("connects_forgotten", in.pipeline.index().connects_evicted())
       .unum("connects_dropped", in.pipeline.index().connects_dropped())
       .unum("dns_dropped", in.pipeline.index().dns_dropped())
       .unum("host_events_dropped", in.pipeline.hosts().dropped())

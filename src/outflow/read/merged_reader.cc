@@ -1,0 +1,305 @@
+#include "outflow/read/merged_reader.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+namespace outflow {
+
+namespace {
+
+// A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
+// of a reused batch keep their capacity (no allocation per record once warm).
+struct Batch {
+  enum Kind : uint8_t { kHost, kFlow, kDns };
+  std::vector<HostEvent> host;
+  std::vector<FlowRecord> flow;
+  std::vector<DnsAnswer> dns;
+  size_t nh = 0, nf = 0, nd = 0;
+  std::vector<std::pair<Kind, uint32_t>> order;
+
+  void reset() {
+    nh = nf = nd = 0;
+    order.clear();
+  }
+  template <class T>
+  static void put(std::vector<T>& v, size_t& n, const T& x) {
+    if (n < v.size()) v[n] = x;
+    else v.push_back(x);
+    ++n;
+  }
+  void add(const HostEvent& e) { order.emplace_back(kHost, static_cast<uint32_t>(nh)), put(host, nh, e); }
+  void add(const FlowRecord& f) { order.emplace_back(kFlow, static_cast<uint32_t>(nf)), put(flow, nf, f); }
+  void add(const DnsAnswer& d) { order.emplace_back(kDns, static_cast<uint32_t>(nd)), put(dns, nd, d); }
+};
+
+// One input: a producer thread fills batches, the merging thread takes them. Two batches:
+// one being filled while the other is merged.
+struct Stream {
+  MergeInput in;
+  size_t index = 0;
+  std::thread thread;
+
+  std::mutex m;
+  std::condition_variable cv;
+  Batch bufs[2];
+  std::deque<Batch*> full;
+  std::vector<Batch*> free{&bufs[0], &bufs[1]};
+  bool done = false, ok = true, stop = false;
+  bool opened = false;  // merging side only
+  std::string error;
+  Diagnostics diag;
+  FileStats stats;
+
+  // Merging side.
+  Batch* cur = nullptr;
+  size_t pos = 0;
+  TimeNs clock = kNoTime;
+};
+
+class QueueSink final : public RecordSink {
+ public:
+  QueueSink(Stream& s, size_t batch) : s_(s), batch_(batch) {}
+  void on_host_event(const HostEvent& e) override { add(e); }
+  void on_flow(const FlowRecord& f) override { add(f); }
+  void on_dns(const DnsAnswer& d) override { add(d); }
+
+  void flush() {
+    if (!filling_ || filling_ == &discard_) return;
+    if (filling_->order.empty()) {
+      std::lock_guard<std::mutex> lock(s_.m);
+      s_.free.push_back(filling_);
+    } else {
+      std::lock_guard<std::mutex> lock(s_.m);
+      s_.full.push_back(filling_);
+      s_.cv.notify_all();
+    }
+    filling_ = nullptr;
+  }
+
+ private:
+  template <class T>
+  void add(const T& x) {
+    if (!filling_) acquire();
+    filling_->add(x);
+    if (filling_ == &discard_) {
+      discard_.reset();  // the run was abandoned: read on to the end, keep nothing
+    } else if (filling_->order.size() >= batch_) {
+      flush();
+    }
+  }
+  void acquire() {
+    std::unique_lock<std::mutex> lock(s_.m);
+    s_.cv.wait(lock, [&] { return !s_.free.empty() || s_.stop; });
+    if (s_.stop) {
+      filling_ = &discard_;
+      return;
+    }
+    filling_ = s_.free.back();
+    s_.free.pop_back();
+  }
+
+  Stream& s_;
+  size_t batch_;
+  Batch* filling_ = nullptr;
+  Batch discard_;
+};
+
+void produce(Stream& s, const MergeOptions& o) {
+  QueueSink sink(s, o.batch);
+  bool ok = false;
+  std::string err;
+  try {
+    ok = read_input_file(s.in.path, sink, s.diag, s.stats, err, o.threads, o.line_buffer);
+    sink.flush();
+  } catch (const std::exception& e) {
+    err = s.in.path + ": " + e.what();
+    ok = false;
+  }
+  std::lock_guard<std::mutex> lock(s.m);
+  s.done = true;
+  s.ok = ok;
+  s.error = err;
+  s.cv.notify_all();
+}
+
+// The next batch of `s` (blocking), or false when the input is read to its end.
+bool next_batch(Stream& s) {
+  std::unique_lock<std::mutex> lock(s.m);
+  if (s.cur) {
+    s.cur->reset();
+    s.free.push_back(s.cur);
+    s.cur = nullptr;
+    s.cv.notify_all();
+  }
+  s.cv.wait(lock, [&] { return !s.full.empty() || s.done; });
+  if (s.full.empty()) return false;
+  s.cur = s.full.front();
+  s.full.pop_front();
+  s.pos = 0;
+  return true;
+}
+
+TimeNs record_time(const Batch& b, size_t pos, TimeNs lead) {
+  const auto [kind, i] = b.order[pos];
+  switch (kind) {
+    case Batch::kHost: {
+      const TimeNs t = b.host[i].time;
+      return t == kNoTime ? kNoTime : t - lead;
+    }
+    case Batch::kFlow: return b.flow[i].end != kNoTime ? b.flow[i].end : b.flow[i].start;
+    case Batch::kDns: return b.dns[i].time;
+  }
+  return kNoTime;
+}
+
+// The head record's key: its time, but never more than kMaxStep past its input's clock.
+TimeNs head_key(const Stream& s, TimeNs lead, TimeNs merge_clock) {
+  TimeNs t = record_time(*s.cur, s.pos, lead);
+  const TimeNs base = s.clock != kNoTime ? s.clock : merge_clock;
+  if (t == kNoTime) return base;
+  if (base != kNoTime && t > base + MergeOptions::kMaxStep) t = base + MergeOptions::kMaxStep;
+  return t;
+}
+
+struct HeapItem {
+  TimeNs key;
+  size_t stream;
+  bool operator>(const HeapItem& o) const { return key != o.key ? key > o.key : stream > o.stream; }
+};
+
+}  // namespace
+
+bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const MergeOptions& o,
+                 Diagnostics& diag, std::vector<FileStats>& stats, std::string& error) {
+  std::vector<std::unique_ptr<Stream>> streams;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto s = std::make_unique<Stream>();
+    s->in = inputs[i];
+    s->index = i;
+    streams.push_back(std::move(s));
+  }
+  // Opening order: by the key of the first record; unknown first: at once.
+  auto first_key = [&](const Stream& s) {
+    if (s.in.first == kNoTime) return std::numeric_limits<TimeNs>::min();
+    return s.in.endpoint ? s.in.first - o.lead : s.in.first;
+  };
+  std::vector<Stream*> pending;
+  for (auto& s : streams) pending.push_back(s.get());
+  std::stable_sort(pending.begin(), pending.end(),
+                   [&](const Stream* a, const Stream* b) { return first_key(*a) < first_key(*b); });
+  size_t next_pending = 0, opened = 0;
+
+  std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> heap;
+  TimeNs clock = kNoTime;
+  Stream* failed = nullptr;
+
+  auto open = [&](Stream& s) {
+    ++opened;
+    s.opened = true;
+    if (o.on_open) o.on_open(opened, streams.size(), s.in.path);
+    s.thread = std::thread(produce, std::ref(s), std::cref(o));
+  };
+  // Takes the stream's next batch and queues its head; at its end, notes a failure.
+  auto refill = [&](Stream& s) {
+    if (next_batch(s)) {
+      heap.push({head_key(s, o.lead, clock), s.index});
+      return;
+    }
+    if (!s.ok && !failed) failed = &s;
+  };
+
+  while (!failed) {
+    // Open every input whose first record is due before the next record of those open.
+    while (next_pending < pending.size() &&
+           (heap.empty() || first_key(*pending[next_pending]) <= heap.top().key)) {
+      Stream& s = *pending[next_pending++];
+      open(s);
+      refill(s);
+      if (failed) break;
+    }
+    if (failed || heap.empty()) break;
+    const HeapItem top = heap.top();
+    heap.pop();
+    Stream& s = *streams[top.stream];
+    if (clock == kNoTime || top.key > clock) clock = top.key;
+    if (s.clock == kNoTime || top.key > s.clock) s.clock = top.key;
+    if (o.on_clock) o.on_clock(clock);
+    const auto [kind, i] = s.cur->order[s.pos];
+    switch (kind) {
+      case Batch::kHost: sink.on_host_event(s.cur->host[i]); break;
+      case Batch::kFlow: sink.on_flow(s.cur->flow[i]); break;
+      case Batch::kDns: sink.on_dns(s.cur->dns[i]); break;
+    }
+    if (++s.pos < s.cur->order.size()) {
+      heap.push({head_key(s, o.lead, clock), s.index});
+    } else {
+      refill(s);
+    }
+  }
+
+  // Stop whatever still runs (only after a failure), then collect in input order.
+  for (auto& s : streams) {
+    std::lock_guard<std::mutex> lock(s->m);
+    s->stop = true;
+    s->cv.notify_all();
+  }
+  for (auto& s : streams) {
+    if (!s->thread.joinable()) continue;
+    {
+      // A producer blocked on a full queue wakes on `stop`; one blocked nowhere finishes.
+      std::lock_guard<std::mutex> lock(s->m);
+      s->full.clear();
+      s->cv.notify_all();
+    }
+    s->thread.join();
+  }
+  for (auto& s : streams) {
+    if (!s->opened) continue;
+    diag.merge(s->diag);
+    stats.push_back(s->stats);
+  }
+  if (failed) {
+    error = failed->error.empty() ? failed->in.path + ": read error" : failed->error;
+    return false;
+  }
+  return true;
+}
+
+TimeNs probe_first_time(const std::string& path) {
+  if (path == "-") return kNoTime;
+  std::string err;
+  auto src = open_byte_source(path, err);
+  if (!src) return kNoTime;
+  // An EVTX file's first chunk starts at 4 KiB and is 64 KiB long.
+  std::string head(128u << 10, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    const long r = src->read(head.data() + got, head.size() - got);
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  head.resize(got);
+  struct FirstTime final : RecordSink {
+    TimeNs t = kNoTime;
+    void see(TimeNs x) {
+      if (x != kNoTime && (t == kNoTime || x < t)) t = x;
+    }
+    void on_host_event(const HostEvent& e) override { see(e.time); }
+    void on_flow(const FlowRecord& f) override { see(f.end != kNoTime ? f.end : f.start); }
+    void on_dns(const DnsAnswer& d) override { see(d.time); }
+  } first;
+  auto mem = memory_byte_source(std::move(head));
+  Diagnostics scratch;  // the head ends mid-record: what it says about that is not news
+  FileStats fs;
+  std::string e2;
+  read_input(*mem, path, first, scratch, fs, e2, LineReader::kDefaultMaxLine, 1, 64u << 10);
+  return first.t;
+}
+
+}  // namespace outflow

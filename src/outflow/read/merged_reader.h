@@ -1,0 +1,61 @@
+// Reading inputs merged by time.
+//
+// Each open input is read on its own thread, by its format's reader, into small batches of
+// records; the calling thread merges the inputs' records by time and hands them to the sink.
+// An endpoint event and the flows it explains then arrive near each other whatever the files
+// are (one Sysmon log per host, a collector's file of every host, hourly Zeek logs), which is
+// what lets the join forget old state: memory follows the hours in flight, not the input. And
+// the files are parsed on other cores than the join.
+//
+// The order is by key:
+//  - endpoint events: their time minus `lead`, so the endpoint side is read that far ahead of
+//    the flows: a host whose clock is fast by up to `lead` still has its events in before the
+//    sensor's records of the same connections;
+//  - flow records: their end (sensors write a connection when it ends), else their start;
+//  - DNS answers: their time.
+// A record without a time, or one that jumps more than kMaxStep past its input's clock (a wild
+// timestamp, a gap in logging), is keyed at most kMaxStep ahead, so one bad record cannot hold
+// back the rest of its file. Ties go to the input listed first, and a thread only ever reads
+// ahead in its own file: the delivered order does not depend on thread timing.
+//
+// An input is opened when the merge reaches the key of its first record (probe_first_time), so
+// a folder of many short recordings does not hold them all open at once.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "outflow/read/input.h"
+
+namespace outflow {
+
+struct MergeInput {
+  std::string path;             // "-" is stdin
+  TimeNs first = kNoTime;       // time of its first records (probe_first_time); kNoTime: open at once
+  bool endpoint = false;        // for `first`: its records are keyed time - lead
+};
+
+struct MergeOptions {
+  static constexpr TimeNs kMaxStep = 3600 * kNsPerSec;
+  TimeNs lead = 12 * 3600 * kNsPerSec;
+  size_t batch = 64;                  // records per hand-over between threads
+  size_t line_buffer = 64u << 10;     // each open text input's line buffer (grows for long lines)
+  unsigned threads = 1;               // EVTX parse threads per file
+  // Called with the merge clock (the highest key delivered so far) before each record.
+  std::function<void(TimeNs)> on_clock;
+  // Called when an input is opened (progress display).
+  std::function<void(size_t opened, size_t total, const std::string& path)> on_open;
+};
+
+// Reads every input, merged by time, into `sink`. `stats` gets one entry per input, in input
+// order; each input's diagnostics are merged into `diag` in input order. Returns false with
+// `error` when an input cannot be read (missing, unrecognised, I/O or decompression error), as
+// read_input_file does; the other inputs are then abandoned.
+bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const MergeOptions& o,
+                 Diagnostics& diag, std::vector<FileStats>& stats, std::string& error);
+
+// The earliest record time among the records in the first 128 KiB (decompressed) of `path`,
+// kNoTime if there is none (or the file cannot be read: reading it properly will say why).
+TimeNs probe_first_time(const std::string& path);
+
+}  // namespace outflow
