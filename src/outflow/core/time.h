@@ -35,6 +35,10 @@ TimeParse parse_record_time(std::string_view s, TimeNs& out);
 
 // "2020-09-20T16:17:01.152000Z" (microsecond precision, always UTC).
 std::string format_time(TimeNs t);
+// The same text written to `out` (kTimeTextSize bytes, not NUL-terminated), without a
+// std::string: returns the length, kTimeTextSize, or 0 where format_time returns "".
+inline constexpr size_t kTimeTextSize = 27;
+size_t format_time_to(TimeNs t, char* out);
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);

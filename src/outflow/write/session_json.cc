@@ -32,7 +32,70 @@ std::string_view attribution_reason(const Attribution& a) {
 
 }  // namespace
 
-size_t write_session_json(std::string& out, const Session& s, const Attribution& a, const SessionPipeline& p) {
+struct SessionJsonWriter::Rendered {
+  ProcId id = kNoProc;
+  uint64_t generation = 0;
+  // The process's members of the top object ("user":{...},"process":{...}), then its members
+  // of "outflow" ("lineage":[...] ... "recovered":true): two runs, because "source",
+  // "destination" and "network" come between them.
+  std::string text;
+  size_t split = 0;  // where the second run starts
+  size_t top_replaced = 0, outflow_replaced = 0;
+
+  std::string_view top() const { return std::string_view(text).substr(0, split); }
+  std::string_view outflow() const { return std::string_view(text).substr(split); }
+};
+
+namespace {
+
+void render_process(SessionJsonWriter::Rendered& r, ProcId id, const SessionPipeline& p) {
+  const Process* proc = &p.processes().get(id);
+  r.text.clear();
+  JsonOut j = JsonOut::in_object(r.text);
+  if (!proc->user.empty()) {
+    auto [dom, name] = split_user(proc->user);
+    j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
+  }
+  j.begin_object("process");
+  j.str_if("executable", proc->image);
+  if (!proc->image.empty()) {
+    const size_t slash = proc->image.find_last_of("\\/");
+    j.str("name", slash == std::string::npos ? std::string_view(proc->image)
+                                            : std::string_view(proc->image).substr(slash + 1));
+  }
+  if (proc->pid) j.unum("pid", proc->pid);
+  j.str_if("entity_id", proc->guid);
+  j.str_if("command_line", proc->command_line);
+  if (proc->start != kNoTime) j.time("start", proc->start);
+  if (proc->parent != kNoProc) {
+    const Process& pp = p.processes().get(proc->parent);
+    j.begin_object("parent").str_if("executable", pp.image);
+    if (pp.pid) j.unum("pid", pp.pid);
+    j.str_if("entity_id", pp.guid).str_if("command_line", pp.command_line).end_object();
+  }
+  j.end_object();
+  r.split = r.text.size();
+  r.top_replaced = j.replaced_bytes();
+
+  JsonOut o = JsonOut::in_object(r.text);
+  o.begin_array("lineage");
+  bool truncated = false;
+  for (ProcId lid : p.processes().lineage(id, &truncated)) {
+    const Process& lp = p.processes().get(lid);
+    o.str_elem(lp.image.empty() ? std::string_view("?") : std::string_view(lp.image));
+  }
+  o.end_array();
+  if (truncated) o.boolean("lineage_truncated", true);
+  if (proc->parent == kNoProc) o.str("lineage_root", "parent unknown (started before logging or not logged)");
+  o.str_if("integrity_level", proc->integrity_level);
+  // Some event of the process came from a damaged EVTX chunk: its fields may be corrupt.
+  if (proc->recovered) o.boolean("recovered", true);
+  r.outflow_replaced = o.replaced_bytes();
+}
+
+// `r`: the rendered process of a.proc (nullptr without a process).
+size_t write_line(std::string& out, const Session& s, const Attribution& a, const SessionPipeline& p,
+                  const SessionJsonWriter::Rendered* r) {
   JsonOut j(out);
   // Orientation: source = the attributed host's side (source.bytes = bytes the host sent);
   // without a host, source = the initiator.
@@ -44,35 +107,12 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
   const uint64_t spk = host_orig ? s.orig_pkts : s.resp_pkts, dpk = host_orig ? s.resp_pkts : s.orig_pkts;
 
   j.begin_object();
-  j.str("@timestamp", format_time(s.start));
-  j.begin_object("event").str("kind", "event").str("category", "network").str("start", format_time(s.start))
-      .str("end", format_time(s.end)).num("duration", s.end >= s.start ? s.end - s.start : 0).end_object();
-  const Process* proc = a.proc != kNoProc ? &p.processes().get(a.proc) : nullptr;
+  j.time("@timestamp", s.start);
+  j.begin_object("event").str("kind", "event").str("category", "network").time("start", s.start)
+      .time("end", s.end).num("duration", s.end >= s.start ? s.end - s.start : 0).end_object();
+  const Process* proc = r ? &p.processes().get(a.proc) : nullptr;
   if (a.host != kNoHost) j.begin_object("host").str("name", p.hosts().display_name(a.host)).end_object();
-  if (proc) {
-    if (!proc->user.empty()) {
-      auto [dom, name] = split_user(proc->user);
-      j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
-    }
-    j.begin_object("process");
-    j.str_if("executable", proc->image);
-    if (!proc->image.empty()) {
-      const size_t slash = proc->image.find_last_of("\\/");
-      j.str("name", slash == std::string::npos ? std::string_view(proc->image)
-                                              : std::string_view(proc->image).substr(slash + 1));
-    }
-    if (proc->pid) j.unum("pid", proc->pid);
-    j.str_if("entity_id", proc->guid);
-    j.str_if("command_line", proc->command_line);
-    if (proc->start != kNoTime) j.str("start", format_time(proc->start));
-    if (proc->parent != kNoProc) {
-      const Process& pp = p.processes().get(proc->parent);
-      j.begin_object("parent").str_if("executable", pp.image);
-      if (pp.pid) j.unum("pid", pp.pid);
-      j.str_if("entity_id", pp.guid).str_if("command_line", pp.command_line).end_object();
-    }
-    j.end_object();
-  }
+  if (r) j.members(r->top(), r->top_replaced);
   j.begin_object("source").str("ip", src.to_string()).unum("port", sport).unum("bytes", sbytes).unum("packets", spk).end_object();
   const std::string domain = p.index().name_of(dst, a.host, src, s.start);
   j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport).unum("bytes", dbytes)
@@ -84,20 +124,7 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
   j.end_object();
 
   j.begin_object("outflow");
-  if (proc) {
-    j.begin_array("lineage");
-    bool truncated = false;
-    for (ProcId id : p.processes().lineage(a.proc, &truncated)) {
-      const Process& lp = p.processes().get(id);
-      j.str_elem(lp.image.empty() ? std::string_view("?") : std::string_view(lp.image));
-    }
-    j.end_array();
-    if (truncated) j.boolean("lineage_truncated", true);
-    if (proc->parent == kNoProc) j.str("lineage_root", "parent unknown (started before logging or not logged)");
-    j.str_if("integrity_level", proc->integrity_level);
-    // Some event of the process came from a damaged EVTX chunk: its fields may be corrupt.
-    if (proc->recovered) j.boolean("recovered", true);
-  }
+  if (r) j.members(r->outflow(), r->outflow_replaced);
   j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
   if (a.event_id) j.unum("event_id", a.event_id);
   if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
@@ -128,6 +155,42 @@ size_t write_session_json(std::string& out, const Session& s, const Attribution&
   j.end_object();
   out.push_back('\n');
   return j.replaced_bytes();
+}
+
+}  // namespace
+
+SessionJsonWriter::SessionJsonWriter()
+    : cache_(std::make_unique<Rendered[]>(kEntries)), scratch_(std::make_unique<Rendered>()) {}
+SessionJsonWriter::~SessionJsonWriter() = default;
+
+const SessionJsonWriter::Rendered& SessionJsonWriter::rendered(ProcId id, const SessionPipeline& p) {
+  const uint64_t generation = p.processes().generation();
+  Rendered& e = cache_[id % kEntries];
+  if (e.id == id && e.generation == generation) {
+    ++hits_;
+    return e;
+  }
+  ++misses_;
+  render_process(*scratch_, id, p);
+  if (scratch_->text.size() > kMaxCachedBytes) return *scratch_;  // kept out: the bound holds
+  e.text.assign(scratch_->text);
+  e.split = scratch_->split;
+  e.top_replaced = scratch_->top_replaced;
+  e.outflow_replaced = scratch_->outflow_replaced;
+  e.id = id;
+  e.generation = generation;
+  return e;
+}
+
+size_t SessionJsonWriter::write(std::string& out, const Session& s, const Attribution& a, const SessionPipeline& p) {
+  return write_line(out, s, a, p, a.proc != kNoProc ? &rendered(a.proc, p) : nullptr);
+}
+
+size_t write_session_json(std::string& out, const Session& s, const Attribution& a, const SessionPipeline& p) {
+  if (a.proc == kNoProc) return write_line(out, s, a, p, nullptr);
+  SessionJsonWriter::Rendered r;
+  render_process(r, a.proc, p);
+  return write_line(out, s, a, p, &r);
 }
 
 }  // namespace outflow
