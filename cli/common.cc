@@ -42,12 +42,17 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
       ->capture_default_str()
       ->check(CLI::IsMember({"time", "endpoint-first"}));
   cmd->add_option("--retention", o.retention_h,
-                  "Hours of record time a connection event is kept for the join when reading by time: a session "
-                  "that starts longer ago than this (less the clock allowance) is not matched to its event")
+                  "Hours of record time a connection event is kept for the join after its time, when reading by "
+                  "time: a session that started longer ago than this when its flow record comes is not matched to "
+                  "its event (it may still be inferred from the process's first connection to the destination)")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 24.0 * 365));
   cmd->add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
 }
+
+// How far ahead of the flows the endpoint side is read: as far as a host's clock may be off
+// while its offset is unknown.
+static TimeNs pipe_lead(const CommonOptions& o) { return static_cast<TimeNs>(o.window_unknown_h * 3600e9); }
 
 PipelineOptions pipeline_options(const CommonOptions& o) {
   PipelineOptions p;
@@ -55,15 +60,12 @@ PipelineOptions pipeline_options(const CommonOptions& o) {
   p.attribute.window = static_cast<TimeNs>(o.window_s * 1e9);
   p.attribute.window_unknown = static_cast<TimeNs>(o.window_unknown_h * 3600e9);
   p.stitch.idle = static_cast<TimeNs>(o.idle_s * 1e9);
-  p.retention = static_cast<TimeNs>(o.retention_h * 3600e9);
+  // The pipeline counts from arrival, and endpoint events arrive the lead ahead of their time.
+  p.retention = static_cast<TimeNs>(o.retention_h * 3600e9) + pipe_lead(o);
   return p;
 }
 
 static bool endpoint_format(InputFormat f) { return f == InputFormat::windows_json || f == InputFormat::evtx; }
-
-// How far ahead of the flows the endpoint side is read: as far as a host's clock may be off
-// while its offset is unknown.
-static TimeNs pipe_lead(const CommonOptions& o) { return static_cast<TimeNs>(o.window_unknown_h * 3600e9); }
 
 int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag) {
   std::vector<std::string> files;

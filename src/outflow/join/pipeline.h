@@ -21,8 +21,9 @@ namespace outflow {
 struct PipelineOptions {
   size_t max_processes = 4'000'000;
   // With inputs read merged by time (advance() called with the reader's clock): connection
-  // events are forgotten this long after they arrived. 0 keeps everything (inputs read one
-  // after another, endpoint files first).
+  // events are forgotten this long after they arrived (endpoint events arrive the reader's lead
+  // ahead of their time: the retention must cover the lead, then the longest session). 0 keeps
+  // everything (inputs read one after another, endpoint files first).
   TimeNs retention = 0;
   // With a retention: forget processes that ended and that no event named for that long, once
   // none of their children is left (ProcessTable::evict_before).

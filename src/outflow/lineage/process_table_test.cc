@@ -1,0 +1,116 @@
+// Forgetting processes (inputs read merged by time): who goes, who stays, and what a reused
+// slot looks like afterwards.
+#include "outflow/lineage/process_table.h"
+
+#include <gtest/gtest.h>
+
+#include "outflow/testing/events.h"
+
+namespace outflow {
+namespace {
+
+using testing::start;
+
+constexpr TimeNs kH = 3600 * kNsPerSec;
+
+HostEvent end_of(const char* host, const char* guid, TimeNs t) {
+  HostEvent e;
+  e.type = HostEventType::process_end;
+  e.event_id = 5;
+  e.host = host;
+  e.process_guid = guid;
+  e.time = t;
+  return e;
+}
+
+struct Table {
+  HostRegistry hosts;
+  ProcessTable procs{hosts};
+  HostId h = hosts.intern("WS1");
+  ProcId feed(const HostEvent& e, TimeNs clock) {
+    procs.set_clock(clock);
+    return procs.on_event(e, h);
+  }
+};
+
+TEST(ProcessTableEviction, EndedChildGoesFirstThenItsParentNeverTheLiving) {
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  const ProcId parent = t.feed(start("WS1", "{P}", "{R}", "C:\\w\\cmd.exe", "C:\\w\\explorer.exe", t0), t0);
+  const ProcId child = t.feed(start("WS1", "{C}", "{P}", "C:\\w\\curl.exe", "C:\\w\\cmd.exe", t0 + kH), t0 + kH);
+  const ProcId other = t.feed(start("WS1", "{O}", "{R}", "C:\\w\\notepad.exe", "C:\\w\\explorer.exe", t0), t0);
+  t.feed(end_of("WS1", "{P}", t0 + 2 * kH), t0 + 2 * kH);
+  const uint64_t gen = t.procs.generation();
+
+  // The parent ended first but its child is alive: nothing goes.
+  EXPECT_TRUE(t.procs.evict_before(t0 + 10 * kH, nullptr, nullptr).empty());
+  t.feed(end_of("WS1", "{C}", t0 + 3 * kH), t0 + 3 * kH);
+  // Not yet past the horizon: nothing goes.
+  EXPECT_TRUE(t.procs.evict_before(t0 + 3 * kH, nullptr, nullptr).empty());
+  // Past it: the child, then (in the same pass) the parent; the root placeholder and the
+  // process that never ended stay.
+  std::vector<ProcId> seen_going;
+  const auto gone = t.procs.evict_before(t0 + 10 * kH, nullptr, [&](ProcId id) {
+    seen_going.push_back(id);
+    EXPECT_TRUE(t.procs.get(id).in_use);  // still readable when the hook sees it
+  });
+  EXPECT_EQ(gone, (std::vector<ProcId>{child, parent}));
+  EXPECT_EQ(seen_going, gone);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{C}"), kNoProc);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{P}"), kNoProc);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{O}"), other);
+  EXPECT_NE(t.procs.find_by_guid(t.h, "{R}"), kNoProc);
+  EXPECT_EQ(t.procs.live(), 2u);  // {O} and the placeholder {R}
+  EXPECT_EQ(t.procs.seen(), 4u);
+  EXPECT_EQ(t.procs.evicted(), 2u);
+  EXPECT_NE(t.procs.generation(), gen);
+
+  // A slot is reused by the next process, with nothing of the one before.
+  const ProcId next = t.feed(start("WS1", "{N}", "{O}", "C:\\w\\ping.exe", "C:\\w\\notepad.exe", t0 + 11 * kH), t0 + 11 * kH);
+  EXPECT_TRUE(next == child || next == parent);
+  EXPECT_EQ(t.procs.get(next).image, "C:\\w\\ping.exe");
+  EXPECT_EQ(t.procs.get(next).end, kNoTime);
+  EXPECT_EQ(t.procs.get(next).parent, other);
+  EXPECT_EQ(t.procs.lineage(next).size(), 3u);  // {R} -> {O} -> {N}
+}
+
+TEST(ProcessTableEviction, KeptProcessesStayAndAnEventKeepsAProcessFresh) {
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  const ProcId a = t.feed(start("WS1", "{A}", "{R}", "C:\\w\\a.exe", "C:\\w\\explorer.exe", t0), t0);
+  const ProcId b = t.feed(start("WS1", "{B}", "{R}", "C:\\w\\b.exe", "C:\\w\\explorer.exe", t0), t0);
+  t.feed(end_of("WS1", "{A}", t0 + kH), t0 + kH);
+  t.feed(end_of("WS1", "{B}", t0 + kH), t0 + kH);
+  // An event naming B arrives late (its Sysmon 3 logged after the end): B is fresh again.
+  HostEvent late = testing::connect("WS1", "{B}", "10.0.0.1", 5000, "10.0.0.2", 80, t0 + kH);
+  t.feed(late, t0 + 8 * kH);
+  const auto gone = t.procs.evict_before(t0 + 5 * kH, [&](ProcId id) { return id == a; }, nullptr);
+  EXPECT_TRUE(gone.empty());
+  EXPECT_EQ(t.procs.evict_before(t0 + 9 * kH, nullptr, nullptr), std::vector<ProcId>({a, b}));
+}
+
+TEST(ProcessTableEviction, WithoutAClockNothingIsTrackedForForgetting) {
+  // Endpoint logs read whole first (no clock): every process stays, as before.
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  t.procs.on_event(start("WS1", "{A}", "{R}", "C:\\w\\a.exe", "C:\\w\\explorer.exe", t0), t.h);
+  t.procs.on_event(end_of("WS1", "{A}", t0 + kH), t.h);
+  EXPECT_TRUE(t.procs.evict_before(t0 + 1000 * kH, nullptr, nullptr).empty());
+  EXPECT_EQ(t.procs.live(), 2u);
+}
+
+TEST(ProcessTableGeneration, ANewProcessDoesNotChangeItFillingAKnownOneDoes) {
+  // Writers cache rendered processes by generation: a new process must not throw the cache away.
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  t.feed(start("WS1", "{A}", "{R}", "C:\\w\\a.exe", "C:\\w\\explorer.exe", t0), t0);
+  const uint64_t g = t.procs.generation();
+  t.feed(start("WS1", "{B}", "{A}", "C:\\w\\b.exe", "C:\\w\\a.exe", t0), t0);
+  EXPECT_EQ(t.procs.generation(), g);
+  // The root placeholder {R} gets its own start event: it changes.
+  t.feed(start("WS1", "{R}", "{Q}", "C:\\w\\explorer.exe", "C:\\w\\userinit.exe", t0 - kH), t0);
+  EXPECT_NE(t.procs.generation(), g);
+}
+
+}  // namespace
+}  // namespace outflow
