@@ -13,16 +13,6 @@ using testing::start;
 
 constexpr TimeNs kH = 3600 * kNsPerSec;
 
-HostEvent end_of(const char* host, const char* guid, TimeNs t) {
-  HostEvent e;
-  e.type = HostEventType::process_end;
-  e.event_id = 5;
-  e.host = host;
-  e.process_guid = guid;
-  e.time = t;
-  return e;
-}
-
 struct Table {
   HostRegistry hosts;
   ProcessTable procs{hosts};
@@ -39,12 +29,12 @@ TEST(ProcessTableEviction, EndedChildGoesFirstThenItsParentNeverTheLiving) {
   const ProcId parent = t.feed(start("WS1", "{P}", "{R}", "C:\\w\\cmd.exe", "C:\\w\\explorer.exe", t0), t0);
   const ProcId child = t.feed(start("WS1", "{C}", "{P}", "C:\\w\\curl.exe", "C:\\w\\cmd.exe", t0 + kH), t0 + kH);
   const ProcId other = t.feed(start("WS1", "{O}", "{R}", "C:\\w\\notepad.exe", "C:\\w\\explorer.exe", t0), t0);
-  t.feed(end_of("WS1", "{P}", t0 + 2 * kH), t0 + 2 * kH);
+  t.feed(testing::end("WS1", "{P}", t0 + 2 * kH), t0 + 2 * kH);
   const uint64_t gen = t.procs.generation();
 
   // The parent ended first but its child is alive: nothing goes.
   EXPECT_TRUE(t.procs.evict_before(t0 + 10 * kH, nullptr, nullptr).empty());
-  t.feed(end_of("WS1", "{C}", t0 + 3 * kH), t0 + 3 * kH);
+  t.feed(testing::end("WS1", "{C}", t0 + 3 * kH), t0 + 3 * kH);
   // Not yet past the horizon: nothing goes.
   EXPECT_TRUE(t.procs.evict_before(t0 + 3 * kH, nullptr, nullptr).empty());
   // Past it: the child, then (in the same pass) the parent; the root placeholder and the
@@ -79,8 +69,8 @@ TEST(ProcessTableEviction, KeptProcessesStayAndAnEventKeepsAProcessFresh) {
   const TimeNs t0 = 1'600'000'000 * kNsPerSec;
   const ProcId a = t.feed(start("WS1", "{A}", "{R}", "C:\\w\\a.exe", "C:\\w\\explorer.exe", t0), t0);
   const ProcId b = t.feed(start("WS1", "{B}", "{R}", "C:\\w\\b.exe", "C:\\w\\explorer.exe", t0), t0);
-  t.feed(end_of("WS1", "{A}", t0 + kH), t0 + kH);
-  t.feed(end_of("WS1", "{B}", t0 + kH), t0 + kH);
+  t.feed(testing::end("WS1", "{A}", t0 + kH), t0 + kH);
+  t.feed(testing::end("WS1", "{B}", t0 + kH), t0 + kH);
   // An event naming B arrives late (its Sysmon 3 logged after the end): B is fresh again.
   HostEvent late = testing::connect("WS1", "{B}", "10.0.0.1", 5000, "10.0.0.2", 80, t0 + kH);
   t.feed(late, t0 + 8 * kH);
@@ -94,7 +84,7 @@ TEST(ProcessTableEviction, WithoutAClockNothingIsTrackedForForgetting) {
   Table t;
   const TimeNs t0 = 1'600'000'000 * kNsPerSec;
   t.procs.on_event(start("WS1", "{A}", "{R}", "C:\\w\\a.exe", "C:\\w\\explorer.exe", t0), t.h);
-  t.procs.on_event(end_of("WS1", "{A}", t0 + kH), t.h);
+  t.procs.on_event(testing::end("WS1", "{A}", t0 + kH), t.h);
   EXPECT_TRUE(t.procs.evict_before(t0 + 1000 * kH, nullptr, nullptr).empty());
   EXPECT_EQ(t.procs.live(), 2u);
 }

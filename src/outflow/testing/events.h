@@ -5,34 +5,39 @@
 
 namespace outflow::testing {
 
-inline HostEvent start(const char* host, const char* guid, const char* parent_guid, const char* image,
-                const char* parent_image, TimeNs t) {
+// What every Sysmon event has.
+inline HostEvent sysmon(HostEventType type, uint16_t id, const char* host, const char* guid, TimeNs t) {
   HostEvent e;
-  e.type = HostEventType::process_start;
-  e.event_id = 1;
+  e.type = type;
+  e.event_id = id;
   e.host = host;
   e.process_guid = guid;
-  e.parent_guid = parent_guid;
-  e.image = image;
-  e.parent_image = parent_image;
-  e.user = "NT AUTHORITY\\SYSTEM";
   e.time = t;
   return e;
 }
 
+inline HostEvent start(const char* host, const char* guid, const char* parent_guid, const char* image,
+                const char* parent_image, TimeNs t) {
+  HostEvent e = sysmon(HostEventType::process_start, 1, host, guid, t);
+  e.parent_guid = parent_guid;
+  e.image = image;
+  e.parent_image = parent_image;
+  e.user = "NT AUTHORITY\\SYSTEM";
+  return e;
+}
+
+inline HostEvent end(const char* host, const char* guid, TimeNs t) {
+  return sysmon(HostEventType::process_end, 5, host, guid, t);
+}
+
 inline HostEvent connect(const char* host, const char* guid, const char* src, uint16_t sport, const char* dst, uint16_t dport, TimeNs t) {
-  HostEvent e;
-  e.type = HostEventType::net_connect;
-  e.event_id = 3;
-  e.host = host;
-  e.process_guid = guid;
+  HostEvent e = sysmon(HostEventType::net_connect, 3, host, guid, t);
   e.src_ip = ip(src);
   e.dst_ip = ip(dst);
   e.src_port = sport;
   e.dst_port = dport;
   e.proto = kProtoTcp;
   e.initiated = 1;
-  e.time = t;
   return e;
 }
 
