@@ -12,7 +12,7 @@
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
 #   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
 #   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
-#                   e.g. OUTFLOW_CMD=cat to test this script without outflow
+#                   e.g. OUTFLOW_CMD="du -s" to test this script without outflow
 # Data is simulated once and cached in BUILD_DIR/bench-data/ (again when the simulator's output
 # changes). Results go to stdout and BUILD_DIR/bench-results.txt.
 set -euo pipefail

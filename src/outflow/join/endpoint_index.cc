@@ -1,7 +1,6 @@
 #include "outflow/join/endpoint_index.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace outflow {
 
@@ -84,10 +83,13 @@ void EndpointIndex::evict_before(TimeNs horizon) {
 
 void EndpointIndex::forget_processes(const std::vector<ProcId>& gone) {
   if (gone.empty()) return;
-  const std::unordered_set<ProcId> set(gone.begin(), gone.end());
+  std::vector<ProcId> sorted(gone);
+  std::sort(sorted.begin(), sorted.end());
   for (auto it = by_dest_.begin(); it != by_dest_.end();) {
     auto& v = it->second;
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const ConnectRef& r) { return set.count(r.proc) > 0; }), v.end());
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const ConnectRef& r) { return std::binary_search(sorted.begin(), sorted.end(), r.proc); }),
+            v.end());
     it = v.empty() ? by_dest_.erase(it) : std::next(it);
   }
 }

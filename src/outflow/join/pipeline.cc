@@ -19,8 +19,10 @@ void SessionPipeline::advance(TimeNs now) {
   procs_.set_clock(now);
   if (retention_ <= 0) return;
   if (last_evict_ == kNoTime) index_.enable_eviction();  // from the first record on
-  // Every 10 minutes of record time: eviction walks a FIFO, it need not run per record.
-  if (last_evict_ != kNoTime && now < last_evict_ + 600 * kNsPerSec) return;
+  // Once an hour of record time: against a retention of days that is soon enough, and the
+  // per-destination entries are swept each time (measured: every 10 minutes cost 4% of
+  // `sessions`).
+  if (last_evict_ != kNoTime && now < last_evict_ + 3600 * kNsPerSec) return;
   last_evict_ = now;
   const TimeNs horizon = now - retention_;
   // Connection events first: a process goes only when nothing that arrived after its last
