@@ -27,7 +27,12 @@ int run_hunt(const HuntOptions& o) {
   int rc = detect_prepare_and_read(o.d, run, false);
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
-  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, &run.forgotten);
+  hunter.keep_suppressed(o.show_suppressed);  // counted either way; kept only to be listed
+  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, run.retirer.get());
+  if (!r.error.empty()) {
+    fmt::print(stderr, "outflow: {}\n", terminal_safe(r.error));
+    return kExitError;
+  }
 
   std::string out;
   if (o.explain > 0) {

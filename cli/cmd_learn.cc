@@ -15,7 +15,7 @@ int run_learn(const DetectOptions& o) {
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, nullptr);
   Baselines next = run.state;
-  const Baselines seen = hunter.observe(*run.pipe, *run.agg, &run.forgotten);
+  const Baselines seen = hunter.observe(*run.pipe, *run.agg, &run.retirer->forgotten());
   next.merge(seen);
   std::string err;
   if (!run.store.save(next, err)) {

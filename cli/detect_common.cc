@@ -48,17 +48,11 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   ActivityAggregator* agg = run.agg.get();
   run.pipe = std::make_unique<SessionPipeline>(pipeline_options(o.common),
                                                [agg, &run](const Session& s, const Attribution& a) { agg->add(s, a, &run.pipe->processes()); });
-  // Inputs read by time: processes that sent traffic stay to the end (they are scored then);
-  // the others leave their baseline observations (who runs what, who starts whom) as they go.
-  run.rules = std::make_unique<ContextRules>(run.cfg);
-  run.pipe->set_eviction_hooks(
-      [agg, &run](ProcId id) { return agg->has(run.pipe->processes().get(id).host, id); },
-      [&run](ProcId id) {
-        const ProcessTable& procs = run.pipe->processes();
-        const Process& p = procs.get(id);
-        Hunter::observe_process(procs, p, HostRegistry::canonical(run.pipe->hosts().display_name(p.host)), *run.rules,
-                                run.forgotten);
-      });
+  // Inputs read by time: a process the pipeline forgets is retired (its activity to disk, its
+  // baseline observations kept), so memory follows the live processes.
+  run.retirer = std::make_unique<Retirer>(run.cfg, *run.pipe, *run.agg);
+  Retirer* retirer = run.retirer.get();
+  run.pipe->set_eviction_hooks(nullptr, [retirer](ProcId id) { retirer->on_evict(id); });
   const int rc = run_inputs(o.common, *run.pipe, run.files, run.diag);
   if (rc != kExitOk) return rc;
   run.agg->finish(run.pipe->index());

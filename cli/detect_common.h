@@ -11,6 +11,7 @@
 #include "outflow/features/activity.h"
 #include "outflow/features/geoip.h"
 #include "outflow/score/hunter.h"
+#include "outflow/score/retire.h"
 
 namespace outflow::cli {
 
@@ -31,9 +32,8 @@ struct DetectRun {
   Baselines state;
   bool have_state = false;
   std::unique_ptr<ActivityAggregator> agg;
-  // Baseline observations of processes the pipeline forgot during the run (Hunter::observe).
-  Baselines forgotten;
-  std::unique_ptr<ContextRules> rules;
+  // Processes the pipeline forgot during the run, retired to disk for scoring (score/retire.h).
+  std::unique_ptr<Retirer> retirer;
   std::unique_ptr<SessionPipeline> pipe;
   std::vector<FileStats> files;
   Diagnostics diag;

@@ -107,11 +107,16 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   }
   const Attribution& a = *ap;
   const uint64_t key = (uint64_t{a.host} << 32) | a.proc;
-  auto [it, fresh] = by_key_.try_emplace(key, static_cast<uint32_t>(procs_.size()));
+  auto [it, fresh] = by_key_.try_emplace(key, free_.empty() ? static_cast<uint32_t>(procs_.size()) : free_.back());
   if (fresh) {
-    procs_.emplace_back();
-    procs_.back().host = a.host;
-    procs_.back().proc = a.proc;
+    if (free_.empty()) {
+      procs_.emplace_back();
+    } else {
+      free_.pop_back();
+      procs_[it->second] = ProcessActivity{};
+    }
+    procs_[it->second].host = a.host;
+    procs_[it->second].proc = a.proc;
   }
   ProcessActivity& p = procs_[it->second];
 
@@ -176,13 +181,28 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   d.out_sq += static_cast<double>(out) * static_cast<double>(out);
 }
 
-void ActivityAggregator::finish(const EndpointIndex& index) {
-  for (auto& p : procs_) {
-    for (auto& d : p.dests) {
-      if (!d.domain.empty()) continue;
-      d.domain = index.name_of(d.ip, p.host, IpAddr{}, d.first);
-    }
+void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& index) {
+  for (auto& d : p.dests) {
+    if (!d.domain.empty()) continue;
+    d.domain = index.name_of(d.ip, p.host, IpAddr{}, d.first);
   }
+}
+
+void ActivityAggregator::finish(const EndpointIndex& index) {
+  for (auto& p : procs_)
+    if (p.host != kNoHost) resolve_names(p, index);
+}
+
+bool ActivityAggregator::take(HostId host, ProcId proc, ProcessActivity& out) {
+  auto it = by_key_.find((uint64_t{host} << 32) | proc);
+  if (it == by_key_.end()) return false;
+  ProcessActivity& p = procs_[it->second];
+  out = std::move(p);
+  p = ProcessActivity{};  // host kNoHost: skipped by every reader of processes()
+  p.proc = kNoProc;
+  free_.push_back(it->second);
+  by_key_.erase(it);
+  return true;
 }
 
 void merge_activity(ProcessActivity& into, const ProcessActivity& from) {

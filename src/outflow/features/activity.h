@@ -86,8 +86,13 @@ class ActivityAggregator {
   // Resolves destination names (time-aware, from the pipeline's DNS index).
   void finish(const EndpointIndex& index);
 
-  // Whether `proc` of `host` has activity (the detector keeps such processes to the end).
+  // Whether `proc` of `host` has activity.
   bool has(HostId host, ProcId proc) const { return by_key_.count((uint64_t{host} << 32) | proc) > 0; }
+  // Moves the activity of `proc` of `host` out (the detector retires it, see score/retire.h);
+  // its slot is left empty (host kNoHost) and reused. False if it has none.
+  bool take(HostId host, ProcId proc, ProcessActivity& out);
+  // Resolves the destination names of one activity, as finish() does for all.
+  static void resolve_names(ProcessActivity& p, const EndpointIndex& index);
   const std::vector<ProcessActivity>& processes() const { return procs_; }
   std::vector<ProcessActivity>& processes() { return procs_; }
   uint64_t sessions_seen() const { return seen_; }
@@ -100,6 +105,7 @@ class ActivityAggregator {
   Options opt_;
   std::vector<ProcessActivity> procs_;
   std::unordered_map<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
+  std::vector<uint32_t> free_;                      // slots emptied by take()
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0;
 };
 

@@ -205,8 +205,13 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
 }
 
 void FlowStitcher::maybe_sweep() {
-  if (++since_sweep_ < 65536 && open_ <= opt_.max_open) return;
+  // Every 65,536 records, and at least every quarter of `idle` of record time: a quiet sensor's
+  // sessions must not wait days to be emitted (reading by time, the events that explain them
+  // are forgotten after the retention).
+  const bool due_by_time = watermark_ != kNoTime && (last_sweep_ == kNoTime || watermark_ >= last_sweep_ + opt_.idle / 4);
+  if (++since_sweep_ < 65536 && open_ <= opt_.max_open && !due_by_time) return;
   since_sweep_ = 0;
+  last_sweep_ = watermark_;
   const bool over = open_ > opt_.max_open;
   const TimeNs horizon = watermark_ == kNoTime ? kNoTime : watermark_ - opt_.idle;
   std::vector<Open> out;

@@ -76,7 +76,7 @@ class FlowStitcher {
   // Hashes of recently emitted uids (a 64-bit collision would drop one late snapshot).
   std::unordered_set<uint64_t> recent_set_;
   std::deque<std::pair<TimeNs, uint64_t>> recent_ring_;  // (watermark when emitted, hash)
-  TimeNs watermark_ = kNoTime;
+  TimeNs watermark_ = kNoTime, last_sweep_ = kNoTime;
   uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, dup_records_ = 0, since_sweep_ = 0;
   size_t open_ = 0;
 };

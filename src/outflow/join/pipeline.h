@@ -86,6 +86,8 @@ class SessionPipeline final : public RecordSink {
 
   const HostRegistry& hosts() const { return hosts_; }
   const ProcessTable& processes() const { return procs_; }
+  // For the detector only: to put retired processes back for scoring (ProcessTable::restore).
+  ProcessTable& mutable_processes() { return procs_; }
   const EndpointIndex& index() const { return index_; }
   const ClockOffsets& offsets() const { return offsets_; }
   const FlowStitcher& stitcher() const { return stitcher_; }

@@ -58,18 +58,10 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
     return kNoProc;
   }
   ++seen_;
-  ProcId id;
-  if (!free_.empty()) {
-    id = free_.back();
-    free_.pop_back();
-    procs_[id] = Process{};
-    ++generation_;  // the id now names another process
-  } else {
-    id = static_cast<ProcId>(procs_.size());
-    procs_.emplace_back();
-  }
+  const ProcId id = take_slot();
   Process& p = procs_[id];
   fresh_ = id;
+  p.serial = seen_;
   p.last_arrival = now_;
   p.host = host;
   p.guid.assign(guid);
@@ -254,6 +246,35 @@ void ProcessTable::forget(ProcId id) {
   p.in_use = false;
   free_.push_back(id);
   ++evicted_;
+  ++generation_;
+}
+
+ProcId ProcessTable::restore(const Process& copy, ProcId parent) {
+  const ProcId id = take_slot();
+  Process& p = procs_[id];
+  p = copy;
+  p.parent = parent;
+  p.live_children = 0;
+  p.in_use = true;
+  return id;
+}
+
+ProcId ProcessTable::take_slot() {
+  if (free_.empty()) {
+    procs_.emplace_back();
+    return static_cast<ProcId>(procs_.size() - 1);
+  }
+  const ProcId id = free_.back();
+  free_.pop_back();
+  procs_[id] = Process{};
+  ++generation_;  // the id now names another process
+  return id;
+}
+
+void ProcessTable::release(ProcId id) {
+  procs_[id] = Process{};
+  procs_[id].in_use = false;
+  free_.push_back(id);
   ++generation_;
 }
 

@@ -43,6 +43,7 @@ struct Process {
   TimeNs last_arrival = kNoTime;
   uint32_t live_children = 0;
   bool in_use = true;  // false: a free slot (its process was forgotten)
+  uint64_t serial = 0;  // unique for the run (ids are reused after forgetting, serials are not)
 };
 
 class ProcessTable {
@@ -73,6 +74,12 @@ class ProcessTable {
   std::vector<ProcId> evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
                                    const std::function<void(ProcId)>& on_evict);
   uint64_t evicted() const { return evicted_; }
+
+  // A copy of a forgotten process put back for reading (get(), lineage()) under `parent`, as
+  // the detector does to score and show a process it kept on disk; not findable by GUID or PID,
+  // never forgotten by evict_before(). release() frees it again.
+  ProcId restore(const Process& copy, ProcId parent);
+  void release(ProcId id);
   // Changes whenever a process already in the table changes (fields filled in, parent linked,
   // slot reused): what a process's lineage and fields render to is unchanged while it is equal,
   // so writers may cache rendered processes by (ProcId, generation). New processes do not change
@@ -126,6 +133,7 @@ class ProcessTable {
   ProcId fresh_ = kNoProc;  // created by the event being applied (its changes need no new generation)
   std::vector<ProcId> ended_;  // ended, not yet forgotten (with a clock only)
   void link_parent(ProcId child, ProcId parent);
+  ProcId take_slot();  // a free slot (reset) or a new one
   void forget(ProcId id);
   void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;

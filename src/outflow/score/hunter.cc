@@ -1,10 +1,12 @@
 #include "outflow/score/hunter.h"
 
 #include <algorithm>
+#include <memory>
 #include <fmt/format.h>
 #include <unordered_map>
 
 #include "outflow/score/factors.h"
+#include "outflow/score/retire.h"
 
 namespace outflow {
 
@@ -65,17 +67,21 @@ Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator&
     const Process& p = procs.get(static_cast<ProcId>(i));
     if (p.in_use && p.host != kNoHost) observe_process(procs, p, host_keys[p.host], rules, b);
   }
-  // Every process that sent traffic: its volume and its destinations.
+  // Every process that sent traffic (and is not retired yet): its volume and its destinations.
   for (const auto& a : agg.processes()) {
     if (a.host == kNoHost) continue;
-    b.add_host(host_keys[a.host]);
-    b.cover(a.first, a.last);
-    const Process* p = a.proc != kNoProc ? &procs.get(a.proc) : nullptr;
-    const std::string user = p ? p->user : "";
-    if (p && !p->image.empty()) b.add_volume(image_basename(p->image), host_roles[a.host], user, a.bytes_out);
-    for (const auto& d : a.dests) b.add_dest(destination_key(d), host_keys[a.host], user, d.first);
+    observe_activity(a, a.proc != kNoProc ? &procs.get(a.proc) : nullptr, host_keys[a.host], host_roles[a.host], b);
   }
   return b;
+}
+
+void Hunter::observe_activity(const ProcessActivity& a, const Process* p, const std::string& host_key,
+                              const std::string& host_role, Baselines& b) {
+  b.add_host(host_key);
+  b.cover(a.first, a.last);
+  const std::string user = p ? p->user : "";
+  if (p && !p->image.empty()) b.add_volume(image_basename(p->image), host_role, user, a.bytes_out);
+  for (const auto& d : a.dests) b.add_dest(destination_key(d), host_key, user, d.first);
 }
 
 namespace {
@@ -102,10 +108,15 @@ std::string finding_id(const std::string& host, const Process* p) {
 
 }  // namespace
 
-HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state,
-                       const Baselines* forgotten) const {
+HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Baselines* state, Retirer* retirer) const {
+  std::unique_ptr<Retirer> own;
+  if (!retirer) {
+    own = std::make_unique<Retirer>(cfg_, pipe, agg);
+    retirer = own.get();
+  }
+  retirer->finish();
   HuntResult r;
-  r.run = observe(pipe, agg, forgotten);
+  r.run = observe(pipe, agg, &retirer->forgotten());
   Baselines combined;
   if (state) combined.merge(*state);
   combined.merge(r.run);
@@ -113,28 +124,9 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
   r.org_hosts = static_cast<uint32_t>(combined.hosts.size());
   ContextRules rules(cfg_);
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts};
-  const auto& procs = pipe.processes();
+  ProcessTable& procs = pipe.mutable_processes();
 
-  // Lineage roll-up: each ancestor of a process that sent traffic is credited with its volume.
-  struct Invoked {
-    uint64_t out = 0;
-    uint32_t children = 0;
-  };
-  std::unordered_map<ProcId, Invoked> invoked;
-  std::unordered_map<ProcId, const ProcessActivity*> own;
-  for (const auto& a : agg.processes()) {
-    if (a.proc == kNoProc) continue;
-    own[a.proc] = &a;
-    if (a.bytes_out == 0) continue;
-    const auto chain = procs.lineage(a.proc);
-    for (size_t i = 0; i + 1 < chain.size(); ++i) {
-      Invoked& v = invoked[chain[i]];
-      v.out += a.bytes_out;
-      ++v.children;
-    }
-  }
-
-  auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only) {
+  auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only, const RetiredRecord& rec) {
     Finding f;
     f.act = &a;
     f.host = a.host;
@@ -148,7 +140,7 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
     if (p) {
       f.user_class = rules.user_class(p->user);
       f.path_class = classify_path(p->image);
-      if (auto it = invoked.find(proc); it != invoked.end()) f.invoked_out = it->second.out, f.invoked_children = it->second.children;
+      f.invoked_out = rec.invoked_out, f.invoked_children = rec.invoked_children;
     }
     const bool active = score_activity(sc, a, f);
     if (p) score_context(sc, *p, f);
@@ -181,40 +173,73 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
     return f;
   };
 
-  for (const auto& a : agg.processes()) {
+  // Puts a record's lineage back into the process table; returns the process (kNoProc if none).
+  std::vector<ProcId> restored;
+  auto restore = [&](const RetiredRecord& rec) {
+    restored.clear();
+    ProcId parent = kNoProc;
+    for (const Process& c : rec.chain) restored.push_back(parent = procs.restore(c, parent));
+    return parent;
+  };
+  // Counts every candidate; keeps the finding (and its activity and lineage) if it is reported,
+  // suppressed (and those are kept), or all are kept; otherwise gives the lineage back.
+  auto settle = [&](Finding&& f, ProcessActivity&& a) {
+    ++r.candidates;
+    const bool suppressed = !f.suppressed_by.empty();
+    const bool reported = !suppressed && f.score >= cfg_.min_score;
+    if (suppressed) ++r.suppressed;
+    else if (!reported) ++r.below_threshold;
+    else ++r.reported;
+    if (reported || (suppressed && keep_suppressed_) || keep_all_) {
+      if (!reported && !keep_all_) {
+        f.factors = {};  // kept to be listed, not explained
+        f.dests.resize(std::min<size_t>(f.dests.size(), 1));
+      }
+      r.activities.push_back(std::move(a));
+      f.act = &r.activities.back();
+      r.findings.push_back(std::move(f));
+    } else {
+      for (ProcId id : restored) procs.release(id);
+    }
+  };
+
+  // Roll-up parents (retired as candidates): their descendants' activity merged, so that
+  // winword -> (several powershell) is seen as one chain.
+  std::unordered_map<uint64_t, ProcessActivity> rollup;
+  RetiredRecord rec;
+  retirer->rewind();
+  while (retirer->next(rec))
+    if (rec.rollup && !rec.chain.empty()) rollup.try_emplace(rec.chain.back().serial);
+  retirer->rewind();
+  while (retirer->next(rec)) {
+    if (rec.rollup) continue;
+    ProcessActivity& a = rec.act;
+    if (!rollup.empty() && rec.chain.size() >= 2) {
+      for (size_t i = 0; i + 1 < rec.chain.size(); ++i) {
+        auto it = rollup.find(rec.chain[i].serial);
+        if (it != rollup.end() && rec.chain[i].host == a.host) merge_activity(it->second, a);
+      }
+    }
     if (a.host == kNoHost || a.dests.empty()) continue;
-    Finding f = make(a, a.proc, false);
-    // Most candidates score below the threshold: keep their score, not their explanation
-    // (memory is then per reported finding, not per process that sent a packet).
-    if (!keep_all_ && f.score < cfg_.min_score && f.suppressed_by.empty()) {
-      f.factors = {};
-      f.dests.resize(std::min<size_t>(f.dests.size(), 1));
-      f.dests.shrink_to_fit();
-    }
-    r.findings.push_back(std::move(f));
+    const ProcId proc = restore(rec);
+    a.proc = proc;  // the activity names its process by id: the restored one
+    Finding f = make(a, proc, false, rec);
+    settle(std::move(f), std::move(a));
   }
-  // Parents without traffic of their own whose children together moved volume: a finding of
-  // their own, on the children's traffic merged, so that winword -> (several powershell) is
-  // seen as one chain. Only tools, office and server applications: explorer or services start
-  // everything.
-  std::vector<ProcId> parents;
-  for (const auto& [pid, v] : invoked)
-    if (!own.count(pid) && v.children >= 2 && v.out >= cfg_.volume_session) parents.push_back(pid);
-  std::sort(parents.begin(), parents.end());
-  for (ProcId pid : parents) {
-    const Process& p = procs.get(pid);
-    if (classify_tool(image_basename(p.image)) == ToolClass::none) continue;
-    ProcessActivity merged;
-    merged.host = p.host;
-    merged.proc = pid;
-    for (const auto& a : agg.processes()) {
-      if (a.proc == kNoProc || a.host != p.host || a.proc == pid) continue;
-      const auto chain = procs.lineage(a.proc);
-      if (std::find(chain.begin(), chain.end(), pid) != chain.end()) merge_activity(merged, a);
-    }
-    r.rollups.push_back(std::move(merged));
-    r.findings.push_back(make(r.rollups.back(), pid, true));
+  retirer->rewind();
+  while (retirer->next(rec)) {
+    if (!rec.rollup || rec.chain.empty()) continue;
+    auto it = rollup.find(rec.chain.back().serial);
+    if (it == rollup.end() || it->second.dests.empty()) continue;
+    ProcessActivity merged = std::move(it->second);
+    rollup.erase(it);
+    const ProcId proc = restore(rec);
+    merged.host = rec.chain.back().host;
+    merged.proc = proc;
+    Finding f = make(merged, proc, true, rec);
+    settle(std::move(f), std::move(merged));
   }
+  r.error = retirer->error();
 
   std::sort(r.findings.begin(), r.findings.end(), [&](const Finding& x, const Finding& y) {
     if (x.score != y.score) return x.score > y.score;
@@ -223,19 +248,8 @@ HuntResult Hunter::run(const SessionPipeline& pipe, const ActivityAggregator& ag
     return x.rollup_only < y.rollup_only;
   });
   int rank = 0;
-  for (auto& f : r.findings) {
-    ++r.candidates;
-    if (!f.suppressed_by.empty()) {
-      ++r.suppressed;
-      continue;
-    }
-    if (f.score < cfg_.min_score) {
-      ++r.below_threshold;
-      continue;
-    }
-    f.rank = ++rank;
-    ++r.reported;
-  }
+  for (auto& f : r.findings)
+    if (f.suppressed_by.empty() && f.score >= cfg_.min_score) f.rank = ++rank;
   return r;
 }
 

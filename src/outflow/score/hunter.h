@@ -20,14 +20,19 @@
 
 namespace outflow {
 
+class Retirer;
+
 struct HuntResult {
-  std::vector<Finding> findings;  // every scored candidate, ranked (suppressed ones included)
-  std::deque<ProcessActivity> rollups;  // merged activity of roll-up findings (stable addresses)
+  // The findings reported, ranked, and those suppressed by an exclusion (unless
+  // keep_suppressed(false)); with keep_all_explanations(true) also those below the score.
+  std::vector<Finding> findings;
+  std::deque<ProcessActivity> activities;  // what the findings point to (stable addresses)
   Baselines run;                  // observations of this input (what `learn` stores)
   uint32_t org_hosts = 0;         // hosts known (state + input), for rarity
   bool had_state = false;
   // Counts for the summary.
   size_t reported = 0, below_threshold = 0, suppressed = 0, candidates = 0;
+  std::string error;  // the retired-process file failed: some candidates were not scored
 };
 
 class Hunter {
@@ -42,21 +47,33 @@ class Hunter {
   // Who runs what and who starts whom, from one process (its parent still in `procs`).
   static void observe_process(const ProcessTable& procs, const Process& p, const std::string& host_key,
                               const ContextRules& rules, Baselines& b);
+  // Volume per executable and destinations, from one process's activity (`p` null: the host's
+  // unattributed traffic).
+  static void observe_activity(const ProcessActivity& a, const Process* p, const std::string& host_key,
+                               const std::string& host_role, Baselines& b);
 
-  // Scores and ranks. `state` may be null (baselines from the input only).
-  HuntResult run(const SessionPipeline& pipe, const ActivityAggregator& agg, const Baselines* state,
-                 const Baselines* forgotten = nullptr) const;
+  // Scores and ranks. `state` may be null (baselines from the input only). Every activity still
+  // in `agg` is retired first (score/retire.h), into `retirer` if given (the one that took the
+  // pipeline's forgotten processes during the run), else into one of its own; then each is
+  // read back and scored, and only the findings kept (see HuntResult) stay in memory, with
+  // their processes' lineage restored into the pipeline's process table for the writers.
+  HuntResult run(SessionPipeline& pipe, ActivityAggregator& agg, const Baselines* state,
+                 Retirer* retirer = nullptr) const;
 
   static ActivityAggregator::Options aggregator_options(const DetectConfig& c);
 
   // By default candidates below min_score keep their score but not their factor texts (memory
   // per reported finding, not per process); tests and tools that inspect them all turn this on.
   void keep_all_explanations(bool on) { keep_all_ = on; }
+  // Findings suppressed by an exclusion are kept (for --show-suppressed) unless turned off;
+  // they are counted either way.
+  void keep_suppressed(bool on) { keep_suppressed_ = on; }
 
  private:
   const DetectConfig& cfg_;
   const GeoIp* geo_;
   bool keep_all_ = false;
+  bool keep_suppressed_ = true;
 };
 
 // "1.5 MB", "3h 12m": the units people read.

@@ -104,9 +104,12 @@ class World {
     agg_->finish(pipe_->index());
     hunter_ = std::make_unique<Hunter>(cfg, nullptr);
     hunter_->keep_all_explanations(true);
-    return hunter_->run(*pipe_, *agg_, state);
+    HuntResult r = hunter_->run(*pipe_, *agg_, state);
+    observed_ = r.run;
+    return r;
   }
-  Baselines observe() const { return hunter_->observe(*pipe_, *agg_); }
+  // The baselines of the last hunt (what `learn` would store).
+  Baselines observe() const { return observed_; }
   const SessionPipeline& pipe() const { return *pipe_; }
 
   // The finding for the process with this GUID (including suppressed and below-threshold ones).
@@ -132,6 +135,7 @@ class World {
   std::unique_ptr<ActivityAggregator> agg_;
   std::unique_ptr<SessionPipeline> pipe_;
   std::unique_ptr<Hunter> hunter_;
+  Baselines observed_;
 };
 
 }  // namespace outflow::testing
