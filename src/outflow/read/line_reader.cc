@@ -6,7 +6,10 @@
 namespace outflow {
 
 LineReader::LineReader(ByteSource& src, size_t max_line, size_t initial_buffer)
-    : src_(src), max_line_(max_line), buf_(std::min(std::max<size_t>(initial_buffer, 4096), max_line + 1) + kPadding) {}
+    : src_(src),
+      max_line_(max_line),
+      initial_(std::min(std::max<size_t>(initial_buffer, 4096), max_line + 1)),
+      buf_(initial_ + kPadding) {}
 
 bool LineReader::fill() {
   if (eof_ || failed_) return false;
@@ -15,6 +18,11 @@ bool LineReader::fill() {
     std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
+  }
+  // Back to the initial size once a long line has gone (many readers may be open at once).
+  if (buf_.size() > 4 * initial_ + kPadding && end_ < initial_ / 2) {
+    buf_.resize(initial_ + kPadding);
+    buf_.shrink_to_fit();
   }
   const size_t cap = buf_.size() - kPadding;
   if (end_ == cap) {

@@ -44,6 +44,7 @@ class LineReader {
 
   ByteSource& src_;
   size_t max_line_;
+  size_t initial_;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;  // unread bytes are buf_[begin_, end_)
   bool eof_ = false, failed_ = false;
