@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: throughput and peak memory of `outflow sessions` on simulated Sysmon JSON + Zeek conn.log
 # (`outflow simulate`),
-# beside a simdjson-alone baseline on the same Sysmon file, at ~1 GB and ~2 GB (to show that peak RSS
+# beside a simdjson-alone baseline on the same Sysmon files, at ~1, ~2 and ~4 GB (to show that peak RSS
 # does not grow with the input). Then the EVTX benchmark, if bench/evtx_bench.sh exists.
 #
 # Usage: bench/run.sh BUILD_DIR
 # Env:
-#   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000")
+#   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000 4000")
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
 #   BENCH_OTHER_EVENTS  unused Sysmon events (7/10/11/13) per used one, as in real logs (default 3)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
@@ -19,7 +19,7 @@ set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
-SIZES=${BENCH_SIZES_MB:-"1000 2000"}
+SIZES=${BENCH_SIZES_MB:-"1000 2000 4000"}
 SEED=${BENCH_SEED:-42}
 HOSTS=${BENCH_HOSTS:-50}
 OTHER=${BENCH_OTHER_EVENTS:-3}
