@@ -114,6 +114,7 @@ class EndpointIndex {
   TimeNs now_ = kNoTime;
   std::deque<std::pair<TimeNs, FlowKey>> arrivals_;  // (arrival clock, key), with evict_
   uint64_t evicted_connects_ = 0;
+  TimeNs last_dest_sweep_ = kNoTime;
 };
 
 }  // namespace outflow
