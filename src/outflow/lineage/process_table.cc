@@ -69,6 +69,7 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
   p.origin = origin;
   if (!guid.empty()) by_guid_.emplace(guid_key(host, guid), id);
   if (pid != 0) index_pid(host, pid, id);
+  if (origin != Process::Origin::start_event) add_candidate(id);
   return id;
 }
 
@@ -278,6 +279,22 @@ void ProcessTable::release(ProcId id) {
   ++generation_;
 }
 
+void ProcessTable::boot(HostId host, TimeNs t, ProcId wininit) {
+  // One boot per host per 10 minutes at most: a flood of wininit starts costs a bounded number
+  // of passes over the table.
+  auto [it, fresh] = last_boot_.try_emplace(host, t);
+  if (!fresh && t < it->second + 600 * kNsPerSec && t >= it->second) return;
+  it->second = t;
+  for (size_t i = 0; i < procs_.size(); ++i) {
+    Process& p = procs_[i];
+    if (!p.in_use || p.host != host || p.end != kNoTime || p.start == kNoTime || i == wininit) continue;
+    if (p.start >= t - kPidSlack) continue;  // started with this boot, or clocks disagree
+    p.end = t;
+    ++ended_by_boot_;
+    add_candidate(static_cast<ProcId>(i));
+  }
+}
+
 std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
                                                const std::function<void(ProcId)>& on_evict) {
   std::vector<ProcId> gone;
@@ -286,22 +303,25 @@ std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::functi
   for (bool again = true; again;) {
     again = false;
     size_t kept = 0;
-    for (size_t i = 0; i < ended_.size(); ++i) {
-      const ProcId id = ended_[i];
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      const ProcId id = candidates_[i];
       const Process& p = procs_[id];
-      const bool go = p.in_use && p.end != kNoTime && p.live_children == 0 && p.last_arrival != kNoTime && p.last_arrival < horizon &&
-                      !(keep && keep(id));
+      // A process that started and has not ended is not a candidate (any more): it comes back
+      // when its end does.
+      const bool candidate = p.in_use && (p.end != kNoTime || p.origin != Process::Origin::start_event);
+      if (!candidate) continue;
+      const bool go = p.live_children == 0 && p.last_arrival != kNoTime && p.last_arrival < horizon && !(keep && keep(id));
       if (!go) {
-        if (p.in_use) ended_[kept++] = id;
+        candidates_[kept++] = id;
         continue;
       }
       const ProcId parent = p.parent;
       if (on_evict) on_evict(id);
       forget(id);
       gone.push_back(id);
-      if (parent != kNoProc && procs_[parent].live_children == 0 && procs_[parent].end != kNoTime) again = true;
+      if (parent != kNoProc && procs_[parent].live_children == 0) again = true;
     }
-    ended_.resize(kept);
+    candidates_.resize(kept);
   }
   return gone;
 }
@@ -356,6 +376,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);
       if (fresh) remember_start(host, id, e.event_id == 1, e.pid == 0);
+      if (e.time != kNoTime && same_basename(procs_[id].image, "wininit.exe")) boot(host, e.time, id);
       if (procs_[id].parent == kNoProc) {
         link_parent(id, ensure_parent(e, host, id));  // `procs_` may have grown: index again
       }
@@ -364,7 +385,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
     case HostEventType::process_end:
       id = !e.process_guid.empty() ? find_by_guid(host, e.process_guid) : find_by_pid(host, e.pid, e.time);
       if (id != kNoProc && (procs_[id].end == kNoTime || procs_[id].end < e.time)) {
-        if (procs_[id].end == kNoTime && e.time != kNoTime && now_ != kNoTime) ended_.push_back(id);
+        if (procs_[id].end == kNoTime && e.time != kNoTime) add_candidate(id);
         procs_[id].end = e.time;
       }
       return id;

@@ -65,15 +65,21 @@ class ProcessTable {
   uint64_t seen() const { return seen_; }
 
   // Forgetting, when inputs are read merged by time. set_clock() stamps the processes events
-  // name from then on. evict_before(h) forgets processes that have ended, that no event named
-  // since before h, that no process in the table names as parent (lineage stays whole: a
-  // parent goes after its children) and that `keep` does not hold; `on_evict` sees each just
-  // before it goes. Their slots and ids are reused (generation() changes). Returns the ids
-  // forgotten, valid until the next event: callers drop their references to them.
+  // name from then on. evict_before(h) forgets processes that no event named since before h,
+  // that no process in the table names as parent (lineage stays whole: a parent goes after its
+  // children), that `keep` does not hold, and that have ended or were never seen starting (a
+  // parent known only from its children, a process known only from its network events); `on_evict`
+  // sees each just before it goes. Their slots and ids are reused (generation() changes).
+  // Returns the ids forgotten, valid until the next event: callers drop their references.
+  //
+  // A host's boot (wininit.exe starting) ends every process of that host that started before
+  // it and has not logged its end: Sysmon logs no end for what runs at shutdown, and those
+  // processes would otherwise stay forever (and keep their PIDs from being reused).
   void set_clock(TimeNs now) { now_ = now; }
   std::vector<ProcId> evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
                                    const std::function<void(ProcId)>& on_evict);
   uint64_t evicted() const { return evicted_; }
+  uint64_t ended_by_boot() const { return ended_by_boot_; }
 
   // A copy of a forgotten process put back for reading (get(), lineage()) under `parent`, as
   // the detector does to score and show a process it kept on disk; not findable by GUID or PID,
@@ -131,7 +137,13 @@ class ProcessTable {
   uint64_t seen_ = 0, evicted_ = 0;
   std::vector<ProcId> free_;
   ProcId fresh_ = kNoProc;  // created by the event being applied (its changes need no new generation)
-  std::vector<ProcId> ended_;  // ended, not yet forgotten (with a clock only)
+  std::vector<ProcId> candidates_;  // ended or never seen starting: may be forgotten (with a clock only)
+  uint64_t ended_by_boot_ = 0;
+  std::unordered_map<HostId, TimeNs> last_boot_;
+  void boot(HostId host, TimeNs t, ProcId wininit);
+  void add_candidate(ProcId id) {
+    if (now_ != kNoTime) candidates_.push_back(id);
+  }
   void link_parent(ProcId child, ProcId parent);
   ProcId take_slot();  // a free slot (reset) or a new one
   void forget(ProcId id);

@@ -76,7 +76,9 @@ TEST(ProcessTableEviction, KeptProcessesStayAndAnEventKeepsAProcessFresh) {
   t.feed(late, t0 + 8 * kH);
   const auto gone = t.procs.evict_before(t0 + 5 * kH, [&](ProcId id) { return id == a; }, nullptr);
   EXPECT_TRUE(gone.empty());
-  EXPECT_EQ(t.procs.evict_before(t0 + 9 * kH, nullptr, nullptr), std::vector<ProcId>({a, b}));
+  // Both go, and then their parent, known only from them.
+  const ProcId root = t.procs.get(a).parent;
+  EXPECT_EQ(t.procs.evict_before(t0 + 9 * kH, nullptr, nullptr), std::vector<ProcId>({a, b, root}));
 }
 
 TEST(ProcessTableEviction, WithoutAClockNothingIsTrackedForForgetting) {
@@ -87,6 +89,43 @@ TEST(ProcessTableEviction, WithoutAClockNothingIsTrackedForForgetting) {
   t.procs.on_event(testing::end("WS1", "{A}", t0 + kH), t.h);
   EXPECT_TRUE(t.procs.evict_before(t0 + 1000 * kH, nullptr, nullptr).empty());
   EXPECT_EQ(t.procs.live(), 2u);
+}
+
+TEST(ProcessTableEviction, AParentKnownOnlyFromItsChildrenGoesWithThem) {
+  // winlogon.exe never logged its start (it ran before logging began) nor its end: once its
+  // child has gone and nothing has named it for the retention, it goes too.
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  t.feed(start("WS1", "{U}", "{W}", "C:\\w\\userinit.exe", "C:\\w\\winlogon.exe", t0), t0);
+  const ProcId w = t.procs.find_by_guid(t.h, "{W}");
+  ASSERT_NE(w, kNoProc);
+  EXPECT_EQ(t.procs.get(w).origin, Process::Origin::placeholder_parent);
+  t.feed(testing::end("WS1", "{U}", t0 + kH), t0 + kH);
+  EXPECT_EQ(t.procs.evict_before(t0 + 5 * kH, nullptr, nullptr).size(), 2u);  // userinit, then winlogon
+  EXPECT_EQ(t.procs.live(), 0u);
+}
+
+TEST(ProcessTableEviction, ABootEndsWhatRanBeforeIt) {
+  // Sysmon logs no end for what runs at shutdown. When the host boots again (wininit.exe), the
+  // processes of the previous boot have ended: their PIDs are free and they can be forgotten.
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  const ProcId svc = t.feed(start("WS1", "{S}", "{V}", "C:\\w\\svchost.exe", "C:\\w\\services.exe", t0), t0);
+  HostEvent other = start("WS2", "{O}", "{V2}", "C:\\w\\svchost.exe", "C:\\w\\services.exe", t0);
+  const HostId ws2 = t.hosts.intern("WS2");
+  t.procs.set_clock(t0);
+  const ProcId on_ws2 = t.procs.on_event(other, ws2);
+  const TimeNs boot = t0 + 20 * kH;
+  const ProcId wi = t.feed(start("WS1", "{I}", "{M}", "C:\\w\\wininit.exe", "C:\\w\\smss.exe", boot), boot);
+  EXPECT_EQ(t.procs.get(svc).end, boot);
+  EXPECT_EQ(t.procs.get(wi).end, kNoTime);
+  EXPECT_EQ(t.procs.get(on_ws2).end, kNoTime);  // another host's processes are not touched
+  EXPECT_EQ(t.procs.ended_by_boot(), 1u);
+  // Another wininit start within 10 minutes (a flood) does not walk the table again.
+  t.feed(start("WS1", "{I2}", "{M}", "C:\\w\\wininit.exe", "C:\\w\\smss.exe", boot + 60 * kNsPerSec), boot);
+  EXPECT_EQ(t.procs.ended_by_boot(), 1u);
+  const auto gone = t.procs.evict_before(boot + 10 * kH, nullptr, nullptr);
+  EXPECT_NE(std::find(gone.begin(), gone.end(), svc), gone.end());
 }
 
 TEST(ProcessTableGeneration, ANewProcessDoesNotChangeItFillingAKnownOneDoes) {

@@ -216,6 +216,7 @@ std::string coverage_json(const CoverageInputs& in) {
   j.dbl("sessions_attributed_pct", pct(attributed, st.sessions)).dbl("bytes_attributed_pct", pct(battr, st.bytes));
   j.unum("processes", in.pipeline.processes().seen()).unum("processes_dropped", in.pipeline.processes().dropped())
       .unum("processes_forgotten", in.pipeline.processes().evicted())
+      .unum("processes_ended_by_boot", in.pipeline.processes().ended_by_boot())
       .unum("connects_forgotten", in.pipeline.index().connects_evicted())
       .unum("connects_dropped", in.pipeline.index().connects_dropped())
       .unum("dns_dropped", in.pipeline.index().dns_dropped())
