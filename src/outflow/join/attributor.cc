@@ -56,6 +56,7 @@ bool Attributor::try_inferred(const Session& s, HostId host, bool host_is_orig, 
   for (const ConnectRef& c : *v) {
     if (c.proc == kNoProc) continue;
     const Process& p = procs_.get(c.proc);
+    if (!p.in_use) continue;  // forgotten (its entry goes at the next sweep)
     const TimeNs start = p.start != kNoTime ? p.start : c.time;
     const TimeNs shift = off.known ? off.offset : 0;
     // Alive then: started before the session (by the first connection at least) and not

@@ -29,7 +29,14 @@ void SessionPipeline::advance(TimeNs now) {
   // event remains, so no index entry names a forgotten (reused) process id.
   index_.evict_before(horizon);
   if (!evict_processes_) return;
-  index_.forget_processes(procs_.evict_before(horizon, keep_process_, on_evict_));
+  procs_.evict_before(horizon, keep_process_, on_evict_);
+  // The per-destination entries of forgotten processes are swept in batches (a sweep walks
+  // the whole table: after each hourly pass it cost 2.5% of `sessions`); until then their
+  // slots are not reused and read as forgotten.
+  if (procs_.forgotten_pending() >= 4096 || last_release_ == kNoTime || now >= last_release_ + 86400 * kNsPerSec) {
+    index_.forget_processes(procs_.release_forgotten());
+    last_release_ = now;
+  }
 }
 
 namespace {

@@ -106,7 +106,7 @@ class SessionPipeline final : public RecordSink {
   OnSession on_session_;
   PipelineStats stats_;
   SensorCoverage* last_sensor_ = nullptr;  // std::map nodes are stable
-  TimeNs retention_ = 0, last_evict_ = kNoTime;
+  TimeNs retention_ = 0, last_evict_ = kNoTime, last_release_ = kNoTime;
   bool evict_processes_ = true;
   std::function<bool(ProcId)> keep_process_;
   std::function<void(ProcId)> on_evict_;

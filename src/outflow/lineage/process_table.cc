@@ -245,9 +245,16 @@ void ProcessTable::forget(ProcId id) {
   if (p.parent != kNoProc && procs_[p.parent].live_children > 0) --procs_[p.parent].live_children;
   p = Process{};
   p.in_use = false;
-  free_.push_back(id);
+  quarantine_.push_back(id);  // reused only after release_forgotten()
   ++evicted_;
   ++generation_;
+}
+
+std::vector<ProcId> ProcessTable::release_forgotten() {
+  std::vector<ProcId> ids;
+  ids.swap(quarantine_);
+  free_.insert(free_.end(), ids.begin(), ids.end());
+  return ids;
 }
 
 ProcId ProcessTable::restore(const Process& copy, ProcId parent) {

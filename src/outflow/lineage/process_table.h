@@ -61,7 +61,7 @@ class ProcessTable {
   const Process& get(ProcId id) const { return procs_[id]; }
   // Slots, for iterating (some may be free: Process::in_use). live(): processes held now;
   // seen(): every process ever created (for coverage).
-  size_t live() const { return procs_.size() - free_.size(); }
+  size_t live() const { return procs_.size() - free_.size() - quarantine_.size(); }
   uint64_t seen() const { return seen_; }
 
   // Forgetting, when inputs are read merged by time. set_clock() stamps the processes events
@@ -70,7 +70,9 @@ class ProcessTable {
   // children), that `keep` does not hold, and that have ended or were never seen starting (a
   // parent known only from its children, a process known only from its network events); `on_evict`
   // sees each just before it goes. Their slots and ids are reused (generation() changes).
-  // Returns the ids forgotten, valid until the next event: callers drop their references.
+  // Returns the ids forgotten. Their slots are not reused until release_forgotten(), which
+  // returns every id forgotten since the last call: callers drop their references to those
+  // first (a forgotten slot reads as !in_use meanwhile).
   //
   // A host's boot (wininit.exe starting) ends every process of that host that started before
   // it and has not logged its end: Sysmon logs no end for what runs at shutdown, and those
@@ -79,6 +81,8 @@ class ProcessTable {
   std::vector<ProcId> evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
                                    const std::function<void(ProcId)>& on_evict);
   uint64_t evicted() const { return evicted_; }
+  std::vector<ProcId> release_forgotten();
+  size_t forgotten_pending() const { return quarantine_.size(); }
   uint64_t ended_by_boot() const { return ended_by_boot_; }
 
   // A copy of a forgotten process put back for reading (get(), lineage()) under `parent`, as
@@ -136,6 +140,7 @@ class ProcessTable {
   TimeNs now_ = kNoTime;
   uint64_t seen_ = 0, evicted_ = 0;
   std::vector<ProcId> free_;
+  std::vector<ProcId> quarantine_;  // forgotten, not reusable yet (see release_forgotten)
   ProcId fresh_ = kNoProc;  // created by the event being applied (its changes need no new generation)
   std::vector<ProcId> candidates_;  // ended or never seen starting: may be forgotten (with a clock only)
   uint64_t ended_by_boot_ = 0;

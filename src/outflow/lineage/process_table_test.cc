@@ -55,7 +55,11 @@ TEST(ProcessTableEviction, EndedChildGoesFirstThenItsParentNeverTheLiving) {
   EXPECT_EQ(t.procs.evicted(), 2u);
   EXPECT_NE(t.procs.generation(), gen);
 
-  // A slot is reused by the next process, with nothing of the one before.
+  // Their slots wait until the caller has dropped its references (release_forgotten), then the
+  // next process reuses one, with nothing of the one before.
+  EXPECT_EQ(t.procs.forgotten_pending(), 2u);
+  EXPECT_EQ(t.procs.release_forgotten(), gone);
+  EXPECT_EQ(t.procs.forgotten_pending(), 0u);
   const ProcId next = t.feed(start("WS1", "{N}", "{O}", "C:\\w\\ping.exe", "C:\\w\\notepad.exe", t0 + 11 * kH), t0 + 11 * kH);
   EXPECT_TRUE(next == child || next == parent);
   EXPECT_EQ(t.procs.get(next).image, "C:\\w\\ping.exe");
