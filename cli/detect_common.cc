@@ -52,7 +52,7 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   // baseline observations kept), so memory follows the live processes.
   run.retirer = std::make_unique<Retirer>(run.cfg, *run.pipe, *run.agg);
   Retirer* retirer = run.retirer.get();
-  run.pipe->set_eviction_hooks(nullptr, [retirer](ProcId id) { retirer->on_evict(id); });
+  run.pipe->set_on_evict([retirer](ProcId id) { retirer->on_evict(id); });
   const int rc = run_inputs(o.common, *run.pipe, run.files, run.diag);
   if (rc != kExitOk) return rc;
   run.agg->finish(run.pipe->index());

@@ -86,8 +86,6 @@ class ActivityAggregator {
   // Resolves destination names (time-aware, from the pipeline's DNS index).
   void finish(const EndpointIndex& index);
 
-  // Whether `proc` of `host` has activity.
-  bool has(HostId host, ProcId proc) const { return by_key_.count((uint64_t{host} << 32) | proc) > 0; }
   // Moves the activity of `proc` of `host` out (the detector retires it, see score/retire.h);
   // its slot is left empty (host kNoHost) and reused. False if it has none.
   bool take(HostId host, ProcId proc, ProcessActivity& out);

@@ -29,7 +29,7 @@ void SessionPipeline::advance(TimeNs now) {
   // event remains, so no index entry names a forgotten (reused) process id.
   index_.evict_before(horizon);
   if (!evict_processes_) return;
-  procs_.evict_before(horizon, keep_process_, on_evict_);
+  procs_.evict_before(horizon, on_evict_);
   // The per-destination entries of forgotten processes are swept in batches (a sweep walks
   // the whole table: after each hourly pass it cost 2.5% of `sessions`); until then their
   // slots are not reused and read as forgotten.

@@ -76,12 +76,8 @@ class SessionPipeline final : public RecordSink {
   // The reader's clock, when inputs are read merged by time (read/merged_reader.h): stamps what
   // arrives next and, with a retention, forgets what is older than now - retention.
   void advance(TimeNs now);
-  // Processes the caller still needs (e.g. the detector, for those that sent traffic) are not
-  // forgotten while `keep` holds them; `on_evict` sees each one forgotten, just before.
-  void set_eviction_hooks(std::function<bool(ProcId)> keep, std::function<void(ProcId)> on_evict) {
-    keep_process_ = std::move(keep);
-    on_evict_ = std::move(on_evict);
-  }
+  // `on_evict` sees each process just before it is forgotten (the detector retires it then).
+  void set_on_evict(std::function<void(ProcId)> on_evict) { on_evict_ = std::move(on_evict); }
   void finish();
 
   const HostRegistry& hosts() const { return hosts_; }
@@ -108,7 +104,6 @@ class SessionPipeline final : public RecordSink {
   SensorCoverage* last_sensor_ = nullptr;  // std::map nodes are stable
   TimeNs retention_ = 0, last_evict_ = kNoTime, last_release_ = kNoTime;
   bool evict_processes_ = true;
-  std::function<bool(ProcId)> keep_process_;
   std::function<void(ProcId)> on_evict_;
   std::string last_sensor_name_;
 };

@@ -302,8 +302,7 @@ void ProcessTable::boot(HostId host, TimeNs t, ProcId wininit) {
   }
 }
 
-std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
-                                               const std::function<void(ProcId)>& on_evict) {
+std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::function<void(ProcId)>& on_evict) {
   std::vector<ProcId> gone;
   if (horizon == kNoTime) return gone;
   // Children go first, so a parent whose last child went in this pass gets another look.
@@ -317,7 +316,7 @@ std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::functi
       // when its end does.
       const bool candidate = p.in_use && (p.end != kNoTime || p.origin != Process::Origin::start_event);
       if (!candidate) continue;
-      const bool go = p.live_children == 0 && p.last_arrival != kNoTime && p.last_arrival < horizon && !(keep && keep(id));
+      const bool go = p.live_children == 0 && p.last_arrival != kNoTime && p.last_arrival < horizon;
       if (!go) {
         candidates_[kept++] = id;
         continue;

@@ -67,7 +67,7 @@ class ProcessTable {
   // Forgetting, when inputs are read merged by time. set_clock() stamps the processes events
   // name from then on. evict_before(h) forgets processes that no event named since before h,
   // that no process in the table names as parent (lineage stays whole: a parent goes after its
-  // children), that `keep` does not hold, and that have ended or were never seen starting (a
+  // children), and that have ended or were never seen starting (a
   // parent known only from its children, a process known only from its network events); `on_evict`
   // sees each just before it goes. Their slots and ids are reused (generation() changes).
   // Returns the ids forgotten. Their slots are not reused until release_forgotten(), which
@@ -78,8 +78,7 @@ class ProcessTable {
   // it and has not logged its end: Sysmon logs no end for what runs at shutdown, and those
   // processes would otherwise stay forever (and keep their PIDs from being reused).
   void set_clock(TimeNs now) { now_ = now; }
-  std::vector<ProcId> evict_before(TimeNs horizon, const std::function<bool(ProcId)>& keep,
-                                   const std::function<void(ProcId)>& on_evict);
+  std::vector<ProcId> evict_before(TimeNs horizon, const std::function<void(ProcId)>& on_evict);
   uint64_t evicted() const { return evicted_; }
   std::vector<ProcId> release_forgotten();
   size_t forgotten_pending() const { return quarantine_.size(); }

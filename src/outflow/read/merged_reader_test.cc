@@ -3,35 +3,21 @@
 #include "outflow/read/merged_reader.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "outflow/join/pipeline.h"
 #include "outflow/simulate/simulator.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/sim_org.h"
 
 namespace outflow {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() / ("outflow-mergetest-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-};
+using testing::TempDir;
 
 constexpr const char* kNfHeader = "ts,te,td,sa,da,sp,dp,pr,ipkt,ibyt\n";
 // One nfdump record ending at `end` ("2020-01-01 00:00:05"), source port `sp`.
@@ -215,23 +201,15 @@ Joined join(const fs::path& org, bool merged, TimeNs retention) {
                   s.start}] = {a.status, guid};
   });
   pp = &p;
-  std::vector<std::string> endpoint;
-  for (const auto& e : fs::directory_iterator(org / "sysmon")) endpoint.push_back(e.path().string());
-  std::sort(endpoint.begin(), endpoint.end());
-  const std::string conn = (org / "zeek" / "conn.log").string();
+  const std::vector<MergeInput> in = testing::org_inputs(org);
   Diagnostics diag;
   std::string err;
   if (!merged) {
-    for (const auto& f : endpoint) {
+    for (const auto& f : in) {  // the endpoint files first, then the conn.log
       FileStats fs_;
-      EXPECT_TRUE(read_input_file(f, p, diag, fs_, err)) << err;
+      EXPECT_TRUE(read_input_file(f.path, p, diag, fs_, err)) << err;
     }
-    FileStats fs_;
-    EXPECT_TRUE(read_input_file(conn, p, diag, fs_, err)) << err;
   } else {
-    std::vector<MergeInput> in;
-    for (const auto& f : endpoint) in.push_back(input(f, true));
-    in.push_back(input(conn, false));
     MergeOptions o;
     o.on_clock = [&](TimeNs t) {
       p.advance(t);
@@ -252,14 +230,8 @@ Joined join(const fs::path& org, bool merged, TimeNs retention) {
 
 TEST(MergedReader, SimulatedOrganisationJoinsAsWhenEndpointLogsAreReadFirst) {
   TempDir d("org");
-  sim::SimulateOptions so;
-  so.seed = 5;
-  so.hosts = 8;
-  so.days = 4;
-  ASSERT_TRUE(parse_datetime("2026-01-05T00:00:00Z", so.start));
-  so.out = d.path.string();
+  sim::SimulateOptions so = testing::org_options(d.path, 5, 8, 4);
   so.netflow = false;
-  for (const auto n : sim::scenario_names()) so.scenarios.emplace_back(n);
   sim::SimulateResult r;
   std::string err;
   ASSERT_TRUE(sim::simulate(so, r, err)) << err;

@@ -190,13 +190,12 @@ void Retirer::observe(const Process* p, const ProcessActivity& a) {
 void Retirer::on_evict(ProcId id) {
   const Process& p = pipe_.processes().get(id);
   Hunter::observe_process(pipe_.processes(), p, host_key(p.host), rules_, forgotten_);
-  if (agg_.has(p.host, id)) retire_activity(id, p.host);
-  else maybe_retire_rollup(id);
+  if (!retire_activity(id, p.host)) maybe_retire_rollup(id);
 }
 
-void Retirer::retire_activity(ProcId id, HostId host) {
+bool Retirer::retire_activity(ProcId id, HostId host) {
   RetiredRecord r;
-  if (!agg_.take(host, id, r.act)) return;
+  if (!agg_.take(host, id, r.act)) return false;
   ActivityAggregator::resolve_names(r.act, pipe_.index());
   const ProcessTable& procs = pipe_.processes();
   const Process* p = id != kNoProc ? &procs.get(id) : nullptr;
@@ -219,6 +218,7 @@ void Retirer::retire_activity(ProcId id, HostId host) {
     }
   }
   write(r);
+  return true;
 }
 
 void Retirer::maybe_retire_rollup(ProcId id) {

@@ -43,7 +43,7 @@ class Retirer {
   Retirer(const Retirer&) = delete;
   Retirer& operator=(const Retirer&) = delete;
 
-  // The pipeline's eviction hook (SessionPipeline::set_eviction_hooks): `id` is about to be
+  // The pipeline's eviction hook (SessionPipeline::set_on_evict): `id` is about to be
   // forgotten.
   void on_evict(ProcId id);
   // Retires every activity still held (children before parents) and every roll-up candidate
@@ -64,7 +64,7 @@ class Retirer {
     uint32_t children = 0;
   };
   void observe(const Process* p, const ProcessActivity& a);
-  void retire_activity(ProcId id, HostId host);
+  bool retire_activity(ProcId id, HostId host);  // false: it had no activity
   void maybe_retire_rollup(ProcId id);
   void write(const RetiredRecord& r);
   const std::string& host_key(HostId h);

@@ -2,7 +2,6 @@
 #include "outflow/simulate/simulator.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "outflow/simulate/rng.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/sim_org.h"
 
 namespace outflow::sim {
 namespace {
@@ -25,26 +25,9 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-// A folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() / ("outflow-simtest-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using testing::TempDir;
 
-SimulateOptions small(const fs::path& out, uint64_t seed, int hosts = 6) {
-  SimulateOptions o;
-  o.seed = seed;
-  o.hosts = hosts;
-  o.days = 1;
-  EXPECT_TRUE(parse_datetime("2026-01-05T00:00:00Z", o.start));
-  o.out = out.string();
-  for (const auto n : scenario_names()) o.scenarios.emplace_back(n);
-  return o;
-}
+SimulateOptions small(const fs::path& out, uint64_t seed, int hosts = 6) { return testing::org_options(out, seed, hosts, 1); }
 
 std::map<std::string, std::string> tree(const fs::path& root) {
   std::map<std::string, std::string> files;
