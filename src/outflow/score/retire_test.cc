@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -95,6 +97,30 @@ TEST(Retire, ARecordReadsBackWhole) {
   EXPECT_EQ(r.act.peak_window_out(), before.peak_window_out());
   EXPECT_FALSE(run.retirer->next(r));
   EXPECT_TRUE(run.retirer->error().empty());
+}
+
+// Where no temporary file can be made ($TMPDIR missing), records are kept in memory and read
+// back the same.
+TEST(Retire, WithoutATemporaryFileRecordsStayInMemory) {
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/nonexistent/outflow-no-such-dir", 1);
+  PipelineOptions po;
+  HuntRun run(po);
+  const TimeNs t0 = 1'700'000'000 * kNsPerSec;
+  run.pipe->on_host_event(testing::start("WS1", "{B}", "{A}", "C:\\Tools\\rclone.exe", "C:\\Windows\\cmd.exe", t0));
+  run.pipe->on_host_event(testing::connect("WS1", "{B}", "10.0.0.5", 40000, "203.0.113.9", 443, t0 + kNsPerSec));
+  run.pipe->on_flow(testing::netflow("10.0.0.5", 40000, "203.0.113.9", 443, t0 + kNsPerSec, t0 + 90 * kNsPerSec, 7 * kMB));
+  run.pipe->finish();
+  const HuntResult r = run.hunt(/*keep_all=*/true);
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+  else ::unsetenv("TMPDIR");
+  EXPECT_FALSE(run.retirer->on_disk());
+  EXPECT_EQ(run.retirer->retired(), 1u);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].act->bytes_out, 7 * kMB);
+  EXPECT_EQ(run.pipe->processes().get(r.findings[0].proc).guid, "{B}");
 }
 
 // winword.exe starts two powershell.exe that each upload 8 MB and end; days later everything
