@@ -30,14 +30,30 @@ void Attributor::observe_flow(const FlowRecord& r) {
   if (r.start == kNoTime) return;
   const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, r.proto);
   const auto* v = index_.connects(key);
-  if (!v || v->size() != 1) return;  // only unambiguous matches measure the clock
-  const ConnectRef& c = v->front();
-  if (c.time == kNoTime) return;
+  if (!v) return;
+  // Only unambiguous matches measure a clock: one event of its (host, event type) for the
+  // 5-tuple. Sysmon 3 and Security 5156 of the same connection each measure their own clock.
+  unique_.clear();
+  for (const ConnectRef& c : *v) {
+    if (c.time == kNoTime) continue;
+    bool dup = false;
+    for (auto& u : unique_) {
+      if (u && u->host == c.host && u->event_id == c.event_id) {
+        u = nullptr;  // a second one of the same type: that type is ambiguous here
+        dup = true;
+      }
+    }
+    if (!dup) unique_.push_back(&c);
+  }
+  bool any = false;
+  for (const ConnectRef* u : unique_) any |= u != nullptr;
+  if (!any) return;
   if (!r.bidirectional) {
     if (sampled_.size() >= 4 * ClockOffsets::kMaxSamples) sampled_.clear();  // bounded; a repeat sample is harmless
     if (!sampled_.insert(FlowKeyHash{}(key)).second) return;
   }
-  offsets_.add_sample(c.host, r.start - c.time);
+  for (const ConnectRef* u : unique_)
+    if (u) offsets_.add_sample(key_of(*u), u->time, r.start - u->time);
 }
 
 TimeNs Attributor::window_for(const OffsetEstimate& e) const {
@@ -50,27 +66,46 @@ bool Attributor::try_inferred(const Session& s, HostId host, bool host_is_orig, 
   const uint16_t rport = host_is_orig ? s.resp_p : s.orig_p;
   const auto* v = index_.connects_to(host, remote, rport, s.proto);
   if (!v) return false;
-  const OffsetEstimate off = offsets_.estimate(host);
-  const TimeNs w = window_for(off);
   std::vector<ProcId> alive;
+  OffsetEstimate used;
+  TimeNs w_used = opt_.window_unknown;
   for (const ConnectRef& c : *v) {
     if (c.proc == kNoProc) continue;
     const Process& p = procs_.get(c.proc);
     if (!p.in_use) continue;  // forgotten (its entry goes at the next sweep)
-    const TimeNs start = p.start != kNoTime ? p.start : c.time;
-    const TimeNs shift = off.known ? off.offset : 0;
+    // Each time on its own clock: the process's start and end on its start event's, the
+    // connection on its own.
+    const OffsetEstimate coff = offsets_.estimate(key_of(c), c.time);
+    const OffsetEstimate poff =
+        p.start != kNoTime ? offsets_.estimate({host, p.start_event, p.start_field}, p.start) : coff;
+    const TimeNs w = window_for(poff);
+    const TimeNs start = p.start != kNoTime ? p.start + poff.offset : c.time + coff.offset;
     // Alive then: started before the session (by the first connection at least) and not
     // ended before it. With an unknown offset, only the process's own lifetime bounds it.
-    if (off.known && start + shift > s.end + w) continue;
-    if (off.known && p.end != kNoTime && p.end + shift + w < s.start) continue;
+    if (poff.known && start > s.end + w) continue;
+    if (poff.known && p.end != kNoTime && p.end + poff.offset + w < s.start) continue;
     if (std::find(alive.begin(), alive.end(), c.proc) == alive.end()) alive.push_back(c.proc);
+    if (alive.size() == 1) used = coff, w_used = w;
   }
   if (alive.empty()) return false;
+  // One program seen twice (a Sysmon process and the same one from Security 5156 events, which
+  // carry no GUID): the same executable is one candidate, the one Sysmon names.
+  if (alive.size() > 1) {
+    const std::string name = image_basename(procs_.get(alive.front()).image);
+    bool same = !name.empty();
+    for (ProcId id : alive) same = same && image_basename(procs_.get(id).image) == name;
+    size_t with_guid = 0;
+    ProcId pick = kNoProc;
+    for (ProcId id : alive)
+      if (!procs_.get(id).guid.empty()) ++with_guid, pick = id;
+    if (same && with_guid == 1) alive = {pick};
+  }
   out.host = host;
   out.host_is_orig = host_is_orig;
-  out.offset_known = off.known;
-  out.offset = off.offset;
-  out.window = w;
+  out.offset_known = used.known;
+  out.offset = used.offset;
+  out.offset_source = used.source;
+  out.window = w_used;
   if (alive.size() == 1) {
     out.status = AttributionStatus::inferred;
     out.proc = alive.front();
@@ -94,7 +129,7 @@ Attribution Attributor::attribute(const Session& s) const {
     };
     std::vector<Cand> in;
     for (const ConnectRef& c : *v) {
-      const OffsetEstimate off = offsets_.estimate(c.host);
+      const OffsetEstimate off = offsets_.estimate(key_of(c), c.time);
       const TimeNs w = window_for(off);
       const TimeNs adj = c.time + (off.known ? off.offset : 0);
       const TimeNs d = distance_to(adj, s.start, s.end);
@@ -128,6 +163,7 @@ Attribution Attributor::attribute(const Session& s) const {
       best.window = top.w;
       best.offset_known = top.off.known;
       best.offset = top.off.offset;
+      best.offset_source = top.off.source;
       best.status = AttributionStatus::matched;
       // Another process of the same host and side, as near in time, with another image: ambiguous.
       for (size_t i = 1; i < in.size(); ++i) {
@@ -152,9 +188,10 @@ Attribution Attributor::attribute(const Session& s) const {
     best.status = AttributionStatus::no_endpoint_event;
     best.host = ho != kNoHost ? ho : hr;
     best.host_is_orig = ho != kNoHost;
-    const OffsetEstimate off = offsets_.estimate(best.host);
+    const OffsetEstimate off = offsets_.connect_clock(best.host);
     best.offset_known = off.known;
     best.offset = off.offset;
+    best.offset_source = off.source;
     return best;
   }
   best.status = AttributionStatus::host_unknown;

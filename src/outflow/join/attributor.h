@@ -32,7 +32,8 @@ struct Attribution {
   TimeNs event_delta = 0;     // corrected event time - session start
   TimeNs window = 0;          // the window used
   bool offset_known = false;
-  TimeNs offset = 0;
+  TimeNs offset = 0;            // of the clock used: the matching event's, else the host's connections'
+  OffsetSource offset_source = OffsetSource::none;
   std::vector<ProcId> candidates;  // for ambiguous
 };
 
@@ -51,6 +52,7 @@ class Attributor {
 
  private:
   TimeNs window_for(const OffsetEstimate& e) const;
+  static ClockKey key_of(const ConnectRef& c) { return {c.host, c.event_id, c.field}; }
   bool try_inferred(const Session& s, HostId host, bool host_is_orig, Attribution& out) const;
 
   const ProcessTable& procs_;
@@ -60,6 +62,7 @@ class Attributor {
   // the first record of a connection starts when its Sysmon 3 was logged, so each connection
   // gives one sample (later pieces would bias the offset by multiples of the timeout).
   std::unordered_set<uint64_t> sampled_;
+  std::vector<const ConnectRef*> unique_;  // scratch of observe_flow
   Options opt_;
 };
 

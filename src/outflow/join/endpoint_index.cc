@@ -33,6 +33,7 @@ void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {
   ref.time = e.time;
   ref.arrival = now_;
   ref.event_id = e.event_id;
+  ref.field = e.time_field;
   ref.local_ip = local_is_src ? e.src_ip : e.dst_ip;
   ref.local_port = local_is_src ? e.src_port : e.dst_port;
   const IpAddr& remote = local_is_src ? e.dst_ip : e.src_ip;

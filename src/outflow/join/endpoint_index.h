@@ -24,6 +24,7 @@ struct ConnectRef {
   TimeNs time = kNoTime;
   TimeNs arrival = kNoTime;  // the reader's clock when it was indexed (for eviction)
   uint16_t event_id = 0;
+  TimeField field = TimeField::none;  // which of the event's time fields `time` is (its clock)
   IpAddr local_ip;  // the host's own side of the connection
   uint16_t local_port = 0;
 };

@@ -56,8 +56,15 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
   ++hc.time_fields[e.time_field];
   widen(hc.first, hc.last, e.time);
   const ProcId proc = procs_.on_event(e, host);
+  offsets_.count_event({host, e.event_id, e.time_field});
   if (e.type == HostEventType::net_connect) {
     index_.add_connect(e, host, proc);
+    // A process's first connection cannot come before its start: the check of its start clock.
+    if (proc != kNoProc && procs_.first_connect(proc)) {
+      const Process& p = procs_.get(proc);
+      if (p.start != kNoTime && p.origin == Process::Origin::start_event)
+        offsets_.add_process_check({host, p.start_event, p.start_field}, p.start, {host, e.event_id, e.time_field}, e.time);
+    }
   } else if (e.type == HostEventType::dns_query) {
     // QueryResults: "::ffff:172.18.39.6;10.0.0.1;type:  5 cdn.example.net;"
     std::string_view rest = e.query_results;

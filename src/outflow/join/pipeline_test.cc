@@ -48,7 +48,7 @@ TEST(Pipeline, ClockOffsetOfHoursIsEstimatedAndDisambiguatesPortReuse) {
   p.finish();
 
   const HostId ws1 = p.hosts().find("ws1");
-  const OffsetEstimate off = p.offsets().estimate(ws1);
+  const OffsetEstimate off = p.offsets().connect_clock(ws1);
   ASSERT_TRUE(off.known);
   EXPECT_NEAR(static_cast<double>(off.offset), static_cast<double>(skew), 1e9);
   ASSERT_EQ(out.sessions.size(), 22u);

@@ -181,7 +181,11 @@ void ProcessTable::remember_start(HostId host, ProcId id, bool sysmon, bool pidl
 
 void ProcessTable::fill_from_start(Process& p, const HostEvent& e) {
   if (fresh_ == kNoProc || &p != &procs_[fresh_]) ++generation_;  // a process created just now was never rendered
-  if (p.start == kNoTime || e.event_id == 1) p.start = e.time;  // Sysmon's UtcTime is the better clock
+  if (p.start == kNoTime || e.event_id == 1) {  // Sysmon's UtcTime is the better clock
+    p.start = e.time;
+    p.start_event = e.event_id;
+    p.start_field = e.time_field;
+  }
   if (e.pid) p.pid = e.pid;
   auto take = [](std::string& dst, const std::string& src, bool prefer) {
     if (!src.empty() && (dst.empty() || prefer)) dst = src;

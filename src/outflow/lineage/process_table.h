@@ -30,6 +30,9 @@ struct Process {
   std::string guid;
   uint64_t pid = 0;
   TimeNs start = kNoTime, end = kNoTime;
+  // The clock `start` (and `end`) is on: the start event's id and time field (join/clock_offsets.h).
+  uint16_t start_event = 0;
+  TimeField start_field = TimeField::none;
   std::string image, command_line, user, integrity_level;
   std::string original_file_name, company, hashes;
   ProcId parent = kNoProc;
@@ -38,6 +41,7 @@ struct Process {
   bool from_sysmon = false, from_security = false;
   bool recovered = false;  // some event of it came from a recovered (damaged) EVTX record
   bool invalid_utf8 = false;  // a start event of it had bytes replaced with U+FFFD
+  bool connected = false;     // a connection event named it (the first one cross-checks the clocks)
   // For forgetting (ProcessTable::evict_before): the table's clock when an event last named it,
   // and how many processes in the table name it as parent.
   TimeNs last_arrival = kNoTime;
@@ -59,6 +63,12 @@ class ProcessTable {
   ProcId find_by_pid(HostId host, uint64_t pid, TimeNs t) const;
 
   const Process& get(ProcId id) const { return procs_[id]; }
+  // True the first time it is called for a process (its first connection event).
+  bool first_connect(ProcId id) {
+    if (procs_[id].connected) return false;
+    procs_[id].connected = true;
+    return true;
+  }
   // Slots, for iterating (some may be free: Process::in_use). live(): processes held now;
   // seen(): every process ever created (for coverage).
   size_t live() const { return procs_.size() - free_.size() - quarantine_.size(); }

@@ -84,6 +84,7 @@ class In {
 
 void put_process(Out& o, const Process& p) {
   o.num(p.serial), o.num(p.host), o.num(p.pid), o.num(p.start), o.num(p.end);
+  o.num(p.start_event), o.num(static_cast<uint8_t>(p.start_field));
   o.num(static_cast<uint8_t>(p.origin));
   o.num(static_cast<uint8_t>((p.from_sysmon ? 1 : 0) | (p.from_security ? 2 : 0) | (p.recovered ? 4 : 0) |
                              (p.invalid_utf8 ? 8 : 0)));
@@ -96,6 +97,7 @@ Process get_process(In& in) {
   Process p;
   p.serial = in.num<uint64_t>(), p.host = in.num<HostId>(), p.pid = in.num<uint64_t>();
   p.start = in.num<TimeNs>(), p.end = in.num<TimeNs>();
+  p.start_event = in.num<uint16_t>(), p.start_field = static_cast<TimeField>(in.num<uint8_t>());
   p.origin = static_cast<Process::Origin>(in.num<uint8_t>());
   const auto flags = in.num<uint8_t>();
   p.from_sysmon = flags & 1, p.from_security = flags & 2, p.recovered = flags & 4, p.invalid_utf8 = flags & 8;

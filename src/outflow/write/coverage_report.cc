@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "outflow/write/clock_report.h"
 #include "outflow/write/json_out.h"
 #include "outflow/write/terminal.h"
 
@@ -47,11 +48,7 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
       n.missing.push_back(fmt::format("{}: no process creation (Sysmon 1 / 4688): no lineage, users or command lines beyond what network events carry", name));
     if (count(hc, 22) == 0)
       n.missing.push_back(fmt::format("{}: no Sysmon 22: destination names only from Zeek dns.log, if any", name));
-    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
-    if (off.known && std::llabs(off.offset) > 300 * kNsPerSec)
-      n.anomalies.push_back(fmt::format("{}: event times are {} off the flow sensor's (median of {} unique 5-tuple matches): "
-                                        "a time zone or clock problem; the join corrects for it",
-                                        name, human_duration(-off.offset), off.samples));
+    for (auto& a : clock_anomalies(in.pipeline, hid)) n.anomalies.push_back(std::move(a));
     if (hc.sessions > 20 && pct(hc.sessions_attributed, hc.sessions) < 10 && (count(hc, 3) || count(hc, 5156)))
       n.anomalies.push_back(fmt::format("{}: only {:.1f}% of its {} sessions matched a process although it logs network events: "
                                         "filtered Sysmon 3 config, or flows and events from different periods?",
@@ -112,7 +109,7 @@ std::string coverage_text(const CoverageInputs& in) {
                    "5", "22", "4688", "4689", "5156", "first", "last", "clock offset", "sessions", "attr%", "bytes%");
   for (const auto& [hid, hc] : st.hosts) {
     if (hc.events.empty()) continue;
-    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
+    const OffsetEstimate off = in.pipeline.offsets().connect_clock(hid);
     const std::string offs = off.known ? fmt::format("{} (n={})", human_duration(-off.offset), off.samples)
                                        : (off.samples ? fmt::format("? (n={})", off.samples) : std::string("unknown"));
     o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7.1f} {:>7.1f}\n",
@@ -121,7 +118,8 @@ std::string coverage_text(const CoverageInputs& in) {
                      format_time(hc.last).substr(0, 19), offs, hc.sessions, pct(hc.sessions_attributed, hc.sessions),
                      pct(hc.bytes_attributed, hc.bytes));
   }
-  o += "  (clock offset = host event time minus sensor time, median of unique 5-tuple matches)\n";
+  o += "  (clock offset = host connection event time minus sensor time, from unique 5-tuple matches; every clock under CLOCKS)\n";
+  clocks_text(o, in.pipeline);
   o += "\nFLOW SENSORS\n";
   o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", "sensor", "kind", "records", "first", "last", "one-sided");
   for (const auto& [name, sc] : st.sensors)
@@ -190,9 +188,11 @@ std::string coverage_json(const CoverageInputs& in) {
     j.begin_array("addresses");
     for (const auto& [ip, c] : in.pipeline.index().addresses_of(hid)) j.str_elem(ip.to_string());
     j.end_array();
-    const OffsetEstimate off = in.pipeline.offsets().estimate(hid);
+    const OffsetEstimate off = in.pipeline.offsets().connect_clock(hid);
     j.begin_object("clock_offset").boolean("known", off.known).num("host_minus_sensor_ms", -off.offset / 1'000'000)
-        .num("mad_ms", off.mad / 1'000'000).unum("samples", off.samples).str("method", "median of (flow start - event time) over unique 5-tuple matches").end_object();
+        .num("mad_ms", off.mad / 1'000'000).unum("samples", off.samples)
+        .str("method", "mode of (flow start - event time) over unique 5-tuple matches of the host's connection events").end_object();
+    clocks_json(j, in.pipeline, hid);
     j.unum("sessions", hc.sessions).unum("sessions_attributed", hc.sessions_attributed).unum("sessions_inferred", hc.sessions_inferred)
         .dbl("sessions_attributed_pct", pct(hc.sessions_attributed, hc.sessions)).unum("bytes", hc.bytes)
         .unum("bytes_attributed", hc.bytes_attributed).dbl("bytes_attributed_pct", pct(hc.bytes_attributed, hc.bytes));

@@ -9,7 +9,8 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   const ProcessActivity& a = *f.act;
   const Process* proc = f.proc != kNoProc ? &p.processes().get(f.proc) : nullptr;
   const DestActivity* top = f.dests.empty() ? nullptr : &a.dests[f.dests[0].index];
-  const OffsetEstimate off = p.offsets().estimate(f.host);
+  const OffsetEstimate off = p.offsets().process_clock(f.host);
+  const OffsetEstimate coff = p.offsets().connect_clock(f.host);
   JsonOut j(out);
   j.begin_object();
   j.str("@timestamp", format_time(a.first));
@@ -30,7 +31,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
     if (proc->pid) j.unum("pid", proc->pid);
     j.str_if("executable", proc->image).str_if("name", image_basename(proc->image)).str_if("command_line", proc->command_line);
     // Host clocks can be hours off the sensor's; process times are put on the flows' clock.
-    if (proc->start != kNoTime) j.str("start", format_time(proc->start + (off.known ? off.offset : 0)));
+    if (proc->start != kNoTime) j.str("start", format_time(start_on_sensor_clock(p.offsets(), *proc)));
     if (proc->parent != kNoProc) {
       const Process& pp = p.processes().get(proc->parent);
       j.begin_object("parent").str_if("entity_id", pp.guid);
@@ -56,7 +57,10 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   j.begin_object("outflow");
   j.num("rank", f.rank).str("finding_id", f.finding_id).str("severity", f.severity);
   j.str_if("host_role", f.host_role);
-  if (off.known) j.num("host_clock_offset_ms", -off.offset / 1'000'000);  // host time minus sensor time, as in coverage
+  // Host time minus sensor time, as in coverage: the clock of its process events, and of its
+  // connection events (they can differ by days).
+  if (off.known) j.num("host_clock_offset_ms", -off.offset / 1'000'000);
+  if (coff.known) j.num("connection_clock_offset_ms", -coff.offset / 1'000'000);
   if (proc) {
     j.str("user_class", user_class_name(f.user_class)).str("path_class", path_class_name(f.path_class));
     j.str_if("integrity_level", proc->integrity_level).str_if("original_file_name", proc->original_file_name)

@@ -82,7 +82,7 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
   if (!f.suppressed_by.empty())
     o += fmt::format("SUPPRESSED by rule '{}' ({})\n", terminal_safe(f.suppressed_by), terminal_safe(f.suppressed_category));
 
-  const OffsetEstimate off = p.offsets().estimate(f.host);
+  const OffsetEstimate off = p.offsets().process_clock(f.host);
   o += "\nLineage (root first)";
   if (off.known && off.offset != 0)
     o += fmt::format("; start times on the sensor's clock (this host's clock is {} {})", human_duration(off.offset < 0 ? -off.offset : off.offset),
@@ -97,7 +97,7 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
       o += fmt::format("  {}{} {}  pid {}  user {}  integrity {}  started {}\n", std::string(2 * i, ' '), i ? "└─" : "",
                        terminal_safe(pr.image.empty() ? "?" : pr.image), pr.pid, terminal_safe(pr.user.empty() ? "?" : pr.user),
                        terminal_safe(pr.integrity_level.empty() ? "?" : pr.integrity_level),
-                       pr.start == kNoTime ? "?" : format_time(pr.start + (off.known ? off.offset : 0)));
+                       pr.start == kNoTime ? "?" : format_time(start_on_sensor_clock(p.offsets(), pr)));
       if (!pr.command_line.empty()) o += fmt::format("  {}   cmd: {}\n", std::string(2 * i, ' '), terminal_safe(clip(pr.command_line, 400)));
       if (!pr.guid.empty()) o += fmt::format("  {}   guid: {}\n", std::string(2 * i, ' '), terminal_safe(pr.guid));
     }

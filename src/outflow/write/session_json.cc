@@ -130,7 +130,7 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
   if (a.host != kNoHost) {
     j.boolean("clock_offset_known", a.offset_known);
-    if (a.offset_known) j.num("clock_offset_ms", a.offset / 1'000'000);
+    if (a.offset_known) j.num("clock_offset_ms", a.offset / 1'000'000).str("clock_offset_source", offset_source_name(a.offset_source));
   }
   if (!a.candidates.empty()) {
     j.begin_array("candidates");
