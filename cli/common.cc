@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "outflow/join/clock_survey.h"
 #include "outflow/read/merged_reader.h"
 #include "outflow/write/terminal.h"
 
@@ -104,11 +105,26 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   const bool tty = isatty(2) && !o.quiet;
   const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first <= 1; });
   const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 0 || x.first == 2; });
+  // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
+  // offsets of days are known before the flows they concern.
+  ClockSurvey survey;
+  if (has_endpoint && has_flow) {
+    std::vector<SurveyInput> sin;
+    for (const auto& [phase, f] : ordered) sin.push_back({f, phase == 1});
+    survey = survey_clocks(sin, survey_budget(sin), pipeline_options(o));
+    survey.seed(pipe);
+  }
   if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
-    // Merged by time: each input's first record time tells when to open it.
+    // Merged by time: each input's first record time tells when to open it (endpoint inputs
+    // as early as the largest clock offset could make their first record due).
     std::vector<MergeInput> inputs;
-    for (const auto& [phase, f] : ordered) inputs.push_back({f, probe_first_time(f), phase == 1});
+    for (const auto& [phase, f] : ordered) {
+      TimeNs first = probe_first_time(f);
+      if (phase == 1 && first != kNoTime) first -= survey.largest;
+      inputs.push_back({f, first, phase == 1});
+    }
     MergeOptions mo;
+    if (survey.largest > 600 * kNsPerSec) mo.endpoint_shift = survey.shift();
     mo.lead = pipe_lead(o);
     mo.threads = o.threads;
     mo.on_clock = [&pipe](TimeNs now) { pipe.advance(now); };

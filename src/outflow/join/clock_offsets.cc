@@ -187,13 +187,18 @@ OffsetEstimate ClockOffsets::own(const PerKey& p, TimeNs at) const {
   return e;
 }
 
+OffsetEstimate ClockOffsets::own_or_prior(const PerKey& p, TimeNs at) const {
+  const OffsetEstimate e = p.samples.empty() ? OffsetEstimate{} : own(p, at);
+  return e.known || !p.prior.known ? e : p.prior;
+}
+
 OffsetEstimate ClockOffsets::inherit(HostId host, TimeField field, TimeNs at) const {
   auto it = hosts_.find(host);
   if (it == hosts_.end()) return {};
   OffsetEstimate best;
   for (const auto& p : it->second.keys) {
-    if (!is_connect_event(p.key.event_id) || p.key.field != field || p.samples.empty()) continue;
-    OffsetEstimate e = own(p, at);
+    if (!is_connect_event(p.key.event_id) || p.key.field != field) continue;
+    OffsetEstimate e = own_or_prior(p, at);
     if (e.known && e.samples > best.samples) {
       best = e;
       best.source = OffsetSource::inherited;
@@ -209,7 +214,7 @@ bool ClockOffsets::check_offset(const PerKey& p, TimeNs assumed, bool assumed_kn
   for (const Check& c : p.checks) {
     const PerKey* ck = find(c.connect);
     if (!ck) continue;
-    const OffsetEstimate e = own(*ck, c.connect_time);
+    const OffsetEstimate e = own_or_prior(*ck, c.connect_time);
     if (!e.known) continue;
     d.push_back(c.connect_time + e.offset - c.start);  // >= the process clock's offset
   }
@@ -228,8 +233,22 @@ bool ClockOffsets::check_offset(const PerKey& p, TimeNs assumed, bool assumed_kn
   return cnt >= 2 && cnt * 2 >= n && gap > 3600 * kNsPerSec;
 }
 
+void ClockOffsets::set_priors(const std::vector<std::pair<ClockKey, OffsetEstimate>>& priors) {
+  for (const auto& [k, e] : priors) {
+    PerKey& p = get(k);
+    p.prior = e;
+    p.prior.prior = true;
+  }
+}
+
 OffsetEstimate ClockOffsets::estimate(const ClockKey& k, TimeNs at) const {
   const PerKey* p = find(k);
+  if (p && p->prior.known) {
+    // This run's own evidence replaces the survey's as soon as it suffices.
+    const OffsetEstimate e = p->samples.empty() ? OffsetEstimate{} : own(*p, at);
+    if (e.known) return e;
+    if (!is_process_event(k.event_id) || p->checks.size() < 2) return p->prior;
+  }
   if (p && !p->samples.empty()) {
     OffsetEstimate e = own(*p, at);
     if (e.known || !is_connect_event(k.event_id)) return e;
@@ -303,7 +322,7 @@ OffsetEstimate ClockOffsets::connect_clock(HostId host) const {
   OffsetEstimate best;
   for (const auto& p : it->second.keys) {
     if (!is_connect_event(p.key.event_id)) continue;
-    const OffsetEstimate e = own(p, kNoTime);
+    const OffsetEstimate e = own_or_prior(p, kNoTime);
     if (e.known && e.samples > best.samples) best = e;
   }
   return best;
@@ -322,7 +341,8 @@ std::vector<ClockReport> ClockOffsets::report(HostId host) const {
     const OffsetEstimate e = estimate(p.key);
     r.source = e.source;
     r.from_event = e.from_event;
-    if (e.source == OffsetSource::samples) {
+    r.prior = e.prior;
+    if (e.source == OffsetSource::samples && !e.prior) {
       r.pieces = pieces_of(p);
       r.outliers = p.outliers * p.stride;
     } else if (e.known) {

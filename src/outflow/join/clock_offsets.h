@@ -54,6 +54,7 @@ bool is_process_event(uint16_t event_id);
 
 struct OffsetEstimate {
   bool known = false;     // at least kMinSamples samples (or a derivation from a known one)
+  bool prior = false;     // from a survey of the inputs' first part, not yet from this run's samples
   TimeNs offset = 0;      // add to the host's event time to get sensor time
   TimeNs mad = 0;         // median absolute deviation of the samples of the piece
   uint64_t samples = 0;   // samples behind it (of the piece's cluster)
@@ -73,6 +74,7 @@ struct ClockReport {
   ClockKey key;
   OffsetSource source = OffsetSource::none;
   uint16_t from_event = 0;
+  bool prior = false;         // the survey's estimate: this run's own samples do not suffice
   std::vector<OffsetPiece> pieces;
   uint64_t samples = 0;       // all samples seen (before decimation)
   uint64_t outliers = 0;      // samples in no cluster (port reuse, noise), of those kept
@@ -96,6 +98,9 @@ class ClockOffsets {
   void add_sample(const ClockKey& k, TimeNs event_time, TimeNs flow_minus_event);
   // A process start (its key and raw time) and its first connection (key and raw time).
   void add_process_check(const ClockKey& start_key, TimeNs start, const ClockKey& connect_key, TimeNs connect_time);
+  // Estimates to use for a key until its own samples make it known (a survey's). A prior keeps
+  // its source; it is reported as `prior`.
+  void set_priors(const std::vector<std::pair<ClockKey, OffsetEstimate>>& priors);
   // Counts an event of the key (for reports of keys with no sample).
   void count_event(const ClockKey& k);
 
@@ -133,6 +138,7 @@ class ClockOffsets {
     mutable OffsetEstimate derived;
     mutable size_t derived_checks = 0, derived_samples = 0;
     mutable bool derived_cached = false;
+    OffsetEstimate prior;  // set_priors
   };
   struct HostClocks {
     std::vector<PerKey> keys;  // a handful per host: searched linearly
@@ -142,6 +148,7 @@ class ClockOffsets {
   PerKey& get(const ClockKey& k);
   const std::vector<OffsetPiece>& pieces_of(const PerKey& p) const;
   OffsetEstimate own(const PerKey& p, TimeNs at) const;
+  OffsetEstimate own_or_prior(const PerKey& p, TimeNs at) const;
   OffsetEstimate inherit(HostId host, TimeField field, TimeNs at) const;
   // Process keys: the offset the cross-checks call for, with how many disagree with `assumed`.
   bool check_offset(const PerKey& p, TimeNs assumed, bool assumed_known, TimeNs& offset, uint64_t& n,

@@ -81,6 +81,9 @@ class SessionPipeline final : public RecordSink {
   void finish();
 
   const HostRegistry& hosts() const { return hosts_; }
+  HostId intern_host(std::string_view name) { return hosts_.intern(name); }
+  // Estimates to start from (a survey's, join/clock_survey.h), until a clock has its own samples.
+  void set_clock_priors(const std::vector<std::pair<ClockKey, OffsetEstimate>>& p) { offsets_.set_priors(p); }
   const ProcessTable& processes() const { return procs_; }
   // For the detector only: to put retired processes back for scoring (ProcessTable::restore).
   ProcessTable& mutable_processes() { return procs_; }

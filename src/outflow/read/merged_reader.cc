@@ -167,12 +167,13 @@ bool next_batch(Stream& s) {
   return true;
 }
 
-TimeNs record_time(const Batch& b, size_t pos, TimeNs lead) {
+TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
   const auto [kind, i] = b.order[pos];
   switch (kind) {
     case Batch::kHost: {
       const TimeNs t = b.host[i].time;
-      return t == kNoTime ? kNoTime : t - lead;
+      if (t == kNoTime) return kNoTime;
+      return t - o.lead + (o.endpoint_shift ? o.endpoint_shift(b.host[i]) : 0);
     }
     case Batch::kFlow: return b.flow[i].end != kNoTime ? b.flow[i].end : b.flow[i].start;
     case Batch::kDns: return b.dns[i].time;
@@ -181,8 +182,8 @@ TimeNs record_time(const Batch& b, size_t pos, TimeNs lead) {
 }
 
 // The head record's key: its time, but never more than kMaxStep past its input's clock.
-TimeNs head_key(const Stream& s, TimeNs lead, TimeNs merge_clock) {
-  TimeNs t = record_time(*s.cur, s.pos, lead);
+TimeNs head_key(const Stream& s, const MergeOptions& o, TimeNs merge_clock) {
+  TimeNs t = record_time(*s.cur, s.pos, o);
   const TimeNs base = s.clock != kNoTime ? s.clock : merge_clock;
   if (t == kNoTime) return base;
   if (base != kNoTime && t > base + MergeOptions::kMaxStep) t = base + MergeOptions::kMaxStep;
@@ -230,7 +231,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
   // Takes the stream's next batch and queues its head; at its end, notes a failure.
   auto refill = [&](Stream& s) {
     if (next_batch(s)) {
-      heap.push({head_key(s, o.lead, clock), s.index});
+      heap.push({head_key(s, o, clock), s.index});
       return;
     }
     if (!s.ok && !failed) failed = &s;
@@ -259,7 +260,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       case Batch::kDns: sink.on_dns(s.cur->dns[i]); break;
     }
     if (++s.pos < s.cur->order.size()) {
-      heap.push({head_key(s, o.lead, clock), s.index});
+      heap.push({head_key(s, o, clock), s.index});
     } else {
       refill(s);
     }

@@ -45,6 +45,10 @@ struct MergeOptions {
   size_t batch = 128;
   size_t line_buffer = 128u << 10;
   unsigned threads = 1;               // EVTX parse threads per file
+  // An endpoint event's clock offset (added to its time to key it on the sensor's clock: a
+  // host whose connection events are days behind is read next to the flows they explain).
+  // Called on the merging thread. Empty: no shift (join/clock_survey.h makes one).
+  std::function<TimeNs(const HostEvent&)> endpoint_shift;
   // Called with the merge clock (the highest key delivered so far) before each record.
   std::function<void(TimeNs)> on_clock;
   // Called when an input is opened (progress display).

@@ -81,6 +81,7 @@ void clocks_text(std::string& o, const SessionPipeline& p) {
       const std::string off = r.pieces.empty() ? "unknown" : skew_text(r.pieces[0].offset);
       std::string from = r.source == OffsetSource::inherited ? "taken from " + event_type_name(r.from_event)
                                                              : std::string(offset_source_name(r.source));
+      if (r.prior) from += " (from the survey of the inputs' first part)";
       if (r.checks) from += fmt::format("; {} start checks, {} disagree", r.checks, r.disagreements);
       if (r.outliers) from += fmt::format("; {} outliers", r.outliers);
       o += fmt::format("  {:<28} {:<26} {:>14} {:>9} {:>8}  {}\n", terminal_safe(p.hosts().display_name(h), 28),
@@ -96,7 +97,7 @@ void clocks_json(JsonOut& j, const SessionPipeline& p, HostId host) {
   j.begin_array("clocks");
   for (const ClockReport& r : p.offsets().report(host)) {
     j.begin_object().unum("event_id", r.key.event_id).str("time_field", time_field_name(r.key.field));
-    j.boolean("known", !r.pieces.empty()).str("source", offset_source_name(r.source));
+    j.boolean("known", !r.pieces.empty()).str("source", offset_source_name(r.source)).boolean("survey", r.prior);
     if (r.source == OffsetSource::inherited) j.unum("inherited_from_event_id", r.from_event);
     j.unum("events", r.events).unum("samples", r.samples).unum("outliers", r.outliers);
     if (r.checks) j.unum("start_checks", r.checks).unum("start_disagreements", r.disagreements);

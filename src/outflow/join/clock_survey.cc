@@ -1,0 +1,129 @@
+#include "outflow/join/clock_survey.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "outflow/read/byte_source.h"
+#include "outflow/read/input.h"
+
+namespace outflow {
+
+namespace {
+
+bool rereadable(const std::string& path) {
+  struct stat st {};
+  return path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// Reads the first `n` bytes (decompressed) of `path` and feeds them to `sink`. The last record
+// is usually cut: what the reader says about it is not news (the diagnostics are dropped).
+uint64_t read_prefix(const std::string& path, uint64_t n, RecordSink& sink) {
+  std::string err;
+  auto src = open_byte_source(path, err);
+  if (!src) return 0;
+  std::string head(n, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    const long r = src->read(head.data() + got, head.size() - got);
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  head.resize(got);
+  // Text formats: stop at the last complete line.
+  if (got == n) {
+    const size_t nl = head.rfind('\n');
+    if (nl != std::string::npos && nl > got / 2) head.resize(nl + 1);
+  }
+  const uint64_t size = head.size();
+  auto mem = memory_byte_source(std::move(head));
+  Diagnostics scratch;
+  FileStats fs;
+  std::string e2;
+  read_input(*mem, path, sink, scratch, fs, e2, LineReader::kDefaultMaxLine, 1, 256u << 10);
+  return size;
+}
+
+}  // namespace
+
+uint64_t survey_budget(const std::vector<SurveyInput>& inputs) {
+  uint64_t total = 0;
+  for (const auto& in : inputs)
+    if (rereadable(in.path)) total += file_size(in.path);
+  return std::clamp<uint64_t>(total / 50, 16u << 20, 256u << 20);
+}
+
+ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budget, const PipelineOptions& o) {
+  ClockSurvey s;
+  PipelineOptions po = o;
+  po.retention = 0;  // everything is kept: the survey is small
+  s.pipe = std::make_unique<SessionPipeline>(po, nullptr);
+  size_t shares = 0;
+  for (const auto& in : inputs) {
+    if (!rereadable(in.path)) {
+      ++s.skipped;
+      continue;
+    }
+    shares += in.endpoint ? 1 : 4;
+  }
+  if (shares == 0) return s;
+  const uint64_t share = std::max<uint64_t>(budget / shares, 64u << 10);
+  // Endpoint inputs first, then flows: every connection event is indexed when its flows come.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& in : inputs) {
+      if (in.endpoint != (pass == 0) || !rereadable(in.path)) continue;
+      s.bytes += read_prefix(in.path, in.endpoint ? share : 4 * share, *s.pipe);
+      ++s.inputs;
+    }
+  }
+  s.pipe->finish();
+  for (HostId h : s.pipe->offsets().hosts())
+    for (const ClockReport& r : s.pipe->offsets().report(h))
+      for (const auto& p : r.pieces) s.largest = std::max<TimeNs>(s.largest, std::llabs(p.offset));
+  return s;
+}
+
+std::function<TimeNs(const HostEvent&)> ClockSurvey::shift() const {
+  const SessionPipeline* p = pipe.get();
+  if (!p) return {};
+  // The last host's id is kept: a file is mostly one host's.
+  struct Last {
+    std::string name;
+    HostId id = kNoHost;
+  };
+  auto last = std::make_shared<Last>();
+  return [p, last](const HostEvent& e) -> TimeNs {
+    if (e.time == kNoTime) return 0;
+    if (e.host != last->name) {
+      last->name = e.host;
+      last->id = p->hosts().find(e.host);
+    }
+    if (last->id == kNoHost) return 0;
+    const OffsetEstimate off = p->offsets().estimate({last->id, e.event_id, e.time_field}, e.time);
+    return off.known ? off.offset : 0;
+  };
+}
+
+void ClockSurvey::seed(SessionPipeline& real) const {
+  if (!pipe) return;
+  std::vector<std::pair<ClockKey, OffsetEstimate>> priors;
+  for (HostId h : pipe->offsets().hosts()) {
+    const HostId rh = real.intern_host(pipe->hosts().display_name(h));
+    if (rh == kNoHost) continue;
+    for (const ClockReport& r : pipe->offsets().report(h)) {
+      const OffsetEstimate e = pipe->offsets().estimate(r.key);
+      if (!e.known) continue;
+      priors.push_back({ClockKey{rh, r.key.event_id, r.key.field}, e});
+    }
+  }
+  real.set_clock_priors(priors);
+}
+
+}  // namespace outflow
