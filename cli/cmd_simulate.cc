@@ -142,7 +142,7 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "to it with no responder side (SH/S0); NetFlow has no records of its direction. Recorded in "
                   "labels.jsonl")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 100000));
   cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
   return Command{cmd, [o] { return run_simulate(*o); }};
 });
