@@ -19,6 +19,7 @@ struct SimulateCliOptions {
   std::string formats = "sysmon,zeek,netflow";
   std::string shape = "mixed";
   double active_timeout_s = 300;
+  std::vector<std::string> clock_skews;  // each a comma list of EVENT:SKEW[@HOSTS]
   bool quiet = false;
 };
 
@@ -64,6 +65,14 @@ int run_simulate(SimulateCliOptions& o) {
     }
   }
   so.active_timeout = static_cast<TimeNs>(o.active_timeout_s * 1e9);
+  so.clock_skews.clear();
+  for (const auto& spec : o.clock_skews) {
+    std::string error;
+    if (!sim::parse_clock_skews(spec, so.clock_skews, error)) {
+      fmt::print(stderr, "outflow: --clock-skew-events: {}\n", terminal_safe(error));
+      return kExitError;
+    }
+  }
   so.shapes = o.shape == "flat" ? sim::SimulateOptions::Shapes::flat
               : o.shape == "ecs" ? sim::SimulateOptions::Shapes::ecs
                                  : sim::SimulateOptions::Shapes::mixed;
@@ -120,6 +129,20 @@ const bool registered = register_command(40, [](CLI::App& app) {
   cmd->add_option("--active-timeout", o->active_timeout_s, "NetFlow active timeout in seconds (long flows are cut)")
       ->capture_default_str()
       ->check(CLI::Range(10.0, 86400.0));
+  cmd->add_option("--clock-skew-events", o->clock_skews,
+                  "Sensor fault: shift one Sysmon event type's UtcTime on some hosts, on top of their clock offset. "
+                  "EVENT:SKEW[@HOSTS], repeatable or comma-separated: EVENT 1, 3, 5, 22, or ts for the shipper's own "
+                  "time (ECS @timestamp, flat EventTime) of every event; SKEW a signed number with s, m, h, d or w; "
+                  "HOSTS how many hosts (default 1, drawn from the seed; the same count picks the same hosts) or all. "
+                  "E.g. 3:-5d,ts:19h. Recorded in labels.jsonl")
+      ->allow_extra_args(false);
+  cmd->add_option("--sensor-drops-outgoing", o->sim.sensor_drops_outgoing,
+                  "Sensor fault: on N hosts (drawn from the seed) the flow sensors lose every packet the host sends: "
+                  "Zeek logs its connections with no originator packets or bytes (SHR, history ^hadf), and those "
+                  "to it with no responder side (SH/S0); NetFlow has no records of its direction. Recorded in "
+                  "labels.jsonl")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
   return Command{cmd, [o] { return run_simulate(*o); }};
 });

@@ -50,6 +50,13 @@ with tempfile.TemporaryDirectory() as t:
     check("unknown scenario 'rclone'" in p.stderr and "rclone_cloud_upload" in p.stderr, f"unknown scenario: {p.stderr!r}")
     p = run("simulate", "--out", os.path.join(t, "o"), "--hosts", "2", expect_rc=2)
     check("--hosts" in p.stderr, f"too few hosts: {p.stderr!r}")
+    p = run("simulate", "--out", os.path.join(t, "o"), "--clock-skew-events", "3:-5d,3:-5y", expect_rc=2)
+    check(p.stderr.startswith("outflow: --clock-skew-events: '3:-5y': bad skew '-5y'") and p.stderr.count("\n") == 1,
+          f"bad clock skew: {p.stderr!r}")
+    p = run("simulate", "--out", os.path.join(t, "o"), "--hosts", "6", "--clock-skew-events", "ts:19h@7", expect_rc=2)
+    check("--clock-skew-events ts: 7 hosts asked for, the organisation has 6" in p.stderr, f"too many skewed hosts: {p.stderr!r}")
+    p = run("simulate", "--out", os.path.join(t, "o"), "--hosts", "6", "--sensor-drops-outgoing", "7", expect_rc=2)
+    check("--sensor-drops-outgoing: 7 hosts asked for" in p.stderr, f"too many dropping hosts: {p.stderr!r}")
     p = run("eval", "--labels", os.path.join(t, "missing.jsonl"), good, expect_rc=2)
     check("missing.jsonl" in p.stderr, f"eval, missing labels: {p.stderr!r}")
     nolabels = os.path.join(t, "l.jsonl")

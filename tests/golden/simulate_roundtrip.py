@@ -51,6 +51,20 @@ try:
         ours = sum(get(s, "source.bytes", 0) + get(s, "destination.bytes", 0) for s in owned)
         check(total and ours / total >= 0.95,
               f"{l['scenario']}: {ours} of {total} bytes attributed to the labelled processes")
+
+    # Sensor faults: a host's Sysmon 3 five days behind, a host whose outgoing packets Zeek misses.
+    out = os.path.join(tmp, "faults")
+    run("simulate", "--seed", "3", "--hosts", "6", "--days", "1", "--out", out, "-q",
+        "--clock-skew-events", "3:-5d", "--sensor-drops-outgoing", "1")
+    faults = json.loads(open(os.path.join(out, "labels.jsonl")).readline())["organisation"]["faults"]
+    skewed = faults["clock_skew_events"][0]["hosts"]
+    expect_eq(len(skewed), 1, "one host with Sysmon 3 skewed")
+    expect_eq(len(faults["sensor_drops_outgoing"]), 1, "one host whose outgoing packets are lost")
+    c = json.loads(run("coverage", "--json", os.path.join(out, "sysmon"), os.path.join(out, "zeek")).stdout)
+    check(c["sensors"][0]["one_sided"] > 0 and any("no originator packets" in a for a in c["anomalies"]),
+          f"coverage names the one-sided sensor: {c['sensors']} {c['anomalies']}")
+    first = {h["name"].split(".")[0]: h["first"] for h in c["hosts"]}
+    check(first[skewed[0]].startswith("2025-12-31"), f"{skewed[0]}'s Sysmon 3 five days early: {first[skewed[0]]}")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 done()

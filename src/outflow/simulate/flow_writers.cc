@@ -72,6 +72,39 @@ const char* zeek_service(const SimConn& c) {
   return "-";
 }
 
+// What Zeek logs of a connection: state, history, packets and payload of each side.
+struct ZeekSides {
+  const char *state, *history;
+  uint64_t opk, ob, rpk, rb;
+  bool seen = true;
+};
+
+ZeekSides zeek_sides(const SimConn& c) {
+  const bool udp = c.proto == kProtoUdp;
+  ZeekSides z{"SF", udp ? "Dd" : "ShADadFf", out_packets(c), c.out_bytes, in_packets(c), c.in_bytes};
+  if (c.outcome == SimConn::Outcome::rejected) {
+    z = {"REJ", "Sr", 1, 0, 1, 0};
+  } else if (c.outcome == SimConn::Outcome::unanswered) {
+    z = {"S0", udp ? "D" : "S", udp ? z.opk : 2, udp ? z.ob : 0, 0, 0};
+  }
+  // A sensor that loses one side's packets (a fault, off by default) logs what Zeek makes of
+  // the other side alone: the responder's packets only (conn_state SHR; the history flipped
+  // back by Zeek's direction heuristic, '^', with no originator letters), or the originator's
+  // only (SH / S0, no responder letters).
+  if (c.orig_unseen && (c.resp_unseen || z.rpk == 0)) {
+    z.seen = false;
+  } else if (c.orig_unseen) {
+    z.opk = z.ob = 0;
+    if (c.outcome == SimConn::Outcome::rejected) z.state = "RSTRH", z.history = "^r";
+    else z.state = "SHR", z.history = udp ? "^d" : "^hadf";
+  } else if (c.resp_unseen && z.rpk > 0) {
+    z.rpk = z.rb = 0;
+    if (c.outcome == SimConn::Outcome::rejected || udp) z.state = "S0", z.history = udp ? "D" : "S";
+    else z.state = "SH", z.history = "SADF";
+  }
+  return z;
+}
+
 }  // namespace
 
 ZeekWriter::ZeekWriter(uint64_t seed, TimeNs open_time) : rng_(seed, stream_id("zeek")), open_time_(open_time) {}
@@ -121,25 +154,20 @@ void ZeekWriter::add_dns(const DnsRecord& d) { dns_.push_back(d); }
 bool ZeekWriter::flush_before(TimeNs t) {
   while (!pending_.empty() && pending_.top().end() < t) {
     const SimConn& c = pending_.top();
+    const ZeekSides z = zeek_sides(c);
+    if (!z.seen) {  // every packet of it lost to the sensor
+      pending_.pop();
+      continue;
+    }
     append_epoch(buf_, c.start);
     buf_.push_back('\t');
     append_uid(buf_, c.uid);
     const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
-    uint64_t opk = out_packets(c), rpk = in_packets(c);
-    const char* state = "SF";
-    const char* history = c.proto == kProtoUdp ? "Dd" : "ShADadFf";
-    uint64_t ob = c.out_bytes, rb = c.in_bytes;
-    if (c.outcome == SimConn::Outcome::rejected) {
-      state = "REJ", history = "Sr", opk = 1, rpk = 1, ob = rb = 0;
-    } else if (c.outcome == SimConn::Outcome::unanswered) {
-      state = "S0", history = c.proto == kProtoUdp ? "D" : "S", opk = c.proto == kProtoUdp ? opk : 2, rpk = 0, rb = 0;
-      if (c.proto == kProtoTcp) ob = 0;
-    }
     const bool lo = c.src.is_private(), lr = c.dst.is_private();
     fmt::format_to(std::back_inserter(buf_), "\t{}\t{}\t{}\t{}\t{}\t{}\t{}.{:06}\t{}\t{}\t{}\t{}\t{}\t0\t{}\t{}\t{}\t{}\t{}\t(empty)\n",
                    c.src.to_string(), c.sport, c.dst.to_string(), c.dport, proto_name(c.proto), zeek_service(c),
-                   c.duration / kNsPerSec, (c.duration % kNsPerSec) / 1000, ob, rb, state, lo ? "T" : "F",
-                   lr ? "T" : "F", history, opk, ob + opk * hdr, rpk, rb + rpk * hdr);
+                   c.duration / kNsPerSec, (c.duration % kNsPerSec) / 1000, z.ob, z.rb, z.state, lo ? "T" : "F",
+                   lr ? "T" : "F", z.history, z.opk, z.ob + z.opk * hdr, z.rpk, z.rb + z.rpk * hdr);
     ++conns_;
     pending_.pop();
   }
@@ -208,6 +236,9 @@ void NetflowWriter::add(const SimConn& c) {
     x.c.in_bytes = 0, x.ipk = 0;
     if (c.proto == kProtoTcp) x.c.out_bytes = 0, x.opk = 2, x.oflags = "......S.";
   }
+  if (c.orig_unseen) x.opk = 0;  // a sensor fault: that direction's records are missing
+  if (c.resp_unseen) x.ipk = 0;
+  if (x.opk == 0 && x.ipk == 0) return;
   x.end = std::min(x.c.end(), c.start + active_timeout_);
   pending_.push(x);
 }
@@ -220,8 +251,10 @@ void NetflowWriter::export_piece(const Export& x) {
   const bool last = x.piece == x.pieces - 1;
   auto share = [&](uint64_t total) { return total / n + (last ? total % n : 0); };
   const uint8_t hdr = c.proto == kProtoUdp ? 28 : 40;
-  const uint64_t op = std::max<uint64_t>(1, share(x.opk));
-  write_piece({s, x.end, c.src, c.dst, c.sport, c.dport, c.proto, op, share(c.out_bytes) + op * hdr, x.oflags});
+  if (x.opk > 0) {
+    const uint64_t op = std::max<uint64_t>(1, share(x.opk));
+    write_piece({s, x.end, c.src, c.dst, c.sport, c.dport, c.proto, op, share(c.out_bytes) + op * hdr, x.oflags});
+  }
   if (x.ipk > 0) {
     const uint64_t ip = std::max<uint64_t>(1, share(x.ipk));
     write_piece({s, x.end, c.dst, c.src, c.dport, c.sport, c.proto, ip, share(c.in_bytes) + ip * hdr, x.iflags});

@@ -32,6 +32,14 @@ struct User {
   Kind kind = Kind::staff;
 };
 
+// Sensor faults (off by default, see faults.h): a skew added to one event type's time on top
+// of the host's clock offset.
+struct ClockSkews {
+  TimeNs process_create = 0, network_connect = 0, process_terminate = 0, dns_query = 0;  // UtcTime of 1, 3, 5, 22
+  TimeNs shipper = 0;  // ECS @timestamp, flat EventTime and EventReceivedTime, of every event
+  bool any() const { return process_create || network_connect || process_terminate || dns_query || shipper; }
+};
+
 struct Host {
   uint32_t index = 0;
   std::string name;  // "WS-0003": what labels name
@@ -45,6 +53,8 @@ struct Host {
   bool always_on = false;   // a workstation left on overnight
   bool remote = false;      // a home worker on the VPN client
   std::string guid_prefix;  // first 8 hex digits of this host's ProcessGuids
+  ClockSkews skew;
+  bool sensor_drops_outgoing = false;  // the flow sensors miss the packets this host sends
 };
 
 struct Organisation {

@@ -18,7 +18,10 @@ Recorder::Recorder(const Organisation& org, uint64_t seed, std::string sysmon_di
   for (const auto& h : org.hosts) fmt_.emplace_back(h);
   resolver_.assign(org.hosts.size(), nullptr);
   listeners_.resize(org.hosts.size());
-  for (const auto& h : org.hosts) host_by_ip_[h.ip] = h.index;
+  for (const auto& h : org.hosts) {
+    host_by_ip_[h.ip] = h.index;
+    drops_outgoing_ = drops_outgoing_ || h.sensor_drops_outgoing;
+  }
   out_.reserve(org.hosts.size());
   for (size_t i = 0; i < org.hosts.size(); ++i) {
     HostOut& o = out_.emplace_back(Rng(seed, stream_id("recorder"), i), Rng(seed, stream_id("other events"), i),
@@ -109,7 +112,15 @@ void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, co
   add_event(host, t, p);
 }
 
-void Recorder::flow(const SimConn& c) {
+void Recorder::flow(SimConn c) {
+  if (drops_outgoing_) {
+    auto lost = [&](const IpAddr& ip) {
+      const auto it = host_by_ip_.find(ip);
+      return it != host_by_ip_.end() && org_.hosts[it->second].sensor_drops_outgoing;
+    };
+    c.orig_unseen = lost(c.src);
+    c.resp_unseen = lost(c.dst);
+  }
   if (zeek_) zeek_->add(c);
   if (netflow_) netflow_->add(c);
 }

@@ -69,7 +69,7 @@ class Recorder {
   // The same connection as the listening host's Sysmon sees it, if it is one of ours.
   void inbound(const SimConn& c);
   void lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t);
-  void flow(const SimConn& c);
+  void flow(SimConn c);  // to the flow sensors, as they see it
   void add_event(uint32_t host, TimeNs t, const SimProcess& p);  // line_ at t, then unused events
 
   const Organisation& org_;
@@ -89,6 +89,7 @@ class Recorder {
   std::string line_;
   uint64_t sysmon_bytes_ = 0;
   double other_events_ = 0;
+  bool drops_outgoing_ = false;  // some host's outgoing packets are lost to the sensors
 };
 
 }  // namespace outflow::sim

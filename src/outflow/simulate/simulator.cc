@@ -20,11 +20,13 @@ std::string organisation_json(const Organisation& org, uint64_t seed, const std:
   j.begin_array("scenarios");
   for (const auto& n : scenarios) j.str_elem(n);
   j.end_array();
+  faults_json(j, org);
   j.begin_array("host_list");
   for (const auto& h : org.hosts) {
     j.begin_object().str("name", h.name).str("role", role_name(h.role)).str("ip", h.ip_text);
     j.str("sysmon_shape", h.shape == SysmonShape::flat ? "flat" : "ecs").num("clock_offset_ms", h.clock_offset / 1'000'000);
     if (h.user >= 0) j.str("user", org.account(h.user));
+    host_faults_json(j, h);
     j.end_object();
   }
   j.end_array();
@@ -51,6 +53,7 @@ std::string label_json(const Label& l) {
 bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   namespace fs = std::filesystem;
   r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
+  if (!apply_faults(r.org, o.seed, o.clock_skews, o.sensor_drops_outgoing, error)) return false;
   if (o.shapes != SimulateOptions::Shapes::mixed)
     for (auto& h : r.org.hosts) h.shape = o.shapes == SimulateOptions::Shapes::flat ? SysmonShape::flat : SysmonShape::ecs;
   const Organisation& org = r.org;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "outflow/simulate/faults.h"
 #include "outflow/simulate/scenarios.h"
 
 namespace outflow::sim {
@@ -28,6 +29,10 @@ struct SimulateOptions {
   enum class Shapes : uint8_t { mixed, flat, ecs } shapes = Shapes::mixed;  // Sysmon JSON shape(s)
   TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
   double other_events = 0;  // unused Sysmon events (7, 10, 11, 13) per used one, on average
+  // Sensor faults, off by default (faults.h): clocks per event type, and hosts whose outgoing
+  // packets the flow sensors lose.
+  std::vector<ClockSkewSpec> clock_skews;
+  int sensor_drops_outgoing = 0;
 };
 
 struct SimulateResult {

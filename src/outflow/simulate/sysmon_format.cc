@@ -69,6 +69,7 @@ SysmonFormatter::SysmonFormatter(const Host& host) : host_(host) {
 void SysmonFormatter::emit(std::string& out, int id, const char* title, const char* task, TimeNs true_time,
                            const Kv* kv, size_t n) {
   const TimeNs t = true_time + host_.clock_offset;
+  const TimeNs shipped = t + host_.skew.shipper;  // the shipper's own time (a fault, off by default)
   ++record_;
   const uint32_t thread = sysmon_pid_ + 4 + static_cast<uint32_t>(record_ % 7) * 4;
   // The rendered message, as both shapes carry it.
@@ -87,7 +88,7 @@ void SysmonFormatter::emit(std::string& out, int id, const char* title, const ch
     // NXLog im_msvistalog: EventTime is the host's local time without a zone (this
     // organisation's clocks are on UTC+1), event data at the top level.
     std::string local;
-    append_sysmon_time(local, t + 3600 * kNsPerSec);
+    append_sysmon_time(local, shipped + 3600 * kNsPerSec);
     local.resize(19);
     out += "{\"EventTime\":\"" + local + "\",\"Hostname\":";
     json_str(out, host_.fqdn);
@@ -113,7 +114,7 @@ void SysmonFormatter::emit(std::string& out, int id, const char* title, const ch
   }
   // Winlogbeat 7 through a Windows Event Collector: host.name is the collector.
   out += "{\"@timestamp\":\"";
-  append_iso_time(out, t);
+  append_iso_time(out, shipped);
   out += "\",\"agent\":{\"hostname\":\"WEC01\",\"type\":\"winlogbeat\",\"version\":\"7.17.9\"},\"winlog\":{\"api\":\"wineventlog\","
          "\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"computer_name\":";
   json_str(out, host_.fqdn);
@@ -142,7 +143,7 @@ void SysmonFormatter::emit(std::string& out, int id, const char* title, const ch
 
 void SysmonFormatter::process_start(std::string& out, const SimProcess& p, TimeNs t) {
   std::string utc, pid = std::to_string(p.pid), ppid = std::to_string(p.parent_pid);
-  append_sysmon_time(utc, t + host_.clock_offset);
+  append_sysmon_time(utc, t + host_.clock_offset + host_.skew.process_create);
   const std::string logon_guid = "{" + host_.guid_prefix + "-0000-0000-0000-0000e7030000}";
   const std::string_view logon_id = p.user.starts_with("NT AUTHORITY") ? "0x3e7" : "0x2c4f1a";
   const std::string_view current_dir = p.current_directory.empty() ? std::string_view("C:\\Windows\\system32\\") : std::string_view(p.current_directory);
@@ -174,7 +175,7 @@ void SysmonFormatter::process_start(std::string& out, const SimProcess& p, TimeN
 
 void SysmonFormatter::process_end(std::string& out, const SimProcess& p, TimeNs t) {
   std::string utc, pid = std::to_string(p.pid);
-  append_sysmon_time(utc, t + host_.clock_offset);
+  append_sysmon_time(utc, t + host_.clock_offset + host_.skew.process_terminate);
   const Kv kv[] = {{"RuleName", "-"}, {"UtcTime", utc}, {"ProcessGuid", p.guid}, {"ProcessId", pid},
                    {"Image", p.image}, {"User", p.user}};
   emit(out, 5, "Process terminated", "Process terminated (rule: ProcessTerminate)", t, kv, std::size(kv));
@@ -183,7 +184,7 @@ void SysmonFormatter::process_end(std::string& out, const SimProcess& p, TimeNs 
 void SysmonFormatter::network_connect(std::string& out, const SimProcess& p, const SimConn& c, TimeNs t) {
   std::string utc, pid = std::to_string(p.pid), src = c.src.to_string(), dst = c.dst.to_string(),
                    sport = std::to_string(c.sport), dport = std::to_string(c.dport);
-  append_sysmon_time(utc, t + host_.clock_offset);
+  append_sysmon_time(utc, t + host_.clock_offset + host_.skew.network_connect);
   const bool inbound = !(c.src == host_.ip);
   std::string_view dport_name = "-";
   if (c.dport == 443) dport_name = "https";
@@ -215,7 +216,7 @@ void SysmonFormatter::network_connect(std::string& out, const SimProcess& p, con
 void SysmonFormatter::dns_query(std::string& out, const SimProcess& p, std::string_view name, std::string_view results,
                                 TimeNs t) {
   std::string utc, pid = std::to_string(p.pid);
-  append_sysmon_time(utc, t + host_.clock_offset);
+  append_sysmon_time(utc, t + host_.clock_offset + host_.skew.dns_query);
   const Kv kv[] = {{"RuleName", "-"},      {"UtcTime", utc},   {"ProcessGuid", p.guid},   {"ProcessId", pid},
                    {"QueryName", name},    {"QueryStatus", "0"}, {"QueryResults", results}, {"Image", p.image},
                    {"User", p.user}};

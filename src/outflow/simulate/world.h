@@ -47,6 +47,8 @@ struct SimConn {
   uint64_t out_pkts = 0, in_pkts = 0;    // 0: as packets_for() the payload
   Outcome outcome = Outcome::established;
   uint64_t uid = 0;  // Zeek's connection id (written in base 62); dns.log names the same one
+  // A sensor fault (off by default): the flow sensors lose what the originator / responder sends.
+  bool orig_unseen = false, resp_unseen = false;
   TimeNs end() const { return start + duration; }
 };
 
