@@ -115,16 +115,13 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     survey.seed(pipe);
   }
   if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
-    // Merged by time: each input's first record time tells when to open it (endpoint inputs
-    // as early as the largest clock offset could make their first record due).
-    std::vector<MergeInput> inputs;
-    for (const auto& [phase, f] : ordered) {
-      TimeNs first = probe_first_time(f);
-      if (phase == 1 && first != kNoTime) first -= survey.largest;
-      inputs.push_back({f, first, phase == 1});
-    }
+    // Merged by time: each input's first record time tells when to open it (endpoint events
+    // on the sensor's clock, as the merge keys them).
     MergeOptions mo;
     if (survey.largest > 600 * kNsPerSec) mo.endpoint_shift = survey.shift();
+    if (getenv("OUTFLOW_DEBUG")) fmt::print(stderr, "survey: {} inputs, {} bytes, largest {} s\n", survey.inputs, survey.bytes, survey.largest / kNsPerSec);
+    std::vector<MergeInput> inputs;
+    for (const auto& [phase, f] : ordered) inputs.push_back({f, probe_first_time(f, mo.endpoint_shift), phase == 1});
     mo.lead = pipe_lead(o);
     mo.threads = o.threads;
     mo.on_clock = [&pipe](TimeNs now) { pipe.advance(now); };

@@ -107,7 +107,13 @@ std::function<TimeNs(const HostEvent&)> ClockSurvey::shift() const {
     }
     if (last->id == kNoHost) return 0;
     const OffsetEstimate off = p->offsets().estimate({last->id, e.event_id, e.time_field}, e.time);
-    return off.known ? off.offset : 0;
+    // Only clocks measured directly move events: a wrong shift of days would jump the merge's
+    // clock and make the join forget everything before it. A clock taken from another event
+    // type (Sysmon 22 from Sysmon 3) stays where it is: early is harmless, late is not.
+    // Process ends move with their starts.
+    const bool measured = off.source == OffsetSource::samples || off.source == OffsetSource::process_check ||
+                          (off.source == OffsetSource::inherited && is_process_event(off.from_event));
+    return off.known && measured ? off.offset : 0;
   };
 }
 

@@ -294,7 +294,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
   return true;
 }
 
-TimeNs probe_first_time(const std::string& path) {
+TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(const HostEvent&)>& shift) {
   if (path == "-") return kNoTime;
   std::string err;
   auto src = open_byte_source(path, err);
@@ -309,14 +309,18 @@ TimeNs probe_first_time(const std::string& path) {
   }
   head.resize(got);
   struct FirstTime final : RecordSink {
+    explicit FirstTime(const std::function<TimeNs(const HostEvent&)>& f) : shift(f) {}
+    const std::function<TimeNs(const HostEvent&)>& shift;
     TimeNs t = kNoTime;
     void see(TimeNs x) {
       if (x != kNoTime && (t == kNoTime || x < t)) t = x;
     }
-    void on_host_event(const HostEvent& e) override { see(e.time); }
+    void on_host_event(const HostEvent& e) override {
+      if (e.time != kNoTime) see(e.time + (shift ? shift(e) : 0));
+    }
     void on_flow(const FlowRecord& f) override { see(f.end != kNoTime ? f.end : f.start); }
     void on_dns(const DnsAnswer& d) override { see(d.time); }
-  } first;
+  } first(shift);
   auto mem = memory_byte_source(std::move(head));
   Diagnostics scratch;  // the head ends mid-record: what it says about that is not news
   FileStats fs;

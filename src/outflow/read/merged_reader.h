@@ -64,6 +64,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
 
 // The earliest record time among the records in the first 128 KiB (decompressed) of `path`,
 // kNoTime if there is none (or the file cannot be read: reading it properly will say why).
-TimeNs probe_first_time(const std::string& path);
+// With `shift` (MergeOptions::endpoint_shift), endpoint events count at their shifted time.
+TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(const HostEvent&)>& shift = {});
 
 }  // namespace outflow
