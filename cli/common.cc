@@ -67,6 +67,39 @@ PipelineOptions pipeline_options(const CommonOptions& o) {
 
 static bool endpoint_format(InputFormat f) { return f == InputFormat::windows_json || f == InputFormat::evtx; }
 
+static bool named_input(const CommonOptions& o, const std::string& f) {
+  return std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end();
+}
+
+// Inputs that had bytes but gave no record. One the reader could not understand (malformed
+// records, JSON lines that are not Windows events) is an error when it was named, as a named
+// file of unknown format is: its message is printed and the result is kExitError. The others
+// (found in folders, or well-formed with nothing Outflow reads: another Zeek log, other event
+// ids, headers only) are recorded in `diag` for the summary and coverage. An empty input is a
+// note. Returns kExitOk or kExitError.
+static int check_records(const CommonOptions& o, const std::vector<FileStats>& stats, Diagnostics& diag) {
+  int rc = kExitOk;
+  for (const auto& fs : stats) {
+    if (fs.format == InputFormat::empty || (fs.raw_bytes == 0 && fs.bytes == 0)) {
+      diag.note(fs.path, 0, "empty input (nothing but blank space, or no bytes)");
+      continue;
+    }
+    if (fs.host_events + fs.flows + fs.dns > 0) continue;
+    const auto& bad = diag.bad_inputs();
+    const auto said = std::find_if(bad.begin(), bad.end(), [&](const auto& b) { return b.first == fs.path; });
+    std::string why = fmt::format("no records read ({}, {} bytes, {} {}, {} malformed)", input_format_name(fs.format), fs.bytes,
+                                  fs.lines, fs.format == InputFormat::evtx ? "records" : "lines", fs.bad);
+    if (said != bad.end()) why += ": " + said->second;
+    if ((fs.bad > 0 || said != bad.end()) && named_input(o, fs.path)) {
+      fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(fs.path), terminal_safe(why));
+      rc = kExitError;
+    } else if (said == bad.end()) {
+      diag.bad_input(fs.path, fs.bad ? why : why + ": nothing of a kind Outflow reads");
+    }
+  }
+  return rc;
+}
+
 int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag) {
   std::vector<std::string> files;
   std::string err;
@@ -75,22 +108,18 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     return kExitError;
   }
   // Explicitly named files must be readable and understood; files found in folders that are
-  // not are reported and skipped.
-  std::vector<std::pair<int, std::string>> ordered;
+  // not are reported and skipped. An input that can be read only once (stdin, a pipe, a FIFO)
+  // stays open from here on, with the bytes detection read (DetectedInput::once).
+  std::vector<std::pair<int, DetectedInput>> ordered;  // 1: endpoint, 2: flows
   for (const auto& f : files) {
-    if (f == "-") {
-      ordered.emplace_back(0, f);
-      continue;
-    }
+    DetectedInput in;
     std::string e2;
-    InputFormat fmt_ = InputFormat::unknown;
-    if (!detect_file_format(f, fmt_, e2)) {
+    if (!detect_input(f, in, e2)) {
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
       return kExitError;
     }
-    const bool named = std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end();
-    if (fmt_ == InputFormat::unknown) {
-      if (named) {
+    if (in.format == InputFormat::unknown) {
+      if (named_input(o, f)) {
         fmt::print(stderr,
                    "outflow: {}: format not recognised (expected Sysmon/Windows JSON lines, EVTX, Zeek TSV/JSON or nfdump -o csv)\n",
                    terminal_safe(f));
@@ -99,15 +128,17 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       diag.bad_input(f, "format not recognised, skipped");
       continue;
     }
-    ordered.emplace_back(endpoint_format(fmt_) ? 1 : 2, f);
+    ordered.emplace_back(endpoint_format(in.format) ? 1 : 2, std::move(in));
   }
   const bool tty = isatty(2) && !o.quiet;
-  const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first <= 1; });
-  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 0 || x.first == 2; });
+  const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 1; });
+  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 2; });
   if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
-    // Merged by time: each input's first record time tells when to open it.
+    // Merged by time: each input's first record time tells when to open it (at once for one
+    // read only once: its bytes are not read twice).
     std::vector<MergeInput> inputs;
-    for (const auto& [phase, f] : ordered) inputs.push_back({f, probe_first_time(f), phase == 1});
+    for (const auto& [phase, in] : ordered)
+      inputs.push_back({in.path, in.once ? kNoTime : probe_first_time(in.path), phase == 1, in.once});
     MergeOptions mo;
     mo.lead = pipe_lead(o);
     mo.threads = o.threads;
@@ -124,26 +155,27 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       return kExitError;
     }
     pipe.finish();
-    return kExitOk;
+    return check_records(o, stats, diag);
   }
   std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
   size_t i = 0;
-  for (const auto& [phase, f] : ordered) {
+  for (auto& [phase, in] : ordered) {
     ++i;
-    if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(f));
+    if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(in.path));
     FileStats fs;
     std::string e3;
-    if (!read_input_file(f, pipe, diag, fs, e3, o.threads)) {
+    const bool ok = read_input_file(in.path, in.once.get(), pipe, diag, fs, e3, o.threads);
+    in.once.reset();  // read: its buffers go
+    stats.push_back(fs);
+    if (!ok) {
       if (tty) fmt::print(stderr, "\r\033[K");
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e3));
-      stats.push_back(fs);
       return kExitError;
     }
-    stats.push_back(fs);
   }
   if (tty) fmt::print(stderr, "\r\033[K");
   pipe.finish();
-  return kExitOk;
+  return check_records(o, stats, diag);
 }
 
 void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Diagnostics& diag, const std::vector<FileStats>& files) {
@@ -165,7 +197,7 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& [r, c] : diag.recovered_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
   }
   for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
-  for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: skipped {}: {}\n", terminal_safe(f), terminal_safe(r));
+  for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));
   // Caps reached: what was dropped to keep memory bounded (docs/robustness.md).
   const struct {
     uint64_t n;
