@@ -73,10 +73,10 @@ static bool named_input(const CommonOptions& o, const std::string& f) {
 
 // Inputs that had bytes but gave no record. One the reader could not understand (malformed
 // records, JSON lines that are not Windows events) is an error when it was named, as a named
-// file of unknown format is: its message is printed and the result is kExitError. The others
-// (found in folders, or well-formed with nothing Outflow reads: another Zeek log, other event
-// ids, headers only) are recorded in `diag` for the summary and coverage. An empty input is a
-// note. Returns kExitOk or kExitError.
+// file of unknown format is: its message is printed and the result is kExitError; found in a
+// folder, it is a bad input. One well-formed with nothing Outflow reads (another Zeek log,
+// other event ids, headers only) is recorded as such. Both are named in the summary and in
+// coverage. An empty input is a note. Returns kExitOk or kExitError.
 static int check_records(const CommonOptions& o, const std::vector<FileStats>& stats, Diagnostics& diag) {
   int rc = kExitOk;
   for (const auto& fs : stats) {
@@ -90,11 +90,16 @@ static int check_records(const CommonOptions& o, const std::vector<FileStats>& s
     std::string why = fmt::format("no records read ({}, {} bytes, {} {}, {} malformed)", input_format_name(fs.format), fs.bytes,
                                   fs.lines, fs.format == InputFormat::evtx ? "records" : "lines", fs.bad);
     if (said != bad.end()) why += ": " + said->second;
-    if ((fs.bad > 0 || said != bad.end()) && named_input(o, fs.path)) {
+    const bool not_understood = fs.bad > 0 || said != bad.end();
+    if (not_understood && named_input(o, fs.path)) {
       fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(fs.path), terminal_safe(why));
       rc = kExitError;
-    } else if (said == bad.end()) {
-      diag.bad_input(fs.path, fs.bad ? why : why + ": nothing of a kind Outflow reads");
+    } else if (said != bad.end()) {
+      // The reader has said why already.
+    } else if (not_understood) {
+      diag.bad_input(fs.path, why);
+    } else {
+      diag.no_records(fs.path, why + ": nothing of a kind Outflow reads");
     }
   }
   return rc;
@@ -197,7 +202,8 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& [r, c] : diag.recovered_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
   }
   for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
-  for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));
+  for (const auto* inputs : {&diag.bad_inputs(), &diag.no_record_inputs()})
+    for (const auto& [f, r] : *inputs) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));
   // Caps reached: what was dropped to keep memory bounded (docs/robustness.md).
   const struct {
     uint64_t n;
