@@ -15,7 +15,8 @@ namespace outflow::cli {
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("inputs", o.inputs,
-                  "Files or folders (searched recursively), or - for stdin. Formats are detected from content: "
+                  "Files or folders (searched recursively), - for stdin, pipes (<(...)) or FIFOs (read once). Formats are "
+                  "detected from content: "
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek conn/dns logs (TSV or JSON), "
                   "nfdump -o csv; plain, .gz or .zst.")
       ->required();
