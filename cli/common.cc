@@ -16,7 +16,8 @@ namespace outflow::cli {
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("inputs", o.inputs,
-                  "Files or folders (searched recursively), or - for stdin. Formats are detected from content: "
+                  "Files or folders (searched recursively), - for stdin, pipes (<(...)) or FIFOs (read once). Formats are "
+                  "detected from content: "
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek conn/dns logs (TSV or JSON), "
                   "nfdump -o csv; plain, .gz or .zst.")
       ->required();
@@ -68,6 +69,44 @@ PipelineOptions pipeline_options(const CommonOptions& o) {
 
 static bool endpoint_format(InputFormat f) { return f == InputFormat::windows_json || f == InputFormat::evtx; }
 
+static bool named_input(const CommonOptions& o, const std::string& f) {
+  return std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end();
+}
+
+// Inputs that had bytes but gave no record. One the reader could not understand (malformed
+// records, JSON lines that are not Windows events) is an error when it was named, as a named
+// file of unknown format is: its message is printed and the result is kExitError; found in a
+// folder, it is a bad input. One well-formed with nothing Outflow reads (another Zeek log,
+// other event ids, headers only) is recorded as such. Both are named in the summary and in
+// coverage. An empty input is a note. Returns kExitOk or kExitError.
+static int check_records(const CommonOptions& o, const std::vector<FileStats>& stats, Diagnostics& diag) {
+  int rc = kExitOk;
+  for (const auto& fs : stats) {
+    if (fs.format == InputFormat::empty || (fs.raw_bytes == 0 && fs.bytes == 0)) {
+      diag.note(fs.path, 0, "empty input (nothing but blank space, or no bytes)");
+      continue;
+    }
+    if (fs.host_events + fs.flows + fs.dns > 0) continue;
+    const auto& bad = diag.bad_inputs();
+    const auto said = std::find_if(bad.begin(), bad.end(), [&](const auto& b) { return b.first == fs.path; });
+    std::string why = fmt::format("no records read ({}, {} bytes, {} {}, {} malformed)", input_format_name(fs.format), fs.bytes,
+                                  fs.lines, fs.format == InputFormat::evtx ? "records" : "lines", fs.bad);
+    if (said != bad.end()) why += ": " + said->second;
+    const bool not_understood = fs.bad > 0 || said != bad.end();
+    if (not_understood && named_input(o, fs.path)) {
+      fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(fs.path), terminal_safe(why));
+      rc = kExitError;
+    } else if (said != bad.end()) {
+      // The reader has said why already.
+    } else if (not_understood) {
+      diag.bad_input(fs.path, why);
+    } else {
+      diag.no_records(fs.path, why + ": nothing of a kind Outflow reads");
+    }
+  }
+  return rc;
+}
+
 int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag) {
   std::vector<std::string> files;
   std::string err;
@@ -76,22 +115,18 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     return kExitError;
   }
   // Explicitly named files must be readable and understood; files found in folders that are
-  // not are reported and skipped.
-  std::vector<std::pair<int, std::string>> ordered;
+  // not are reported and skipped. An input that can be read only once (stdin, a pipe, a FIFO)
+  // stays open from here on, with the bytes detection read (DetectedInput::once).
+  std::vector<std::pair<int, DetectedInput>> ordered;  // 1: endpoint, 2: flows
   for (const auto& f : files) {
-    if (f == "-") {
-      ordered.emplace_back(0, f);
-      continue;
-    }
+    DetectedInput in;
     std::string e2;
-    InputFormat fmt_ = InputFormat::unknown;
-    if (!detect_file_format(f, fmt_, e2)) {
+    if (!detect_input(f, in, e2)) {
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
       return kExitError;
     }
-    const bool named = std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end();
-    if (fmt_ == InputFormat::unknown) {
-      if (named) {
+    if (in.format == InputFormat::unknown) {
+      if (named_input(o, f)) {
         fmt::print(stderr,
                    "outflow: {}: format not recognised (expected Sysmon/Windows JSON lines, EVTX, Zeek TSV/JSON or nfdump -o csv)\n",
                    terminal_safe(f));
@@ -100,28 +135,31 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       diag.bad_input(f, "format not recognised, skipped");
       continue;
     }
-    ordered.emplace_back(endpoint_format(fmt_) ? 1 : 2, f);
+    ordered.emplace_back(endpoint_format(in.format) ? 1 : 2, std::move(in));
   }
   const bool tty = isatty(2) && !o.quiet;
-  const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first <= 1; });
-  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 0 || x.first == 2; });
+  const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 1; });
+  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 2; });
   // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
-  // offsets of days are known before the flows they concern.
+  // offsets of days are known before the flows they concern. Inputs read only once (pipes)
+  // are not surveyed.
   ClockSurvey survey;
   if (has_endpoint && has_flow) {
     std::vector<SurveyInput> sin;
-    for (const auto& [phase, f] : ordered) sin.push_back({f, phase == 1});
+    for (const auto& [phase, in] : ordered)
+      if (!in.once) sin.push_back({in.path, phase == 1});
     survey = survey_clocks(sin, survey_budget(sin), pipeline_options(o));
     survey.seed(pipe);
   }
   if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
     // Merged by time: each input's first record time tells when to open it (endpoint events
-    // on the sensor's clock, as the merge keys them).
+    // on the sensor's clock, as the merge keys them; at once for one read only once: its bytes
+    // are not read twice).
     MergeOptions mo;
     if (survey.largest > 600 * kNsPerSec) mo.endpoint_shift = survey.shift();
-    if (getenv("OUTFLOW_DEBUG")) fmt::print(stderr, "survey: {} inputs, {} bytes, largest {} s\n", survey.inputs, survey.bytes, survey.largest / kNsPerSec);
     std::vector<MergeInput> inputs;
-    for (const auto& [phase, f] : ordered) inputs.push_back({f, probe_first_time(f, mo.endpoint_shift), phase == 1});
+    for (const auto& [phase, in] : ordered)
+      inputs.push_back({in.path, in.once ? kNoTime : probe_first_time(in.path, mo.endpoint_shift), phase == 1, in.once});
     mo.lead = pipe_lead(o);
     mo.threads = o.threads;
     mo.on_clock = [&pipe](TimeNs now) { pipe.advance(now); };
@@ -137,26 +175,27 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       return kExitError;
     }
     pipe.finish();
-    return kExitOk;
+    return check_records(o, stats, diag);
   }
   std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
   size_t i = 0;
-  for (const auto& [phase, f] : ordered) {
+  for (auto& [phase, in] : ordered) {
     ++i;
-    if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(f));
+    if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(in.path));
     FileStats fs;
     std::string e3;
-    if (!read_input_file(f, pipe, diag, fs, e3, o.threads)) {
+    const bool ok = read_input_file(in.path, in.once.get(), pipe, diag, fs, e3, o.threads);
+    in.once.reset();  // read: its buffers go
+    stats.push_back(fs);
+    if (!ok) {
       if (tty) fmt::print(stderr, "\r\033[K");
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e3));
-      stats.push_back(fs);
       return kExitError;
     }
-    stats.push_back(fs);
   }
   if (tty) fmt::print(stderr, "\r\033[K");
   pipe.finish();
-  return kExitOk;
+  return check_records(o, stats, diag);
 }
 
 void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Diagnostics& diag, const std::vector<FileStats>& files) {
@@ -178,7 +217,8 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& [r, c] : diag.recovered_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
   }
   for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
-  for (const auto& [f, r] : diag.bad_inputs()) fmt::print(stderr, "outflow: skipped {}: {}\n", terminal_safe(f), terminal_safe(r));
+  for (const auto* inputs : {&diag.bad_inputs(), &diag.no_record_inputs()})
+    for (const auto& [f, r] : *inputs) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));
   // Caps reached: what was dropped to keep memory bounded (docs/robustness.md).
   const struct {
     uint64_t n;

@@ -45,6 +45,13 @@ with tempfile.TemporaryDirectory() as t:
     c = json.loads(p.stdout)
     expect_eq(c["bad_records"]["total"], 1, "one bad line counted")
     check(c["bad_records"]["samples"][0]["line"] > 1, "bad line has its line number")
+    # The text report: the anomaly list's last line ends in a newline like the others.
+    p = run("coverage", mixed, expect_rc=0)
+    anomalies = p.stdout.split("\nANOMALIES\n", 1)[-1].split("\n\n", 1)[0]
+    check(anomalies.startswith("  - ") and "malformed records skipped" in anomalies.splitlines()[-1],
+          f"anomalies listed: {anomalies!r}")
+    check(f"\nANOMALIES\n{anomalies}\n\nBAD RECORDS\n" in p.stdout and p.stdout.endswith("\n"),
+          f"every anomaly line, the last too, ends in a newline: {p.stdout[-600:]!r}")
     # simulate and eval.
     p = run("simulate", "--out", os.path.join(t, "o"), "--scenarios", "rclone,bogus", expect_rc=2)
     check("unknown scenario 'rclone'" in p.stderr and "rclone_cloud_upload" in p.stderr, f"unknown scenario: {p.stderr!r}")

@@ -13,10 +13,7 @@ namespace outflow {
 
 namespace {
 
-bool rereadable(const std::string& path) {
-  struct stat st {};
-  return path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
+bool rereadable(const std::string& path) { return reopenable(path); }
 
 uint64_t file_size(const std::string& path) {
   struct stat st {};

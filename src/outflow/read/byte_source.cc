@@ -87,7 +87,9 @@ class DecodingSource final : public ByteSource {
   // The input buffer starts small: plain files are read straight into the caller's buffer
   // after the first bytes, so only compressed ones need a full chunk (many files may be open
   // at once when inputs are read merged by time).
-  explicit DecodingSource(std::unique_ptr<RawInput> in) : in_(std::move(in)), inbuf_(kFirstRead) {}
+  explicit DecodingSource(std::unique_ptr<RawInput> in, bool once = false) : in_(std::move(in)), inbuf_(kFirstRead) {
+    read_once_ = once;
+  }
   ~DecodingSource() override {
     if (zs_init_) inflateEnd(&zs_);
     if (zd_) ZSTD_freeDStream(zd_);
@@ -267,12 +269,65 @@ class DecodingSource final : public ByteSource {
   size_t zstd_pending_ = 0;
 };
 
+// Whether the file behind `fd` (of mode `mode`) reads from its start when opened again.
+bool seekable(int fd, mode_t mode) {
+  return (S_ISREG(mode) || S_ISBLK(mode)) && ::lseek(fd, 0, SEEK_CUR) >= 0;
+}
+
 }  // namespace
+
+PeekedSource::PeekedSource(ByteSource& inner, std::string head) : inner_(inner), head_(std::move(head)) {
+  compression_ = inner.compression();
+  read_once_ = inner.read_once();
+}
+
+PeekedSource::PeekedSource(std::unique_ptr<ByteSource> inner, std::string head)
+    : owned_(std::move(inner)), inner_(*owned_), head_(std::move(head)) {
+  compression_ = inner_.compression();
+  read_once_ = inner_.read_once();
+}
+
+long PeekedSource::read(char* buf, size_t n) {
+  if (pos_ < head_.size()) {
+    const size_t k = std::min(n, head_.size() - pos_);
+    std::memcpy(buf, head_.data() + pos_, k);
+    pos_ += k;
+    if (pos_ == head_.size()) {
+      std::string().swap(head_);  // replayed: free it (the source may be read for hours)
+      pos_ = 0;
+    }
+    return static_cast<long>(k);
+  }
+  const long r = inner_.read(buf, n);
+  if (r < 0) error_ = inner_.error();
+  return r;
+}
+
+bool read_up_to(ByteSource& src, size_t n, std::string& out) {
+  out.assign(n, '\0');
+  size_t got = 0;
+  bool ok = true;
+  while (got < n) {
+    const long r = src.read(out.data() + got, n - got);
+    if (r < 0) ok = false;
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  out.resize(got);
+  return ok;
+}
+
+bool reopenable(const std::string& path) {
+  if (path == "-") return false;
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
+}
 
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path, std::string& error) {
   std::unique_ptr<RawInput> raw;
+  bool once = true;
   if (path == "-") {
-    raw = std::make_unique<FdInput>(0, false);
+    raw = std::make_unique<FdInput>(0, false);  // even from a regular file: its position moves
   } else {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -290,8 +345,9 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path, std::strin
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     raw = std::make_unique<FdInput>(fd, true, have_stat && S_ISREG(st.st_mode) ? static_cast<int64_t>(st.st_size) : -1);
+    once = !have_stat || !seekable(fd, st.st_mode);
   }
-  auto src = std::make_unique<DecodingSource>(std::move(raw));
+  auto src = std::make_unique<DecodingSource>(std::move(raw), once);
   if (!src->init()) {
     error = path + ": " + src->error();
     return nullptr;

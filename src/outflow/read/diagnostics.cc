@@ -39,6 +39,7 @@ void Diagnostics::merge(const Diagnostics& o) {
   for (const auto& [r, c] : o.bad_by_reason_) bad_by_reason_[r] += c;
   for (const auto& [r, c] : o.skipped_) skipped_[r] += c;
   bad_inputs_.insert(bad_inputs_.end(), o.bad_inputs_.begin(), o.bad_inputs_.end());
+  no_records_.insert(no_records_.end(), o.no_records_.begin(), o.no_records_.end());
   recovered_total_ += o.recovered_total_;
   for (const auto& [r, c] : o.recovered_by_reason_) recovered_by_reason_[r] += c;
   for (const auto& [r, c] : o.notes_by_reason_) notes_by_reason_[r] += c;

@@ -26,6 +26,9 @@ class Diagnostics {
   void skipped(const std::string& what, uint64_t n = 1) { skipped_[what] += n; }
   // Inputs that could not be understood at all (unknown format, unreadable).
   void bad_input(const std::string& file, const std::string& reason);
+  // Inputs read to their end that gave no record although nothing in them was malformed
+  // (another Zeek log, only event ids Outflow does not use, a header only): not errors, named.
+  void no_records(const std::string& file, const std::string& reason) { no_records_.emplace_back(file, reason); }
   // A record read from a damaged structure (an EVTX chunk whose CRC32 did not match, that was
   // truncated, or read past damage): kept, marked on its event, counted and sampled here.
   void recovered(const std::string& file, uint64_t offset, const std::string& reason);
@@ -42,6 +45,7 @@ class Diagnostics {
   const std::vector<Anomaly>& samples() const { return samples_; }
   const std::map<std::string, uint64_t>& skipped_counts() const { return skipped_; }
   const std::vector<std::pair<std::string, std::string>>& bad_inputs() const { return bad_inputs_; }
+  const std::vector<std::pair<std::string, std::string>>& no_record_inputs() const { return no_records_; }
   uint64_t recovered_records() const { return recovered_total_; }
   const std::map<std::string, uint64_t>& recovered_by_reason() const { return recovered_by_reason_; }
   const std::vector<Anomaly>& recovered_samples() const { return recovered_samples_; }
@@ -54,6 +58,7 @@ class Diagnostics {
   std::vector<Anomaly> samples_;
   std::map<std::string, uint64_t> skipped_;
   std::vector<std::pair<std::string, std::string>> bad_inputs_;
+  std::vector<std::pair<std::string, std::string>> no_records_;
   uint64_t recovered_total_ = 0;
   std::map<std::string, uint64_t> recovered_by_reason_;
   std::vector<Anomaly> recovered_samples_;

@@ -42,34 +42,6 @@ InputFormat detect_format(std::string_view head) {
 
 namespace {
 
-// Replays peeked bytes, then continues with the underlying source.
-class ReplaySource final : public ByteSource {
- public:
-  ReplaySource(ByteSource& inner, std::string head) : inner_(inner), head_(std::move(head)) {
-    compression_ = inner.compression();
-  }
-  long read(char* buf, size_t n) override {
-    if (pos_ < head_.size()) {
-      const size_t k = std::min(n, head_.size() - pos_);
-      std::memcpy(buf, head_.data() + pos_, k);
-      pos_ += k;
-      return static_cast<long>(k);
-    }
-    const long r = inner_.read(buf, n);
-    if (r < 0) error_ = inner_.error();
-    return r;
-  }
-  uint64_t raw_bytes_read() const override { return inner_.raw_bytes_read(); }
-  // Positional reads see the whole file, head included.
-  int64_t random_access_size() const override { return inner_.random_access_size(); }
-  long read_at(uint64_t offset, char* buf, size_t n) const override { return inner_.read_at(offset, buf, n); }
-
- private:
-  ByteSource& inner_;
-  std::string head_;
-  size_t pos_ = 0;
-};
-
 bool skip_name(const std::filesystem::path& p) {
   const std::string name = p.filename().string();
   return name.empty() || name[0] == '.' || name.starts_with("_SOURCE") || name.starts_with("LICENSE") ||
@@ -113,36 +85,29 @@ bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string
   return true;
 }
 
-namespace {
-// Reads up to `n` decompressed bytes from the start of `src`.
-bool read_head(ByteSource& src, size_t n, std::string& head) {
-  head.assign(n, '\0');
-  size_t got = 0;
-  while (got < n) {
-    const long r = src.read(head.data() + got, n - got);
-    if (r < 0) return false;
-    if (r == 0) break;
-    got += static_cast<size_t>(r);
-  }
-  head.resize(got);
-  return true;
-}
-}  // namespace
-
-bool detect_file_format(const std::string& path, InputFormat& format, std::string& error) {
+bool detect_input(const std::string& path, DetectedInput& in, std::string& error) {
+  in = DetectedInput{path};
   auto src = open_byte_source(path, error);
   if (!src) return false;
   std::string head;
-  if (!read_head(*src, 8 * 1024, head)) {
+  if (!read_up_to(*src, DetectedInput::kDetectBytes, head)) {
     error = path + ": " + src->error();
     return false;
   }
-  format = detect_format(head);
+  in.format = detect_format(head);
+  if (src->read_once()) in.once = std::make_shared<PeekedSource>(std::move(src), std::move(head));
   return true;
 }
 
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error, unsigned threads, size_t line_buffer) {
+  return read_input_file(path, nullptr, sink, diag, stats, error, threads, line_buffer);
+}
+
+bool read_input_file(const std::string& path, ByteSource* opened, RecordSink& sink, Diagnostics& diag,
+                     FileStats& stats, std::string& error, unsigned threads, size_t line_buffer) {
+  if (opened)
+    return read_input(*opened, path, sink, diag, stats, error, LineReader::kDefaultMaxLine, threads, line_buffer);
   auto src = open_byte_source(path, error);
   if (!src) {
     stats = FileStats{};
@@ -159,13 +124,13 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
   stats.path = path;
   // Peek the first bytes (decompressed) for detection; they are replayed to the reader.
   std::string head;
-  if (!read_head(src, 8 * 1024, head)) {
+  if (!read_up_to(src, DetectedInput::kDetectBytes, head)) {
     error = path + ": " + src.error();
     diag.bad_input(path, src.error());
     return false;
   }
   stats.format = detect_format(head);
-  ReplaySource replay(src, std::move(head));
+  PeekedSource replay(src, std::move(head));
   ReadContext ctx{path, sink, diag, stats, threads};
   bool ok = true;
   if (stats.format == InputFormat::evtx) {

@@ -2,6 +2,7 @@
 // decompress transparently, and hand the file to the reader for its format.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,15 +54,32 @@ bool read_evtx(ByteSource& src, ReadContext& ctx);
 bool expand_inputs(const std::vector<std::string>& args, std::vector<std::string>& files,
                    std::string& error);
 
-// Opens `path` and detects its format from its first few KiB (decompressed), without reading
-// the rest: for ordering inputs before reading them. False with `error` if it cannot be opened.
-bool detect_file_format(const std::string& path, InputFormat& format, std::string& error);
+// An input whose format has been detected (from its first few KiB, decompressed). A regular
+// file is opened again to be read. An input that can be read only once (stdin, a pipe such as
+// bash's <(...), a FIFO, a character device, a socket: ByteSource::read_once()) stays open
+// instead, in `once`, with the bytes detection read kept (at most kDetectBytes decompressed):
+// the reader continues from them, so every byte is read exactly once.
+struct DetectedInput {
+  static constexpr size_t kDetectBytes = 8 * 1024;
+  std::string path;
+  InputFormat format = InputFormat::unknown;
+  std::shared_ptr<ByteSource> once{};
+};
+
+// Opens `path` ("-" = stdin) and detects its format without reading the rest: for ordering
+// inputs before reading them. False with `error` if it cannot be opened or read.
+bool detect_input(const std::string& path, DetectedInput& in, std::string& error);
 
 // Opens, detects and reads one file. Returns false with `error` set when the file cannot be
 // opened or its format is not understood (also recorded in diag.bad_input). `threads` as in
 // ReadContext.
 bool read_input_file(const std::string& path, RecordSink& sink, Diagnostics& diag, FileStats& stats,
                      std::string& error, unsigned threads = 0, size_t line_buffer = LineReader::kDefaultBuffer);
+// The same for an input detect_input() has seen: from `opened` when it is set (its
+// DetectedInput::once), else from `path`, opened now.
+bool read_input_file(const std::string& path, ByteSource* opened, RecordSink& sink, Diagnostics& diag,
+                     FileStats& stats, std::string& error, unsigned threads = 0,
+                     size_t line_buffer = LineReader::kDefaultBuffer);
 // The same on an opened source (stdin, memory: tests and fuzzers); `path` names it in reports.
 bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diagnostics& diag,
                 FileStats& stats, std::string& error, size_t max_line = LineReader::kDefaultMaxLine,

@@ -137,7 +137,7 @@ void produce(Stream& s, const MergeOptions& o) {
   bool ok = false;
   std::string err;
   try {
-    ok = read_input_file(s.in.path, sink, s.diag, s.stats, err, o.threads, o.line_buffer);
+    ok = read_input_file(s.in.path, s.in.once.get(), sink, s.diag, s.stats, err, o.threads, o.line_buffer);
     sink.flush();
   } catch (const std::exception& e) {
     err = s.in.path + ": " + e.what();
@@ -295,19 +295,13 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
 }
 
 TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(const HostEvent&)>& shift) {
-  if (path == "-") return kNoTime;
+  if (!reopenable(path)) return kNoTime;  // opening a pipe would take its bytes from the reader
   std::string err;
   auto src = open_byte_source(path, err);
   if (!src) return kNoTime;
   // An EVTX file's first chunk starts at 4 KiB and is 64 KiB long.
-  std::string head(128u << 10, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    const long r = src->read(head.data() + got, head.size() - got);
-    if (r <= 0) break;
-    got += static_cast<size_t>(r);
-  }
-  head.resize(got);
+  std::string head;
+  read_up_to(*src, 128u << 10, head);
   struct FirstTime final : RecordSink {
     explicit FirstTime(const std::function<TimeNs(const HostEvent&)>& f) : shift(f) {}
     const std::function<TimeNs(const HostEvent&)>& shift;

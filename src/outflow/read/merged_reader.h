@@ -22,6 +22,7 @@
 // a folder of many short recordings does not hold them all open at once.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct MergeInput {
   std::string path;             // "-" is stdin
   TimeNs first = kNoTime;       // time of its first records (probe_first_time); kNoTime: open at once
   bool endpoint = false;        // for `first`: its records are keyed time - lead
+  // An input read only once, already open (DetectedInput::once): read from here, not `path`.
+  std::shared_ptr<ByteSource> once{};
 };
 
 struct MergeOptions {
@@ -64,7 +67,9 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
 
 // The earliest record time among the records in the first 128 KiB (decompressed) of `path`,
 // kNoTime if there is none (or the file cannot be read: reading it properly will say why).
-// With `shift` (MergeOptions::endpoint_shift), endpoint events count at their shifted time.
+// An input that cannot be opened again (stdin, a pipe, a FIFO: see reopenable()) is not
+// touched: kNoTime, it is opened at once. With `shift` (MergeOptions::endpoint_shift),
+// endpoint events count at their shifted time.
 TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(const HostEvent&)>& shift = {});
 
 }  // namespace outflow

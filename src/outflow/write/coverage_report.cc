@@ -147,6 +147,10 @@ std::string coverage_text(const CoverageInputs& in) {
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
     for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  not understood: {}: {}\n", terminal_safe(f), terminal_safe(r));
   }
+  if (!in.diag.no_record_inputs().empty()) {
+    o += "\nINPUTS THAT GAVE NO RECORD\n";
+    for (const auto& [f, r] : in.diag.no_record_inputs()) o += fmt::format("  {}: {}\n", terminal_safe(f), terminal_safe(r));
+  }
   if (in.diag.recovered_records()) {
     o += "\nRECOVERED RECORDS (parsed from damaged chunks, kept and marked)\n";
     for (const auto& [r, c] : in.diag.recovered_by_reason()) o += fmt::format("  {:>8}  {}\n", c, terminal_safe(r));
@@ -259,6 +263,9 @@ std::string coverage_json(const CoverageInputs& in) {
   counted("notes", notes_total, in.diag.notes_by_reason(), in.diag.note_samples());
   j.begin_array("not_understood");
   for (const auto& [f, r] : in.diag.bad_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
+  j.end_array();
+  j.begin_array("no_records");
+  for (const auto& [f, r] : in.diag.no_record_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();
   j.end_object();
   o.push_back('\n');
