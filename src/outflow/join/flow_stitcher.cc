@@ -31,9 +31,13 @@ void FlowStitcher::finalize_initiator(Session& s) {
 
 void FlowStitcher::settle_sensors(Open& o) {
   if (o.sensors.empty()) return;
+  // The sensor that saw both directions first (a one-way sensor's bytes are a lower bound),
+  // then the one that saw most.
   const PerSensor* best = &o.sensors.front();
-  for (const auto& x : o.sensors)
-    if (x.orig_bytes + x.resp_bytes > best->orig_bytes + best->resp_bytes) best = &x;
+  for (const auto& x : o.sensors) {
+    const bool xb = x.seen_orig && x.seen_resp, bb = best->seen_orig && best->seen_resp;
+    if (xb != bb ? xb : x.orig_bytes + x.resp_bytes > best->orig_bytes + best->resp_bytes) best = &x;
+  }
   Session& s = o.s;
   s.orig_bytes = best->orig_bytes, s.resp_bytes = best->resp_bytes;
   s.orig_pkts = best->orig_pkts, s.resp_pkts = best->resp_pkts;
@@ -53,9 +57,31 @@ void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
   }
 }
 
+void FlowStitcher::mark_unknown_volume(Session& s) {
+  s.orig_unknown = s.resp_unknown = false;
+  s.gap = VolumeGap::none;
+  if (s.source == FlowSource::nfdump) {
+    // A TCP conversation has packets both ways: a direction never exported was not seen. (UDP
+    // and ICMP can be one-way; an unanswered SYN has a packet or three.)
+    if (s.proto != kProtoTcp) return;
+    if (s.seen_resp_dir && !s.seen_orig_dir) s.orig_unknown = true;
+    if (s.seen_orig_dir && !s.seen_resp_dir && s.orig_pkts > 3) s.resp_unknown = true;
+    if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::netflow_one_direction;
+    return;
+  }
+  // Zeek: the originator sent no packet the sensor saw, yet the responder answered; or (TCP)
+  // the originator acknowledged what the sensor never saw the responder send ('A' in the
+  // history with no responder packet).
+  if (s.orig_pkts == 0 && s.resp_pkts > 0) s.orig_unknown = true;
+  if (s.proto == kProtoTcp && s.resp_pkts == 0 && s.orig_pkts > 0 && s.history.find('A') != std::string::npos)
+    s.resp_unknown = true;
+  if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::zeek_one_sided;
+}
+
 void FlowStitcher::emit(Open& o) {
   settle_sensors(o);
   if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
+  mark_unknown_volume(o.s);
   if (!o.s.uid.empty()) {
     const uint64_t h = std::hash<std::string>()(o.s.uid);
     if (recent_set_.insert(h).second) recent_ring_.push_back({watermark_, h});

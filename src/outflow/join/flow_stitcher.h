@@ -67,6 +67,7 @@ class FlowStitcher {
   void emit_sorted(std::vector<Open>& rest);
   void emit(Open& o);
   static void finalize_initiator(Session& s);
+  static void mark_unknown_volume(Session& s);
   static void init_session(Session& s, const FlowRecord& r);
 
   Options opt_;

@@ -1,4 +1,5 @@
 #include "outflow/model/events.h"
+#include "outflow/model/session.h"
 
 #include <charconv>
 
@@ -41,6 +42,18 @@ const char* time_field_name(TimeField f) {
     case TimeField::event_time: return "EventTime";
     default: return "none";
   }
+}
+
+const char* volume_gap_reason(VolumeGap g) {
+  switch (g) {
+    case VolumeGap::zeek_one_sided:
+      return "the sensor saw no packet of this side while the other side's show it took part (Zeek SHR/OTH, "
+             "history without its letters): TX checksum offload or a one-way SPAN";
+    case VolumeGap::netflow_one_direction:
+      return "only the other direction of this TCP conversation was exported (asymmetric routing or a one-way exporter)";
+    case VolumeGap::none: break;
+  }
+  return "";
 }
 
 const char* flow_source_name(FlowSource s) {

@@ -10,6 +10,15 @@
 
 namespace outflow {
 
+// Why a direction's bytes are unknown (not zero): the sensor did not see that side's packets.
+enum class VolumeGap : uint8_t {
+  none,
+  zeek_one_sided,        // Zeek: no packet of that side, while the other side's show it talked
+                         // (SHR/OTH, history without its letters): TX offload, one-way SPAN
+  netflow_one_direction, // NetFlow: only the other direction of a TCP conversation exported
+};
+const char* volume_gap_reason(VolumeGap g);
+
 struct Session {
   IpAddr orig_h, resp_h;  // orig = initiator (known for Zeek, inferred for NetFlow)
   uint16_t orig_p = 0, resp_p = 0;
@@ -21,6 +30,10 @@ struct Session {
   bool seen_orig_dir = false;    // NetFlow: a record for each direction was seen
   bool seen_resp_dir = false;
   bool initiator_inferred = false;
+  // Bytes and packets of a direction the sensor could not see: unknown, not zero (the counters
+  // then hold what was seen, usually 0). Set when the session is emitted (FlowStitcher).
+  bool orig_unknown = false, resp_unknown = false;
+  VolumeGap gap = VolumeGap::none;
   FlowSource source = FlowSource::other;
   std::string uid, conn_state, history, service, sensor;
 };

@@ -113,18 +113,26 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   const Process* proc = r ? &p.processes().get(a.proc) : nullptr;
   if (a.host != kNoHost) j.begin_object("host").str("name", p.hosts().display_name(a.host)).end_object();
   if (r) j.members(r->top(), r->top_replaced);
-  j.begin_object("source").str("ip", src.to_string()).unum("port", sport).unum("bytes", sbytes).unum("packets", spk).end_object();
+  // A direction the sensor did not see has no bytes: absent, never 0 (outflow.volume_unknown).
+  const bool s_unknown = host_orig ? s.orig_unknown : s.resp_unknown, d_unknown = host_orig ? s.resp_unknown : s.orig_unknown;
+  j.begin_object("source").str("ip", src.to_string()).unum("port", sport);
+  if (!s_unknown) j.unum("bytes", sbytes).unum("packets", spk);
+  j.end_object();
   const std::string domain = p.index().name_of(dst, a.host, src, s.start);
-  j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport).unum("bytes", dbytes)
-      .unum("packets", dpk).str_if("domain", domain).end_object();
+  j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport);
+  if (!d_unknown) j.unum("bytes", dbytes).unum("packets", dpk);
+  j.str_if("domain", domain).end_object();
   j.begin_object("network").str("transport", proto_name(s.proto))
-      .str("community_id", community_id_v1(s.orig_h, s.orig_p, s.resp_h, s.resp_p, s.proto))
-      .unum("bytes", s.orig_bytes + s.resp_bytes).unum("packets", s.orig_pkts + s.resp_pkts);
+      .str("community_id", community_id_v1(s.orig_h, s.orig_p, s.resp_h, s.resp_p, s.proto));
+  if (!s_unknown && !d_unknown) j.unum("bytes", s.orig_bytes + s.resp_bytes).unum("packets", s.orig_pkts + s.resp_pkts);
   if (a.host != kNoHost) j.str("direction", host_orig ? "outbound" : "inbound");
   j.end_object();
 
   j.begin_object("outflow");
   if (r) j.members(r->outflow(), r->outflow_replaced);
+  if (s_unknown || d_unknown)
+    j.begin_object("volume_unknown").str("direction", s_unknown && d_unknown ? "both" : s_unknown ? "source" : "destination")
+        .str("reason", volume_gap_reason(s.gap)).end_object();
   j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
   if (a.event_id) j.unum("event_id", a.event_id);
   if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
