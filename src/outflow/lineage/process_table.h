@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/core/win_path.h"  // image_basename
 #include "outflow/lineage/host_registry.h"
 #include "outflow/model/events.h"
 
@@ -167,8 +168,5 @@ class ProcessTable {
   ProcId match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const;
   void remember_start(HostId host, ProcId id, bool sysmon, bool pidless);
 };
-
-// Lower-cased file name of a Windows or POSIX path: "C:\\Windows\\cmd.exe" -> "cmd.exe".
-std::string image_basename(std::string_view path);
 
 }  // namespace outflow

@@ -1,0 +1,211 @@
+#include "outflow/core/win_path.h"
+
+#include <array>
+#include <utility>
+#include <vector>
+
+namespace outflow {
+
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Without surrounding blanks and quotes: "\"C:\x.exe\" " -> "C:\x.exe". A quoted path followed
+// by more text (a command line) ends at its closing quote.
+std::string_view unquote(std::string_view p) {
+  while (!p.empty() && is_blank(p.front())) p.remove_prefix(1);
+  while (!p.empty() && is_blank(p.back())) p.remove_suffix(1);
+  if (!p.empty() && p.front() == '"') {
+    p.remove_prefix(1);
+    if (const size_t q = p.find('"'); q != std::string_view::npos) p = p.substr(0, q);
+  }
+  while (!p.empty() && p.back() == '"') p.remove_suffix(1);
+  return p;
+}
+
+// Environment variables Windows sets the same way on every machine (see the header for the
+// assumption that the system drive is C:). Profile-relative ones are resolved by the caller's
+// profile folder.
+std::string_view fixed_env(std::string_view name) {
+  using P = std::pair<std::string_view, std::string_view>;
+  static constexpr std::array<P, 13> kFixed = {{
+      {"systemroot", "c:\\windows"}, {"windir", "c:\\windows"}, {"systemdrive", "c:"}, {"homedrive", "c:"},
+      {"programfiles", "c:\\program files"}, {"programw6432", "c:\\program files"},
+      {"programfiles(x86)", "c:\\program files (x86)"}, {"commonprogramfiles", "c:\\program files\\common files"},
+      {"commonprogramw6432", "c:\\program files\\common files"},
+      {"commonprogramfiles(x86)", "c:\\program files (x86)\\common files"}, {"programdata", "c:\\programdata"},
+      {"allusersprofile", "c:\\programdata"}, {"public", "c:\\users\\public"},
+  }};
+  for (const auto& [k, v] : kFixed)
+    if (k == name) return v;
+  return {};
+}
+
+// Lower-cased, '/' as '\', %variables% expanded (name already lower-cased in `s`).
+std::string fold_and_expand(std::string_view p, std::string_view profile_dir) {
+  std::string s;
+  s.reserve(p.size());
+  for (char c : p) s.push_back(c == '/' ? '\\' : lower(c));
+  if (s.find('%') == std::string::npos) return s;
+  std::string prof = profile_dir.empty() ? std::string("c:\\users\\%username%") : std::string(profile_dir);
+  for (char& c : prof) c = c == '/' ? '\\' : lower(c);
+  while (!prof.empty() && prof.back() == '\\') prof.pop_back();
+  std::string out;
+  out.reserve(s.size() + 32);
+  for (size_t i = 0; i < s.size();) {
+    const size_t e = s[i] == '%' ? s.find('%', i + 1) : std::string::npos;
+    if (e == std::string::npos) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    const std::string_view name = std::string_view(s).substr(i + 1, e - i - 1);
+    std::string value(fixed_env(name));
+    if (!value.empty()) {
+    } else if (name == "userprofile") {
+      value = prof;
+    } else if (name == "homepath") {
+      value = prof.size() >= 2 && prof[1] == ':' ? prof.substr(2) : prof;
+    } else if (name == "localappdata") {
+      value = prof + "\\appdata\\local";
+    } else if (name == "appdata") {
+      value = prof + "\\appdata\\roaming";
+    } else if (name == "temp" || name == "tmp") {
+      value = prof + "\\appdata\\local\\temp";
+    } else {
+      out.push_back(s[i++]);  // unknown: kept as written
+      continue;
+    }
+    out += value;
+    i = e + 1;
+  }
+  return out;
+}
+
+bool consume(std::string_view& v, std::string_view prefix) {
+  if (!v.starts_with(prefix)) return false;
+  v.remove_prefix(prefix.size());
+  return true;
+}
+
+// Root of the path ("c:", "\\" for UNC, "\" for a rooted path without drive, "" for a relative
+// one) after mapping NT and device prefixes; `v` is left at the first component.
+std::string take_root(std::string_view& v) {
+  // Win32 file namespace and NT object manager prefixes ("\\?\GLOBALROOT" is followed by an
+  // NT path such as "\Device\HarddiskVolume3\...").
+  if (consume(v, "\\\\?\\unc\\") || consume(v, "\\??\\unc\\")) return "\\\\";
+  if (!consume(v, "\\\\?\\globalroot") && !consume(v, "\\\\.\\globalroot") && !consume(v, "\\\\?\\") &&
+      !consume(v, "\\\\.\\"))
+    consume(v, "\\??\\");
+  constexpr std::string_view kVolume = "\\device\\harddiskvolume";
+  if (v.starts_with(kVolume)) {
+    size_t e = kVolume.size();
+    while (e < v.size() && v[e] >= '0' && v[e] <= '9') ++e;
+    if (e > kVolume.size() && (e == v.size() || v[e] == '\\')) {
+      v.remove_prefix(e);
+      return "c:";  // see the header: the system volume is assumed
+    }
+  }
+  if (consume(v, "\\device\\mup\\")) return "\\\\";
+  if (v == "\\systemroot" || v.starts_with("\\systemroot\\")) {
+    v.remove_prefix(11);
+    return "c:\\windows";
+  }
+  if (v.size() >= 2 && v[0] >= 'a' && v[0] <= 'z' && v[1] == ':') {
+    std::string root(v.substr(0, 2));
+    v.remove_prefix(2);
+    return root;
+  }
+  if (v.starts_with("\\\\")) return "\\\\";
+  if (v.starts_with("\\")) return "\\";
+  if (v.starts_with("system32\\")) return "c:\\windows";  // relative to SystemRoot (service image paths)
+  return "";
+}
+
+}  // namespace
+
+std::string canonical_win_path(std::string_view path, std::string_view profile_dir) {
+  const std::string s = fold_and_expand(unquote(path), profile_dir);
+  std::string_view v = s;
+  const std::string root = take_root(v);
+  const bool trailing = !v.empty() && v.back() == '\\';
+  // Components, doubled separators dropped, "." and ".." resolved (not above the drive, nor
+  // above a UNC path's server and share).
+  std::vector<std::string_view> comps;
+  const size_t floor = root == "\\\\" ? 2 : 0;
+  while (!v.empty()) {
+    const size_t e = v.find('\\');
+    const std::string_view c = v.substr(0, e);
+    v.remove_prefix(e == std::string_view::npos ? v.size() : e + 1);
+    if (c.empty() || c == ".") continue;
+    if (c == ".." && !root.empty()) {
+      if (comps.size() > floor) comps.pop_back();
+      continue;
+    }
+    comps.push_back(c);
+  }
+  // The system drive's well-known short names (see the header).
+  if (root == "c:" && !comps.empty()) {
+    if (comps[0] == "progra~1") comps[0] = "program files";
+    else if (comps[0] == "progra~2") comps[0] = "program files (x86)";
+    else if (comps[0] == "progra~3") comps[0] = "programdata";
+  }
+  std::string out = root;
+  out.reserve(s.size() + 16);
+  for (size_t i = 0; i < comps.size(); ++i) {
+    if (i > 0 || (!root.empty() && root.back() != '\\')) out.push_back('\\');
+    out += comps[i];
+  }
+  if (comps.empty() && root.size() == 2 && root[1] == ':' && s.size() > 2) out.push_back('\\');  // "c:\"
+  else if (trailing && !comps.empty()) out.push_back('\\');
+  return out;
+}
+
+std::string image_basename(std::string_view path) {
+  path = unquote(path);
+  const size_t slash = path.find_last_of("\\/");
+  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  std::string out(path);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+bool short_name_matches(std::string_view short_name, std::string_view long_name) {
+  if (iequal(short_name, long_name)) return true;
+  const size_t tilde = short_name.rfind('~');
+  if (tilde == std::string_view::npos || tilde == 0) return false;
+  const size_t dot = short_name.find('.', tilde);
+  const std::string_view base = short_name.substr(0, tilde);
+  const std::string_view num = short_name.substr(tilde + 1, dot == std::string_view::npos ? std::string_view::npos : dot - tilde - 1);
+  const std::string_view ext = dot == std::string_view::npos ? std::string_view{} : short_name.substr(dot + 1);
+  if (num.empty() || num[0] == '0' || base.size() + 1 + num.size() > 8 || ext.size() > 3) return false;
+  for (char c : num)
+    if (c < '0' || c > '9') return false;
+  // The long name as Windows cleans it: spaces and dots dropped, "+,;=[]" as '_'.
+  auto clean = [](std::string_view x) {
+    std::string r;
+    for (char c : x) {
+      if (c == ' ' || c == '.') continue;
+      r.push_back(std::string_view("+,;=[]").find(c) != std::string_view::npos ? '_' : lower(c));
+    }
+    return r;
+  };
+  const size_t ldot = long_name.rfind('.');
+  const bool has_ext = ldot != std::string_view::npos && ldot > 0;
+  const std::string lbase = clean(has_ext ? long_name.substr(0, ldot) : long_name);
+  std::string lext = has_ext ? clean(long_name.substr(ldot + 1)) : std::string();
+  if (lext.size() > 3) lext.resize(3);
+  if (lbase.empty()) return false;
+  const size_t keep = std::min<size_t>(lbase.size(), 7 - num.size());  // 6, 5 for ~10..~99, ...
+  return iequal(base, std::string_view(lbase).substr(0, keep)) && iequal(ext, lext);
+}
+
+}  // namespace outflow

@@ -1,0 +1,115 @@
+#include "outflow/core/win_path.h"
+
+#include <gtest/gtest.h>
+
+namespace outflow {
+namespace {
+
+// Every spelling of one file gives one canonical form.
+TEST(WinPath, SpellingsOfOneSystemFile) {
+  const std::string want = "c:\\windows\\system32\\svchost.exe";
+  for (const char* p : {
+           "C:\\Windows\\System32\\svchost.exe",
+           "c:\\windows\\system32\\SVCHOST.EXE",                           // case
+           "C:/Windows/System32/svchost.exe",                              // forward slashes
+           "C:\\\\Windows\\\\System32\\\\svchost.exe",                     // doubled backslashes (escaped twice)
+           "\"C:\\Windows\\System32\\svchost.exe\"",                       // quoted
+           "  \"C:\\Windows\\System32\\svchost.exe\" -k netsvcs",          // quoted, then arguments
+           "\\\\?\\C:\\Windows\\System32\\svchost.exe",                    // Win32 file namespace
+           "\\\\.\\C:\\Windows\\System32\\svchost.exe",                    // Win32 device namespace
+           "\\??\\C:\\Windows\\System32\\svchost.exe",                     // NT object manager
+           "\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe",    // kernel device path (5156)
+           "\\device\\harddiskvolume12\\Windows\\System32\\svchost.exe",
+           "\\\\?\\GLOBALROOT\\Device\\HarddiskVolume2\\Windows\\System32\\svchost.exe",
+           "%SystemRoot%\\System32\\svchost.exe",                          // environment variables
+           "%systemroot%\\system32\\svchost.exe",
+           "%windir%\\System32\\svchost.exe",
+           "%SystemDrive%\\Windows\\System32\\svchost.exe",
+           "\\SystemRoot\\System32\\svchost.exe",                          // service image paths
+           "system32\\svchost.exe",                                        // relative to SystemRoot
+           "C:\\Windows\\.\\System32\\drivers\\..\\svchost.exe",           // . and ..
+       })
+    EXPECT_EQ(canonical_win_path(p), want) << p;
+}
+
+TEST(WinPath, ProgramFilesAndProgramData) {
+  EXPECT_EQ(canonical_win_path("%ProgramFiles%\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
+  EXPECT_EQ(canonical_win_path("%ProgramW6432%\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
+  EXPECT_EQ(canonical_win_path("%ProgramFiles(x86)%\\Zoom\\zoom.exe"), "c:\\program files (x86)\\zoom\\zoom.exe");
+  EXPECT_EQ(canonical_win_path("C:\\PROGRA~1\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
+  EXPECT_EQ(canonical_win_path("C:\\PROGRA~2\\Zoom\\zoom.exe"), "c:\\program files (x86)\\zoom\\zoom.exe");
+  EXPECT_EQ(canonical_win_path("C:\\PROGRA~3\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
+  EXPECT_EQ(canonical_win_path("%ProgramData%\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
+  EXPECT_EQ(canonical_win_path("%ALLUSERSPROFILE%\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
+  EXPECT_EQ(canonical_win_path("%Public%\\svchost.exe"), "c:\\users\\public\\svchost.exe");
+  EXPECT_EQ(canonical_win_path("%CommonProgramFiles%\\x.exe"), "c:\\program files\\common files\\x.exe");
+  // Only the system drive's root has the well-known short names.
+  EXPECT_EQ(canonical_win_path("D:\\PROGRA~1\\x.exe"), "d:\\progra~1\\x.exe");
+  EXPECT_EQ(canonical_win_path("C:\\Tools\\PROGRA~1\\x.exe"), "c:\\tools\\progra~1\\x.exe");
+}
+
+TEST(WinPath, ProfileVariablesResolveAgainstTheUsersProfile) {
+  const std::string prof = "c:\\users\\bob";
+  EXPECT_EQ(canonical_win_path("%USERPROFILE%\\Downloads\\x.exe", prof), "c:\\users\\bob\\downloads\\x.exe");
+  EXPECT_EQ(canonical_win_path("%LOCALAPPDATA%\\x.exe", prof), "c:\\users\\bob\\appdata\\local\\x.exe");
+  EXPECT_EQ(canonical_win_path("%AppData%\\x.exe", prof), "c:\\users\\bob\\appdata\\roaming\\x.exe");
+  EXPECT_EQ(canonical_win_path("%TEMP%\\x.exe", prof), "c:\\users\\bob\\appdata\\local\\temp\\x.exe");
+  EXPECT_EQ(canonical_win_path("%tmp%\\x.exe", "C:\\Users\\Bob\\"), "c:\\users\\bob\\appdata\\local\\temp\\x.exe");
+  EXPECT_EQ(canonical_win_path("%HOMEDRIVE%%HOMEPATH%\\x.exe", prof), "c:\\users\\bob\\x.exe");
+  // Unknown profile: a recognisable placeholder, still under \users\ and AppData.
+  EXPECT_EQ(canonical_win_path("%LOCALAPPDATA%\\x.exe"), "c:\\users\\%username%\\appdata\\local\\x.exe");
+  EXPECT_EQ(canonical_win_path("%TEMP%\\x.exe"), "c:\\users\\%username%\\appdata\\local\\temp\\x.exe");
+  // Unknown variables are kept.
+  EXPECT_EQ(canonical_win_path("%MYAPP%\\x.exe"), "%myapp%\\x.exe");
+  EXPECT_EQ(canonical_win_path("C:\\100%\\x.exe"), "c:\\100%\\x.exe");
+}
+
+TEST(WinPath, UncAndOtherRoots) {
+  EXPECT_EQ(canonical_win_path("\\\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
+  EXPECT_EQ(canonical_win_path("\\\\?\\UNC\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
+  EXPECT_EQ(canonical_win_path("\\Device\\Mup\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
+  EXPECT_EQ(canonical_win_path("\\\\FileSrv\\Share\\..\\..\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
+  EXPECT_EQ(canonical_win_path("C:\\..\\x.exe"), "c:\\x.exe");
+  EXPECT_EQ(canonical_win_path("D:\\Apps\\"), "d:\\apps\\");
+  EXPECT_EQ(canonical_win_path("C:\\"), "c:\\");
+  EXPECT_EQ(canonical_win_path("System"), "system");
+  EXPECT_EQ(canonical_win_path(""), "");
+  EXPECT_EQ(canonical_win_path("\"\""), "");
+  EXPECT_EQ(canonical_win_path("/usr/bin/curl"), "\\usr\\bin\\curl");
+  // Not a volume: kept as written (lower-cased).
+  EXPECT_EQ(canonical_win_path("\\Device\\HarddiskVolumeX\\a.exe"), "\\device\\harddiskvolumex\\a.exe");
+}
+
+TEST(WinPath, Basename) {
+  EXPECT_EQ(image_basename("C:\\Windows\\System32\\SVCHOST.EXE"), "svchost.exe");
+  EXPECT_EQ(image_basename("\"C:\\Program Files\\Curl\\Curl.exe\""), "curl.exe");
+  EXPECT_EQ(image_basename("c:/tools/rclone.exe "), "rclone.exe");
+  EXPECT_EQ(image_basename("/usr/bin/curl"), "curl");
+  EXPECT_EQ(image_basename("System"), "system");
+  EXPECT_EQ(image_basename(""), "");
+}
+
+TEST(WinPath, ShortNamesByWindowsRule) {
+  EXPECT_TRUE(short_name_matches("FIRSTN~1.LAS", "firstname.lastname"));
+  EXPECT_TRUE(short_name_matches("firstn~1.las", "FirstName.LastName"));
+  EXPECT_TRUE(short_name_matches("FIRSTN~2.LAS", "firstname.lastname"));  // a second collision
+  EXPECT_TRUE(short_name_matches("PROGRA~1", "Program Files"));
+  EXPECT_TRUE(short_name_matches("PROGRA~2", "Program Files (x86)"));
+  EXPECT_TRUE(short_name_matches("PROGRA~3", "ProgramData"));
+  EXPECT_TRUE(short_name_matches("MICROS~1", "Microsoft Office"));
+  EXPECT_TRUE(short_name_matches("DOCUME~1", "Documents and Settings"));
+  EXPECT_TRUE(short_name_matches("LONGNA~1.HTM", "long.name.html"));  // dots of the base dropped
+  EXPECT_TRUE(short_name_matches("A_BC_D~1", "a+b c[d]"));  // "+,;=[]" become '_', spaces go
+  EXPECT_TRUE(short_name_matches("PROGR~10", "Program Files"));  // the tail grows, the base shrinks
+  EXPECT_TRUE(short_name_matches("BOB", "bob"));                 // a valid 8.3 name is its own
+  EXPECT_FALSE(short_name_matches("FIRSTN~1.LAS", "firstname.other"));
+  EXPECT_FALSE(short_name_matches("FIRSTN~1", "firstname.lastname"));  // the extension is kept
+  EXPECT_FALSE(short_name_matches("ALICE~1", "bob"));
+  EXPECT_FALSE(short_name_matches("PROGRA~0", "Program Files"));
+  EXPECT_FALSE(short_name_matches("PROGRA~X", "Program Files"));
+  EXPECT_FALSE(short_name_matches("PROGRAM~1", "Program Files"));  // 9 characters: not 8.3
+  EXPECT_FALSE(short_name_matches("~1", "x"));
+}
+
+}  // namespace
+}  // namespace outflow
