@@ -178,18 +178,14 @@ std::string image_basename(std::string_view path) {
   return out;
 }
 
-bool short_name_matches(std::string_view short_name, std::string_view long_name) {
-  if (iequal(short_name, long_name)) return true;
-  const size_t tilde = short_name.rfind('~');
-  if (tilde == std::string_view::npos || tilde == 0) return false;
-  const size_t dot = short_name.find('.', tilde);
-  const std::string_view base = short_name.substr(0, tilde);
-  const std::string_view num = short_name.substr(tilde + 1, dot == std::string_view::npos ? std::string_view::npos : dot - tilde - 1);
-  const std::string_view ext = dot == std::string_view::npos ? std::string_view{} : short_name.substr(dot + 1);
-  if (num.empty() || num[0] == '0' || base.size() + 1 + num.size() > 8 || ext.size() > 3) return false;
-  for (char c : num)
-    if (c < '0' || c > '9') return false;
-  // The long name as Windows cleans it: spaces and dots dropped, "+,;=[]" as '_'.
+namespace {
+
+// The long name as Windows reduces it for its short name: the base (before the last dot) without
+// spaces and dots, "+,;=[]" as '_', lower-cased; the extension's first 3 characters, likewise.
+struct ShortParts {
+  std::string base, ext;
+};
+ShortParts short_parts(std::string_view long_name) {
   auto clean = [](std::string_view x) {
     std::string r;
     for (char c : x) {
@@ -200,12 +196,91 @@ bool short_name_matches(std::string_view short_name, std::string_view long_name)
   };
   const size_t ldot = long_name.rfind('.');
   const bool has_ext = ldot != std::string_view::npos && ldot > 0;
-  const std::string lbase = clean(has_ext ? long_name.substr(0, ldot) : long_name);
-  std::string lext = has_ext ? clean(long_name.substr(ldot + 1)) : std::string();
-  if (lext.size() > 3) lext.resize(3);
-  if (lbase.empty()) return false;
-  const size_t keep = std::min<size_t>(lbase.size(), 7 - num.size());  // 6, 5 for ~10..~99, ...
-  return iequal(base, std::string_view(lbase).substr(0, keep)) && iequal(ext, lext);
+  ShortParts p{clean(has_ext ? long_name.substr(0, ldot) : long_name), has_ext ? clean(long_name.substr(ldot + 1)) : ""};
+  if (p.ext.size() > 3) p.ext.resize(3);
+  return p;
+}
+
+// A short name split as base "~" number "." extension; false when it is not one.
+bool split_short(std::string_view s, std::string_view& base, std::string_view& num, std::string_view& ext) {
+  const size_t tilde = s.rfind('~');
+  if (tilde == std::string_view::npos || tilde == 0) return false;
+  const size_t dot = s.find('.', tilde);
+  base = s.substr(0, tilde);
+  num = s.substr(tilde + 1, dot == std::string_view::npos ? std::string_view::npos : dot - tilde - 1);
+  ext = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  if (num.empty() || num[0] == '0' || base.size() + 1 + num.size() > 8 || ext.size() > 3) return false;
+  for (char c : num)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+bool short_name_matches(std::string_view short_name, std::string_view long_name) {
+  if (iequal(short_name, long_name)) return true;
+  std::string_view base, num, ext;
+  if (!split_short(short_name, base, num, ext)) return false;
+  const ShortParts l = short_parts(long_name);
+  if (l.base.empty()) return false;
+  const size_t keep = std::min<size_t>(l.base.size(), 7 - num.size());  // 6, 5 for ~10..~99, ...
+  return iequal(base, std::string_view(l.base).substr(0, keep)) && iequal(ext, l.ext);
+}
+
+std::string ShortNameMap::key(uint32_t host, std::string_view folder, std::string_view stem) const {
+  std::string k = std::to_string(host);
+  k += '|';
+  k += folder;
+  k += '|';
+  k += stem;
+  return k;
+}
+
+void ShortNameMap::learn(uint32_t host, std::string_view path) {
+  if (path.empty() || long_.size() >= max_) return;
+  // FNV-1a of host and path: most processes run a handful of images, learned once each.
+  uint64_t h = 1469598103934665603ULL ^ host;
+  for (unsigned char c : path) h = (h ^ c) * 1099511628211ULL;
+  if (!seen_.insert(h).second) return;
+  const std::string canon = canonical_win_path(path);
+  size_t start = canon.starts_with("\\\\") ? 2 : 0;
+  while (start < canon.size()) {
+    size_t e = canon.find('\\', start);
+    if (e == std::string::npos) e = canon.size();
+    const std::string_view comp = std::string_view(canon).substr(start, e - start);
+    if (start > 0 && !comp.empty() && comp.find('~') == std::string_view::npos) {
+      const ShortParts sp = short_parts(comp);
+      if (!sp.base.empty()) {
+        const std::string k = key(host, std::string_view(canon).substr(0, start), sp.base.substr(0, 6) + "~." + sp.ext);
+        auto [it, fresh] = long_.try_emplace(k, comp);
+        if (!fresh && it->second != comp) it->second.clear();  // two long names: ambiguous
+      }
+    }
+    start = e + 1;
+  }
+}
+
+std::string ShortNameMap::expand(uint32_t host, std::string_view canonical) const {
+  if (long_.empty() || canonical.find('~') == std::string_view::npos) return std::string(canonical);
+  std::string out;
+  out.reserve(canonical.size() + 32);
+  size_t start = canonical.starts_with("\\\\") ? 2 : 0;
+  out.append(canonical.substr(0, start));
+  while (start < canonical.size()) {
+    size_t e = canonical.find('\\', start);
+    if (e == std::string_view::npos) e = canonical.size();
+    const std::string_view comp = canonical.substr(start, e - start);
+    std::string_view base, num, ext;
+    const std::string* found = nullptr;
+    if (start > 0 && split_short(comp, base, num, ext) && num == "1") {
+      auto it = long_.find(key(host, out, std::string(base) + "~." + std::string(ext)));
+      if (it != long_.end() && !it->second.empty()) found = &it->second;
+    }
+    out.append(found ? std::string_view(*found) : comp);
+    if (e < canonical.size()) out.push_back('\\');
+    start = e + 1;
+  }
+  return out;
 }
 
 }  // namespace outflow

@@ -21,8 +21,8 @@
 //    %AllUsersProfile% "c:\programdata", %Public% "c:\users\public".
 //  - The well-known 8.3 names of the system drive's root: "c:\progra~1" is "c:\program files",
 //    "c:\progra~2" "c:\program files (x86)", "c:\progra~3" "c:\programdata" (the order Windows
-//    setup creates them on 64-bit Windows). Other short components stay as they are: compare
-//    them with short_name_matches().
+//    setup creates them on 64-bit Windows). Other short components stay as they are (ShortNameMap
+//    resolves those the same data spells out in full; short_name_matches() compares by rule).
 //  - %UserProfile%, %LocalAppData%, %AppData%, %Temp% / %Tmp% and %HomePath% resolve against
 //    the profile folder the caller passes (the process's user's; see user_profile_dir() in
 //    features/classify.h). Without one they become "c:\users\%username%\...": still recognisably
@@ -31,8 +31,11 @@
 //    "c:\windows\system32\...".
 // Unknown %variables% are kept (lower-cased).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace outflow {
 
@@ -53,5 +56,28 @@ std::string image_basename(std::string_view path);
 // short name (equal ignoring case). Windows' hashed short names (after ~4 collisions: two
 // characters, four hex digits of an undocumented hash, "~N") are not matched.
 bool short_name_matches(std::string_view short_name, std::string_view long_name);
+
+// 8.3 short components resolved from long forms seen in the same data, per host and folder:
+// once "C:\Users\firstname.lastname\..." has been seen on a host, "C:\Users\FIRSTN~1.LAS\..."
+// of that host reads as it. Only "~1" is resolved, and only when exactly one long name with that
+// short stem was seen in that folder (two candidates, or "~2", leave the component as written:
+// which one Windows numbered first is not in the data). A name not seen in long form is not
+// known: a different, unseen folder may own the "~1". Bounded (`max_entries`); past it nothing
+// more is learned. Not thread-safe.
+class ShortNameMap {
+ public:
+  explicit ShortNameMap(size_t max_entries = 1 << 16) : max_(max_entries) {}
+  // Learns the components of `path` (any spelling; canonicalised here, once per distinct path).
+  void learn(uint32_t host, std::string_view path);
+  // `canonical` (canonical_win_path's form) with its resolvable short components replaced.
+  std::string expand(uint32_t host, std::string_view canonical) const;
+  size_t size() const { return long_.size(); }
+
+ private:
+  std::string key(uint32_t host, std::string_view folder, std::string_view stem) const;
+  std::unordered_map<std::string, std::string> long_;  // host|folder|stem -> long name ("" ambiguous)
+  std::unordered_set<uint64_t> seen_;                  // hashes of the paths learned already
+  size_t max_;
+};
 
 }  // namespace outflow

@@ -111,5 +111,31 @@ TEST(WinPath, ShortNamesByWindowsRule) {
   EXPECT_FALSE(short_name_matches("~1", "x"));
 }
 
+TEST(WinPath, ShortNamesLearnedFromLongForms) {
+  ShortNameMap m;
+  const std::string shortp = canonical_win_path("C:\\Users\\FIRSTN~1.LAS\\AppData\\Local\\Temp\\x.exe");
+  EXPECT_EQ(m.expand(1, shortp), shortp);  // nothing learned yet
+  m.learn(1, "C:\\Users\\Firstname.Lastname\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe");
+  m.learn(1, "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE\"");
+  EXPECT_EQ(m.expand(1, shortp), "c:\\users\\firstname.lastname\\appdata\\local\\temp\\x.exe");
+  EXPECT_EQ(m.expand(2, shortp), shortp);  // another host's folders
+  EXPECT_EQ(m.expand(1, canonical_win_path("C:\\PROGRA~1\\MICROS~1\\root\\Office16\\WINWORD.EXE")),
+            "c:\\program files\\microsoft office\\root\\office16\\winword.exe");
+  // ~2 is not resolved: which long name Windows numbered first is not in the data.
+  EXPECT_EQ(m.expand(1, "c:\\users\\firstn~2.las\\x.exe"), "c:\\users\\firstn~2.las\\x.exe");
+  // Another folder's names do not resolve this one's.
+  EXPECT_EQ(m.expand(1, "d:\\users\\firstn~1.las\\x.exe"), "d:\\users\\firstn~1.las\\x.exe");
+  // Two long names with the same stem in one folder: ambiguous, left as written.
+  m.learn(1, "C:\\Users\\firstname.lastly\\x.exe");
+  EXPECT_EQ(m.expand(1, shortp), shortp);
+  // Bounded: past the cap nothing more is learned.
+  ShortNameMap small(2);
+  small.learn(1, "C:\\Alpha Folder\\Beta Folder\\Gamma Folder\\x.exe");
+  EXPECT_LE(small.size(), 4u);
+  const size_t n = small.size();
+  small.learn(1, "C:\\Delta Folder\\y.exe");
+  EXPECT_EQ(small.size(), n);
+}
+
 }  // namespace
 }  // namespace outflow

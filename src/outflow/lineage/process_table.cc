@@ -372,6 +372,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       }
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);
+      short_names_.learn(host, procs_[id].image);
       if (fresh) remember_start(host, id, e.event_id == 1, e.pid == 0);
       if (e.time != kNoTime && same_basename(procs_[id].image, "wininit.exe")) boot(host, e.time, id);
       if (procs_[id].parent == kNoProc) {

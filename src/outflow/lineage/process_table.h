@@ -103,6 +103,10 @@ class ProcessTable {
   static constexpr size_t kPidHistory = 256;
   uint64_t pid_history_dropped() const { return pid_history_dropped_; }
 
+  // 8.3 short path components resolved from the long forms of the images started so far (see
+  // ShortNameMap): for the detector's canonical image paths.
+  const ShortNameMap& short_names() const { return short_names_; }
+
   // Ancestors from the root down to `id` (inclusive). Stops at unknown parents, at loops and
   // after kMaxDepth levels; `truncated` tells whether it stopped early.
   static constexpr size_t kMaxDepth = 64;
@@ -154,6 +158,7 @@ class ProcessTable {
   void forget(ProcId id);
   void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
+  ShortNameMap short_names_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
   std::unordered_set<uint64_t> trimmed_pids_;  // pid keys whose history was cut to kPidHistory

@@ -139,7 +139,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     const Process* p = proc != kNoProc ? &procs.get(proc) : nullptr;
     if (p) {
       f.user_class = rules.user_class(p->user);
-      f.image_canon = canonical_win_path(p->image, user_profile_dir(p->user));
+      f.image_canon = procs.short_names().expand(p->host, canonical_win_path(p->image, user_profile_dir(p->user)));
       f.path_class = classify_path(f.image_canon);
       f.invoked_out = rec.invoked_out, f.invoked_children = rec.invoked_children;
     }

@@ -21,16 +21,19 @@ TEST(PathFactors, OwnProfileByItsShortNameIsNotAnotherUsers) {
   w.proc("WS1", own, "", "C:\\Users\\FIRSTN~1.LAS\\AppData\\Local\\Temp\\x.exe", "C:\\Windows\\explorer.exe",
          "CORP\\firstname.lastname");
   w.proc("WS1", other, "", "C:\\Users\\alice\\AppData\\Local\\Temp\\x.exe", "C:\\Windows\\explorer.exe", "CORP\\bob");
-  w.proc("WS1", own_long, "", "c:/users/Firstname.Lastname/AppData/Local/Temp/y.exe", "C:\\Windows\\explorer.exe",
+  // Another host spells the profile out in full: this host's short name is judged by Windows' rule.
+  w.proc("WS2", own_long, "", "c:/users/Firstname.Lastname/AppData/Local/Temp/y.exe", "C:\\Windows\\explorer.exe",
          "CORP\\firstname.lastname");
   w.proc("WS1", env, "", "%LOCALAPPDATA%\\Temp\\z.exe", "C:\\Windows\\explorer.exe", "CORP\\bob");
   w.proc("WS1", short_other, "", "C:\\Users\\FIRSTN~1.LAS\\AppData\\Local\\Temp\\v.exe", "C:\\Windows\\explorer.exe",
          "CORP\\bob");
   int i = 0;
   for (const auto& g : {own, other, own_long, env, short_other})
-    w.conn("WS1", g, "10.0.0.1", "203.0.113.40", 443, w.t0 + (++i) * kMin, kMin, 2 * kMB, 10'000);
+    w.conn(g == own_long ? "WS2" : "WS1", g, g == own_long ? "10.0.0.2" : "10.0.0.1", "203.0.113.40", 443,
+           w.t0 + (++i) * kMin, kMin, 2 * kMB, 10'000);
   const auto r = w.hunt();
   EXPECT_EQ(World::factor(w.find(r, own), "other_users_profile"), nullptr);
+  EXPECT_EQ(w.find(r, own)->image_canon, "c:\\users\\firstn~1.las\\appdata\\local\\temp\\x.exe");  // not resolved: by rule
   EXPECT_NE(World::factor(w.find(r, own), "user_writable_path"), nullptr);
   ASSERT_NE(World::factor(w.find(r, other), "other_users_profile"), nullptr);
   // The factor shows the path as the log wrote it.
@@ -69,6 +72,26 @@ TEST(PathFactors, MasqueradeAndElevationAcrossSpellings) {
   EXPECT_EQ(World::factor(w.find(r, quoted), "masquerade")->observed, "\"C:\\Users\\Public\\svchost.exe\"");
   EXPECT_NE(World::factor(w.find(r, nt), "user_writable_path"), nullptr);
   EXPECT_NE(World::factor(w.find(r, nt), "elevated_from_writable"), nullptr);
+}
+
+// A short path resolves through the long form of another process of the same host: Defender
+// started as C:\PROGRA~1\WINDOW~1\MsMpEng.exe is the expected system service it is.
+TEST(PathFactors, ShortPathsResolvedFromTheSameHostsLongForms) {
+  for (const bool long_form_seen : {false, true}) {
+    World w;
+    const std::string mp = "{30000000-0000-0000-0000-000000000021}", cmd = "{30000000-0000-0000-0000-000000000022}";
+    if (long_form_seen)
+      w.proc("WS1", cmd, "", "C:\\Program Files\\Windows Defender\\MpCmdRun.exe", "C:\\Windows\\System32\\svchost.exe",
+             "NT AUTHORITY\\SYSTEM");
+    w.proc("WS1", mp, "", "C:\\PROGRA~1\\WINDOW~1\\MsMpEng.exe", "C:\\Windows\\System32\\services.exe", "NT AUTHORITY\\SYSTEM");
+    w.conn("WS1", mp, "10.0.0.1", "203.0.113.42", 443, w.t0 + kMin, kMin, 2 * kMB, 10'000);
+    const auto r = w.hunt();
+    const Finding* f = w.find(r, mp);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(World::factor(f, "service_context") == nullptr, long_form_seen);
+    EXPECT_EQ(f->image_canon, long_form_seen ? "c:\\program files\\windows defender\\msmpeng.exe"
+                                             : "c:\\program files\\window~1\\msmpeng.exe");
+  }
 }
 
 TEST(PathFactors, ExclusionsMatchEverySpelling) {
