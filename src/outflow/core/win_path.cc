@@ -215,6 +215,16 @@ bool split_short(std::string_view s, std::string_view& base, std::string_view& n
   return true;
 }
 
+// Whether Windows gives `name` a short name of its own: not when it is a valid 8.3 name already
+// (up to 8 characters, one dot, up to 3 after it, none of " +,;=[]").
+bool needs_short_name(std::string_view name) {
+  const size_t dot = name.find('.');
+  if (dot != std::string_view::npos && name.find('.', dot + 1) != std::string_view::npos) return true;
+  const size_t base = dot == std::string_view::npos ? name.size() : dot;
+  const size_t ext = dot == std::string_view::npos ? 0 : name.size() - dot - 1;
+  return base == 0 || base > 8 || ext > 3 || name.find_first_of(" +,;=[]") != std::string_view::npos;
+}
+
 }  // namespace
 
 bool short_name_matches(std::string_view short_name, std::string_view long_name) {
@@ -237,7 +247,7 @@ std::string ShortNameMap::key(uint32_t host, std::string_view folder, std::strin
 }
 
 void ShortNameMap::learn(uint32_t host, std::string_view path) {
-  if (path.empty() || long_.size() >= max_) return;
+  if (path.empty() || long_.size() >= max_ || seen_.size() >= max_) return;
   // FNV-1a of host and path: most processes run a handful of images, learned once each.
   uint64_t h = 1469598103934665603ULL ^ host;
   for (unsigned char c : path) h = (h ^ c) * 1099511628211ULL;
@@ -248,7 +258,7 @@ void ShortNameMap::learn(uint32_t host, std::string_view path) {
     size_t e = canon.find('\\', start);
     if (e == std::string::npos) e = canon.size();
     const std::string_view comp = std::string_view(canon).substr(start, e - start);
-    if (start > 0 && !comp.empty() && comp.find('~') == std::string_view::npos) {
+    if (start > 0 && needs_short_name(comp) && comp.find('~') == std::string_view::npos) {
       const ShortParts sp = short_parts(comp);
       if (!sp.base.empty()) {
         const std::string k = key(host, std::string_view(canon).substr(0, start), sp.base.substr(0, 6) + "~." + sp.ext);

@@ -62,11 +62,12 @@ bool short_name_matches(std::string_view short_name, std::string_view long_name)
 // of that host reads as it. Only "~1" is resolved, and only when exactly one long name with that
 // short stem was seen in that folder (two candidates, or "~2", leave the component as written:
 // which one Windows numbered first is not in the data). A name not seen in long form is not
-// known: a different, unseen folder may own the "~1". Bounded (`max_entries`); past it nothing
-// more is learned. Not thread-safe.
+// known: a different, unseen folder may own the "~1". Only names that get a short name of their
+// own (not valid 8.3 names) are kept. Bounded (`max_entries` names and as many distinct paths;
+// about 2 MB at the default): past it nothing more is learned. Not thread-safe.
 class ShortNameMap {
  public:
-  explicit ShortNameMap(size_t max_entries = 1 << 16) : max_(max_entries) {}
+  explicit ShortNameMap(size_t max_entries = 1 << 14) : max_(max_entries) {}
   // Learns the components of `path` (any spelling; canonicalised here, once per distinct path).
   void learn(uint32_t host, std::string_view path);
   // `canonical` (canonical_win_path's form) with its resolvable short components replaced.
