@@ -32,52 +32,68 @@ TEST(WinPath, SpellingsOfOneSystemFile) {
     EXPECT_EQ(canonical_win_path(p), want) << p;
 }
 
+// Each case: a spelling, the profile folder given (may be empty), the canonical form expected.
+struct Case {
+  const char* in;
+  const char* profile;
+  const char* want;
+};
+constexpr const char* kBob = "c:\\users\\bob";
+void check(std::initializer_list<Case> cases) {
+  for (const Case& c : cases) EXPECT_EQ(canonical_win_path(c.in, c.profile), c.want) << c.in;
+}
+
 TEST(WinPath, ProgramFilesAndProgramData) {
-  EXPECT_EQ(canonical_win_path("%ProgramFiles%\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
-  EXPECT_EQ(canonical_win_path("%ProgramW6432%\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
-  EXPECT_EQ(canonical_win_path("%ProgramFiles(x86)%\\Zoom\\zoom.exe"), "c:\\program files (x86)\\zoom\\zoom.exe");
-  EXPECT_EQ(canonical_win_path("C:\\PROGRA~1\\Veeam\\agent.exe"), "c:\\program files\\veeam\\agent.exe");
-  EXPECT_EQ(canonical_win_path("C:\\PROGRA~2\\Zoom\\zoom.exe"), "c:\\program files (x86)\\zoom\\zoom.exe");
-  EXPECT_EQ(canonical_win_path("C:\\PROGRA~3\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
-  EXPECT_EQ(canonical_win_path("%ProgramData%\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
-  EXPECT_EQ(canonical_win_path("%ALLUSERSPROFILE%\\r\\rclone.exe"), "c:\\programdata\\r\\rclone.exe");
-  EXPECT_EQ(canonical_win_path("%Public%\\svchost.exe"), "c:\\users\\public\\svchost.exe");
-  EXPECT_EQ(canonical_win_path("%CommonProgramFiles%\\x.exe"), "c:\\program files\\common files\\x.exe");
-  // Only the system drive's root has the well-known short names.
-  EXPECT_EQ(canonical_win_path("D:\\PROGRA~1\\x.exe"), "d:\\progra~1\\x.exe");
-  EXPECT_EQ(canonical_win_path("C:\\Tools\\PROGRA~1\\x.exe"), "c:\\tools\\progra~1\\x.exe");
+  check({
+      {"%ProgramFiles%\\Veeam\\agent.exe", "", "c:\\program files\\veeam\\agent.exe"},
+      {"%ProgramW6432%\\Veeam\\agent.exe", "", "c:\\program files\\veeam\\agent.exe"},
+      {"%ProgramFiles(x86)%\\Zoom\\zoom.exe", "", "c:\\program files (x86)\\zoom\\zoom.exe"},
+      {"C:\\PROGRA~1\\Veeam\\agent.exe", "", "c:\\program files\\veeam\\agent.exe"},
+      {"C:\\PROGRA~2\\Zoom\\zoom.exe", "", "c:\\program files (x86)\\zoom\\zoom.exe"},
+      {"C:\\PROGRA~3\\r\\rclone.exe", "", "c:\\programdata\\r\\rclone.exe"},
+      {"%ProgramData%\\r\\rclone.exe", "", "c:\\programdata\\r\\rclone.exe"},
+      {"%ALLUSERSPROFILE%\\r\\rclone.exe", "", "c:\\programdata\\r\\rclone.exe"},
+      {"%Public%\\svchost.exe", "", "c:\\users\\public\\svchost.exe"},
+      {"%CommonProgramFiles%\\x.exe", "", "c:\\program files\\common files\\x.exe"},
+      // Only the system drive's root has the well-known short names.
+      {"D:\\PROGRA~1\\x.exe", "", "d:\\progra~1\\x.exe"},
+      {"C:\\Tools\\PROGRA~1\\x.exe", "", "c:\\tools\\progra~1\\x.exe"},
+  });
 }
 
 TEST(WinPath, ProfileVariablesResolveAgainstTheUsersProfile) {
-  const std::string prof = "c:\\users\\bob";
-  EXPECT_EQ(canonical_win_path("%USERPROFILE%\\Downloads\\x.exe", prof), "c:\\users\\bob\\downloads\\x.exe");
-  EXPECT_EQ(canonical_win_path("%LOCALAPPDATA%\\x.exe", prof), "c:\\users\\bob\\appdata\\local\\x.exe");
-  EXPECT_EQ(canonical_win_path("%AppData%\\x.exe", prof), "c:\\users\\bob\\appdata\\roaming\\x.exe");
-  EXPECT_EQ(canonical_win_path("%TEMP%\\x.exe", prof), "c:\\users\\bob\\appdata\\local\\temp\\x.exe");
-  EXPECT_EQ(canonical_win_path("%tmp%\\x.exe", "C:\\Users\\Bob\\"), "c:\\users\\bob\\appdata\\local\\temp\\x.exe");
-  EXPECT_EQ(canonical_win_path("%HOMEDRIVE%%HOMEPATH%\\x.exe", prof), "c:\\users\\bob\\x.exe");
-  // Unknown profile: a recognisable placeholder, still under \users\ and AppData.
-  EXPECT_EQ(canonical_win_path("%LOCALAPPDATA%\\x.exe"), "c:\\users\\%username%\\appdata\\local\\x.exe");
-  EXPECT_EQ(canonical_win_path("%TEMP%\\x.exe"), "c:\\users\\%username%\\appdata\\local\\temp\\x.exe");
-  // Unknown variables are kept.
-  EXPECT_EQ(canonical_win_path("%MYAPP%\\x.exe"), "%myapp%\\x.exe");
-  EXPECT_EQ(canonical_win_path("C:\\100%\\x.exe"), "c:\\100%\\x.exe");
+  check({
+      {"%USERPROFILE%\\Downloads\\x.exe", kBob, "c:\\users\\bob\\downloads\\x.exe"},
+      {"%LOCALAPPDATA%\\x.exe", kBob, "c:\\users\\bob\\appdata\\local\\x.exe"},
+      {"%AppData%\\x.exe", kBob, "c:\\users\\bob\\appdata\\roaming\\x.exe"},
+      {"%TEMP%\\x.exe", kBob, "c:\\users\\bob\\appdata\\local\\temp\\x.exe"},
+      {"%tmp%\\x.exe", "C:\\Users\\Bob\\", "c:\\users\\bob\\appdata\\local\\temp\\x.exe"},
+      {"%HOMEDRIVE%%HOMEPATH%\\x.exe", kBob, "c:\\users\\bob\\x.exe"},
+      // Unknown profile: a recognisable placeholder, still under \users\ and AppData.
+      {"%LOCALAPPDATA%\\x.exe", "", "c:\\users\\%username%\\appdata\\local\\x.exe"},
+      {"%TEMP%\\x.exe", "", "c:\\users\\%username%\\appdata\\local\\temp\\x.exe"},
+      // Unknown variables are kept.
+      {"%MYAPP%\\x.exe", "", "%myapp%\\x.exe"},
+      {"C:\\100%\\x.exe", "", "c:\\100%\\x.exe"},
+  });
 }
 
 TEST(WinPath, UncAndOtherRoots) {
-  EXPECT_EQ(canonical_win_path("\\\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
-  EXPECT_EQ(canonical_win_path("\\\\?\\UNC\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
-  EXPECT_EQ(canonical_win_path("\\Device\\Mup\\FileSrv\\Share\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
-  EXPECT_EQ(canonical_win_path("\\\\FileSrv\\Share\\..\\..\\tool.exe"), "\\\\filesrv\\share\\tool.exe");
-  EXPECT_EQ(canonical_win_path("C:\\..\\x.exe"), "c:\\x.exe");
-  EXPECT_EQ(canonical_win_path("D:\\Apps\\"), "d:\\apps\\");
-  EXPECT_EQ(canonical_win_path("C:\\"), "c:\\");
-  EXPECT_EQ(canonical_win_path("System"), "system");
-  EXPECT_EQ(canonical_win_path(""), "");
-  EXPECT_EQ(canonical_win_path("\"\""), "");
-  EXPECT_EQ(canonical_win_path("/usr/bin/curl"), "\\usr\\bin\\curl");
-  // Not a volume: kept as written (lower-cased).
-  EXPECT_EQ(canonical_win_path("\\Device\\HarddiskVolumeX\\a.exe"), "\\device\\harddiskvolumex\\a.exe");
+  check({
+      {"\\\\FileSrv\\Share\\tool.exe", "", "\\\\filesrv\\share\\tool.exe"},
+      {"\\\\?\\UNC\\FileSrv\\Share\\tool.exe", "", "\\\\filesrv\\share\\tool.exe"},
+      {"\\Device\\Mup\\FileSrv\\Share\\tool.exe", "", "\\\\filesrv\\share\\tool.exe"},
+      {"\\\\FileSrv\\Share\\..\\..\\tool.exe", "", "\\\\filesrv\\share\\tool.exe"},
+      {"C:\\..\\x.exe", "", "c:\\x.exe"},
+      {"D:\\Apps\\", "", "d:\\apps\\"},
+      {"C:\\", "", "c:\\"},
+      {"System", "", "system"},
+      {"", "", ""},
+      {"\"\"", "", ""},
+      {"/usr/bin/curl", "", "\\usr\\bin\\curl"},
+      // Not a volume: kept as written (lower-cased).
+      {"\\Device\\HarddiskVolumeX\\a.exe", "", "\\device\\harddiskvolumex\\a.exe"},
+  });
 }
 
 TEST(WinPath, Basename) {
