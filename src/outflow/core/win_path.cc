@@ -114,6 +114,14 @@ std::string take_root(std::string_view& v) {
       return "c:";  // see the header: the system volume is assumed
     }
   }
+  // A volume by GUID ("\\?\Volume{...}\"): as a volume by number, assumed to be the system drive.
+  if (v.starts_with("volume{") || v.starts_with("\\volume{")) {
+    const size_t close = v.find('}');
+    if (close != std::string_view::npos && (close + 1 == v.size() || v[close + 1] == '\\')) {
+      v.remove_prefix(close + 1);
+      return "c:";
+    }
+  }
   if (consume(v, "\\device\\mup\\")) return "\\\\";
   if (v == "\\systemroot" || v.starts_with("\\systemroot\\")) {
     v.remove_prefix(11);

@@ -10,12 +10,12 @@
 // a drive letter "x:" in front (or "\\server\share" for UNC).
 //
 // Assumptions (documented, not certain):
-//  - "\Device\HarddiskVolumeN\" is read as "c:\". A volume number cannot be mapped to a drive
-//    letter from the path alone (HarddiskVolume1-2 are often boot/recovery partitions and the
-//    Windows volume is 2, 3 or 4), and Windows' own folders (the only ones the classifiers
-//    single out by location) are on the system drive, which is C: on nearly every machine.
-//    The consequence of a wrong guess is only that "D:\Windows\System32" on a second volume
-//    reads as the system folder.
+//  - "\Device\HarddiskVolumeN\" (and "\\?\Volume{GUID}\") is read as "c:\". A volume cannot
+//    be mapped to a drive letter from the path alone (HarddiskVolume1-2 are often boot or
+//    recovery partitions and the Windows volume is 2, 3 or 4), and Windows' own folders (the
+//    only ones the classifiers single out by location) are on the system drive, which is C: on
+//    nearly every machine. A wrong guess only means that "D:\Windows\System32" on a second
+//    volume reads as the system folder, or a C: exclusion pattern matches a second volume.
 //  - %SystemRoot%, %windir% and \SystemRoot are "c:\windows"; %SystemDrive% and %HomeDrive% "c:";
 //    %ProgramFiles% "c:\program files" (and its x86 / common variants), %ProgramData% and
 //    %AllUsersProfile% "c:\programdata", %Public% "c:\users\public".

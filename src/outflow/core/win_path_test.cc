@@ -21,6 +21,7 @@ TEST(WinPath, SpellingsOfOneSystemFile) {
            "\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe",    // kernel device path (5156)
            "\\device\\harddiskvolume12\\Windows\\System32\\svchost.exe",
            "\\\\?\\GLOBALROOT\\Device\\HarddiskVolume2\\Windows\\System32\\svchost.exe",
+           "\\\\?\\Volume{4c1b02c1-d990-11dc-99ae-806e6f6e6963}\\Windows\\System32\\svchost.exe",
            "%SystemRoot%\\System32\\svchost.exe",                          // environment variables
            "%systemroot%\\system32\\svchost.exe",
            "%windir%\\System32\\svchost.exe",

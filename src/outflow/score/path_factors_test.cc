@@ -94,6 +94,23 @@ TEST(PathFactors, ShortPathsResolvedFromTheSameHostsLongForms) {
   }
 }
 
+// The join's ambiguity between instances of one executable holds across spellings: one Zoom
+// logged with a drive letter, the other with a device path, is still one program.
+TEST(PathFactors, AmbiguityBetweenInstancesIgnoresTheSpelling) {
+  World w;
+  const std::string a = "{30000000-0000-0000-0000-000000000031}", b = "{30000000-0000-0000-0000-000000000032}";
+  w.proc("WS1", a, "", "C:\\Users\\bob\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe", "", "CORP\\bob", "", "", "", "Medium", w.t0);
+  w.proc("WS1", b, "", "\\Device\\HarddiskVolume3\\Users\\bob\\AppData\\Roaming\\Zoom\\bin\\zoom.exe", "", "CORP\\bob", "",
+         "", "", "Medium", w.t0 + kMin);
+  w.conn("WS1", a, "10.0.0.1", "203.0.113.90", 8801, w.t0 + 2 * kMin, kMin, 1000, 1000, kProtoUdp);
+  w.conn("WS1", b, "10.0.0.1", "203.0.113.90", 8801, w.t0 + 3 * kMin, kMin, 1000, 1000, kProtoUdp);
+  w.conn("WS1", "", "10.0.0.1", "203.0.113.90", 8801, w.t0 + 10 * kMin, kMin, 5 * kMB, 1000, kProtoUdp, false);
+  const auto r = w.hunt();
+  ASSERT_NE(w.find(r, b), nullptr);
+  EXPECT_EQ(w.find(r, b)->act->sessions, 2u);  // the ambiguous session went to the latest instance
+  for (const auto& f : r.findings) EXPECT_NE(f.proc, kNoProc) << "no unattributed activity left";
+}
+
 TEST(PathFactors, ExclusionsMatchEverySpelling) {
   ExclusionRule rule;
   rule.name = "veeam";
