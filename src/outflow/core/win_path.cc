@@ -50,6 +50,16 @@ std::string_view fixed_env(std::string_view name) {
   return {};
 }
 
+// The profile-relative variables, in the profile folder `prof` (no trailing '\'); "" for others.
+std::string profile_env(std::string_view name, const std::string& prof) {
+  if (name == "userprofile") return prof;
+  if (name == "homepath") return prof.size() >= 2 && prof[1] == ':' ? prof.substr(2) : prof;
+  if (name == "localappdata") return prof + "\\appdata\\local";
+  if (name == "appdata") return prof + "\\appdata\\roaming";
+  if (name == "temp" || name == "tmp") return prof + "\\appdata\\local\\temp";
+  return {};
+}
+
 // Lower-cased, '/' as '\', %variables% expanded (name already lower-cased in `s`).
 std::string fold_and_expand(std::string_view p, std::string_view profile_dir) {
   std::string s;
@@ -69,18 +79,8 @@ std::string fold_and_expand(std::string_view p, std::string_view profile_dir) {
     }
     const std::string_view name = std::string_view(s).substr(i + 1, e - i - 1);
     std::string value(fixed_env(name));
-    if (!value.empty()) {
-    } else if (name == "userprofile") {
-      value = prof;
-    } else if (name == "homepath") {
-      value = prof.size() >= 2 && prof[1] == ':' ? prof.substr(2) : prof;
-    } else if (name == "localappdata") {
-      value = prof + "\\appdata\\local";
-    } else if (name == "appdata") {
-      value = prof + "\\appdata\\roaming";
-    } else if (name == "temp" || name == "tmp") {
-      value = prof + "\\appdata\\local\\temp";
-    } else {
+    if (value.empty()) value = profile_env(name, prof);
+    if (value.empty()) {
       out.push_back(s[i++]);  // unknown: kept as written
       continue;
     }
