@@ -1,5 +1,7 @@
 #include "outflow/config/detect_config.h"
 
+#include "outflow/core/win_path.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -64,6 +66,13 @@ void check_keys(const YAML::Node& map, const std::string& ctx, std::initializer_
   }
 }
 
+// Full-path patterns are compared with canonical images (canonical_win_path): written as
+// 'C:\Program Files\...', '%ProgramFiles%\...', 'c:/program files/...' or in a device form, they
+// mean the same. The glob characters '*' and '?' pass through unchanged.
+void canonical_patterns(std::vector<std::string>& patterns) {
+  for (std::string& p : patterns) p = canonical_win_path(p);
+}
+
 ExclusionRule exclusion(const YAML::Node& n) {
   if (!n.IsMap()) throw ConfigError("exclusions: each rule is a map" + where(n));
   ExclusionRule r;
@@ -95,6 +104,7 @@ ExclusionRule exclusion(const YAML::Node& n) {
     any |= !r.destination_port.empty();
   }
   if (!any) throw ConfigError(ctx + "a rule must match on at least one field" + where(n));
+  canonical_patterns(r.image);
   return r;
 }
 
@@ -164,7 +174,11 @@ void apply(const YAML::Node& root, DetectConfig& c) {
          if (n["service_account"]) c.service_account_patterns = strings(n["service_account"], "user_roles.service_account");
          if (n["admin"]) c.admin_patterns = strings(n["admin"], "user_roles.admin");
        }},
-      {"system_context_images", [&](auto& n) { c.system_context_images = strings(n, "system_context_images"); }},
+      {"system_context_images",
+       [&](auto& n) {
+         c.system_context_images = strings(n, "system_context_images");
+         canonical_patterns(c.system_context_images);
+       }},
       {"system_context_tools", [&](auto& n) { c.system_context_tools = strings(n, "system_context_tools"); }},
       {"exclusions",
        [&](auto& n) {

@@ -13,7 +13,8 @@ namespace outflow {
 
 struct ExclusionRule {
   std::string name, category;
-  // Every non-empty list must have a matching item (see config/outflow.yaml).
+  // Every non-empty list must have a matching item (see config/outflow.yaml). `image` holds
+  // full-path globs in canonical form (canonical_win_path, applied when the config is read).
   std::vector<std::string> image, process_name, original_file_name, company, hashes, destination_domain, user;
   // The destination condition: its name matches destination_domain OR its address is in
   // destination_network (media relays are reached by address, without DNS); and its port is
@@ -54,7 +55,7 @@ struct DetectConfig {
 
   std::vector<HostRole> host_roles;
   std::vector<std::string> service_account_patterns, admin_patterns;
-  std::vector<std::string> system_context_images, system_context_tools;
+  std::vector<std::string> system_context_images, system_context_tools;  // images: canonical globs
   std::vector<ExclusionRule> exclusions;
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "outflow/core/win_path.h"
+
 namespace outflow {
 
 uint64_t ProcessActivity::peak_window_out() const {
@@ -94,7 +96,9 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
     bool same = !first.image.empty();
     for (ProcId c : given.candidates) {
       const Process& p = procs->get(c);
-      same = same && p.image == first.image && p.user == first.user;
+      // One program, however each event spelled its path (a device path in 5156, a drive in Sysmon).
+      same = same && (p.image == first.image || canonical_win_path(p.image) == canonical_win_path(first.image)) &&
+             p.user == first.user;
       if (p.start != kNoTime && (procs->get(latest).start == kNoTime || p.start > procs->get(latest).start)) latest = c;
     }
     if (same) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "outflow/core/win_path.h"
 #include "outflow/model/events.h"
 
 namespace outflow {
@@ -23,23 +24,6 @@ char fold(char c) {
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
-// Lower-cased path with '/' as '\', any "\\?\" or "\??\" prefix removed, and the kernel's
-// "\Device\HarddiskVolumeN\" (Security 5156 writes images that way) read as a drive.
-std::string norm_path_impl(std::string_view p) {
-  std::string r;
-  r.reserve(p.size());
-  for (char c : p) r.push_back(fold(c));
-  for (std::string_view pre : {"\\\\?\\", "\\??\\"})
-    if (r.compare(0, pre.size(), pre) == 0) r.erase(0, pre.size());
-  constexpr std::string_view kVolume = "\\device\\harddiskvolume";
-  if (r.compare(0, kVolume.size(), kVolume) == 0) {
-    size_t e = kVolume.size();
-    while (e < r.size() && r[e] >= '0' && r[e] <= '9') ++e;
-    r.replace(0, e, "c:");
-  }
-  return r;
-}
-
 // The part after the drive ("c:\windows\x" -> "\windows\x").
 std::string_view after_drive(std::string_view p) {
   if (p.size() >= 2 && p[1] == ':') return p.substr(2);
@@ -47,9 +31,6 @@ std::string_view after_drive(std::string_view p) {
 }
 
 }  // namespace
-
-std::string canonical_image_path(std::string_view p) { return norm_path_impl(p); }
-static std::string norm_path(std::string_view p) { return norm_path_impl(p); }
 
 bool path_glob_match(std::string_view pat, std::string_view text) {
   // Iterative glob with single-star backtracking: linear in practice, no recursion.
@@ -114,9 +95,8 @@ const char* path_class_name(PathClass c) {
   return "unknown";
 }
 
-PathClass classify_path(std::string_view image) {
-  if (image.empty()) return PathClass::unknown;
-  const std::string n = norm_path(image);
+PathClass classify_path(std::string_view n) {
+  if (n.empty()) return PathClass::unknown;
   const std::string_view p = after_drive(n);
   if (p.find('\\') == std::string_view::npos) return PathClass::unknown;  // bare name: no folder known
   if (contains(p, "\\appdata\\") || contains(p, "\\temp\\") || contains(p, "\\tmp\\") ||
@@ -131,19 +111,45 @@ PathClass classify_path(std::string_view image) {
   return PathClass::other;
 }
 
-std::string profile_owner(std::string_view image) {
-  const std::string n = norm_path(image);
+std::string user_profile_dir(std::string_view user) {
+  switch (builtin_user_class(user)) {
+    case UserClass::system: return "c:\\windows\\system32\\config\\systemprofile";
+    case UserClass::local_service: return "c:\\windows\\serviceprofiles\\localservice";
+    case UserClass::network_service: return "c:\\windows\\serviceprofiles\\networkservice";
+    default: break;
+  }
+  if (user.empty() || user == "-") return {};
+  const size_t bs = user.find('\\');
+  return "c:\\users\\" + ascii_lower(bs == std::string_view::npos ? user : user.substr(bs + 1));
+}
+
+bool profile_belongs_to(std::string_view owner_any_case, std::string_view user) {
+  const size_t bs = user.find('\\');
+  const std::string uname = ascii_lower(bs == std::string_view::npos ? user : user.substr(bs + 1));
+  const std::string owner = ascii_lower(owner_any_case);
+  if (uname.empty() || owner.empty()) return false;
+  if (owner == uname || owner.starts_with(uname + ".") || uname.starts_with(owner + ".")) return true;
+  if (owner.find('~') == std::string::npos) return false;
+  // Its 8.3 short name, or that of the suffixed profile Windows makes when the folder name is
+  // taken ("bob.CORP" -> BOB~1.COR, "bob.000"): the suffix is the user's domain or a number.
+  const std::string domain = bs == std::string_view::npos ? std::string() : ascii_lower(user.substr(0, bs));
+  return short_name_matches(owner, uname) || (!domain.empty() && short_name_matches(owner, uname + "." + domain)) ||
+         short_name_matches(owner, uname + ".000");
+}
+
+std::string profile_owner(std::string_view n) {
   const std::string_view p = after_drive(n);
   if (!p.starts_with("\\users\\")) return {};
   const std::string_view rest = p.substr(7);
   const size_t e = rest.find('\\');
   if (e == std::string_view::npos) return {};
   const std::string_view owner = rest.substr(0, e);
-  if (owner == "public" || owner == "default" || owner == "all users" || owner == "default user") return {};
+  if (owner == "public" || owner == "default" || owner == "all users" || owner == "default user" || owner.starts_with('%'))
+    return {};
   return std::string(owner);
 }
 
-bool system_name_outside_home(std::string_view image, std::string* home) {
+bool system_name_outside_home(std::string_view n, std::string* home) {
   // Binaries that only ever live in System32 (and SysWOW64 for the 32-bit copies). Explorer
   // lives in \Windows itself.
   static constexpr std::array<std::string_view, 26> kSystem32 = {
@@ -151,7 +157,6 @@ bool system_name_outside_home(std::string_view image, std::string* home) {
       "spoolsv.exe", "taskhostw.exe", "rundll32.exe", "regsvr32.exe", "dllhost.exe", "conhost.exe",
       "lsm.exe", "taskhost.exe", "wmiprvse.exe", "searchindexer.exe", "sihost.exe", "ctfmon.exe",
       "cmd.exe", "certutil.exe", "bitsadmin.exe", "mshta.exe", "wscript.exe", "cscript.exe", "msiexec.exe"};
-  const std::string n = norm_path(image);
   const size_t slash = n.rfind('\\');
   if (slash == std::string::npos) return false;  // no folder recorded: cannot tell
   const std::string_view name = std::string_view(n).substr(slash + 1);

@@ -1,6 +1,8 @@
 // Context of a process, from its record alone: what kind of account runs it, where its
 // executable lives, whether a system binary's name is used outside its home folder, what class
 // of tool it is. Pure functions on strings; the detector's context factors are built on these.
+// The path functions take the canonical form of core/win_path.h (canonical_win_path), computed
+// once per process by the caller, so every spelling of a path is classified alike.
 #pragma once
 #include <string>
 #include <string_view>
@@ -31,15 +33,28 @@ enum class PathClass : uint8_t {
   other,          // another folder or drive
 };
 const char* path_class_name(PathClass c);
-PathClass classify_path(std::string_view image);
+PathClass classify_path(std::string_view canonical_image);
 
-// The profile owner when the image sits under C:\Users\<name>\ ("" otherwise, and "" for Public
-// and Default).
-std::string profile_owner(std::string_view image);
+// The profile folder of a user ("DOMAIN\bob" -> "c:\users\bob"; SYSTEM, LOCAL SERVICE and
+// NETWORK SERVICE have theirs under c:\windows), canonical, for resolving %UserProfile% and
+// friends; "" when no user is recorded. Windows' default: a profile made when another folder
+// had the name already is "bob.DOMAIN" or "bob.000", which profile_belongs_to() accepts.
+std::string user_profile_dir(std::string_view user);
+
+// The profile owner when the image sits under c:\users\<name>\ ("" otherwise, "" for Public
+// and Default, and "" for an unresolved "%username%"). As written: possibly an 8.3 short name.
+std::string profile_owner(std::string_view canonical_image);
+
+// Whether the profile folder `owner` (from profile_owner) is `user`'s own ("DOMAIN\name" or
+// "name", any case): the same name, the name with a ".DOMAIN" or ".000" suffix, or the 8.3
+// short name Windows derives for either (FIRSTN~1.LAS for firstname.lastname, FIRSTN~1.COR for
+// firstname.lastname.CORP when the user is CORP\firstname.lastname). A short name keeps only six
+// characters: FIRSTN~1.LAS is also firstname.lastly's, which is accepted.
+bool profile_belongs_to(std::string_view owner, std::string_view user);
 
 // A Windows system binary name (svchost.exe, lsass.exe, rundll32.exe...) whose image is not in
 // its home folder: masquerading (T1036.005). Returns the expected folder in `home` when it is.
-bool system_name_outside_home(std::string_view image, std::string* home = nullptr);
+bool system_name_outside_home(std::string_view canonical_image, std::string* home = nullptr);
 
 enum class ToolClass : uint8_t {
   none,
@@ -58,9 +73,6 @@ std::string_view port_service(uint16_t port, uint8_t proto);
 
 // Lower-case ASCII copy.
 std::string ascii_lower(std::string_view s);
-// Lower-cased Windows path with '\' separators, without "\\?\" prefixes, with
-// "\Device\HarddiskVolumeN\" read as "c:\": the form path rules are matched against.
-std::string canonical_image_path(std::string_view image);
 // Case-insensitive glob on Windows paths: '*' any run, '?' one character; '\' and '/' equal.
 bool path_glob_match(std::string_view pattern, std::string_view text);
 

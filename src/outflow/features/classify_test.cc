@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "outflow/baseline/log_hist.h"
+#include "outflow/core/win_path.h"
 #include "outflow/features/activity.h"
 #include "outflow/features/networks.h"
 
@@ -10,16 +11,16 @@ namespace outflow {
 namespace {
 
 TEST(Classify, PathClasses) {
-  EXPECT_EQ(classify_path("C:\\Windows\\System32\\svchost.exe"), PathClass::system);
-  EXPECT_EQ(classify_path("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe"), PathClass::system);
-  EXPECT_EQ(classify_path("C:\\Program Files\\Veeam\\agent.exe"), PathClass::program_files);
-  EXPECT_EQ(classify_path("C:\\Users\\bob\\AppData\\Local\\Temp\\x.exe"), PathClass::user_writable);
-  EXPECT_EQ(classify_path("C:\\Users\\Public\\svchost.exe"), PathClass::user_writable);
-  EXPECT_EQ(classify_path("c:/programdata/rclone.exe"), PathClass::user_writable);
-  EXPECT_EQ(classify_path("C:\\Users\\bob\\tools\\x.exe"), PathClass::user_profile);
-  EXPECT_EQ(classify_path("D:\\apps\\x.exe"), PathClass::other);
-  EXPECT_EQ(classify_path("System"), PathClass::unknown);
-  EXPECT_EQ(classify_path(""), PathClass::unknown);
+  EXPECT_EQ(classify_path(canonical_win_path("C:\\Windows\\System32\\svchost.exe")), PathClass::system);
+  EXPECT_EQ(classify_path(canonical_win_path("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe")), PathClass::system);
+  EXPECT_EQ(classify_path(canonical_win_path("C:\\Program Files\\Veeam\\agent.exe")), PathClass::program_files);
+  EXPECT_EQ(classify_path(canonical_win_path("C:\\Users\\bob\\AppData\\Local\\Temp\\x.exe")), PathClass::user_writable);
+  EXPECT_EQ(classify_path(canonical_win_path("C:\\Users\\Public\\svchost.exe")), PathClass::user_writable);
+  EXPECT_EQ(classify_path(canonical_win_path("c:/programdata/rclone.exe")), PathClass::user_writable);
+  EXPECT_EQ(classify_path(canonical_win_path("C:\\Users\\bob\\tools\\x.exe")), PathClass::user_profile);
+  EXPECT_EQ(classify_path(canonical_win_path("D:\\apps\\x.exe")), PathClass::other);
+  EXPECT_EQ(classify_path(canonical_win_path("System")), PathClass::unknown);
+  EXPECT_EQ(classify_path(canonical_win_path("")), PathClass::unknown);
 }
 
 TEST(Classify, UsersAndProfiles) {
@@ -28,21 +29,70 @@ TEST(Classify, UsersAndProfiles) {
   EXPECT_EQ(builtin_user_class("NT AUTHORITY\\NETWORK SERVICE"), UserClass::network_service);
   EXPECT_EQ(builtin_user_class("THESHIRE\\WORKSTATION5$"), UserClass::system);
   EXPECT_EQ(builtin_user_class("THESHIRE\\pgustavo"), UserClass::unknown);
-  EXPECT_EQ(profile_owner("C:\\Users\\Bob\\AppData\\x.exe"), "bob");
-  EXPECT_EQ(profile_owner("C:\\Users\\Public\\x.exe"), "");
-  EXPECT_EQ(profile_owner("C:\\Windows\\x.exe"), "");
+  EXPECT_EQ(profile_owner(canonical_win_path("C:\\Users\\Bob\\AppData\\x.exe")), "bob");
+  EXPECT_EQ(profile_owner(canonical_win_path("C:\\Users\\Public\\x.exe")), "");
+  EXPECT_EQ(profile_owner(canonical_win_path("C:\\Windows\\x.exe")), "");
 }
 
 TEST(Classify, SystemNamesOutsideHome) {
   std::string home;
-  EXPECT_TRUE(system_name_outside_home("C:\\Users\\Public\\svchost.exe", &home));
+  EXPECT_TRUE(system_name_outside_home(canonical_win_path("C:\\Users\\Public\\svchost.exe"), &home));
   EXPECT_EQ(home, "C:\\Windows\\System32\\");
-  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\System32\\svchost.exe"));
-  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\SysWOW64\\svchost.exe"));
-  EXPECT_FALSE(system_name_outside_home("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe"));
-  EXPECT_FALSE(system_name_outside_home("lsass.exe"));  // no folder: cannot tell
-  EXPECT_TRUE(system_name_outside_home("C:\\Temp\\powershell.exe"));
-  EXPECT_FALSE(system_name_outside_home("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"));
+  EXPECT_FALSE(system_name_outside_home(canonical_win_path("C:\\Windows\\System32\\svchost.exe")));
+  EXPECT_FALSE(system_name_outside_home(canonical_win_path("C:\\Windows\\SysWOW64\\svchost.exe")));
+  EXPECT_FALSE(system_name_outside_home(canonical_win_path("\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe")));
+  EXPECT_FALSE(system_name_outside_home(canonical_win_path("lsass.exe")));  // no folder: cannot tell
+  EXPECT_TRUE(system_name_outside_home(canonical_win_path("C:\\Temp\\powershell.exe")));
+  EXPECT_FALSE(system_name_outside_home(canonical_win_path("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe")));
+}
+
+// Every spelling of a path is classified alike (the classifiers see canonical forms).
+TEST(Classify, PathSpellingsClassifyAlike) {
+  auto cls = [](std::string_view p, std::string_view prof = {}) { return classify_path(canonical_win_path(p, prof)); };
+  for (const char* p : {"%SystemRoot%\\System32\\svchost.exe", "\\SystemRoot\\System32\\svchost.exe",
+                        "\\??\\C:\\Windows\\System32\\svchost.exe", "\"C:/WINDOWS/system32/svchost.exe\""})
+    EXPECT_EQ(cls(p), PathClass::system) << p;
+  EXPECT_EQ(cls("C:\\PROGRA~2\\Zoom\\zoom.exe"), PathClass::program_files);
+  EXPECT_EQ(cls("%ProgramFiles%\\Veeam\\agent.exe"), PathClass::program_files);
+  EXPECT_EQ(cls("%TEMP%\\x.exe"), PathClass::user_writable);  // profile unknown: still Temp
+  EXPECT_EQ(cls("%LOCALAPPDATA%\\x.exe", user_profile_dir("CORP\\bob")), PathClass::user_writable);
+  EXPECT_EQ(cls("\\\\?\\C:\\ProgramData\\r\\rclone.exe"), PathClass::user_writable);
+  EXPECT_EQ(cls("C:\\PROGRA~3\\r\\rclone.exe"), PathClass::user_writable);
+  // Service image paths run as SYSTEM: their Temp is in the system profile, still writable.
+  EXPECT_EQ(cls("%TEMP%\\x.exe", user_profile_dir("NT AUTHORITY\\SYSTEM")), PathClass::user_writable);
+}
+
+TEST(Classify, ProfilesAndShortNames) {
+  EXPECT_EQ(user_profile_dir("CORP\\Firstname.Lastname"), "c:\\users\\firstname.lastname");
+  EXPECT_EQ(user_profile_dir("bob"), "c:\\users\\bob");
+  EXPECT_EQ(user_profile_dir("NT AUTHORITY\\SYSTEM"), "c:\\windows\\system32\\config\\systemprofile");
+  EXPECT_EQ(user_profile_dir(""), "");
+  const std::string own = canonical_win_path("C:\\Users\\FIRSTN~1.LAS\\AppData\\Local\\Temp\\x.exe");
+  EXPECT_EQ(profile_owner(own), "firstn~1.las");
+  EXPECT_TRUE(profile_belongs_to("firstn~1.las", "CORP\\firstname.lastname"));
+  EXPECT_TRUE(profile_belongs_to("FIRSTN~1.LAS", "firstname.lastname"));
+  EXPECT_FALSE(profile_belongs_to("firstn~1.las", "CORP\\firstname.other"));
+  EXPECT_FALSE(profile_belongs_to("firstn~1.las", "CORP\\bob"));
+  EXPECT_TRUE(profile_belongs_to("bob", "CORP\\Bob"));
+  EXPECT_TRUE(profile_belongs_to("bob.corp", "CORP\\bob"));     // a second profile of the same name
+  EXPECT_TRUE(profile_belongs_to("bob~1.cor", "CORP\\bob"));    // its short name
+  EXPECT_TRUE(profile_belongs_to("firstn~1.cor", "CORP\\firstname.lastname"));  // firstname.lastname.CORP
+  EXPECT_FALSE(profile_belongs_to("alice", "CORP\\bob"));
+  EXPECT_FALSE(profile_belongs_to("alice~1.cor", "CORP\\bob"));
+  // An unresolved %USERPROFILE% names no owner.
+  EXPECT_EQ(profile_owner(canonical_win_path("%USERPROFILE%\\x.exe")), "");
+  EXPECT_EQ(profile_owner(canonical_win_path("%USERPROFILE%\\x.exe", user_profile_dir("CORP\\bob"))), "bob");
+}
+
+TEST(Classify, MasqueradeAcrossSpellings) {
+  for (const char* p : {"\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe", "%SystemRoot%\\system32\\svchost.exe",
+                        "%windir%\\SysWOW64\\svchost.exe", "\\SystemRoot\\System32\\svchost.exe",
+                        "\\\\?\\C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\\\svchost.exe",
+                        "\"c:/windows/system32/svchost.exe\""})
+    EXPECT_FALSE(system_name_outside_home(canonical_win_path(p))) << p;
+  for (const char* p : {"C:\\Users\\Public\\svchost.exe", "%Public%\\svchost.exe", "%TEMP%\\svchost.exe",
+                        "C:\\Windows\\System32\\..\\..\\Users\\Public\\svchost.exe", "\\\\?\\C:\\Users\\Public\\svchost.exe"})
+    EXPECT_TRUE(system_name_outside_home(canonical_win_path(p))) << p;
 }
 
 TEST(Classify, Tools) {

@@ -11,15 +11,6 @@ constexpr TimeNs kMergeWindow = 3600 * kNsPerSec;   // Sysmon 1 and 4688 of one 
 TimeNs absdiff(TimeNs a, TimeNs b) { return a > b ? a - b : b - a; }
 }  // namespace
 
-std::string image_basename(std::string_view path) {
-  const size_t slash = path.find_last_of("\\/");
-  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  std::string out(path);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
-
 ProcessTable::GuidKey ProcessTable::guid_key(HostId host, std::string_view g) {
   // "{d273d0f0-8078-5f67-cc06-000000000800}": 32 hex digits, case-insensitive.
   GuidKey k{host, 0, 0};
@@ -385,6 +376,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
       }
       const bool fresh = !procs_[id].from_sysmon && !procs_[id].from_security;
       fill_from_start(procs_[id], e);
+      short_names_.learn(host, procs_[id].image);
       if (fresh) remember_start(host, id, e.event_id == 1, e.pid == 0);
       if (e.time != kNoTime && same_basename(procs_[id].image, "wininit.exe")) boot(host, e.time, id);
       if (procs_[id].parent == kNoProc) {

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/core/win_path.h"  // image_basename
 #include "outflow/lineage/host_registry.h"
 #include "outflow/model/events.h"
 
@@ -112,6 +113,10 @@ class ProcessTable {
   static constexpr size_t kPidHistory = 256;
   uint64_t pid_history_dropped() const { return pid_history_dropped_; }
 
+  // 8.3 short path components resolved from the long forms of the images started so far (see
+  // ShortNameMap): for the detector's canonical image paths.
+  const ShortNameMap& short_names() const { return short_names_; }
+
   // Ancestors from the root down to `id` (inclusive). Stops at unknown parents, at loops and
   // after kMaxDepth levels; `truncated` tells whether it stopped early.
   static constexpr size_t kMaxDepth = 64;
@@ -163,6 +168,7 @@ class ProcessTable {
   void forget(ProcId id);
   void index_pid(HostId host, uint64_t pid, ProcId id);
   std::vector<Process> procs_;
+  ShortNameMap short_names_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
   std::unordered_set<uint64_t> trimmed_pids_;  // pid keys whose history was cut to kPidHistory
@@ -177,8 +183,5 @@ class ProcessTable {
   ProcId match_by_image_time(HostId host, const HostEvent& e, bool want_sysmon) const;
   void remember_start(HostId host, ProcId id, bool sysmon, bool pidless);
 };
-
-// Lower-cased file name of a Windows or POSIX path: "C:\\Windows\\cmd.exe" -> "cmd.exe".
-std::string image_basename(std::string_view path);
 
 }  // namespace outflow

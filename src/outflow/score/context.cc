@@ -64,12 +64,12 @@ UserClass ContextRules::user_class(std::string_view user) const {
 bool ContextRules::expected_system_context(std::string_view image) const {
   if (image.empty()) return false;
   if (any_equal_ci(c_.system_context_tools, image_basename(image))) return false;
-  return any_glob(c_.system_context_images, canonical_image_path(image));
+  return any_glob(c_.system_context_images, image);
 }
 
-bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, const DestActivity* top) {
-  if (!r.image.empty() && !any_glob(r.image, canonical_image_path(p.image))) return false;
-  if (!r.process_name.empty() && !any_equal_ci(r.process_name, image_basename(p.image))) return false;
+bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, std::string_view image, const DestActivity* top) {
+  if (!r.image.empty() && !any_glob(r.image, image)) return false;
+  if (!r.process_name.empty() && !any_equal_ci(r.process_name, image_basename(image))) return false;
   if (!r.original_file_name.empty() && !any_equal_ci(r.original_file_name, p.original_file_name)) return false;
   if (!r.company.empty() && !any_equal_ci(r.company, p.company)) return false;
   if (!r.hashes.empty() && !hash_listed(r.hashes, p.hashes)) return false;
@@ -88,15 +88,16 @@ bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, const 
   return true;
 }
 
-const ExclusionRule* ContextRules::excluded_by(const Process* p, const DestActivity* top, bool* by_name) const {
+const ExclusionRule* ContextRules::excluded_by(const Process* p, std::string_view image, const DestActivity* top,
+                                               bool* by_name) const {
   *by_name = false;
   if (!p) return nullptr;
-  if (!c_.process_name_exclusions.empty() && any_equal_ci(c_.process_name_exclusions, image_basename(p->image))) {
+  if (!c_.process_name_exclusions.empty() && any_equal_ci(c_.process_name_exclusions, image_basename(image))) {
     *by_name = true;
     return nullptr;
   }
   for (const auto& r : c_.exclusions)
-    if (rule_matches(r, *p, top)) return &r;
+    if (rule_matches(r, *p, image, top)) return &r;
   return nullptr;
 }
 

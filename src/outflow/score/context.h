@@ -18,12 +18,16 @@ class ContextRules {
   // First matching role (host name, case-insensitive glob); "" when none matches.
   const HostRole* host_role(std::string_view host) const;
   UserClass user_class(std::string_view user) const;
-  // A process whose image is expected to run in service contexts (and is not a tool).
-  bool expected_system_context(std::string_view image) const;
+  // A process whose image is expected to run in service contexts (and is not a tool). Images
+  // here are the canonical form (canonical_win_path) of the process's image, computed once per
+  // process; the config's image patterns are canonical too (see DetectConfig).
+  bool expected_system_context(std::string_view canonical_image) const;
   // The exclusion rule excusing this process talking to `top_domain`, or null. Also the
   // analytic's ProcessName list (name only), reported as the rule "process_name_exclusions".
-  const ExclusionRule* excluded_by(const Process* p, const DestActivity* top, bool* by_name) const;
-  static bool rule_matches(const ExclusionRule& r, const Process& p, const DestActivity* top);
+  const ExclusionRule* excluded_by(const Process* p, std::string_view canonical_image, const DestActivity* top,
+                                   bool* by_name) const;
+  static bool rule_matches(const ExclusionRule& r, const Process& p, std::string_view canonical_image,
+                           const DestActivity* top);
 
  private:
   const DetectConfig& c_;

@@ -332,7 +332,7 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
   const std::string name = image_basename(p.image);
   const ToolClass tool = classify_tool(name);
 
-  if (is_non_interactive(f.user_class) && !sc.rules.expected_system_context(p.image)) {
+  if (is_non_interactive(f.user_class) && !sc.rules.expected_system_context(f.image_canon)) {
     add(f, "service_context", 10, p.user + " (" + user_class_name(f.user_class) + ")", "", "",
         "a non-interactive account runs " + name + ", which is not a system service in its home folder");
   }
@@ -355,7 +355,7 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
       add(f, "elevated_from_writable", 4, p.integrity_level, "", "", "elevated integrity from a user-writable folder");
   }
   std::string home;
-  if (system_name_outside_home(p.image, &home)) {
+  if (system_name_outside_home(f.image_canon, &home)) {
     add(f, "masquerade", 25, p.image, "", "expected in " + home, name + " outside its home folder (T1036.005)");
   }
   if (!p.original_file_name.empty() && p.original_file_name != "-" && !p.image.empty() &&
@@ -364,13 +364,9 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
     add(f, "renamed_binary", orig != ToolClass::none ? 20 : 6, name, "", "OriginalFileName " + p.original_file_name,
         "the executable was renamed from " + p.original_file_name);
   }
-  const std::string owner = profile_owner(p.image);
-  if (!owner.empty() && !p.user.empty()) {
-    const size_t bs = p.user.find('\\');
-    const std::string uname = ascii_lower(bs == std::string::npos ? p.user : p.user.substr(bs + 1));
-    if (uname != owner && !uname.starts_with(owner + ".") && !owner.starts_with(uname + ".")) {
-      add(f, "other_users_profile", 8, p.image, "", "user " + p.user, "runs from " + owner + "'s profile as " + p.user);
-    }
+  const std::string owner = profile_owner(f.image_canon);
+  if (!owner.empty() && !p.user.empty() && !profile_belongs_to(owner, p.user)) {
+    add(f, "other_users_profile", 8, p.image, "", "user " + p.user, "runs from " + owner + "'s profile as " + p.user);
   }
   if (tool == ToolClass::transfer_tool) {
     add(f, "transfer_tool", 12, name, "", "", name + " is a file-transfer tool (rclone, curl, ...)");
@@ -404,7 +400,7 @@ void score_context(const ScoreContext& sc, const Process& p, Finding& f) {
     }
     // A service started by the service manager is as rare as the software installed; that is
     // not this analytic's question.
-    if (!pname.empty() && sc.org_hosts >= c.rarity_min_hosts && !sc.rules.expected_system_context(p.image)) {
+    if (!pname.empty() && sc.org_hosts >= c.rarity_min_hosts && !sc.rules.expected_system_context(f.image_canon)) {
       auto it = sc.base.pairs.find(Baselines::key2(pname, name));
       const uint32_t hosts = it == sc.base.pairs.end() ? 0 : it->second.hosts;
       if (hosts <= c.rare_max_hosts)

@@ -40,6 +40,11 @@ struct Finding {
   double criticality = 1.0;
   UserClass user_class = UserClass::unknown;
   PathClass path_class = PathClass::unknown;
+  // The process's image in canonical form (canonical_win_path, with its user's profile; short
+  // components the same host's data spells out in full resolved by ProcessTable::short_names()),
+  // computed once when the finding is made: what every path classifier and exclusion compares.
+  // Outputs show Process::image, as the log wrote it.
+  std::string image_canon;
   std::vector<Factor> factors;       // in decreasing contribution
   std::vector<std::string> techniques;
   std::vector<DestSummary> dests;    // top destinations by bytes out (at most 10)

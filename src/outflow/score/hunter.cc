@@ -139,7 +139,8 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     const Process* p = proc != kNoProc ? &procs.get(proc) : nullptr;
     if (p) {
       f.user_class = rules.user_class(p->user);
-      f.path_class = classify_path(p->image);
+      f.image_canon = procs.short_names().expand(p->host, canonical_win_path(p->image, user_profile_dir(p->user)));
+      f.path_class = classify_path(f.image_canon);
       f.invoked_out = rec.invoked_out, f.invoked_children = rec.invoked_children;
     }
     const bool active = score_activity(sc, a, f);
@@ -162,7 +163,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     assign_techniques(sc, a, f);
     bool by_name = false;
     const DestActivity* top = f.dests.empty() ? nullptr : &a.dests[f.dests[0].index];
-    if (const ExclusionRule* rule = rules.excluded_by(p, top, &by_name)) {
+    if (const ExclusionRule* rule = rules.excluded_by(p, f.image_canon, top, &by_name)) {
       f.suppressed_by = rule->name;
       f.suppressed_category = rule->category;
     } else if (by_name) {

@@ -274,30 +274,30 @@ TEST(Hunt, ExclusionRuleFieldsAllMustMatch) {
   p.image = "C:\\Program Files\\Veeam\\Backup\\agent.exe";
   p.company = "Veeam Software Group GmbH";
   p.hashes = "SHA1=11,MD5=22,SHA256=aabbccddeeff00112233445566778899,IMPHASH=33";
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, nullptr));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), nullptr));
   p.hashes = "SHA256=aabbccddeeff0011223344556677889900";  // longer hash: not the listed one
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), nullptr));
   p.hashes = "SHA256=AABBCCDDEEFF00112233445566778899";
   p.company = "";
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), nullptr));
   rule.company.clear();
   rule.destination_domain = {"*.veeam.com"};
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, nullptr));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), nullptr));
   DestActivity d;
   d.domain = "repo.veeam.com.";
   d.port = 443;
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), &d));
   // Name or network; and the port when listed.
   d.domain.clear();
   ASSERT_TRUE(IpAddr::parse("52.112.1.2", d.ip));
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, &d));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), &d));
   std::string err;
   ASSERT_TRUE(rule.destination_network.add("52.112.0.0/14", err));
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), &d));
   rule.destination_port = {3478, 3479};
-  EXPECT_FALSE(ContextRules::rule_matches(rule, p, &d));
+  EXPECT_FALSE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), &d));
   d.port = 3479;
-  EXPECT_TRUE(ContextRules::rule_matches(rule, p, &d));
+  EXPECT_TRUE(ContextRules::rule_matches(rule, p, canonical_win_path(p.image), &d));
 }
 
 TEST(Hunt, LineageRollUpGivesTheParentItsChildrensVolume) {
