@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "outflow/write/telemetry_warnings.h"
 #include "command.h"
 #include "detect_common.h"
 #include "hunt_command.h"
@@ -73,6 +74,8 @@ int run_hunt(const HuntOptions& o) {
     }
   }
   print_summary(o.d.common, *run.pipe, run.diag, run.files);
+  if (!o.d.common.quiet)
+    for (const auto& w : telemetry_warnings(*run.pipe)) fmt::print(stderr, "outflow: warning: {}\n", terminal_safe(w));
   if (!o.d.common.quiet) {
     fmt::print(stderr, "outflow: {} finding(s) at score >= {:g} ({} suppressed by exclusions{}, {} below the score); {} processes on {} hosts{}\n",
                r.reported, run.cfg.min_score, r.suppressed, o.show_suppressed ? "" : ", --show-suppressed lists them",

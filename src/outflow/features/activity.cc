@@ -140,6 +140,10 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   p.bytes_in += in;
   ++p.sessions;
   if (a.status == AttributionStatus::inferred) ++p.sessions_inferred;
+  if (s.orig_unknown) {
+    ++p.sessions_out_unknown;
+    p.gaps |= static_cast<uint8_t>(1u << static_cast<unsigned>(s.gap));
+  }
   if (s.start != kNoTime && (p.first == kNoTime || s.start < p.first)) p.first = s.start;
   const TimeNs end = s.end != kNoTime ? s.end : s.start;
   if (end != kNoTime && (p.last == kNoTime || end > p.last)) p.last = end;
@@ -175,6 +179,7 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   d.pkts_out += pout;
   d.pkts_in += pin;
   ++d.sessions;
+  d.sessions_out_unknown += s.orig_unknown;
   if (s.start != kNoTime && (d.first == kNoTime || s.start < d.first)) d.first = s.start;
   if (end != kNoTime && (d.last == kNoTime || end > d.last)) d.last = end;
   d.longest = std::max(d.longest, dur);
@@ -214,6 +219,8 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   into.bytes_in += from.bytes_in;
   into.sessions += from.sessions;
   into.sessions_inferred += from.sessions_inferred;
+  into.sessions_out_unknown += from.sessions_out_unknown;
+  into.gaps |= from.gaps;
   auto min_t = [](TimeNs& a, TimeNs b) {
     if (b != kNoTime && (a == kNoTime || b < a)) a = b;
   };
@@ -239,6 +246,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
     DestActivity& t = into.dests[it->second];
     t.bytes_out += d.bytes_out, t.bytes_in += d.bytes_in, t.pkts_out += d.pkts_out, t.pkts_in += d.pkts_in;
     t.sessions += d.sessions;
+    t.sessions_out_unknown += d.sessions_out_unknown;
     min_t(t.first, d.first);
     max_t(t.last, d.last);
     t.longest = std::max(t.longest, d.longest);

@@ -24,6 +24,9 @@ struct DestActivity {
   uint8_t proto = 0;
   uint64_t bytes_out = 0, bytes_in = 0, pkts_out = 0, pkts_in = 0;
   uint32_t sessions = 0;
+  // Sessions whose bytes out the sensor could not see (Session::orig_unknown): bytes_out is then
+  // a lower bound, not the volume.
+  uint32_t sessions_out_unknown = 0;
   TimeNs first = kNoTime, last = kNoTime;  // first start, last end
   TimeNs longest = 0;                      // longest single session
   TimeNs duration_sum = 0;                 // sum of session durations
@@ -46,6 +49,13 @@ struct ProcessActivity {
   IpAddr local;           // the host's address in its first session
   uint64_t bytes_out = 0, bytes_in = 0;
   uint32_t sessions = 0, sessions_inferred = 0;
+  // Outbound sessions whose bytes out are unknown (the sensor saw none of them), and why: a
+  // bit per VolumeGap value.
+  uint32_t sessions_out_unknown = 0;
+  uint8_t gaps = 0;
+  bool volume_unknown() const { return sessions_out_unknown > 0; }
+  // Most of its outbound sessions: its volume cannot be judged at all.
+  bool volume_mostly_unknown() const { return sessions_out_unknown * 2 > sessions; }
   // Sessions another machine opened to this process (a server serving): counted, not scored;
   // AN0080 is about what a host's processes send out on their own initiative.
   uint64_t inbound_sessions = 0, inbound_bytes_out = 0;

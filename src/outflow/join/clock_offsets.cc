@@ -364,6 +364,14 @@ std::vector<ClockReport> ClockOffsets::report(HostId host) const {
   return out;
 }
 
+bool ClockOffsets::connect_clock_unknown(HostId host) const {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) return false;
+  for (const auto& p : it->second.keys)
+    if (is_connect_event(p.key.event_id) && p.events > 0 && !estimate(p.key).known) return true;
+  return false;
+}
+
 std::vector<HostId> ClockOffsets::hosts() const {
   std::vector<HostId> v;
   for (const auto& [h, c] : hosts_) v.push_back(h);

@@ -111,6 +111,9 @@ class ClockOffsets {
   OffsetEstimate process_clock(HostId host) const;
   OffsetEstimate connect_clock(HostId host) const;
 
+  // A connection event type of the host has events but no offset (its sessions are matched
+  // within the unknown-offset window only).
+  bool connect_clock_unknown(HostId host) const;
   // Every key of the host with what is known of it (reports: coverage, warnings).
   std::vector<ClockReport> report(HostId host) const;
   std::vector<HostId> hosts() const;

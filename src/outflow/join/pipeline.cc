@@ -124,12 +124,24 @@ void SessionPipeline::emit(Session&& s) {
     ++sc.sessions;
     if (!(s.seen_orig_dir && s.seen_resp_dir)) ++sc.unpaired_sessions;
   }
+  // Initiators whose bytes the sensor did not see (a sensor without their outgoing packets).
+  if (s.orig_unknown) ++stats_.sessions_out_unknown;
+  {
+    auto it = stats_.out_unknown_by_addr.find(s.orig_h);
+    if (it == stats_.out_unknown_by_addr.end() && s.orig_unknown && stats_.out_unknown_by_addr.size() < PipelineStats::kMaxGapAddresses)
+      it = stats_.out_unknown_by_addr.emplace(s.orig_h, std::pair<uint64_t, uint64_t>{0, 0}).first;
+    if (it != stats_.out_unknown_by_addr.end()) {
+      it->second.first += s.orig_unknown;
+      ++it->second.second;
+    }
+  }
   // Per-host attribution coverage, for every monitored host that owns an end of the session.
   for (const IpAddr* ip : {&s.orig_h, &s.resp_h}) {
     const HostId h = index_.host_of(*ip, s.start);
     if (h == kNoHost) continue;
     HostCoverage& hc = stats_.hosts[h];
     ++hc.sessions;
+    hc.sessions_out_unknown += ip == &s.orig_h ? s.orig_unknown : s.resp_unknown;
     hc.bytes += bytes;
     if (a.host == h && (a.status == AttributionStatus::matched || a.status == AttributionStatus::inferred)) {
       ++hc.sessions_attributed;

@@ -40,6 +40,8 @@ struct HostCoverage {
   std::map<TimeField, uint64_t> time_fields;
   uint64_t sessions = 0, sessions_attributed = 0, sessions_inferred = 0;
   uint64_t bytes = 0, bytes_attributed = 0;
+  // Sessions in which the sensor saw none of the host's own bytes (Session::*_unknown).
+  uint64_t sessions_out_unknown = 0;
 };
 
 struct SensorCoverage {
@@ -60,6 +62,11 @@ struct PipelineStats {
   std::map<AttributionStatus, uint64_t> by_status;
   std::map<AttributionStatus, uint64_t> bytes_by_status;
   uint64_t host_events = 0, flow_records = 0, dns_answers = 0;
+  // Sessions whose initiator's bytes the sensor did not see, per initiator address (monitored
+  // or not: flow-only hosts too), capped at kMaxGapAddresses addresses (the rest in the total).
+  static constexpr size_t kMaxGapAddresses = 10'000;
+  uint64_t sessions_out_unknown = 0;
+  std::map<IpAddr, std::pair<uint64_t, uint64_t>> out_unknown_by_addr;  // address -> (unknown, sessions)
 };
 
 class SessionPipeline final : public RecordSink {

@@ -117,7 +117,16 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
                                             : "";
   // A process that mostly downloads (streaming, updates) is not moving data out: its durations
   // and repetitions count half and do not make it active on their own.
-  const bool downloader = out < c.volume_notable && a.bytes_in >= 10 * std::max<uint64_t>(out, 1);
+  // Not when its bytes out are unknown: a sensor that missed them makes any upload look like one.
+  const bool downloader =
+      !a.volume_mostly_unknown() && out < c.volume_notable && a.bytes_in >= 10 * std::max<uint64_t>(out, 1);
+  // Bytes out the sensor did not see: what is shown is a lower bound, and the factors that
+  // compare the volume with something (ratio, baseline) are not scored.
+  const std::string lower = a.volume_unknown() ? " at least" : "";
+  if (a.volume_unknown()) {
+    add(f, "volume_unknown", 0, fmt::format("{} of {} sessions", a.sessions_out_unknown, a.sessions), "", "",
+        "the sensor saw none of the bytes this process sent in those sessions: the upload volume is unknown, not zero");
+  }
   const double dm = downloader ? 0.5 : 1.0;
   const std::string dl_note = downloader ? " (halved: mostly a download)" : "";
 
@@ -127,7 +136,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     add(f, "volume_out", round1(pts * vm), human_bytes(out),
         fmt::format(">= {} notable, {} (AN1571), {} (AN0367)", human_bytes(c.volume_notable), human_bytes(c.volume_session),
                     human_bytes(c.volume_connection)),
-        "", fmt::format("sent {} to {} destination(s) in {} session(s)", human_bytes(out), a.dests.size(), a.sessions) + common_note);
+        "", fmt::format("sent{} {} to {} destination(s) in {} session(s)", lower, human_bytes(out), a.dests.size(), a.sessions) + common_note);
     active = true;
   }
   uint64_t max_sess = 0;
@@ -151,7 +160,8 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     active = true;
   }
   const uint64_t total = a.bytes_out + a.bytes_in;
-  if (out >= c.volume_notable && total > 0 && static_cast<double>(out) >= c.upload_ratio * static_cast<double>(total)) {
+  if (!a.volume_unknown() && out >= c.volume_notable && total > 0 &&
+      static_cast<double>(out) >= c.upload_ratio * static_cast<double>(total)) {
     add(f, "upload_ratio", 8 * vm, fmt::format("{:.0f}% out", 100.0 * static_cast<double>(out) / static_cast<double>(total)),
         fmt::format(">= {:.0f}% (AN0075)", 100 * c.upload_ratio), "",
         fmt::format("sent {} and received {}: an upload, not a download", human_bytes(out), human_bytes(a.bytes_in)));
@@ -204,7 +214,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   // --- Destination --------------------------------------------------------------------
   const DestSummary& ts = f.dests[0];
   if (rarity_known && ts.hosts_in_org <= c.rare_max_hosts) {
-    const bool meaningful = active || out >= 100'000;
+    const bool meaningful = active || out >= 100'000 || a.volume_mostly_unknown();
     add(f, "rare_destination", meaningful ? 10 : 4, fmt::format("{} of {} hosts", ts.hosts_in_org, sc.org_hosts),
         fmt::format("<= {} host(s)", c.rare_max_hosts), "",
         ts.key + " is contacted by no other host of the organisation");
@@ -299,7 +309,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   }
 
   // --- Volume against the baseline of the same executable ----------------------------
-  if (a.proc != kNoProc && out >= c.volume_notable) {
+  if (a.proc != kNoProc && out >= c.volume_notable && !a.volume_mostly_unknown()) {
     const Process& p = sc.pipe.processes().get(a.proc);
     const std::string name = image_basename(p.image);
     const std::string role_key = Baselines::volume_key_role(f.host_role, name);

@@ -55,6 +55,9 @@ struct Finding {
   uint32_t invoked_children = 0;
   bool rollup_only = false;          // a parent raised for its children's volume (no own traffic)
   std::string finding_id;
+  // What the telemetry could not tell about this finding (unknown upload volume, a clock that
+  // could not be estimated, no connection events on the host): said, never scored as zero.
+  std::vector<std::string> caveats;
 };
 
 const char* severity_for(double score);

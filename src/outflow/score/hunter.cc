@@ -80,7 +80,8 @@ void Hunter::observe_activity(const ProcessActivity& a, const Process* p, const 
   b.add_host(host_key);
   b.cover(a.first, a.last);
   const std::string user = p ? p->user : "";
-  if (p && !p->image.empty()) b.add_volume(image_basename(p->image), host_role, user, a.bytes_out);
+  // A volume the sensor mostly did not see is not a sample of what this executable sends.
+  if (p && !p->image.empty() && !a.volume_mostly_unknown()) b.add_volume(image_basename(p->image), host_role, user, a.bytes_out);
   for (const auto& d : a.dests) b.add_dest(destination_key(d), host_key, user, d.first);
 }
 
@@ -104,6 +105,28 @@ std::string finding_id(const std::string& host, const Process* p) {
     mixin("unattributed");
   }
   return fmt::format("{:016x}", h);
+}
+
+// What the telemetry could not see about this finding, one sentence each.
+void add_caveats(const SessionPipeline& pipe, const ProcessActivity& a, Finding& f) {
+  if (a.volume_unknown()) {
+    std::string why;
+    for (unsigned g = 1; g < 8; ++g)
+      if (a.gaps & (1u << g)) why += std::string(why.empty() ? "" : "; ") + volume_gap_reason(static_cast<VolumeGap>(g));
+    f.caveats.push_back(fmt::format("upload volume not measured for {} of {} sessions (bytes out shown are a lower bound): {}",
+                                    a.sessions_out_unknown, a.sessions, why));
+  }
+  if (pipe.offsets().connect_clock_unknown(a.host))
+    f.caveats.push_back(
+        "the clock offset of this host's connection events could not be estimated: its sessions were matched "
+        "only within +- --window-unknown-offset, and some may be missing from this finding");
+  if (a.proc == kNoProc) {
+    const auto& hosts = pipe.stats().hosts;
+    const auto it = hosts.find(a.host);
+    const bool connects = it != hosts.end() && (it->second.events.count(3) || it->second.events.count(5156));
+    if (!connects)
+      f.caveats.push_back("this host logs no connection events (Sysmon 3 / Security 5156): no process can be named for its traffic");
+  }
 }
 
 }  // namespace
@@ -171,6 +194,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
       f.suppressed_category = "ProcessName";
     }
     f.finding_id = finding_id(host_name, p);
+    add_caveats(pipe, a, f);
     return f;
   };
 

@@ -110,10 +110,11 @@ Process get_process(In& in) {
 void put_activity(Out& o, const ProcessActivity& a) {
   o.num(a.host), o.ip(a.local), o.num(a.bytes_out), o.num(a.bytes_in), o.num(a.sessions), o.num(a.sessions_inferred);
   o.num(a.inbound_sessions), o.num(a.inbound_bytes_out), o.num(a.first), o.num(a.last);
+  o.num(a.sessions_out_unknown), o.num(a.gaps);
   o.num(static_cast<uint32_t>(a.dests.size()));
   for (const auto& d : a.dests) {
     o.ip(d.ip), o.num(d.port), o.num(d.proto), o.num(d.bytes_out), o.num(d.bytes_in), o.num(d.pkts_out), o.num(d.pkts_in);
-    o.num(d.sessions), o.num(d.first), o.num(d.last), o.num(d.longest), o.num(d.duration_sum), o.num(d.max_session_out);
+    o.num(d.sessions), o.num(d.sessions_out_unknown), o.num(d.first), o.num(d.last), o.num(d.longest), o.num(d.duration_sum), o.num(d.max_session_out);
     o.num(d.max_session_out_duration), o.num(static_cast<uint8_t>(d.burst)), o.num(d.out_sum), o.num(d.out_sq);
     o.str(d.domain);
   }
@@ -135,12 +136,13 @@ void get_activity(In& in, ProcessActivity& a) {
   a.sessions = in.num<uint32_t>(), a.sessions_inferred = in.num<uint32_t>();
   a.inbound_sessions = in.num<uint64_t>(), a.inbound_bytes_out = in.num<uint64_t>();
   a.first = in.num<TimeNs>(), a.last = in.num<TimeNs>();
+  a.sessions_out_unknown = in.num<uint32_t>(), a.gaps = in.num<uint8_t>();
   const uint32_t nd = in.count(16);
   a.dests.resize(nd);
   for (auto& d : a.dests) {
     d.ip = in.ip(), d.port = in.num<uint16_t>(), d.proto = in.num<uint8_t>();
     d.bytes_out = in.num<uint64_t>(), d.bytes_in = in.num<uint64_t>(), d.pkts_out = in.num<uint64_t>(), d.pkts_in = in.num<uint64_t>();
-    d.sessions = in.num<uint32_t>(), d.first = in.num<TimeNs>(), d.last = in.num<TimeNs>(), d.longest = in.num<TimeNs>();
+    d.sessions = in.num<uint32_t>(), d.sessions_out_unknown = in.num<uint32_t>(), d.first = in.num<TimeNs>(), d.last = in.num<TimeNs>(), d.longest = in.num<TimeNs>();
     d.duration_sum = in.num<TimeNs>(), d.max_session_out = in.num<uint64_t>(), d.max_session_out_duration = in.num<TimeNs>();
     d.burst = in.num<uint8_t>() != 0, d.out_sum = in.num<double>(), d.out_sq = in.num<double>();
     d.domain = in.str();

@@ -67,11 +67,6 @@ std::vector<std::string> clock_anomalies(const SessionPipeline& p, HostId host) 
   return out;
 }
 
-bool clock_unknown(const SessionPipeline& p, HostId host) {
-  for (const ClockReport& r : p.offsets().report(host))
-    if (is_connect_event(r.key.event_id) && r.source == OffsetSource::none && r.events > 0) return true;
-  return false;
-}
 
 void clocks_text(std::string& o, const SessionPipeline& p) {
   o += "\nCLOCKS (host time minus sensor time, per event type and time field)\n";

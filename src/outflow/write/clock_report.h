@@ -17,8 +17,6 @@ std::string clock_key_name(const ClockKey& k);
 // starts that come after their own first connection, connection events whose offset could not
 // be estimated (their sessions are matched within +- --window-unknown-offset only).
 std::vector<std::string> clock_anomalies(const SessionPipeline& p, HostId host);
-// Connection clocks of the host that have events but no estimate.
-bool clock_unknown(const SessionPipeline& p, HostId host);
 
 // The CLOCKS section of the coverage text: every host's clocks with their evidence.
 void clocks_text(std::string& o, const SessionPipeline& p);

@@ -42,7 +42,9 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   }
   j.begin_object("source");
   if (!a.local.is_unset()) j.str("ip", a.local.to_string());
-  j.unum("bytes", a.bytes_out).end_object();
+  // Bytes out that the sensor mostly did not see are unknown, not a small number.
+  if (!a.volume_mostly_unknown()) j.unum("bytes", a.bytes_out);
+  j.end_object();
   if (top) {
     j.begin_object("destination").str("ip", top->ip.to_string()).unum("port", top->port).str_if("domain", top->domain)
         .unum("bytes", top->bytes_in);
@@ -103,6 +105,12 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
     j.begin_object().str("name", x.name).str("observed", x.observed).str_if("threshold", x.threshold)
         .str_if("baseline", x.baseline).dbl("contribution", x.contribution).str_if("detail", x.detail).end_object();
   }
+  j.end_array();
+  if (a.volume_unknown())
+    j.begin_object("volume_unknown").unum("sessions", a.sessions_out_unknown).unum("of_sessions", a.sessions)
+        .unum("bytes_out_seen", a.bytes_out).end_object();
+  j.begin_array("caveats");
+  for (const auto& c : f.caveats) j.str_elem(c);
   j.end_array();
   if (f.suppressed_by.empty())
     j.key_null("suppressed_by");

@@ -133,6 +133,11 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
     if (!x.detail.empty()) o += fmt::format("         {}\n", terminal_safe(x.detail));
   }
 
+  if (!f.caveats.empty()) {
+    o += "\nCaveats (what the telemetry could not see):\n";
+    for (const auto& c : f.caveats) o += fmt::format("  - {}\n", terminal_safe(c));
+  }
+
   o += "\nQuestions for the analyst:\n";
   o += "  - Was this transfer authorised? Who owns this process and this destination?\n";
   if (!f.dests.empty()) {
