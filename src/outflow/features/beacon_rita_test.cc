@@ -123,10 +123,18 @@ void expect_rita(const BeaconScore& r, const Expected& e) {
   ASSERT_EQ(r.status, BeaconStatus::scored) << beacon_status_name(r.status);
   EXPECT_EQ(r.connections, e.count);
   EXPECT_NEAR(r.score, e.score, 0.05);
-  if (e.ts >= 0) EXPECT_NEAR(r.ts_score, e.ts, 0.05);
-  if (e.ds >= 0) EXPECT_NEAR(r.ds_score, e.ds, 0.05);
-  if (e.dur >= 0) EXPECT_NEAR(r.dur_score, e.dur, 0.05);
-  if (e.hist >= 0) EXPECT_NEAR(r.hist_score, e.hist, 0.05);
+  if (e.ts >= 0) {
+    EXPECT_NEAR(r.ts_score, e.ts, 0.05);
+  }
+  if (e.ds >= 0) {
+    EXPECT_NEAR(r.ds_score, e.ds, 0.05);
+  }
+  if (e.dur >= 0) {
+    EXPECT_NEAR(r.dur_score, e.dur, 0.05);
+  }
+  if (e.hist >= 0) {
+    EXPECT_NEAR(r.hist_score, e.hist, 0.05);
+  }
 }
 
 #define REQUIRE_DIR(path) \
