@@ -121,6 +121,10 @@ struct Expected {
 };
 void expect_rita(const BeaconScore& r, const Expected& e) {
   ASSERT_EQ(r.status, BeaconStatus::scored) << beacon_status_name(r.status);
+  // Our values, in the test report (--gtest_output=xml), next to RITA's.
+  ::testing::Test::RecordProperty("scores_n" + std::to_string(r.connections), std::to_string(r.score) + " ts " + std::to_string(r.ts_score) +
+                                                " ds " + std::to_string(r.ds_score) + " dur " +
+                                                std::to_string(r.dur_score) + " hist " + std::to_string(r.hist_score));
   EXPECT_EQ(r.connections, e.count);
   EXPECT_NEAR(r.score, e.score, 0.05);
   if (e.ts >= 0) {
