@@ -81,6 +81,10 @@ const bool registered = register_command(50, [](CLI::App& app) {
       "process.entity_id is one of the label's process_guids (any case, braces optional); a finding without an entity "
       "id matches when one of its destinations is the label's and its span overlaps the label's. Repeated finding ids "
       "are duplicates and ignored.\n"
+      "Findings are about a process or a host (outflow.entity; without it: process when it has process.entity_id, "
+      "else host). A host finding (no process.*) may name its host by host.ip alone: the labels' host_list gives "
+      "each host's address. Each scenario's found instances are counted by how they were found: found_as_process, "
+      "found_as_host (an instance found both ways counts in both).\n"
       "Overall precision = matching findings / findings; recall = labelled instances found / instances. Per scenario: "
       "recall = its instances found / its instances; precision = findings matching it / (those + unmatched findings on "
       "its hosts during its span). Precision of no findings is undefined (null, '-').");
@@ -91,7 +95,7 @@ const bool registered = register_command(50, [](CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json,
                 "JSON: precision, recall, f1, false_per_100_host_days overall and under scenarios.<name> (with "
-                "instances, found, true_findings, false_findings, first_rank)");
+                "instances, found, found_as_process, found_as_host, true_findings, false_findings, first_rank)");
   return Command{cmd, [o] { return run_eval(*o); }};
 });
 

@@ -85,8 +85,11 @@ int run_simulate(SimulateCliOptions& o) {
   for (const auto& f : r.stale)  // readers given DIR/sysmon would read these too
     fmt::print(stderr, "outflow: warning: {} is not from this run (an older simulation's?): remove it\n", terminal_safe(f));
   if (!o.quiet) {
-    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
-               so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, r.conn_records,
+    const std::string of_hosts = r.endpoint_hosts == r.org.hosts.size()
+                                     ? std::string()
+                                     : fmt::format(" ({} of {} hosts; the others flow-only)", r.endpoint_hosts, r.org.hosts.size());
+    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
+               so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, of_hosts, r.conn_records,
                r.netflow_records, r.labels.size());
     for (const auto& l : r.labels)
       fmt::print(stderr, "  {:<22} {:<10} {}  {} .. {}\n", l.scenario, l.host, l.process_guids.empty() ? "" : l.process_guids.front(),
@@ -102,7 +105,7 @@ const bool registered = register_command(40, [](CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "simulate",
       "Write a simulated organisation with labelled attacks: DIR/sysmon/HOST.jsonl (flat NXLog or Winlogbeat ECS, "
-      "alternating by host; some hosts' clocks off by minutes or hours), DIR/zeek/conn.log + dns.log, "
+      "alternating by host; some hosts' clocks off by minutes or hours; only some hosts with --endpoint-share), DIR/zeek/conn.log + dns.log, "
       "DIR/netflow/flows.csv (nfdump -o csv), DIR/labels.jsonl. Deterministic for a seed; streamed to disk.");
   cmd->add_option("--seed", o->sim.seed, "Seed: the same seed gives byte-identical output")->capture_default_str();
   cmd->add_option("--hosts", o->sim.hosts, "Hosts (a DC, backup and database servers, SCCM and a file server from 8 hosts, "
@@ -143,6 +146,14 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "labels.jsonl")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  cmd->add_option("--endpoint-share", o->sim.endpoint_share,
+                  "Share of the hosts with endpoint telemetry, 0 to 1: round(F x hosts) hosts, drawn from the seed "
+                  "(an order of their own; a smaller share's hosts are a subset of a larger's), get DIR/sysmon/HOST.jsonl; "
+                  "the others are flow-only (in Zeek and NetFlow only). The flows and the labels' attacks do not "
+                  "change. 0: no Sysmon file (DIR/sysmon is created empty). Recorded in labels.jsonl "
+                  "(endpoint_hosts, and endpoint per host) when some host is flow-only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
   return Command{cmd, [o] { return run_simulate(*o); }};
 });

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "outflow/core/ip.h"
 #include "outflow/lineage/host_registry.h"
 
 namespace outflow::eval {
@@ -66,6 +67,25 @@ std::string normalise_guid(std::string_view g) {
 
 std::string host_key(std::string_view h) { return HostRegistry::canonical(h); }
 
+std::string normalise_ip(std::string_view ip) {
+  IpAddr a;
+  return IpAddr::parse(ip, a) ? a.to_string() : lower(ip);
+}
+
+std::string finding_host_key(const Labels& labels, const Finding& f) {
+  IpAddr a;
+  if (!f.host.empty() && !IpAddr::parse(f.host, a)) return host_key(f.host);
+  auto by_ip = [&](const std::string& ip) {
+    const auto it = labels.host_by_ip.find(ip);
+    return it == labels.host_by_ip.end() ? std::string() : host_key(it->second);
+  };
+  if (!f.host.empty())
+    if (auto k = by_ip(normalise_ip(f.host)); !k.empty()) return k;
+  for (const auto& ip : f.host_ips)
+    if (auto k = by_ip(ip); !k.empty()) return k;
+  return {};
+}
+
 bool parse_labels(std::string_view text, Labels& out, std::vector<ParseProblem>& problems) {
   each_object(text, problems, [&](size_t n, element doc) {
     element org;
@@ -73,6 +93,12 @@ bool parse_labels(std::string_view text, Labels& out, std::vector<ParseProblem>&
       int64_t v = 0;
       if (!org["hosts"].get_int64().get(v)) out.hosts = v;
       if (!org["days"].get_int64().get(v)) out.days = v;
+      simdjson::dom::array hl;
+      if (!org["host_list"].get_array().get(hl))
+        for (auto h : hl) {
+          const auto name = str_at(h, "/name"), ip = str_at(h, "/ip");
+          if (!name.empty() && !ip.empty()) out.host_by_ip[normalise_ip(ip)] = std::string(name);
+        }
       return;
     }
     LabelledInstance l;
@@ -106,16 +132,34 @@ bool parse_findings(std::string_view text, std::vector<Finding>& out, std::vecto
     Finding f;
     f.line = n;
     f.host = str_at(doc, "/host/name");
-    if (f.host.empty()) {
-      problems.push_back({n, "finding without host.name"});
+    simdjson::dom::array ips;
+    if (const auto ip = str_at(doc, "/host/ip"); !ip.empty()) f.host_ips.push_back(normalise_ip(ip));
+    else if (!doc.at_pointer("/host/ip").get_array().get(ips))
+      for (auto e : ips) {
+        std::string_view s;
+        if (!e.get_string().get(s) && !s.empty()) f.host_ips.push_back(normalise_ip(s));
+      }
+    if (f.host.empty() && f.host_ips.empty()) {
+      problems.push_back({n, "finding without host.name or host.ip"});
       return;
     }
     f.guid = normalise_guid(str_at(doc, "/process/entity_id"));
+    const auto entity = str_at(doc, "/outflow/entity");
+    if (entity == "process" || (entity.empty() && !f.guid.empty())) {
+      f.entity = Entity::process;
+    } else if (entity == "host" || entity.empty()) {
+      f.entity = Entity::host;
+      f.guid.clear();  // a host finding is matched by host and destination, whatever else it carries
+    } else {
+      problems.push_back({n, "outflow.entity is neither \"process\" nor \"host\""});
+      return;
+    }
     f.process = str_at(doc, "/process/executable");
     int64_t rank = 0;
     f.rank = doc.at_pointer("/outflow/rank").get_int64().get(rank) ? static_cast<int64_t>(out.size() + 1) : rank;
     f.id = str_at(doc, "/outflow/finding_id");
-    if (f.id.empty()) f.id = host_key(f.host) + "|" + f.guid;
+    if (f.id.empty())
+      f.id = (f.host.empty() ? f.host_ips.front() : host_key(f.host)) + (f.entity == Entity::host ? "|host" : "|" + f.guid);
     for (const char* p : {"/destination/ip", "/destination/domain"})
       if (const auto s = str_at(doc, p); !s.empty()) f.destinations.push_back(lower(s));
     simdjson::dom::array dests;

@@ -22,9 +22,10 @@ bool overlaps(TimeNs a0, TimeNs a1, TimeNs b0, TimeNs b1) {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
-bool matches(const Finding& f, const LabelledInstance& l) {
-  if (host_key(f.host) != host_key(l.host)) return false;
-  if (!f.guid.empty()) return contains(l.guids, f.guid);
+// `host`: the finding's finding_host_key().
+bool matches(const Finding& f, const std::string& host, const LabelledInstance& l) {
+  if (host.empty() || host != host_key(l.host)) return false;
+  if (f.entity == Entity::process && !f.guid.empty()) return contains(l.guids, f.guid);
   if (!overlaps(f.start, f.end, l.start, l.end)) return false;
   for (const auto& d : f.destinations)
     if (contains(l.destinations, d)) return true;
@@ -58,13 +59,15 @@ Evaluation evaluate(const Labels& labels, const std::vector<Finding>& all, doubl
     }
   }
   const auto& inst = labels.instances;
-  std::vector<bool> found(inst.size(), false);
+  std::vector<bool> found(inst.size(), false), as_process(inst.size(), false), as_host(inst.size(), false);
   for (const auto& l : inst) ++e.scenarios[l.scenario].instances;
   for (const Finding* f : findings) {
+    const std::string host = finding_host_key(labels, *f);
     std::set<std::string> matched_scenarios;
     for (size_t i = 0; i < inst.size(); ++i) {
-      if (!matches(*f, inst[i])) continue;
+      if (!matches(*f, host, inst[i])) continue;
       found[i] = true;
+      (f->entity == Entity::host ? as_host : as_process)[i] = true;
       matched_scenarios.insert(inst[i].scenario);
     }
     for (const auto& name : matched_scenarios) {
@@ -82,12 +85,19 @@ Evaluation evaluate(const Labels& labels, const std::vector<Finding>& all, doubl
     // A false finding near a scenario (its host, during its span) counts against that scenario.
     std::set<std::string> near;
     for (const auto& l : inst)
-      if (host_key(f->host) == host_key(l.host) && overlaps(f->start, f->end, l.start, l.end)) near.insert(l.scenario);
+      if (!host.empty() && host == host_key(l.host) && overlaps(f->start, f->end, l.start, l.end)) near.insert(l.scenario);
     for (const auto& name : near) ++e.scenarios[name].false_findings;
   }
   for (size_t i = 0; i < inst.size(); ++i) {
-    if (found[i]) ++e.scenarios[inst[i].scenario].found, ++e.overall.found;
-    else e.missed.push_back(&inst[i]);
+    if (!found[i]) {
+      e.missed.push_back(&inst[i]);
+      continue;
+    }
+    for (Score* s : {&e.scenarios[inst[i].scenario], &e.overall}) {
+      ++s->found;
+      if (as_process[i]) ++s->found_as_process;
+      if (as_host[i]) ++s->found_as_host;
+    }
   }
   e.overall.instances = inst.size();
   finish(e.overall);
@@ -106,6 +116,7 @@ constexpr double kNull = std::numeric_limits<double>::quiet_NaN();  // JsonOut w
 void score_json(JsonOut& j, const Score& s) {
   j.dbl("precision", s.precision.value_or(kNull));
   j.dbl("recall", s.recall).dbl("f1", s.f1).unum("instances", s.instances).unum("found", s.found);
+  j.unum("found_as_process", s.found_as_process).unum("found_as_host", s.found_as_host);
   j.unum("true_findings", s.findings).unum("false_findings", s.false_findings);
   if (s.first_rank) j.num("first_rank", *s.first_rank);
   else j.dbl("first_rank", kNull);
@@ -116,17 +127,18 @@ void score_json(JsonOut& j, const Score& s) {
 std::string evaluation_text(const Evaluation& e) {
   std::string o = fmt::format("OUTFLOW EVAL  {} findings ({} duplicates ignored), {} labelled instances, {:.0f} host-days\n\n",
                               e.total_findings, e.duplicates, e.overall.instances, e.host_days);
-  o += fmt::format("  {:<24} {:>9} {:>5} {:>6} {:>9} {:>5} {:>6} {:>6} {:>10}\n", "scenario", "instances", "found", "recall",
-                   "precision", "f1", "true", "false", "first rank");
+  o += fmt::format("  {:<24} {:>9} {:>5} {:>7} {:>7} {:>6} {:>9} {:>5} {:>6} {:>6} {:>10}\n", "scenario", "instances", "found",
+                   "as proc", "as host", "recall", "precision", "f1", "true", "false", "first rank");
   auto row = [&](const std::string& name, const Score& s) {
-    o += fmt::format("  {:<24} {:>9} {:>5} {:>6.2f} {:>9} {:>5.2f} {:>6} {:>6} {:>10}\n", terminal_safe(name), s.instances,
-                     s.found, s.recall, ratio(s.precision), s.f1, s.findings, s.false_findings,
-                     s.first_rank ? std::to_string(*s.first_rank) : "-");
+    o += fmt::format("  {:<24} {:>9} {:>5} {:>7} {:>7} {:>6.2f} {:>9} {:>5.2f} {:>6} {:>6} {:>10}\n", terminal_safe(name),
+                     s.instances, s.found, s.found_as_process, s.found_as_host, s.recall, ratio(s.precision), s.f1,
+                     s.findings, s.false_findings, s.first_rank ? std::to_string(*s.first_rank) : "-");
   };
   for (const auto& [name, s] : e.scenarios) row(name, s);
   row("overall", e.overall);
   o += fmt::format("\n  false findings per 100 host-days: {:.2f}\n", e.false_per_100_host_days);
-  o += "  (per scenario, \"false\" counts unmatched findings on its hosts during its span)\n";
+  o += "  (per scenario, \"false\" counts unmatched findings on its hosts during its span; \"as proc\" / \"as host\"\n"
+       "   count the instances found by a process / a host finding, one found both ways in both)\n";
   if (!e.missed.empty()) {
     o += "\nMISSED\n";
     for (const auto* l : e.missed)
@@ -141,8 +153,11 @@ std::string evaluation_text(const Evaluation& e) {
         o += fmt::format("  ... and {} more\n", e.false_findings.size() - 20);
         break;
       }
-      o += fmt::format("  #{:<5} {:<24} {}\n", f->rank, terminal_safe(f->host),
-                       terminal_safe(f->process.empty() ? "(unknown process)" : f->process));
+      const std::string& host = f->host.empty() && !f->host_ips.empty() ? f->host_ips.front() : f->host;
+      o += fmt::format("  #{:<5} {:<24} {}\n", f->rank, terminal_safe(host),
+                       terminal_safe(f->entity == Entity::host ? "(host)"
+                                     : f->process.empty()      ? "(unknown process)"
+                                                               : f->process));
     }
   }
   return o;

@@ -15,6 +15,13 @@
 // span): a detector that flags the right host at the right time but the wrong process is
 // imprecise there. first_rank = the best rank among findings matching the scenario.
 // Precision with nothing to divide is undefined (null in JSON, "-" in the table).
+//
+// A finding is a process finding or a host finding (Entity). The host is host.name's, or, when
+// a host finding carries only host.ip, the labels' host_list host with that address
+// (finding_host_key). A process finding with an entity id matches by GUID; a host finding (or a
+// process finding without an id) by destination and span. found_as_process / found_as_host
+// count the instances found by at least one process / host finding: one found both ways counts
+// in both, so together they can exceed found.
 #pragma once
 #include <map>
 #include <optional>
@@ -27,6 +34,7 @@ namespace outflow::eval {
 
 struct Score {
   size_t instances = 0, found = 0;
+  size_t found_as_process = 0, found_as_host = 0;  // instances found by a process / a host finding
   size_t findings = 0, false_findings = 0;  // matched / unmatched (per scenario: nearby) findings
   std::optional<double> precision;
   double recall = 0, f1 = 0;

@@ -136,7 +136,7 @@ TEST(Eval, BadLinesAreReportedAndSkipped) {
   EXPECT_EQ(f.size(), 1u);
   ASSERT_EQ(p.size(), 3u);
   EXPECT_EQ(p[0].line, 2u);
-  EXPECT_EQ(p[2].reason, "finding without host.name");
+  EXPECT_EQ(p[2].reason, "finding without host.name or host.ip");
 }
 
 }  // namespace

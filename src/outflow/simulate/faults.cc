@@ -61,15 +61,6 @@ bool parse_hosts(std::string_view s, int& hosts) {
   return ec == std::errc() && end == s.data() + s.size() && hosts > 0;
 }
 
-// The hosts' indices in the order faults of one kind take them.
-std::vector<uint32_t> fault_order(uint64_t seed, size_t n, std::string_view kind) {
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  Rng rng(seed, stream_id("fault hosts"), stream_id(kind));
-  for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-  return order;
-}
-
 constexpr int kEvents[] = {1, 3, 5, 22, ClockSkewSpec::kShipperTime};
 
 TimeNs ClockSkews::*skew_field(int event) {
@@ -84,6 +75,15 @@ TimeNs ClockSkews::*skew_field(int event) {
 TimeNs skew_of(const Host& h, int event) { return h.skew.*skew_field(event); }
 
 }  // namespace
+
+// Unchanged since the faults were added: their hosts must stay the same for a seed.
+std::vector<uint32_t> seeded_host_order(uint64_t seed, size_t n, std::string_view kind) {
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  Rng rng(seed, stream_id("fault hosts"), stream_id(kind));
+  for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  return order;
+}
 
 std::string skew_event_name(int event) { return event == ClockSkewSpec::kShipperTime ? "ts" : std::to_string(event); }
 
@@ -126,7 +126,7 @@ bool apply_faults(Organisation& org, uint64_t seed, const std::vector<ClockSkewS
     return false;
   };
   if (!skews.empty()) {
-    const auto order = fault_order(seed, n, "clock skew");
+    const auto order = seeded_host_order(seed, n, "clock skew");
     std::vector<int> seen;
     for (const auto& s : skews) {
       const std::string what = "--clock-skew-events " + skew_event_name(s.event);
@@ -141,7 +141,7 @@ bool apply_faults(Organisation& org, uint64_t seed, const std::vector<ClockSkewS
     }
   }
   if (drops < 0 || static_cast<size_t>(drops) > n) return too_many("--sensor-drops-outgoing", drops);
-  const auto order = fault_order(seed, n, "sensor drops outgoing");
+  const auto order = seeded_host_order(seed, n, "sensor drops outgoing");
   for (size_t i = 0; i < static_cast<size_t>(drops); ++i) org.hosts[order[i]].sensor_drops_outgoing = true;
   return true;
 }

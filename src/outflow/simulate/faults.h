@@ -40,6 +40,10 @@ struct ClockSkewSpec {
 // HOSTS a count (default 1) or all. False with a message naming the bad part.
 bool parse_clock_skews(std::string_view text, std::vector<ClockSkewSpec>& out, std::string& error);
 
+// The hosts' indices (0..n-1) in one order drawn from the seed, its own for each `kind`: what
+// the faults take their hosts from, and the endpoint share (endpoints.h) its own order too.
+std::vector<uint32_t> seeded_host_order(uint64_t seed, size_t n, std::string_view kind);
+
 // "3", "ts": how labels name a skew's event.
 std::string skew_event_name(int event);
 

@@ -55,6 +55,7 @@ struct Host {
   std::string guid_prefix;  // first 8 hex digits of this host's ProcessGuids
   ClockSkews skew;
   bool sensor_drops_outgoing = false;  // the flow sensors miss the packets this host sends
+  bool endpoint = true;  // has endpoint telemetry: its Sysmon file is written (--endpoint-share)
 };
 
 struct Organisation {

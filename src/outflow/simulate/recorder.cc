@@ -206,7 +206,9 @@ bool Recorder::flush_before(TimeNs t, std::string& error) {
     std::string buf;
     for (; n < o.events.size() && o.events[n].first < t; ++n) buf += o.events[n].second;
     o.events.erase(o.events.begin(), o.events.begin() + static_cast<std::ptrdiff_t>(n));
-    if (dir_.empty() || (buf.empty() && o.started)) continue;  // no Sysmon output wanted, or nothing new
+    // No Sysmon output wanted, a flow-only host (its records were made all the same, so that every
+    // random draw and so every flow is as with a Sysmon file), or nothing new.
+    if (dir_.empty() || !org_.hosts[i].endpoint || (buf.empty() && o.started)) continue;
     // Opened per flush: an organisation of thousands of hosts must not hold a descriptor each.
     const std::string path = dir_ + "/" + org_.hosts[i].name + ".jsonl";
     std::FILE* f = std::fopen(path.c_str(), o.started ? "ab" : "wb");

@@ -5,13 +5,15 @@
 #include <memory>
 #include <set>
 
+#include "outflow/simulate/endpoints.h"
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/host_sim.h"
 #include "outflow/write/json_out.h"
 
 namespace outflow::sim {
 
-std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios) {
+std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios,
+                              double endpoint_share) {
   std::string s;
   JsonOut j(s);
   j.begin_object().begin_object("organisation");
@@ -21,12 +23,15 @@ std::string organisation_json(const Organisation& org, uint64_t seed, const std:
   for (const auto& n : scenarios) j.str_elem(n);
   j.end_array();
   faults_json(j, org);
+  endpoint_json(j, org, endpoint_share);
+  const bool flow_only = any_flow_only(org);
   j.begin_array("host_list");
   for (const auto& h : org.hosts) {
     j.begin_object().str("name", h.name).str("role", role_name(h.role)).str("ip", h.ip_text);
     j.str("sysmon_shape", h.shape == SysmonShape::flat ? "flat" : "ecs").num("clock_offset_ms", h.clock_offset / 1'000'000);
     if (h.user >= 0) j.str("user", org.account(h.user));
     host_faults_json(j, h);
+    host_endpoint_json(j, h, flow_only);
     j.end_object();
   }
   j.end_array();
@@ -54,6 +59,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   namespace fs = std::filesystem;
   r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
   if (!apply_faults(r.org, o.seed, o.clock_skews, o.sensor_drops_outgoing, error)) return false;
+  if (!apply_endpoint_share(r.org, o.seed, o.endpoint_share, error)) return false;
   if (o.shapes != SimulateOptions::Shapes::mixed)
     for (auto& h : r.org.hosts) h.shape = o.shapes == SimulateOptions::Shapes::flat ? SysmonShape::flat : SysmonShape::ecs;
   const Organisation& org = r.org;
@@ -98,7 +104,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   if (zeek && !zeek->close(org.end(), error)) return false;
   if (netflow && !netflow->close(error)) return false;
 
-  std::string labels = organisation_json(org, o.seed, o.scenarios);
+  std::string labels = organisation_json(org, o.seed, o.scenarios, o.endpoint_share);
   for (size_t i = 0; i < scenarios.size(); ++i) {
     if (scenarios[i]->planted()) {
       r.labels.push_back(scenarios[i]->label());
@@ -114,11 +120,13 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   }
   if (o.sysmon) {
     std::set<std::string> ours;
-    for (const auto& h : org.hosts) ours.insert(h.name + ".jsonl");
+    for (const auto& h : org.hosts)  // a flow-only host's file is an older run's
+      if (h.endpoint) ours.insert(h.name + ".jsonl");
     for (const auto& e : fs::directory_iterator(o.out + "/sysmon", ec))
       if (!ours.count(e.path().filename().string())) r.stale.push_back(e.path().string());
     std::sort(r.stale.begin(), r.stale.end());
   }
+  for (const auto& h : org.hosts) r.endpoint_hosts += h.endpoint ? 1 : 0;
   r.sysmon_bytes = rec.sysmon_bytes();
   r.conn_records = zeek ? zeek->conn_records() : 0;
   r.netflow_records = netflow ? netflow->records() : 0;

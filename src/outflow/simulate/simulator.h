@@ -1,6 +1,7 @@
 // `outflow simulate`: a labelled organisation written in the formats the readers take.
 //
-//   DIR/sysmon/HOST.jsonl   one file per host, flat NXLog rows or Winlogbeat ECS (alternating)
+//   DIR/sysmon/HOST.jsonl   one file per host with endpoint telemetry (all by default), flat NXLog
+//                           rows or Winlogbeat ECS (alternating); the folder exists even when empty
 //   DIR/zeek/conn.log, dns.log
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
@@ -33,12 +34,15 @@ struct SimulateOptions {
   // packets the flow sensors lose.
   std::vector<ClockSkewSpec> clock_skews;
   int sensor_drops_outgoing = 0;
+  // Share of the hosts with endpoint telemetry (endpoints.h): the others get no Sysmon file.
+  double endpoint_share = 1.0;
 };
 
 struct SimulateResult {
   Organisation org;
   std::vector<Label> labels;              // planted scenarios
   std::vector<std::string> not_planted;   // scenarios that found no moment (e.g. nobody logged on)
+  size_t endpoint_hosts = 0;             // hosts with endpoint telemetry (a Sysmon file, with --formats sysmon)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
   std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
 };
@@ -47,7 +51,9 @@ struct SimulateResult {
 bool simulate(const SimulateOptions& o, SimulateResult& result, std::string& error);
 
 // The lines of labels.jsonl.
-std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios);
+// `endpoint_share` is written only when some host is flow-only.
+std::string organisation_json(const Organisation& org, uint64_t seed, const std::vector<std::string>& scenarios,
+                              double endpoint_share = 1.0);
 std::string label_json(const Label& l);
 
 }  // namespace outflow::sim
