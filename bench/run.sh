@@ -10,6 +10,8 @@
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
 #   BENCH_OTHER_EVENTS  unused Sysmon events (7/10/11/13) per used one, as in real logs (default 3)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
+#   BENCH_SKEW      clock fault for the skewed rows (default "3:-5d@all": every host's Sysmon 3 five days
+#                   behind its Sysmon 1, issue 14); BENCH_SKEW_SIZES  sizes that get them (default: the first)
 #   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
 #   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
 #                   e.g. OUTFLOW_CMD="du -s" to test this script without outflow
@@ -24,6 +26,8 @@ SEED=${BENCH_SEED:-42}
 HOSTS=${BENCH_HOSTS:-50}
 OTHER=${BENCH_OTHER_EVENTS:-3}
 RUNS=${BENCH_RUNS:-3}
+SKEW=${BENCH_SKEW:-"3:-5d@all"}
+SKEW_SIZES=${BENCH_SKEW_SIZES:-${SIZES%% *}}
 OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
 read -r -a OUTFLOW_CMD <<< "${OUTFLOW_CMD:-$OUTFLOW_BIN sessions}"
 LABEL="outflow sessions"
@@ -50,7 +54,12 @@ rss_of() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 # shape, as the simdjson baseline counts EventID) with OTHER unused events per used one, one file per
 # host in the folder BASE.sysmon/ (as per-host forwarders or exports give them).
 gen() {
-  local mb=$1 base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS-o$OTHER" version week days d
+  local mb=$1 skew=${2:-} base="$DATA/sim-${1}MB-seed$SEED-h$HOSTS-o$OTHER" version week days d
+  local skew_args=()
+  if [ -n "$skew" ]; then
+    base="$base-skew$(echo "$skew" | tr -c 'a-zA-Z0-9' '_')"
+    skew_args=(--clock-skew-events "$skew")
+  fi
   version=$(sim_version)
   if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -d "$base.sysmon" ] && [ -f "$base.conn.log" ]; then
     echo "$base"
@@ -68,12 +77,12 @@ gen() {
   rm -rf "$d"
   echo "bench: simulating $HOSTS hosts x $days days (~${mb} MB of Sysmon, seed $SEED) ..." >&2
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --formats sysmon,zeek --sysmon-shape flat \
-                 --other-events "$OTHER" --out "$d" 2> "$base.sim.tmp"
+                 --other-events "$OTHER" "${skew_args[@]}" --out "$d" 2> "$base.sim.tmp"
   mv "$d/zeek/conn.log" "$base.conn.log"
   mv "$d/sysmon" "$base.sysmon"
   rm -rf "$d"
   { echo "$version"
-    echo "sysmon_lines=$(cat "$base.sysmon"/*.jsonl | wc -l) hosts=$HOSTS days=$days seed=$SEED other_events=$OTHER"
+    echo "sysmon_lines=$(cat "$base.sysmon"/*.jsonl | wc -l) hosts=$HOSTS days=$days seed=$SEED other_events=$OTHER${skew:+ clock_skew_events=$skew}"
     head -1 "$base.sim.tmp"; } > "$base.meta"
   rm -f "$base.sim.tmp"
   echo "bench:   $(tail -1 "$base.meta")" >&2
@@ -155,6 +164,25 @@ for mb in $SIZES; do
     RSS_HUNT+=("${LAST_RSS:-?}")
     [ -z "$ours" ] || [ -z "$LAST_MBS" ] ||
       HUNT_RATIOS+=("$(awk -v s="$size" -v h="$LAST_MBS" -v o="$ours" 'BEGIN { printf "%s: %.0f%%", s, 100 * h / o }')")
+  fi
+  if [ "${OUTFLOW_CMD[0]}" = "$OUTFLOW_BIN" ] && [ -n "$SKEW" ] && [[ " $SKEW_SIZES " == *" $mb "* ]]; then
+    # The same organisation with the clock fault: the survey and the shifted merge keys must cost
+    # little (target: within 10% of the rows above, in speed and peak RSS).
+    sbase=$(gen "$mb" "$SKEW")
+    GEN_NOTES+=("$(basename "$sbase"): $(tail -1 "$sbase.meta")")
+    sb2=$(cat "$sbase.sysmon"/*.jsonl | wc -c)
+    cb2=$(stat -c %s "$sbase.conn.log")
+    cat "$sbase.sysmon"/*.jsonl "$sbase.conn.log" > /dev/null
+    for cmd in sessions hunt; do
+      echo "bench: $OUTFLOW_BIN $cmd on $size with clock skew $SKEW ..." >&2
+      if [ "$cmd" = hunt ]; then
+        measure "outflow hunt" "$size" $(( sb2 + cb2 )) "$lines" "$OUTFLOW_BIN" hunt -q --format json "$sbase.sysmon" "$sbase.conn.log"
+      else
+        measure "$LABEL" "$size" $(( sb2 + cb2 )) "$lines" "$OUTFLOW_BIN" sessions "$sbase.sysmon" "$sbase.conn.log"
+      fi
+      [ "$LAST_RC" -le 1 ] || STATUS=1
+      ROWS[${#ROWS[@]}-1]="${ROWS[${#ROWS[@]}-1]}  skew $SKEW"
+    done
   fi
   for threads in 0 1; do
     echo "bench: simdjson baseline (threaded=$threads) on $size ..." >&2

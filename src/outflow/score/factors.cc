@@ -237,7 +237,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
       active = true;
     }
   }
-  if (!ts.internal && port_service(top.port, top.proto).empty() && top.bytes_out >= 10'000) {
+  if (!ts.internal && port_service(top.port, top.proto).empty() && (top.bytes_out >= 10'000 || top.sessions_out_unknown > 0)) {
     add(f, "unusual_port", 4, fmt::format("{}/{}", top.port, proto_name(top.proto)), "", "",
         "the top destination's port is not a common service port");
   }

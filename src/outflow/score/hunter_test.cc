@@ -425,3 +425,52 @@ TEST(Hunt, HumanUnits) {
 
 }  // namespace
 }  // namespace outflow
+
+namespace outflow {
+namespace {
+
+// Issue 14: a sensor that lost a host's outgoing packets. The upload volume is unknown, not zero:
+// the beacon is still scored on what can be seen, said to be unmeasured, and not taken for a
+// download.
+TEST(Hunt, UnknownUploadVolumeIsNotZero) {
+  const std::string g = "{10000000-0000-0000-0000-0000000000a1}";
+  auto build = [&](World& w) {
+    w.proc("WS1", g, "", "C:\\Users\\Public\\rclone.exe", "C:\\Windows\\System32\\svchost.exe", "NT AUTHORITY\\SYSTEM");
+    for (int i = 0; i < 20; ++i)
+      w.conn("WS1", g, "10.0.0.1", "198.51.100.77", 4444, w.t0 + i * 15 * kMin, 30 * kNsPerSec, 40'000, 2'000, kProtoTcp, i == 0);
+  };
+  World seen, lost;
+  build(seen);
+  build(lost);
+  lost.sensor_lost_outgoing("10.0.0.1");
+  const auto rs = seen.hunt(), rl = lost.hunt();
+  const Finding* fs = seen.find(rs, g);
+  const Finding* fl = lost.find(rl, g);
+  ASSERT_NE(fs, nullptr);
+  ASSERT_NE(fl, nullptr);
+  // Seen: an upload; no caveat.
+  EXPECT_EQ(World::factor(fs, "volume_unknown"), nullptr);
+  for (const auto& c : fs->caveats) EXPECT_EQ(c.find("upload volume"), std::string::npos) << c;
+  // Lost: every session's bytes out unknown, said as a factor and a caveat.
+  ASSERT_NE(World::factor(fl, "volume_unknown"), nullptr);
+  EXPECT_EQ(World::factor(fl, "volume_unknown")->observed, "20 of 20 sessions");
+  EXPECT_EQ(fl->act->sessions_out_unknown, 20u);
+  EXPECT_EQ(fl->act->bytes_out, 0u);
+  ASSERT_FALSE(fl->caveats.empty());
+  EXPECT_NE(fl->caveats[0].find("upload volume not measured for 20 of 20 sessions"), std::string::npos);
+  // Not a download (2 KB in, 0 seen out): the repetition counts in full, not halved.
+  ASSERT_NE(World::factor(fl, "repeated_connections"), nullptr);
+  EXPECT_EQ(World::factor(fl, "repeated_connections")->contribution, World::factor(fs, "repeated_connections")->contribution);
+  EXPECT_EQ(World::factor(fl, "upload_ratio"), nullptr);  // no ratio on a lower bound
+  // An odd port counts as much with the bytes unseen.
+  ASSERT_NE(World::factor(fs, "unusual_port"), nullptr);
+  ASSERT_NE(World::factor(fl, "unusual_port"), nullptr);
+  // Still reported, as high as when the bytes were seen (they were too few to score here): what
+  // can be seen (regularity, port, tool, account, path) is a command channel.
+  EXPECT_GE(fs->score, 40);
+  EXPECT_GE(fl->score, fs->score);
+  EXPECT_GE(fl->rank, 1);
+}
+
+}  // namespace
+}  // namespace outflow

@@ -70,6 +70,17 @@ class World {
     flows_.push_back(f);
   }
 
+  // The sensor lost every packet `src` sent (TX checksum offload, a one-way SPAN): its Zeek
+  // records so far show only the responder's side, as Zeek logs them (SHR, no originator letters).
+  void sensor_lost_outgoing(const char* src) {
+    for (auto& f : flows_) {
+      if (!(f.orig_h == ip(src))) continue;
+      f.orig_bytes = f.orig_pkts = f.orig_ip_bytes = 0;
+      f.conn_state = "SHR";
+      f.history = "^hadf";
+    }
+  }
+
   void dns(const std::string& host, const char* name, const char* addr, TimeNs t) {
     DnsAnswer d;
     d.time = t;
