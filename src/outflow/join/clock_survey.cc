@@ -54,14 +54,14 @@ uint64_t survey_budget(const std::vector<SurveyInput>& inputs) {
   uint64_t total = 0;
   for (const auto& in : inputs)
     if (rereadable(in.path)) total += file_size(in.path);
-  return std::clamp<uint64_t>(total / 50, 16u << 20, 256u << 20);
+  return std::clamp<uint64_t>(total / 50, 16u << 20, 128u << 20);
 }
 
 ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budget, const PipelineOptions& o) {
   ClockSurvey s;
   PipelineOptions po = o;
   po.retention = 0;  // everything is kept: the survey is small
-  s.pipe = std::make_unique<SessionPipeline>(po, nullptr);
+  auto pipe = std::make_unique<SessionPipeline>(po, nullptr);
   size_t shares = 0;
   for (const auto& in : inputs) {
     if (!rereadable(in.path)) {
@@ -76,34 +76,38 @@ ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budge
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& in : inputs) {
       if (in.endpoint != (pass == 0) || !rereadable(in.path)) continue;
-      s.bytes += read_prefix(in.path, in.endpoint ? share : 4 * share, *s.pipe);
+      s.bytes += read_prefix(in.path, in.endpoint ? share : 4 * share, *pipe);
       ++s.inputs;
     }
   }
-  s.pipe->finish();
-  for (HostId h : s.pipe->offsets().hosts())
-    for (const ClockReport& r : s.pipe->offsets().report(h))
+  pipe->finish();
+  s.hosts = std::make_unique<HostRegistry>(pipe->hosts());
+  s.clocks = std::make_unique<ClockOffsets>(pipe->offsets());
+  pipe.reset();
+  for (HostId h : s.clocks->hosts())
+    for (const ClockReport& r : s.clocks->report(h))
       for (const auto& p : r.pieces) s.largest = std::max<TimeNs>(s.largest, std::llabs(p.offset));
   return s;
 }
 
 std::function<TimeNs(const HostEvent&)> ClockSurvey::shift() const {
-  const SessionPipeline* p = pipe.get();
-  if (!p) return {};
+  const HostRegistry* hr = hosts.get();
+  const ClockOffsets* co = clocks.get();
+  if (!hr || !co) return {};
   // The last host's id is kept: a file is mostly one host's.
   struct Last {
     std::string name;
     HostId id = kNoHost;
   };
   auto last = std::make_shared<Last>();
-  return [p, last](const HostEvent& e) -> TimeNs {
+  return [hr, co, last](const HostEvent& e) -> TimeNs {
     if (e.time == kNoTime) return 0;
     if (e.host != last->name) {
       last->name = e.host;
-      last->id = p->hosts().find(e.host);
+      last->id = hr->find(e.host);
     }
     if (last->id == kNoHost) return 0;
-    const OffsetEstimate off = p->offsets().estimate({last->id, e.event_id, e.time_field}, e.time);
+    const OffsetEstimate off = co->estimate({last->id, e.event_id, e.time_field}, e.time);
     // Only clocks measured directly move events: a wrong shift of days would jump the merge's
     // clock and make the join forget everything before it. A clock taken from another event
     // type (Sysmon 22 from Sysmon 3) stays where it is: early is harmless, late is not.
@@ -115,13 +119,13 @@ std::function<TimeNs(const HostEvent&)> ClockSurvey::shift() const {
 }
 
 void ClockSurvey::seed(SessionPipeline& real) const {
-  if (!pipe) return;
+  if (!hosts || !clocks) return;
   std::vector<std::pair<ClockKey, OffsetEstimate>> priors;
-  for (HostId h : pipe->offsets().hosts()) {
-    const HostId rh = real.intern_host(pipe->hosts().display_name(h));
+  for (HostId h : clocks->hosts()) {
+    const HostId rh = real.intern_host(hosts->display_name(h));
     if (rh == kNoHost) continue;
-    for (const ClockReport& r : pipe->offsets().report(h)) {
-      const OffsetEstimate e = pipe->offsets().estimate(r.key);
+    for (const ClockReport& r : clocks->report(h)) {
+      const OffsetEstimate e = clocks->estimate(r.key);
       if (!e.known) continue;
       priors.push_back({ClockKey{rh, r.key.event_id, r.key.field}, e});
     }

@@ -10,7 +10,8 @@
 // the survey's offset, so that offsets of days or months cost no memory, and the real run's
 // estimates start from the survey's (priors, until their own samples suffice).
 //
-// Bounded: the survey reads at most `budget` bytes (decompressed) in all, split over the
+// Bounded: the survey's join holds the state of at most `budget` bytes of input while it runs,
+// and only its clocks (4,096 samples per clock at most) afterwards. It reads at most `budget` bytes (decompressed) in all, split over the
 // inputs (flow inputs get four shares: they are denser in connections and cheap to parse);
 // what it finds outside those prefixes it does not know. Inputs that cannot be read twice
 // (stdin, pipes, FIFOs) are not surveyed. Deterministic: the same inputs give the same survey.
@@ -30,7 +31,9 @@ struct SurveyInput {
 };
 
 struct ClockSurvey {
-  std::unique_ptr<SessionPipeline> pipe;  // the survey's join (its hosts and clocks)
+  // What the survey's join learnt of the clocks (the rest of its state is freed at once).
+  std::unique_ptr<HostRegistry> hosts;
+  std::unique_ptr<ClockOffsets> clocks;
   uint64_t bytes = 0;                     // decompressed bytes read
   size_t inputs = 0, skipped = 0;         // surveyed, and not (not re-readable)
   TimeNs largest = 0;                     // the largest |offset| found
@@ -42,7 +45,7 @@ struct ClockSurvey {
   void seed(SessionPipeline& real) const;
 };
 
-// Default budget: 2% of the inputs' size, at least 16 MiB and at most 256 MiB.
+// Default budget: 2% of the inputs' size, at least 16 MiB and at most 128 MiB.
 uint64_t survey_budget(const std::vector<SurveyInput>& inputs);
 ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budget, const PipelineOptions& o);
 
