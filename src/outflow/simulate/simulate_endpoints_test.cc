@@ -20,20 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> v;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) v.push_back(l);
-  return v;
-}
+using testing::slurp;
+using testing::lines_of;
 
 // Every file under `root`, by relative path.
 std::map<std::string, std::string> tree(const fs::path& root) {

@@ -18,14 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 using testing::TempDir;
+using testing::slurp;
 
 SimulateOptions small(const fs::path& out, uint64_t seed, int hosts = 6) { return testing::org_options(out, seed, hosts, 1); }
 

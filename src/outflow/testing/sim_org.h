@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,24 @@ struct TempDir {
 
 // An organisation of `hosts` hosts over `days` days from 2026-01-05, every scenario planted,
 // written to `out`.
+// A file's bytes, and a text's lines (the simulate tests compare outputs).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> v;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    v.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return v;
+}
+
 inline sim::SimulateOptions org_options(const std::filesystem::path& out, uint64_t seed, int hosts, int days) {
   sim::SimulateOptions o;
   o.seed = seed;
