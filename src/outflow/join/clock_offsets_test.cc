@@ -152,3 +152,26 @@ TEST(ClockOffsets, PriorsUntilOwnSamplesSuffice) {
 
 }  // namespace
 }  // namespace outflow
+
+namespace outflow {
+namespace {
+
+TEST(ClockOffsetsMore, ProcessClockFarBehindItsConnectionClock) {
+  // Sysmon 1 45 days behind the sensor, Sysmon 3 30 days ahead: taken from Sysmon 3, every
+  // process would wait 75 days for its first connection.
+  ClockOffsets c;
+  const ClockKey s3{1, 3, TimeField::utc_time}, s1{1, 1, TimeField::utc_time};
+  const TimeNs day = 86400 * kNsPerSec, t0 = 1'700'000'000 * kNsPerSec;
+  for (int i = 0; i < 20; ++i) c.add_sample(s3, t0 + 30 * day + i * 60 * kNsPerSec, -30 * day);
+  // Processes connect from seconds to hours after they start.
+  for (int i = 0; i < 12; ++i) {
+    const TimeNs start = t0 + i * 600 * kNsPerSec, gap = (i % 3 == 0 ? 5 : 3600 * (i % 4)) * kNsPerSec;
+    c.add_process_check(s1, start - 45 * day, s3, start + gap + 30 * day);
+  }
+  const OffsetEstimate e = c.estimate(s1);
+  EXPECT_EQ(e.source, OffsetSource::process_check);
+  EXPECT_NEAR(static_cast<double>(e.offset), 45.0 * day, 60.0 * kNsPerSec);
+}
+
+}  // namespace
+}  // namespace outflow
