@@ -114,7 +114,7 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   if (a.host != kNoHost) j.begin_object("host").str("name", p.hosts().display_name(a.host)).end_object();
   if (r) j.members(r->top(), r->top_replaced);
   j.begin_object("source").str("ip", src.to_string()).unum("port", sport).unum("bytes", sbytes).unum("packets", spk).end_object();
-  const std::string domain = p.index().name_of(dst, a.host, src, s.start);
+  const std::string domain = p.index().destination_name(s, dst, a.host, src);
   j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport).unum("bytes", dbytes)
       .unum("packets", dpk).str_if("domain", domain).end_object();
   j.begin_object("network").str("transport", proto_name(s.proto))
