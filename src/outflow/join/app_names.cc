@@ -37,7 +37,7 @@ uint64_t AppNames::tuple_key(const FlowKey& k, TimeNs t) {
   return (FlowKeyHash()(k) ^ static_cast<uint64_t>(t / (60 * kNsPerSec)) * 0x9E3779B97F4A7C15ULL) & ~uint64_t{1};
 }
 
-void AppNames::add(const AppRecord& r) {
+bool AppNames::add(const AppRecord& r) {
   const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, kProtoTcp);
   uint64_t k;
   if (!r.uid.empty()) {
@@ -54,7 +54,7 @@ void AppNames::add(const AppRecord& r) {
   if (it == by_uid_.end()) {
     if (by_uid_.size() >= caps_.max_conns) {
       ++conns_dropped_;
-      return;
+      return !(r.kind == AppKind::http && proxy_request(r));
     }
     it = by_uid_.emplace(k, ConnApp{}).first;
     it->second.key = key;
@@ -69,13 +69,18 @@ void AppNames::add(const AppRecord& r) {
     if (c.sni == kNone) c.sni = intern(r.name);
     if (c.ja3 == kNone) c.ja3 = intern(r.ja3);
     if (c.ja3s == kNone) c.ja3s = intern(r.ja3s);
-    return;
+    return !c.proxied;
   }
   ++c.http_requests;
   if (r.method == "POST" || r.method == "PUT") ++c.http_uploads;
   c.http_request_body += r.request_body_len;
   c.http_response_body += r.response_body_len;
-  if (c.host == kNone && !proxy_request(r)) c.host = intern(r.name);
+  if (proxy_request(r)) {
+    c.proxied = true;
+    return false;
+  }
+  if (c.host == kNone) c.host = intern(r.name);
+  return true;
 }
 
 AppNames::ConnMap::const_iterator AppNames::find(const Session& s) const {

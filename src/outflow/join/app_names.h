@@ -36,13 +36,17 @@ class AppNames {
     TimeNs first = kNoTime, last = kNoTime;  // record times
     uint32_t sni = kNone, host = kNone, ja3 = kNone, ja3s = kNone;  // name ids (name())
     uint32_t http_requests = 0, http_uploads = 0;  // requests; POST and PUT among them
+    bool proxied = false;                          // an HTTP request to a proxy was seen on it
     uint64_t http_request_body = 0, http_response_body = 0;
   };
 
   AppNames() = default;
   explicit AppNames(Caps c) : caps_(c) {}
 
-  void add(const AppRecord& r);
+  // Returns whether the record's name also names its responder address (for other sessions to
+  // it): not an HTTP request to a proxy (CONNECT, absolute URI), nor the SNI of a TLS session
+  // tunnelled through one (after a CONNECT on the same connection).
+  bool add(const AppRecord& r);
   void add_lease(const DhcpLease& d);
 
   // What the ssl/http records of session `s` said: by its uid, else by its 5-tuple within its

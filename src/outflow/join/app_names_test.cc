@@ -107,6 +107,17 @@ TEST(AppNames, ProxyRequestsNameNothing) {
   EXPECT_EQ(n.conn_name(session("C2", "10.0.0.5", 40001, "10.0.0.99", 3128, t0, t0)), "");
 }
 
+TEST(AppNames, TlsTunnelledThroughAProxyNamesItsConnectionOnly) {
+  AppNames n;
+  AppRecord c = http("C1", "10.0.0.5", 40000, "10.0.0.99", t0, "www.google.com:443", "CONNECT", 0);
+  c.uri = "www.google.com:443";
+  EXPECT_FALSE(n.add(c));
+  EXPECT_FALSE(n.add(ssl("C1", "10.0.0.5", 40000, "10.0.0.99", t0 + kNsPerSec, "www.google.com")));
+  EXPECT_TRUE(n.add(ssl("C2", "10.0.0.5", 40001, "198.51.100.7", t0, "direct.example")));
+  EXPECT_TRUE(n.add(http("C3", "10.0.0.5", 40002, "198.51.100.8", t0, "web.example", "GET", 0)));
+  EXPECT_EQ(n.conn_name(session("C1", "10.0.0.5", 40000, "10.0.0.99", 3128, t0, t0 + kNsPerSec)), "www.google.com");
+}
+
 TEST(AppNames, CapsCountWhatTheyDrop) {
   AppNames::Caps caps;
   caps.max_conns = 1;

@@ -115,13 +115,9 @@ void SessionPipeline::on_dns(const DnsAnswer& d) {
 
 void SessionPipeline::on_app(const AppRecord& r) {
   ++stats_.app_records;
-  index_.apps().add(r);
   // The name also serves other sessions to the address, time-aware like a DNS answer to the
-  // client. Not a proxy's: its requests name the proxy's targets.
-  if (r.name.empty()) return;
-  if (r.kind == AppKind::http && (r.method == "CONNECT" || r.uri.starts_with("http://") || r.uri.starts_with("https://")))
-    return;
-  index_.add_dns(kNoHost, r.orig_h, r.ts, r.name, r.resp_h);
+  // client. Not a proxy's: requests through it name its targets (AppNames::add).
+  if (index_.apps().add(r) && !r.name.empty()) index_.add_dns(kNoHost, r.orig_h, r.ts, r.name, r.resp_h);
 }
 
 void SessionPipeline::on_dhcp(const DhcpLease& d) {

@@ -16,6 +16,7 @@ const char* input_format_name(InputFormat f) {
     case InputFormat::zeek_json: return "zeek-json";
     case InputFormat::nfdump_csv: return "nfdump-csv";
     case InputFormat::evtx: return "evtx";
+    case InputFormat::zeek_text: return "zeek-text";
     default: return "unknown";
   }
 }
@@ -56,6 +57,10 @@ InputFormat detect_format(std::string_view head, std::string_view path) {
       return InputFormat::zeek_json;
     return InputFormat::windows_json;
   }
+  // Text (no NUL byte) in a file named like a Zeek log: conn-summary's report.
+  if (!path.empty() && !flowread::zeek_log_from_file_name(path).empty() &&
+      head.find('\0') == std::string_view::npos)
+    return InputFormat::zeek_text;
   return InputFormat::unknown;
 }
 
@@ -171,6 +176,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
       case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;
       case InputFormat::zeek_json: ok = read_zeek_json(lines, ctx); break;
       case InputFormat::nfdump_csv: ok = read_nfdump_csv(lines, ctx); break;
+      case InputFormat::zeek_text: ok = read_zeek_text(lines, ctx); break;
       default: break;
     }
     stats.bytes = lines.bytes_consumed();

@@ -13,7 +13,9 @@
 
 namespace outflow {
 
-enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx };
+// zeek_text: a file named like a Zeek log that is neither TSV nor JSON (conn-summary's text
+// report): counted as read but not used.
+enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text };
 const char* input_format_name(InputFormat f);
 
 // Looks at the first bytes (decompressed) of a file. `path`, when given, helps with JSON lines
@@ -52,6 +54,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx);
 bool read_zeek_tsv(LineReader& lines, ReadContext& ctx);
 bool read_zeek_json(LineReader& lines, ReadContext& ctx);
 bool read_nfdump_csv(LineReader& lines, ReadContext& ctx);
+bool read_zeek_text(LineReader& lines, ReadContext& ctx);
 // EVTX is binary: read from the byte stream (the peeked bytes included).
 bool read_evtx(ByteSource& src, ReadContext& ctx);
 

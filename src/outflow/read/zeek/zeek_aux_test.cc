@@ -29,7 +29,7 @@ struct Sink final : RecordSink {
   void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
 };
 
-struct Run {
+struct AuxRun {
   Sink sink;
   Diagnostics diag;
   FileStats stats;
@@ -56,7 +56,7 @@ std::string tsv_header(const std::string& path, const std::string& fields) {
 }
 
 TEST(ZeekAuxTsv, SslNamesAndFingerprints) {
-  Run r;
+  AuxRun r;
   r.read(tsv_header("ssl", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\tcipher\tserver_name\tja3\tja3s") +
          "1714417205.5\tCssl1\t10.0.0.5\t50000\t93.184.216.34\t443\tTLSv12\tX\tupload.example.com\tabc\tdef\n"
          "1714417206.5\tCssl2\t10.0.0.5\t50001\t93.184.216.35\t443\tTLSv13\tX\t-\t-\t-\n"
@@ -85,7 +85,7 @@ TEST(ZeekAuxTsv, SslNamesAndFingerprints) {
 }
 
 TEST(ZeekAuxTsv, HttpRequestsOpenHttpAndBadCounts) {
-  Run r;
+  AuxRun r;
   const std::string fields =
       "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\treferrer\tversion\t"
       "user_agent\trequest_body_len\tresponse_body_len\tstatus_code";
@@ -112,7 +112,7 @@ TEST(ZeekAuxTsv, HttpRequestsOpenHttpAndBadCounts) {
 }
 
 TEST(ZeekAuxTsv, DhcpHostNamesOldAndNewFields) {
-  Run r;
+  AuxRun r;
   r.read(tsv_header("dhcp", "ts\tuids\tclient_addr\tserver_addr\tmac\thost_name\tclient_fqdn\tdomain\trequested_addr\t"
                             "assigned_addr\tlease_time\tmsg_types\tduration") +
          "100.0\tC1,C2\t-\t10.0.2.2\t08:00:27:7f:09:e1\tJohn-PC\tJohn-PC.corp\tcorp\t10.0.2.15\t10.0.2.15\t86400.0\t"
@@ -135,7 +135,7 @@ TEST(ZeekAuxTsv, DhcpHostNamesOldAndNewFields) {
 }
 
 TEST(ZeekAuxTsv, CaptureLoss) {
-  Run r;
+  AuxRun r;
   r.read(tsv_header("capture_loss", "ts\tts_delta\tpeer\tgaps\tacks\tpercent_lost") +
          "1714417200.0\t900.0\tworker-1\t0\t1000\t0.0\n"
          "1714418100.0\t900.000005\tworker-1\t125\t1000\t12.5\n"
@@ -153,7 +153,7 @@ TEST(ZeekAuxTsv, CaptureLoss) {
 }
 
 TEST(ZeekAuxTsv, LogsNotUsedAreCountedNotParsed) {
-  Run r;
+  AuxRun r;
   // files (2 lines), x509 (1 line, a column short: not parsed, so not bad), weird with headers
   // only, files again in the same file (one file, 3 lines in all).
   r.read(tsv_header("files", "ts\tfuid\ttx_hosts") + "1.0\tF1\t10.0.0.1\n2.0\tF2\t10.0.0.1\n" +
@@ -174,7 +174,7 @@ TEST(ZeekAuxTsv, LogsNotUsedAreCountedNotParsed) {
 }
 
 TEST(ZeekAuxJson, SslHttpWithoutPathByKeys) {
-  Run r;
+  AuxRun r;
   r.read(R"({"ts":1517336108.231879,"uid":"Cj1","id.orig_h":"10.55.100.100","id.orig_p":50255,"id.resp_h":"13.78.179.199","id.resp_p":443,"version":"TLSv12","cipher":"X","server_name":"array808.example.com","established":true,"cert_chain_fuids":["F1","F2"],"ja3":"bd0b","ja3s":"8415"})"
          "\n"
          R"({"ts":1517336154.078555,"uid":"Cs2","id.orig_h":"10.55.100.109","id.orig_p":52068,"id.resp_h":"52.44.164.170","id.resp_p":80,"trans_depth":1,"method":"PUT","host":"www.alexa.com","uri":"/x","version":"1.1","user_agent":"PowerShell","request_body_len":4096,"response_body_len":178,"status_code":301,"tags":[],"resp_fuids":["F3"]})"
@@ -199,7 +199,7 @@ TEST(ZeekAuxJson, SslHttpWithoutPathByKeys) {
 }
 
 TEST(ZeekAuxJson, DhcpAndCaptureLossWithoutConnectionIds) {
-  Run r;
+  AuxRun r;
   r.read(R"({"ts":22.333203,"uids":["CS6","C2l"],"client_addr":"10.0.2.15","server_addr":"10.0.2.2","mac":"08:00:27:7f:09:e1","host_name":"John-PC","client_fqdn":"John-PC","assigned_addr":"10.0.2.15","lease_time":86400.0,"msg_types":["REQUEST","ACK"],"duration":4.04})"
          "\n"
          R"({"ts":1655297623.95,"uids":["CN"],"client_addr":"192.168.1.30","server_addr":"192.168.1.1","mac":"24:4b","lease_time":600.0,"requested_addr":"192.168.1.105","msg_types":["REQUEST","ACK"]})"
@@ -222,7 +222,7 @@ TEST(ZeekAuxJson, DhcpAndCaptureLossWithoutConnectionIds) {
 }
 
 TEST(ZeekAuxJson, UnusedLogsByFileNameAreCountedWithoutParsing) {
-  Run x;
+  AuxRun x;
   // x509.log without "_path": the first record is parsed, the rest only counted (the broken
   // third line is not even looked at).
   x.read(R"({"ts":95.03,"id":"FK","certificate.version":3,"certificate.serial":"2D","san.dns":["a","b"]})"
@@ -237,14 +237,14 @@ TEST(ZeekAuxJson, UnusedLogsByFileNameAreCountedWithoutParsing) {
   EXPECT_EQ(x.unused("x509").lines, 3u);
   EXPECT_EQ(x.diag.bad_records(), 0u);
 
-  Run l;  // loaded_scripts.log: one key per line, nothing Zeek-like but the file's name
+  AuxRun l;  // loaded_scripts.log: one key per line, nothing Zeek-like but the file's name
   l.read("{\"name\":\"/opt/zeek/share/zeek/base/init-bare.zeek\"}\n{\"name\":\"  /opt/zeek/x.zeek\"}\n",
          "loaded_scripts.log");
   ASSERT_TRUE(l.ok) << l.error;
   EXPECT_EQ(l.stats.format, InputFormat::zeek_json);
   EXPECT_EQ(l.unused("loaded_scripts").lines, 2u);
 
-  Run w;  // with "_path", by record, whatever the file's name
+  AuxRun w;  // with "_path", by record, whatever the file's name
   w.read(R"({"ts":1.0,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"name":"bad_TCP_checksum","_path":"weird"})"
          "\n"
          R"({"ts":2.0,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","conn_state":"SF","_path":"conn"})"
@@ -266,6 +266,40 @@ TEST(ZeekAuxDetect, ZeekJsonWithoutConnectionIds) {
   EXPECT_EQ(detect_format(scripts, "zeek/loaded_scripts.log.gz"), InputFormat::zeek_json);
   // A Windows event stays one whatever its file is called.
   EXPECT_EQ(detect_format(R"({"EventID":3,"Hostname":"ws1","fuid":"x"})", "dns.log"), InputFormat::windows_json);
+}
+
+TEST(ZeekAuxDetect, WhichLogAHeadIs) {
+  using flowread::zeek_log_of_head;
+  using flowread::ZeekLog;
+  const std::string ssl = tsv_header("ssl", "ts\tuid\tserver_name");
+  EXPECT_EQ(zeek_log_of_head(ssl, InputFormat::zeek_tsv, "x.log"), ZeekLog::ssl);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("open_http", "ts"), InputFormat::zeek_tsv, ""), ZeekLog::http);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("files", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::other);
+  EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"_path\": \"dhcp\"}\n", InputFormat::zeek_json, "conn.log"), ZeekLog::dhcp);
+  EXPECT_EQ(zeek_log_of_head("{\"ts\":1}\n", InputFormat::zeek_json, "/z/dns.2024.log.gz"), ZeekLog::dns);
+  EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"server_name\":\"a\"}\n", InputFormat::zeek_json, "all.json"), ZeekLog::ssl);
+  EXPECT_EQ(zeek_log_of_head("ts,te,td,sa,da,sp,dp,pr\n", InputFormat::nfdump_csv, "ssl.log"), ZeekLog::none);
+}
+
+TEST(ZeekAuxText, ConnSummaryIsReadButNotUsed) {
+  AuxRun r;
+  r.read(">== Total === 2024-04-19-00-00-07 - 2024-04-19-00-59-41\n   - Connections 1.9k\n\n", "conn-summary.00:00:00-01:00:00.log");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.stats.format, InputFormat::zeek_text);
+  EXPECT_EQ(r.unused("conn-summary").files, 1u);
+  EXPECT_EQ(r.unused("conn-summary").lines, 2u);
+  AuxRun u;  // the same text under another name is not understood
+  u.read(">== Total ===\n", "summary.txt");
+  EXPECT_FALSE(u.ok);
+  EXPECT_EQ(u.stats.format, InputFormat::unknown);
+}
+
+TEST(ZeekAuxTsv, TrailingSeparatorIsNotAColumn) {
+  AuxRun r;
+  r.read(tsv_header("conn", "ts\tid.orig_h\tid.resp_h") + "1.0\t10.0.0.1\t10.0.0.2\t\n2.0\t10.0.0.1\t10.0.0.2\t\tx\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.sink.flows.size(), 1u);
+  EXPECT_EQ(r.diag.bad_by_reason().at("zeek: too many columns"), 1u);
 }
 
 TEST(ZeekAuxNames, FileNamesAndHostHeaders) {

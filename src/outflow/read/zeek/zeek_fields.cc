@@ -131,7 +131,7 @@ ZeekLog zeek_log_of_head(std::string_view head, InputFormat format, std::string_
   };
   if (format == InputFormat::zeek_tsv) {
     const size_t p = head.find("\n#path");
-    if (p != std::string_view::npos && p + 7 < head.size()) return zeek_log_from_path(line_rest(p + 8));
+    if (p != std::string_view::npos && p + 7 < head.size()) return zeek_log_from_path(line_rest(p + 7));
   } else if (format == InputFormat::zeek_json) {
     const std::string_view first = head.substr(0, head.find('\n'));
     const size_t p = first.find("\"_path\"");
@@ -164,3 +164,22 @@ std::string_view zeek_log_from_file_name(std::string_view file) {
 }
 
 }  // namespace outflow::flowread
+
+namespace outflow {
+
+bool read_zeek_text(LineReader& lines, ReadContext& ctx) {
+  std::string_view line;
+  uint64_t n = 0;
+  for (;;) {
+    const LineReader::Status st = lines.next(line);
+    if (st == LineReader::Status::end) break;
+    if (st == LineReader::Status::error) return false;
+    if (st == LineReader::Status::too_long || !line.empty()) ++n;
+  }
+  flowread::UnusedLogs unused;
+  unused.add(flowread::zeek_log_from_file_name(ctx.file), n);
+  unused.flush(ctx);
+  return true;
+}
+
+}  // namespace outflow

@@ -205,6 +205,9 @@ class ZeekTsvReader {
       fields_.emplace_back(p, static_cast<size_t>(t - p));
       p = t + 1;
     }
+    // A separator at the end of the line (RITA's dnscat2 http.log has one on every line): one
+    // empty column more than #fields, ignored.
+    if (fields_.size() == ncols_ + 1 && fields_.back().empty()) fields_.pop_back();
     if (fields_.size() != ncols_) {
       bad(fields_.size() < ncols_ ? "zeek: too few columns (truncated line?)" : "zeek: too many columns");
       return;
