@@ -110,6 +110,19 @@ check(all(x["file"].endswith("dhcp.log") for x in c["no_records"]), f"rita: no_r
 expect_eq(c["bad_records"]["total"], 4, "rita: bad records (truncated/ 3, has_unknown_field/http.log 1)")
 check(c["read_but_not_used"]["files"] > 400, f"rita: logs read but not used: {c['read_but_not_used']['files']}")
 
+# missing_host/: three days of hourly logs of one sensor that lost packets now and then.
+mh = os.path.join(d, "missing_host")
+loss = [r for dp, _, fs in os.walk(mh) for f in fs if f.startswith("capture_loss.") for r in tsv_rows(os.path.join(dp, f))]
+lossy = [r for r in loss if float(r["percent_lost"]) > 0 or int(r["gaps"]) > 0]
+c = json.loads(run("coverage", "--json", mh).stdout)
+expect_eq([(x["sensor"], x["intervals"], x["intervals_with_loss"], round(x["max_percent_lost"], 3), x["gaps"])
+           for x in c["capture_loss"]],
+          [("worker-eth0-1", len(loss), len(lossy), round(max(float(r["percent_lost"]) for r in loss), 3),
+            sum(int(r["gaps"]) for r in loss))], "missing_host: capture loss")
+check(len(lossy) > 50, f"missing_host: intervals with loss: {len(lossy)}")
+check(any(a.startswith(f"sensor worker-eth0-1 lost up to 91.08% of packets ({len(lossy)} of {len(loss)} intervals")
+          for a in c["anomalies"]), f"missing_host: loss anomaly: {c['anomalies']}")
+
 # slips: JSON logs written without "_path" (x509, files, pe, notice, loaded_scripts...) and a
 # dhcp.log with host names.
 s9 = os.path.join(DATASETS, "slips-flow-samples", "dataset", "test9-mixed-zeek-dir")
