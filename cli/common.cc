@@ -77,9 +77,10 @@ static bool named_input(const CommonOptions& o, const std::string& f) {
 // Inputs that had bytes but gave no record. One the reader could not understand (malformed
 // records, JSON lines that are not Windows events) is an error when it was named, as a named
 // file of unknown format is: its message is printed and the result is kExitError; found in a
-// folder, it is a bad input. One well-formed with nothing Outflow reads (another Zeek log,
-// other event ids, headers only) is recorded as such. Both are named in the summary and in
-// coverage. An empty input is a note. Returns kExitOk or kExitError.
+// folder, it is a bad input. One well-formed with nothing Outflow reads (other event ids,
+// headers only) is recorded as such. Both are named in the summary and in coverage. A Zeek log
+// Outflow does not use (files, x509...) is neither: it is counted as read but not used
+// (Diagnostics::unused_log). An empty input is a note. Returns kExitOk or kExitError.
 static int check_records(const CommonOptions& o, const std::vector<FileStats>& stats, Diagnostics& diag) {
   int rc = kExitOk;
   for (const auto& fs : stats) {
