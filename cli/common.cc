@@ -18,7 +18,8 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("inputs", o.inputs,
                   "Files or folders (searched recursively), - for stdin, pipes (<(...)) or FIFOs (read once). Formats are "
                   "detected from content: "
-                  "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek conn/dns logs (TSV or JSON), "
+                  "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek logs (TSV or JSON: conn, dns, ssl, "
+                  "http, dhcp, capture_loss; the others counted as read but not used), "
                   "nfdump -o csv; plain, .gz or .zst.")
       ->required();
   cmd->add_option("--max-processes", o.max_processes, "Cap of the process table; past it new processes are dropped and counted")
@@ -76,9 +77,10 @@ static bool named_input(const CommonOptions& o, const std::string& f) {
 // Inputs that had bytes but gave no record. One the reader could not understand (malformed
 // records, JSON lines that are not Windows events) is an error when it was named, as a named
 // file of unknown format is: its message is printed and the result is kExitError; found in a
-// folder, it is a bad input. One well-formed with nothing Outflow reads (another Zeek log,
-// other event ids, headers only) is recorded as such. Both are named in the summary and in
-// coverage. An empty input is a note. Returns kExitOk or kExitError.
+// folder, it is a bad input. One well-formed with nothing Outflow reads (other event ids,
+// headers only) is recorded as such. Both are named in the summary and in coverage. A Zeek log
+// Outflow does not use (files, x509...) is neither: it is counted as read but not used
+// (Diagnostics::unused_log). An empty input is a note. Returns kExitOk or kExitError.
 static int check_records(const CommonOptions& o, const std::vector<FileStats>& stats, Diagnostics& diag) {
   int rc = kExitOk;
   for (const auto& fs : stats) {
@@ -86,7 +88,9 @@ static int check_records(const CommonOptions& o, const std::vector<FileStats>& s
       diag.note(fs.path, 0, "empty input (nothing but blank space, or no bytes)");
       continue;
     }
-    if (fs.host_events + fs.flows + fs.dns > 0) continue;
+    if (fs.records() > 0) continue;
+    // A Zeek log read but not used (files, x509, weird...): counted apart, not "no records".
+    if (fs.unused_logs > 0 && fs.bad == 0) continue;
     const auto& bad = diag.bad_inputs();
     const auto said = std::find_if(bad.begin(), bad.end(), [&](const auto& b) { return b.first == fs.path; });
     std::string why = fmt::format("no records read ({}, {} bytes, {} {}, {} malformed)", input_format_name(fs.format), fs.bytes,
@@ -117,7 +121,8 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   // Explicitly named files must be readable and understood; files found in folders that are
   // not are reported and skipped. An input that can be read only once (stdin, a pipe, a FIFO)
   // stays open from here on, with the bytes detection read (DetectedInput::once).
-  std::vector<std::pair<int, DetectedInput>> ordered;  // 1: endpoint, 2: flows
+  // 1: endpoint, 2: Zeek logs that name things (dns, ssl, http, dhcp), 3: the other flow inputs.
+  std::vector<std::pair<int, DetectedInput>> ordered;
   for (const auto& f : files) {
     DetectedInput in;
     std::string e2;
@@ -135,11 +140,12 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       diag.bad_input(f, "format not recognised, skipped");
       continue;
     }
-    ordered.emplace_back(endpoint_format(in.format) ? 1 : 2, std::move(in));
+    const int phase = endpoint_format(in.format) ? 1 : in.names ? 2 : 3;
+    ordered.emplace_back(phase, std::move(in));
   }
   const bool tty = isatty(2) && !o.quiet;
   const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 1; });
-  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 2; });
+  const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first != 1; });
   // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
   // offsets of days are known before the flows they concern. Inputs read only once (pipes)
   // are not surveyed.
@@ -177,6 +183,8 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     pipe.finish();
     return check_records(o, stats, diag);
   }
+  // One after another: endpoint logs, then the logs that name destinations and hosts, then
+  // connections (a Zeek session is emitted, and named, when its conn record is read).
   std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
   size_t i = 0;
   for (auto& [phase, in] : ordered) {
@@ -217,6 +225,12 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& [r, c] : diag.recovered_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
   }
   for (const auto& [r, c] : diag.notes_by_reason()) fmt::print(stderr, "outflow: note: {} files: {}\n", c, terminal_safe(r));
+  if (const uint64_t n = diag.unused_log_files()) {
+    // One line, not one per file: other Zeek logs are expected next to conn.log.
+    std::string logs;
+    for (const auto& [log, u] : diag.unused_logs()) logs += fmt::format("{}{} {}", logs.empty() ? "" : ", ", log, u.files);
+    fmt::print(stderr, "outflow: read but not used: {} Zeek log{} ({})\n", n, n == 1 ? "" : "s", terminal_safe(logs));
+  }
   for (const auto* inputs : {&diag.bad_inputs(), &diag.no_record_inputs()})
     for (const auto& [f, r] : *inputs) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));
   // Caps reached: what was dropped to keep memory bounded (docs/robustness.md).
@@ -229,6 +243,9 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
       {pipe.processes().pid_history_dropped(), "processes no longer found by PID (a PID reused over 256 times)"},
       {pipe.index().connects_dropped(), "network events dropped (connection index full)"},
       {pipe.index().dns_dropped(), "name resolutions dropped (DNS index full)"},
+      {pipe.index().apps().conns_dropped(), "Zeek ssl/http connections dropped (their table full)"},
+      {pipe.index().apps().leases_dropped(), "DHCP host names dropped (their table full)"},
+      {pipe.index().apps().names_dropped(), "names not kept (the name table full)"},
       {pipe.stitcher().forced_early(), "sessions emitted early (open-session table full)"},
       {pipe.stitcher().duplicate_records(), "duplicate NetFlow records ignored"},
   };

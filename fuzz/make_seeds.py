@@ -91,12 +91,38 @@ ZEEK_DNS_TSV = """#separator \\x09
 1704164645.5\tCdns1\t192.0.2.10\t50002\t192.0.2.1\t53\tudp\tdrop.example.net\tcdn.example.net,203.0.113.9,2001:db8::9\t60.0,60.0,60.0
 1704164645.6\tCdns2\t192.0.2.10\t50003\t192.0.2.1\t53\tudp\tnothing.example\t-\t-
 """
+# ssl, http, dhcp, capture_loss (used) and files, x509 (read but not used).
+ZEEK_AUX_TSV = """#separator \\x09
+#set_separator\t,
+#empty_field\t(empty)
+#unset_field\t-
+#path\tssl
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\tcipher\tserver_name\tja3\tja3s
+1704164646.1\tCabc123\t192.0.2.10\t50000\t203.0.113.9\t443\tTLSv12\tX\tupload.example.com\tabc\tdef
+#path\topen_http
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\tuser_agent\trequest_body_len\tresponse_body_len\tstatus_code
+1704164647.0\tCh1\t192.0.2.10\t50010\t198.51.100.7\t80\t1\tPOST\tdrop.example.net:8080\t/up\tcurl\t123456\t17\t201
+#path\tdhcp
+#fields\tts\tuids\tclient_addr\tmac\thost_name\tclient_fqdn\tassigned_addr
+1704164600.0\tC1,C2\t-\taa:bb\tJohn-PC\t-\t192.0.2.10
+#path\tcapture_loss
+#fields\tts\tts_delta\tpeer\tgaps\tacks\tpercent_lost
+1704165546.0\t900.0\tsensor-1\t125\t1000\t12.5
+#path\tfiles
+#fields\tts\tfuid\ttx_hosts
+1704164647.0\tF1\t198.51.100.7
+"""
 ZEEK_JSON = "\n".join([
     '{"_path":"conn","ts":1704164646.0,"uid":"Cj1","id.orig_h":"192.0.2.10","id.orig_p":50000,"id.resp_h":"203.0.113.9","id.resp_p":443,"proto":"tcp","service":"ssl","duration":3600.5,"orig_bytes":104857600,"resp_bytes":4096,"conn_state":"SF","history":"ShADadFf","orig_pkts":70000,"orig_ip_bytes":108000000,"resp_pkts":3000,"resp_ip_bytes":160000,"community_id":"1:abc","_node_name":"s1"}',
     '{"_path":"open_conn","ts":"2024-01-02T03:04:06.000000Z","uid":"Cj2","id_orig_h":"192.0.2.10","id_orig_p":50004,"id_resp_h":"203.0.113.9","id_resp_p":443,"proto":"tcp","duration":10,"orig_bytes":"1000","resp_bytes":null}',
     '{"_path":"dns","ts":1704164645.5,"uid":"Cj3","id.orig_h":"192.0.2.10","query":"drop.example.net","answers":["cdn.example.net","203.0.113.9"]}',
     '{"ts":1704164647,"id.orig_h":"192.0.2.10","id.resp_h":"198.51.100.7","conn_state":"S0","orig_pkts":1}',
     '{"_path":"files","ts":1704164647,"duration":1.5}',
+    '{"_path":"ssl","ts":1704164646.1,"uid":"Cj1","id.orig_h":"192.0.2.10","id.orig_p":50000,"id.resp_h":"203.0.113.9","id.resp_p":443,"server_name":"upload.example.com","ja3":"abc","ja3s":"def","cipher":"X"}',
+    '{"ts":1704164647.0,"uid":"Ch1","id.orig_h":"192.0.2.10","id.orig_p":50010,"id.resp_h":"198.51.100.7","id.resp_p":80,"trans_depth":1,"method":"POST","host":"drop.example.net:8080","uri":"/up","request_body_len":123456,"response_body_len":17,"status_code":201}',
+    '{"ts":22.3,"uids":["C1"],"client_addr":"192.0.2.10","mac":"aa:bb","host_name":"John-PC","assigned_addr":"192.0.2.10","msg_types":["REQUEST","ACK"]}',
+    '{"ts":1704165546.0,"ts_delta":900.0,"peer":"sensor-1","gaps":125,"acks":1000,"percent_lost":12.5}',
+    '{"ts":95.03,"id":"FK","certificate.version":3,"san.dns":["a"]}',
     '{"_path":"conn","ts":1e400,"id.orig_h":"1.1.1.1","id.resp_h":"2.2.2.2","id.orig_p":70000,"orig_bytes":-1,"duration":-5}',
 ]) + "\n"
 NFDUMP = """ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt,in,out
@@ -116,7 +142,7 @@ def synthetic():
     for k, v in SYN_WIN.items():
         put("windows_json_fuzz", "syn_" + k, v)
     for k, v in {"conn": ZEEK_CONN_TSV, "open_conn": ZEEK_OPEN_TSV, "dns": ZEEK_DNS_TSV,
-                 "concat": ZEEK_DNS_TSV + ZEEK_CONN_TSV}.items():
+                 "concat": ZEEK_DNS_TSV + ZEEK_CONN_TSV, "aux": ZEEK_AUX_TSV}.items():
         put("zeek_tsv_fuzz", "syn_" + k, v)
     put("zeek_json_fuzz", "syn_all", ZEEK_JSON)
     put("nfdump_csv_fuzz", "syn_csv", NFDUMP)
@@ -132,7 +158,7 @@ def synthetic():
         put("byte_source_fuzz", "zstd_truncated", z[:-5])
         put("pipeline_fuzz", "zstd_endpoint", z + b"\n==FLOWS==\n" + NFDUMP.encode())
     endpoint = "\n".join(FLAT + [WLB7, WLB6, AZURE_JSON, AZURE_XML]) + "\n"
-    for name, flows in {"zeek_tsv": ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP}.items():
+    for name, flows in {"zeek_tsv": ZEEK_AUX_TSV + ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP}.items():
         put("pipeline_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
         put("hunt_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
     # The detector's config: the shipped file, and small variations.
@@ -228,7 +254,8 @@ def excerpts():
             if p.endswith(".nfdump.csv") and nf < 8:
                 put("nfdump_csv_fuzz", sub + "_" + base, head_lines(p, 25))
                 nf += 1
-            elif base.split(".")[0] in ("conn", "dns", "open_conn", "conn_long") or "conn." in base:
+            elif base.split(".")[0] in ("conn", "dns", "open_conn", "conn_long", "ssl", "http", "open_ssl", "open_http",
+                                        "dhcp", "capture_loss", "files", "x509") or "conn." in base:
                 c = first_line(p)
                 if c == b"#" and tsv < 12:
                     put("zeek_tsv_fuzz", sub + "_" + p.replace("/", "_"), head_lines(p, 30))

@@ -10,8 +10,9 @@ d = need_datasets("rita-zeek-testdata", "test_data")
 c = json.loads(run("coverage", "--json", d).stdout)
 sensors = {s["name"]: s for s in c["sensors"]}
 check("worker-eth0-1" in sensors, f"_node_name becomes the sensor: {list(sensors)}")
-expect_eq(c["bad_records"]["total"], 3, "bad records (all in truncated/)")
-check(all("truncated" in s["file"] for s in c["bad_records"]["samples"]), "bad records are the truncated files'")
+expect_eq(c["bad_records"]["total"], 4, "bad records (truncated/ and has_unknown_field/)")
+check(all("truncated" in s["file"] or "has_unknown_field" in s["file"] for s in c["bad_records"]["samples"]),
+      "bad records are the broken files'")
 check(c["overall"]["sessions"] < c["overall"]["flow_records"], "open_conn snapshots and final records of one uid are one session")
 check(any("no endpoint events" in m for m in c["missing"]), "coverage says endpoint events are missing")
 

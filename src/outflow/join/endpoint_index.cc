@@ -173,4 +173,12 @@ std::string EndpointIndex::name_of(const IpAddr& ip, HostId host, const IpAddr& 
   return best ? names_[best->name] : std::string{};
 }
 
+std::string EndpointIndex::destination_name(const Session& s, const IpAddr& ip, HostId host, const IpAddr& client) const {
+  if (ip == s.resp_h) {
+    std::string n = apps_.conn_name(s);
+    if (!n.empty()) return n;
+  }
+  return name_of(ip, host, client, s.start);
+}
+
 }  // namespace outflow

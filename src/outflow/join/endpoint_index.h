@@ -4,7 +4,9 @@
 //  - connections by canonical 5-tuple (Sysmon 3, Security 5156);
 //  - connections by (host, remote address, remote port, protocol), for flows whose own event
 //    Sysmon did not log (it logs a process's connection to a destination once, then caches);
-//  - DNS answers (Sysmon 22 per host, Zeek dns.log per client address).
+//  - DNS answers (Sysmon 22 per host, Zeek dns.log per client address), and the names Zeek's
+//    ssl.log (SNI) and http.log (Host) give a connection's responder, per client address;
+//  - per connection and per address, what Zeek's ssl, http and dhcp logs said (AppNames).
 // Every table is capped; what does not fit is dropped and counted. Not thread-safe.
 #pragma once
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/join/app_names.h"
 #include "outflow/join/flow_key.h"
 #include "outflow/lineage/process_table.h"
 
@@ -34,9 +37,10 @@ class EndpointIndex {
   struct Caps {
     size_t max_connects = 16'000'000;
     size_t max_dns = 4'000'000;
+    AppNames::Caps apps;
   };
   EndpointIndex() = default;
-  explicit EndpointIndex(Caps c) : caps_(c) {}
+  explicit EndpointIndex(Caps c) : caps_(c), apps_(c.apps) {}
 
   void add_connect(const HostEvent& e, HostId host, ProcId proc);
   void add_dns(HostId host, const IpAddr& client, TimeNs t, std::string_view name, const IpAddr& answer);
@@ -56,6 +60,15 @@ class EndpointIndex {
   // Name for `ip` as resolved by `host` (or by `client` for Zeek DNS), latest at or before t,
   // else any host's. Empty if none.
   std::string name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const;
+  // The name of session `s`'s end `ip` (as seen from `host` / `client`, as name_of): for its
+  // responder, what the connection's own ssl/http records said (SNI, then Host) first; else
+  // name_of at the session's start.
+  std::string destination_name(const Session& s, const IpAddr& ip, HostId host, const IpAddr& client) const;
+  // The host name DHCP gave `ip` at time t (AppNames::name_for_address): names a host seen
+  // only in flows.
+  std::string name_for_address(const IpAddr& ip, TimeNs t) const { return apps_.name_for_address(ip, t); }
+  const AppNames& apps() const { return apps_; }
+  AppNames& apps() { return apps_; }
 
   // Forgetting by age, for reading inputs merged by time (see read/merged_reader.h). The reader's
   // clock (set_clock) stamps each connection event as it arrives; evict_before(h) drops those
@@ -104,6 +117,7 @@ class EndpointIndex {
   void learn_address(const IpAddr& ip, HostId host, TimeNs t);
 
   Caps caps_;
+  AppNames apps_;
   std::unordered_map<FlowKey, std::vector<ConnectRef>, FlowKeyHash> by_tuple_;
   std::unordered_map<DestKey, std::vector<ConnectRef>, DestKeyHash> by_dest_;
   std::unordered_map<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;

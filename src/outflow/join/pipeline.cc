@@ -28,6 +28,7 @@ void SessionPipeline::advance(TimeNs now) {
   // Connection events first: a process goes only when nothing that arrived after its last
   // event remains, so no index entry names a forgotten (reused) process id.
   index_.evict_before(horizon);
+  index_.apps().evict_before(horizon);
   if (!evict_processes_) return;
   procs_.evict_before(horizon, on_evict_);
   // The per-destination entries of forgotten processes are swept in batches (a sweep walks
@@ -112,6 +113,51 @@ void SessionPipeline::on_dns(const DnsAnswer& d) {
   for (const auto& a : d.answers) index_.add_dns(kNoHost, d.client, d.time, d.query, a);
 }
 
+void SessionPipeline::on_app(const AppRecord& r) {
+  ++stats_.app_records;
+  // The name also serves other sessions to the address, time-aware like a DNS answer to the
+  // client. Not a proxy's: requests through it name its targets (AppNames::add).
+  if (index_.apps().add(r) && !r.name.empty()) index_.add_dns(kNoHost, r.orig_h, r.ts, r.name, r.resp_h);
+}
+
+void SessionPipeline::on_dhcp(const DhcpLease& d) {
+  ++stats_.dhcp_leases;
+  index_.apps().add_lease(d);
+}
+
+void SessionPipeline::on_capture_loss(const CaptureLossRecord& l) {
+  ++stats_.capture_loss_records;
+  auto it = stats_.capture_loss.find(l.peer);
+  if (it == stats_.capture_loss.end())
+    it = stats_.capture_loss.size() < kMaxSensors ? stats_.capture_loss.emplace(l.peer, CaptureLoss{}).first
+                                                  : stats_.capture_loss.try_emplace(kOtherSensors).first;
+  CaptureLoss& c = it->second;
+  ++c.intervals;
+  c.gaps += l.gaps;
+  c.acks += l.acks;
+  if (l.percent_lost <= 0 && l.gaps == 0) return;
+  ++c.intervals_with_loss;
+  c.max_percent = std::max(c.max_percent, l.percent_lost);
+  const TimeNs start = l.ts - l.ts_delta;
+  widen(c.first_loss, c.last_loss, start);
+  widen(c.first_loss, c.last_loss, l.ts);
+  if (c.lossy.size() >= CaptureLoss::kMaxIntervals) {
+    ++c.intervals_dropped;
+    return;
+  }
+  c.lossy.push_back({start, l.ts, l.percent_lost, l.gaps, l.acks});
+}
+
+double PipelineStats::max_loss_between(TimeNs from, TimeNs to) const {
+  double m = 0;
+  for (const auto& [peer, c] : capture_loss) {
+    if (c.first_loss == kNoTime || c.last_loss < from || c.first_loss > to) continue;
+    for (const LossInterval& i : c.lossy)
+      if (i.end >= from && i.start <= to) m = std::max(m, i.percent);
+  }
+  return m;
+}
+
 void SessionPipeline::emit(Session&& s) {
   const Attribution a = attributor_.attribute(s);
   ++stats_.sessions;
@@ -151,6 +197,7 @@ void SessionPipeline::emit(Session&& s) {
     if (s.orig_h == s.resp_h) break;
   }
   if (on_session_) on_session_(s, a);
+  index_.apps().forget(s);
 }
 
 void SessionPipeline::finish() { stitcher_.finish(); }

@@ -55,6 +55,22 @@ struct SensorCoverage {
   uint64_t unpaired_sessions = 0, sessions = 0;
 };
 
+// Zeek capture_loss.log of one sensor (`peer`): intervals where it missed packets. Flows and
+// byte counts from those spans may be short.
+struct LossInterval {
+  TimeNs start = kNoTime, end = kNoTime;
+  double percent = 0;
+  uint64_t gaps = 0, acks = 0;
+};
+struct CaptureLoss {
+  static constexpr size_t kMaxIntervals = 1000;  // intervals with loss kept; the rest counted
+  uint64_t intervals = 0, intervals_with_loss = 0, intervals_dropped = 0;
+  uint64_t gaps = 0, acks = 0;  // totals over every interval
+  double max_percent = 0;
+  TimeNs first_loss = kNoTime, last_loss = kNoTime;  // span of the intervals with loss
+  std::vector<LossInterval> lossy;                     // in arrival order, at most kMaxIntervals
+};
+
 struct PipelineStats {
   std::map<HostId, HostCoverage> hosts;
   std::map<std::string, SensorCoverage> sensors;
@@ -67,6 +83,12 @@ struct PipelineStats {
   static constexpr size_t kMaxGapAddresses = 10'000;
   uint64_t sessions_out_unknown = 0;
   std::map<IpAddr, std::pair<uint64_t, uint64_t>> out_unknown_by_addr;  // address -> (unknown, sessions)
+  uint64_t app_records = 0, dhcp_leases = 0, capture_loss_records = 0;
+  // By sensor (capture_loss.log `peer`), at most SessionPipeline::kMaxSensors names.
+  std::map<std::string, CaptureLoss> capture_loss;
+  // The highest loss any sensor reported for an interval overlapping [from, to]; 0 if none
+  // (for caveats on findings in those spans).
+  double max_loss_between(TimeNs from, TimeNs to) const;
 };
 
 class SessionPipeline final : public RecordSink {
@@ -80,6 +102,13 @@ class SessionPipeline final : public RecordSink {
   void on_host_event(const HostEvent& e) override;
   void on_flow(const FlowRecord& f) override;
   void on_dns(const DnsAnswer& d) override;
+  // Zeek ssl/http: names for the connection's responder (EndpointIndex::destination_name) and
+  // HTTP request bytes per connection (AppNames), kept until its session is emitted.
+  void on_app(const AppRecord& r) override;
+  // Zeek dhcp.log: host names of addresses (EndpointIndex::name_for_address).
+  void on_dhcp(const DhcpLease& d) override;
+  // Zeek capture_loss.log: per sensor (PipelineStats::capture_loss).
+  void on_capture_loss(const CaptureLossRecord& l) override;
   // The reader's clock, when inputs are read merged by time (read/merged_reader.h): stamps what
   // arrives next and, with a retention, forgets what is older than now - retention.
   void advance(TimeNs now);

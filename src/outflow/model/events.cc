@@ -65,4 +65,6 @@ const char* flow_source_name(FlowSource s) {
   }
 }
 
+const char* app_kind_name(AppKind k) { return k == AppKind::ssl ? "ssl" : "http"; }
+
 }  // namespace outflow

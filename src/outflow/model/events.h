@@ -128,4 +128,55 @@ struct DnsAnswer {
   std::vector<IpAddr> answers;
 };
 
+// What a Zeek application log says about one connection: a name for its responder address at
+// that time (ssl.log SNI, http.log Host header), tied to the connection's uid and 5-tuple.
+// ssl.log / open_ssl.log give kind ssl, http.log / open_http.log kind http (one record per
+// HTTP request of the connection).
+enum class AppKind : uint8_t { ssl, http };
+const char* app_kind_name(AppKind k);
+
+struct AppRecord {
+  AppKind kind = AppKind::ssl;
+  TimeNs ts = kNoTime;
+  std::string uid;
+  IpAddr orig_h, resp_h;
+  uint16_t orig_p = 0, resp_p = 0;
+  std::string name;  // SNI (ssl) or Host header (http); may be empty
+  // http
+  std::string method, uri, user_agent;
+  uint64_t request_body_len = 0, response_body_len = 0;
+  uint16_t status_code = 0;
+  // ssl
+  std::string ja3, ja3s;
+
+  void clear() {
+    for (std::string* s : {&uid, &name, &method, &uri, &user_agent, &ja3, &ja3s}) s->clear();
+    kind = AppKind::ssl;
+    ts = kNoTime;
+    orig_h = resp_h = IpAddr{};
+    orig_p = resp_p = 0;
+    request_body_len = response_body_len = 0;
+    status_code = 0;
+  }
+};
+
+// A host name a DHCP server handed out or a client announced for an address (Zeek dhcp.log:
+// host_name, else client_fqdn, for assigned_addr, else client_addr).
+struct DhcpLease {
+  TimeNs ts = kNoTime;
+  IpAddr addr;
+  std::string host_name;
+  std::string mac;
+};
+
+// One Zeek capture_loss.log interval of one sensor (`peer`): the share of TCP ACKs for data
+// the sensor never saw.
+struct CaptureLossRecord {
+  TimeNs ts = kNoTime;      // end of the interval
+  TimeNs ts_delta = 0;      // its length
+  std::string peer;
+  uint64_t gaps = 0, acks = 0;
+  double percent_lost = 0;
+};
+
 }  // namespace outflow

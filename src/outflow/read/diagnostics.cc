@@ -12,6 +12,14 @@ void Diagnostics::bad_input(const std::string& file, const std::string& reason) 
   bad_inputs_.emplace_back(file, reason);
 }
 
+void Diagnostics::unused_log(const std::string& log, uint64_t lines) {
+  auto it = unused_.find(log);
+  if (it == unused_.end())
+    it = unused_.size() < kMaxUnusedLogNames ? unused_.emplace(log, UnusedLog{}).first : unused_.try_emplace(kOtherUnusedLogs).first;
+  ++it->second.files;
+  it->second.lines += lines;
+}
+
 void Diagnostics::recovered(const std::string& file, uint64_t offset, const std::string& reason) {
   ++recovered_total_;
   if (++recovered_by_reason_[reason] <= kSamplesPerReason) recovered_samples_.push_back({file, 0, offset, reason});
@@ -38,6 +46,13 @@ void Diagnostics::merge(const Diagnostics& o) {
   bad_total_ += o.bad_total_;
   for (const auto& [r, c] : o.bad_by_reason_) bad_by_reason_[r] += c;
   for (const auto& [r, c] : o.skipped_) skipped_[r] += c;
+  for (const auto& [log, u] : o.unused_) {
+    auto it = unused_.find(log);
+    if (it == unused_.end())
+      it = unused_.size() < kMaxUnusedLogNames ? unused_.emplace(log, UnusedLog{}).first : unused_.try_emplace(kOtherUnusedLogs).first;
+    it->second.files += u.files;
+    it->second.lines += u.lines;
+  }
   bad_inputs_.insert(bad_inputs_.end(), o.bad_inputs_.begin(), o.bad_inputs_.end());
   no_records_.insert(no_records_.end(), o.no_records_.begin(), o.no_records_.end());
   recovered_total_ += o.recovered_total_;

@@ -24,6 +24,15 @@ class Diagnostics {
   // Records that were well-formed but of no use to Outflow (other event ids, other Zeek logs):
   // counted, not errors.
   void skipped(const std::string& what, uint64_t n = 1) { skipped_[what] += n; }
+  // A Zeek log recognised but not used (files, x509, weird...): one file of it, with its data
+  // lines. Not an error. At most kMaxUnusedLogNames names; the rest are counted under
+  // kOtherUnusedLogs.
+  struct UnusedLog {
+    uint64_t files = 0, lines = 0;
+  };
+  static constexpr size_t kMaxUnusedLogNames = 256;
+  static constexpr const char* kOtherUnusedLogs = "(other log names)";
+  void unused_log(const std::string& log, uint64_t lines);
   // Inputs that could not be understood at all (unknown format, unreadable).
   void bad_input(const std::string& file, const std::string& reason);
   // Inputs read to their end that gave no record although nothing in them was malformed
@@ -45,6 +54,12 @@ class Diagnostics {
   const std::vector<Anomaly>& samples() const { return samples_; }
   const std::map<std::string, uint64_t>& skipped_counts() const { return skipped_; }
   const std::vector<std::pair<std::string, std::string>>& bad_inputs() const { return bad_inputs_; }
+  const std::map<std::string, UnusedLog>& unused_logs() const { return unused_; }
+  uint64_t unused_log_files() const {
+    uint64_t n = 0;
+    for (const auto& [log, u] : unused_) n += u.files;
+    return n;
+  }
   const std::vector<std::pair<std::string, std::string>>& no_record_inputs() const { return no_records_; }
   uint64_t recovered_records() const { return recovered_total_; }
   const std::map<std::string, uint64_t>& recovered_by_reason() const { return recovered_by_reason_; }
@@ -57,6 +72,7 @@ class Diagnostics {
   std::map<std::string, uint64_t> bad_by_reason_;
   std::vector<Anomaly> samples_;
   std::map<std::string, uint64_t> skipped_;
+  std::map<std::string, UnusedLog> unused_;
   std::vector<std::pair<std::string, std::string>> bad_inputs_;
   std::vector<std::pair<std::string, std::string>> no_records_;
   uint64_t recovered_total_ = 0;

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "outflow/read/zeek/zeek_fields.h"
+
 namespace outflow {
 
 const char* input_format_name(InputFormat f) {
@@ -14,11 +16,29 @@ const char* input_format_name(InputFormat f) {
     case InputFormat::zeek_json: return "zeek-json";
     case InputFormat::nfdump_csv: return "nfdump-csv";
     case InputFormat::evtx: return "evtx";
+    case InputFormat::zeek_text: return "zeek-text";
     default: return "unknown";
   }
 }
 
-InputFormat detect_format(std::string_view head) {
+namespace {
+
+// The first line of JSON lines that are not Windows events but a Zeek log without a connection
+// id: "_path", or keys only Zeek logs have (files, x509, capture_loss, dhcp), or a file named
+// like a Zeek log.
+bool zeek_json_line(std::string_view line, std::string_view path) {
+  const auto has = [&](const char* k) { return line.find(k) != std::string_view::npos; };
+  if (has("EventID") || has("event_id") || has("EventId") || has("\"winlog") || has("EventData")) return false;
+  if (has("\"_path\"")) return true;
+  for (const char* k : {"\"fuid\"", "\"certificate.", "\"percent_lost\"", "\"assigned_addr\"", "\"client_addr\"",
+                        "\"tx_hosts\"", "\"conn_uids\""})
+    if (has(k)) return true;
+  return !path.empty() && !flowread::zeek_log_from_file_name(path).empty();
+}
+
+}  // namespace
+
+InputFormat detect_format(std::string_view head, std::string_view path) {
   if (head.size() >= 8 && std::memcmp(head.data(), "ElfFile\0", 8) == 0) return InputFormat::evtx;
   // Skip a UTF-8 BOM and leading blank space.
   if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
@@ -33,10 +53,14 @@ InputFormat detect_format(std::string_view head) {
   if (head.front() == '{') {
     const std::string_view first_line = head.substr(0, head.find('\n'));
     if (first_line.find("\"id.orig_h\"") != std::string_view::npos ||
-        first_line.find("\"id_orig_h\"") != std::string_view::npos)
+        first_line.find("\"id_orig_h\"") != std::string_view::npos || zeek_json_line(first_line, path))
       return InputFormat::zeek_json;
     return InputFormat::windows_json;
   }
+  // Text (no NUL byte) in a file named like a Zeek log: conn-summary's report.
+  if (!path.empty() && !flowread::zeek_log_from_file_name(path).empty() &&
+      head.find('\0') == std::string_view::npos)
+    return InputFormat::zeek_text;
   return InputFormat::unknown;
 }
 
@@ -94,7 +118,10 @@ bool detect_input(const std::string& path, DetectedInput& in, std::string& error
     error = path + ": " + src->error();
     return false;
   }
-  in.format = detect_format(head);
+  in.format = detect_format(head, path);
+  const flowread::ZeekLog log = flowread::zeek_log_of_head(head, in.format, path);
+  in.names = log == flowread::ZeekLog::dns || log == flowread::ZeekLog::ssl || log == flowread::ZeekLog::http ||
+             log == flowread::ZeekLog::dhcp;
   if (src->read_once()) in.once = std::make_shared<PeekedSource>(std::move(src), std::move(head));
   return true;
 }
@@ -129,7 +156,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
     diag.bad_input(path, src.error());
     return false;
   }
-  stats.format = detect_format(head);
+  stats.format = detect_format(head, path);
   PeekedSource replay(src, std::move(head));
   ReadContext ctx{path, sink, diag, stats, threads};
   bool ok = true;
@@ -149,6 +176,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
       case InputFormat::zeek_tsv: ok = read_zeek_tsv(lines, ctx); break;
       case InputFormat::zeek_json: ok = read_zeek_json(lines, ctx); break;
       case InputFormat::nfdump_csv: ok = read_nfdump_csv(lines, ctx); break;
+      case InputFormat::zeek_text: ok = read_zeek_text(lines, ctx); break;
       default: break;
     }
     stats.bytes = lines.bytes_consumed();

@@ -13,11 +13,15 @@
 
 namespace outflow {
 
-enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx };
+// zeek_text: a file named like a Zeek log that is neither TSV nor JSON (conn-summary's text
+// report): counted as read but not used.
+enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text };
 const char* input_format_name(InputFormat f);
 
-// Looks at the first bytes (decompressed) of a file.
-InputFormat detect_format(std::string_view head);
+// Looks at the first bytes (decompressed) of a file. `path`, when given, helps with JSON lines
+// that are Zeek logs without a connection id or "_path" (x509.log, dhcp.log, capture_loss.log):
+// a file named like a Zeek log whose first line is not a Windows event is read as Zeek JSON.
+InputFormat detect_format(std::string_view head, std::string_view path = {});
 
 // What reading one file produced, for coverage and benchmarks.
 struct FileStats {
@@ -27,6 +31,10 @@ struct FileStats {
   uint64_t bytes = 0;          // decompressed
   uint64_t lines = 0;          // or records, for binary formats
   uint64_t host_events = 0, flows = 0, dns = 0;
+  uint64_t app = 0, dhcp = 0, capture_loss = 0;  // Zeek ssl/http, dhcp and capture_loss records used
+  // Zeek logs recognised but not used (files, x509, weird...): log names and their data lines.
+  uint64_t unused_logs = 0, unused_lines = 0;
+  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss; }
   uint64_t bad = 0;
   uint64_t recovered = 0;      // records kept from damaged structures (EVTX), see Diagnostics
 };
@@ -46,6 +54,7 @@ bool read_windows_json(LineReader& lines, ReadContext& ctx);
 bool read_zeek_tsv(LineReader& lines, ReadContext& ctx);
 bool read_zeek_json(LineReader& lines, ReadContext& ctx);
 bool read_nfdump_csv(LineReader& lines, ReadContext& ctx);
+bool read_zeek_text(LineReader& lines, ReadContext& ctx);
 // EVTX is binary: read from the byte stream (the peeked bytes included).
 bool read_evtx(ByteSource& src, ReadContext& ctx);
 
@@ -64,6 +73,9 @@ struct DetectedInput {
   std::string path;
   InputFormat format = InputFormat::unknown;
   std::shared_ptr<ByteSource> once{};
+  // A Zeek log that gives names (dns, ssl, http, dhcp; by #path, "_path", or the file's name):
+  // read before connection logs when inputs are read one after another, so sessions find them.
+  bool names = false;
 };
 
 // Opens `path` ("-" = stdin) and detects its format without reading the rest: for ordering

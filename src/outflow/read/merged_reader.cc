@@ -16,15 +16,18 @@ namespace {
 // A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
 // of a reused batch keep their capacity (no allocation per record once warm).
 struct Batch {
-  enum Kind : uint8_t { kHost, kFlow, kDns };
+  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss };
   std::vector<HostEvent> host;
   std::vector<FlowRecord> flow;
   std::vector<DnsAnswer> dns;
-  size_t nh = 0, nf = 0, nd = 0;
+  std::vector<AppRecord> app;
+  std::vector<DhcpLease> dhcp;
+  std::vector<CaptureLossRecord> loss;
+  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0;
   std::vector<std::pair<Kind, uint32_t>> order;
 
   void reset() {
-    nh = nf = nd = 0;
+    nh = nf = nd = na = ndh = nl = 0;
     order.clear();
   }
   // A string assigned over keeps its capacity (and libstdc++ grows it geometrically), so over a
@@ -45,6 +48,11 @@ struct Batch {
     fit(d.query);
     if (d.answers.capacity() > 2 * d.answers.size() + 8) d.answers.shrink_to_fit();
   }
+  static void fit(AppRecord& a) {
+    for (std::string* s : {&a.uid, &a.name, &a.method, &a.uri, &a.user_agent, &a.ja3, &a.ja3s}) fit(*s);
+  }
+  static void fit(DhcpLease&) {}         // short strings, capped at 1 KiB
+  static void fit(CaptureLossRecord&) {}  // the same
   template <class T>
   static void put(std::vector<T>& v, size_t& n, const T& x) {
     if (n < v.size()) {
@@ -58,6 +66,9 @@ struct Batch {
   void add(const HostEvent& e) { order.emplace_back(kHost, static_cast<uint32_t>(nh)), put(host, nh, e); }
   void add(const FlowRecord& f) { order.emplace_back(kFlow, static_cast<uint32_t>(nf)), put(flow, nf, f); }
   void add(const DnsAnswer& d) { order.emplace_back(kDns, static_cast<uint32_t>(nd)), put(dns, nd, d); }
+  void add(const AppRecord& a) { order.emplace_back(kApp, static_cast<uint32_t>(na)), put(app, na, a); }
+  void add(const DhcpLease& d) { order.emplace_back(kDhcp, static_cast<uint32_t>(ndh)), put(dhcp, ndh, d); }
+  void add(const CaptureLossRecord& l) { order.emplace_back(kLoss, static_cast<uint32_t>(nl)), put(loss, nl, l); }
 };
 
 // One input: a producer thread fills batches, the merging thread takes them. Two batches:
@@ -90,6 +101,9 @@ class QueueSink final : public RecordSink {
   void on_host_event(const HostEvent& e) override { add(e); }
   void on_flow(const FlowRecord& f) override { add(f); }
   void on_dns(const DnsAnswer& d) override { add(d); }
+  void on_app(const AppRecord& a) override { add(a); }
+  void on_dhcp(const DhcpLease& d) override { add(d); }
+  void on_capture_loss(const CaptureLossRecord& l) override { add(l); }
 
   void flush() {
     if (!filling_ || filling_ == &discard_) return;
@@ -177,6 +191,9 @@ TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
     }
     case Batch::kFlow: return b.flow[i].end != kNoTime ? b.flow[i].end : b.flow[i].start;
     case Batch::kDns: return b.dns[i].time;
+    case Batch::kApp: return b.app[i].ts;  // before the connection's record, keyed by its end
+    case Batch::kDhcp: return b.dhcp[i].ts;
+    case Batch::kLoss: return b.loss[i].ts;
   }
   return kNoTime;
 }
@@ -258,6 +275,9 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       case Batch::kHost: sink.on_host_event(s.cur->host[i]); break;
       case Batch::kFlow: sink.on_flow(s.cur->flow[i]); break;
       case Batch::kDns: sink.on_dns(s.cur->dns[i]); break;
+      case Batch::kApp: sink.on_app(s.cur->app[i]); break;
+      case Batch::kDhcp: sink.on_dhcp(s.cur->dhcp[i]); break;
+      case Batch::kLoss: sink.on_capture_loss(s.cur->loss[i]); break;
     }
     if (++s.pos < s.cur->order.size()) {
       heap.push({head_key(s, o, clock), s.index});
@@ -314,6 +334,9 @@ TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(cons
     }
     void on_flow(const FlowRecord& f) override { see(f.end != kNoTime ? f.end : f.start); }
     void on_dns(const DnsAnswer& d) override { see(d.time); }
+    void on_app(const AppRecord& a) override { see(a.ts); }
+    void on_dhcp(const DhcpLease& d) override { see(d.ts); }
+    void on_capture_loss(const CaptureLossRecord& l) override { see(l.ts); }
   } first(shift);
   auto mem = memory_byte_source(std::move(head));
   Diagnostics scratch;  // the head ends mid-record: what it says about that is not news

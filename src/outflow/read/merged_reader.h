@@ -12,7 +12,8 @@
 //    the flows: a host whose clock is fast by up to `lead` still has its events in before the
 //    sensor's records of the same connections;
 //  - flow records: their end (sensors write a connection when it ends), else their start;
-//  - DNS answers: their time.
+//  - DNS answers, Zeek ssl/http (AppRecord), dhcp and capture_loss records: their time (an
+//    ssl or http record then comes before the record of its connection, keyed by its end).
 // A record without a time, or one that jumps more than kMaxStep past its input's clock (a wild
 // timestamp, a gap in logging), is keyed at most kMaxStep ahead, so one bad record cannot hold
 // back the rest of its file. Ties go to the input listed first, and a thread only ever reads

@@ -56,6 +56,25 @@ class CheckingSink final : public RecordSink {
     check(!d.answers.empty());
     sum += touch(d.query) + d.answers.size();
   }
+  void on_app(const AppRecord& a) override {
+    ++app;
+    check(a.ts != kNoTime && in_record_range(a.ts));
+    for (const std::string* s : {&a.uid, &a.name, &a.method, &a.uri, &a.user_agent, &a.ja3, &a.ja3s}) sum += touch(*s);
+    sum += a.request_body_len + a.response_body_len + a.status_code;
+  }
+  void on_dhcp(const DhcpLease& d) override {
+    ++app;
+    check(d.ts != kNoTime && in_record_range(d.ts));
+    check(!d.addr.is_unset() && !d.host_name.empty());
+    sum += touch(d.host_name) + touch(d.mac);
+  }
+  void on_capture_loss(const CaptureLossRecord& l) override {
+    ++app;
+    check(l.ts != kNoTime && in_record_range(l.ts));
+    check(l.ts_delta >= 0 && l.percent_lost >= 0 && l.percent_lost <= 100);
+    sum += touch(l.peer) + l.gaps + l.acks;
+  }
+  uint64_t app = 0;
 };
 
 // Runs a line-based reader on the fuzz input. Lines are capped at 64 KiB (not 64 MiB) so the

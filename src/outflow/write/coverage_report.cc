@@ -47,7 +47,7 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     if (count(hc, 1) == 0 && count(hc, 4688) == 0)
       n.missing.push_back(fmt::format("{}: no process creation (Sysmon 1 / 4688): no lineage, users or command lines beyond what network events carry", name));
     if (count(hc, 22) == 0)
-      n.missing.push_back(fmt::format("{}: no Sysmon 22: destination names only from Zeek dns.log, if any", name));
+      n.missing.push_back(fmt::format("{}: no Sysmon 22: destination names only from Zeek dns.log, ssl.log (SNI) or http.log (Host), if any", name));
     for (auto& a : clock_anomalies(in.pipeline, hid)) n.anomalies.push_back(std::move(a));
     if (hc.sessions > 20 && pct(hc.sessions_attributed, hc.sessions) < 10 && (count(hc, 3) || count(hc, 5156)))
       n.anomalies.push_back(fmt::format("{}: only {:.1f}% of its {} sessions matched a process although it logs network events: "
@@ -66,6 +66,18 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
                                         "asymmetric routing or an exporter that sees one direction",
                                         sensor, sc.unpaired_sessions, sc.sessions, pct(sc.unpaired_sessions, sc.sessions)));
   }
+  for (const auto& [sensor, cl] : st.capture_loss) {
+    if (cl.intervals_with_loss == 0) continue;
+    n.anomalies.push_back(fmt::format(
+        "sensor {} lost up to {:.2f}% of packets ({} of {} intervals with loss between {} and {}; Zeek capture_loss.log): "
+        "flows and byte counts from those spans may be short",
+        sensor.empty() ? "(unnamed)" : sensor, cl.max_percent, cl.intervals_with_loss, cl.intervals,
+        format_time(cl.first_loss).substr(0, 19), format_time(cl.last_loss).substr(0, 19)));
+  }
+  if (in.pipeline.index().apps().conns_dropped())
+    n.anomalies.push_back(fmt::format("Zeek ssl/http table full: {} connections' names dropped", in.pipeline.index().apps().conns_dropped()));
+  if (in.pipeline.index().apps().leases_dropped())
+    n.anomalies.push_back(fmt::format("DHCP table full: {} host names dropped", in.pipeline.index().apps().leases_dropped()));
   if (in.pipeline.processes().dropped())
     n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
   if (in.pipeline.index().connects_dropped())
@@ -103,7 +115,7 @@ std::string coverage_text(const CoverageInputs& in) {
   o += fmt::format("  {:<14} {:>10} {:>10} {:>6}  {}\n", "format", "MB", "records", "bad", "file");
   for (const auto& f : in.files)
     o += fmt::format("  {:<14} {:>10.1f} {:>10} {:>6}  {}\n", input_format_name(f.format), static_cast<double>(f.bytes) / 1e6,
-                     f.host_events + f.flows + f.dns, f.bad, terminal_safe(f.path));
+                     f.records(), f.bad, terminal_safe(f.path));
   o += "\nHOSTS (event counts by id; sessions with one end on the host; attributed = matched or inferred)\n";
   o += fmt::format("  {:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  {:<20} {:<20} {:>16} {:>8} {:>7} {:>7}\n", "host", "1", "3",
                    "5", "22", "4688", "4689", "5156", "first", "last", "clock offset", "sessions", "attr%", "bytes%");
@@ -147,6 +159,12 @@ std::string coverage_text(const CoverageInputs& in) {
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
     for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  not understood: {}: {}\n", terminal_safe(f), terminal_safe(r));
   }
+  if (in.diag.unused_log_files()) {
+    o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs Outflow recognises and does not need: not errors)\n",
+                     in.diag.unused_log_files());
+    for (const auto& [log, u] : in.diag.unused_logs())
+      o += fmt::format("  {:<24} {:>6} files {:>10} lines\n", terminal_safe(log, 24), u.files, u.lines);
+  }
   if (!in.diag.no_record_inputs().empty()) {
     o += "\nINPUTS THAT GAVE NO RECORD\n";
     for (const auto& [f, r] : in.diag.no_record_inputs()) o += fmt::format("  {}: {}\n", terminal_safe(f), terminal_safe(r));
@@ -174,7 +192,8 @@ std::string coverage_json(const CoverageInputs& in) {
   j.begin_array("inputs");
   for (const auto& f : in.files)
     j.begin_object().str("path", f.path).str("format", input_format_name(f.format)).unum("bytes", f.bytes)
-        .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
+        .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("app", f.app).unum("dhcp", f.dhcp)
+        .unum("capture_loss", f.capture_loss).unum("unused_lines", f.unused_lines).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
   j.end_array();
   j.begin_array("hosts");
   for (const auto& [hid, hc] : st.hosts) {
@@ -209,7 +228,18 @@ std::string coverage_json(const CoverageInputs& in) {
         .str("last", format_time(sc.last)).unum("one_sided", sc.one_sided).unum("one_sided_resp_bytes", sc.one_sided_resp_bytes)
         .unum("sessions", sc.sessions).unum("unpaired_sessions", sc.unpaired_sessions).end_object();
   j.end_array();
-  j.begin_object("overall").unum("host_events", st.host_events).unum("flow_records", st.flow_records).unum("sessions", st.sessions)
+  j.begin_array("capture_loss");
+  for (const auto& [peer, cl] : st.capture_loss) {
+    j.begin_object().str("sensor", peer).unum("intervals", cl.intervals).unum("intervals_with_loss", cl.intervals_with_loss)
+        .dbl("max_percent_lost", cl.max_percent).unum("gaps", cl.gaps).unum("acks", cl.acks);
+    if (cl.first_loss != kNoTime) j.str("first_loss", format_time(cl.first_loss)).str("last_loss", format_time(cl.last_loss));
+    j.unum("intervals_not_kept", cl.intervals_dropped);
+    j.end_object();
+  }
+  j.end_array();
+  j.begin_object("overall").unum("host_events", st.host_events).unum("flow_records", st.flow_records)
+      .unum("app_records", st.app_records).unum("dhcp_leases", st.dhcp_leases)
+      .unum("capture_loss_records", st.capture_loss_records).unum("sessions", st.sessions)
       .unum("bytes", st.bytes);
   for (const auto& [s, c] : st.by_status) j.unum(std::string("sessions_") + attribution_status_name(s), c);
   uint64_t attributed = 0, battr = 0;
@@ -224,6 +254,8 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("connects_forgotten", in.pipeline.index().connects_evicted())
       .unum("connects_dropped", in.pipeline.index().connects_dropped())
       .unum("dns_dropped", in.pipeline.index().dns_dropped())
+      .unum("app_connections_dropped", in.pipeline.index().apps().conns_dropped())
+      .unum("dhcp_leases_dropped", in.pipeline.index().apps().leases_dropped())
       .unum("host_events_dropped", in.pipeline.hosts().dropped())
       .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
       .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
@@ -264,6 +296,11 @@ std::string coverage_json(const CoverageInputs& in) {
   j.begin_array("not_understood");
   for (const auto& [f, r] : in.diag.bad_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();
+  j.begin_object("read_but_not_used").unum("files", in.diag.unused_log_files());
+  j.begin_object("logs");
+  for (const auto& [log, u] : in.diag.unused_logs()) j.begin_object(log).unum("files", u.files).unum("lines", u.lines).end_object();
+  j.end_object();
+  j.end_object();
   j.begin_array("no_records");
   for (const auto& [f, r] : in.diag.no_record_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();

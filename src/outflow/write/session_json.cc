@@ -118,7 +118,7 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   j.begin_object("source").str("ip", src.to_string()).unum("port", sport);
   if (!s_unknown) j.unum("bytes", sbytes).unum("packets", spk);
   j.end_object();
-  const std::string domain = p.index().name_of(dst, a.host, src, s.start);
+  const std::string domain = p.index().destination_name(s, dst, a.host, src);
   j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport);
   if (!d_unknown) j.unum("bytes", dbytes).unum("packets", dpk);
   j.str_if("domain", domain).end_object();

@@ -45,15 +45,78 @@ enum class ZField : uint8_t {
   query,
   answers,
   path,
+  // ssl.log
+  server_name,
+  ja3,
+  ja3s,
+  ssl_marker,  // cipher, established, curve, resumed: an ssl record without the fields above
+  // http.log
+  host,
+  method,
+  uri,
+  user_agent,
+  request_body_len,
+  response_body_len,
+  status_code,
+  trans_depth,
+  sip_marker,  // call_id: sip.log, which has method, uri and status_code too
+  // dhcp.log (Zeek 3+: client_addr, assigned_addr; Bro 2.5: id.orig_h, assigned_ip)
+  host_name,
+  client_fqdn,
+  assigned_addr,
+  client_addr,
+  mac,
+  // capture_loss.log
+  ts_delta,
+  peer,
+  gaps,
+  acks,
+  percent_lost,
   count_  // number of ids
 };
 inline constexpr size_t kZFieldCount = static_cast<size_t>(ZField::count_);
 
 ZField zeek_field(std::string_view name);
 
-// Which log a header or record is.
-enum class ZeekLog : uint8_t { none, conn, open_conn, dns, other };
+// Which log a header or record is. `other`: a Zeek log Outflow reads but does not use (files,
+// x509, weird...: counted as "read but not used", see Diagnostics::unused_log).
+enum class ZeekLog : uint8_t { none, conn, open_conn, dns, ssl, http, dhcp, capture_loss, other };
 ZeekLog zeek_log_from_path(std::string_view path);
+// The Zeek log a file's name says it holds ("ssl.log", "files.15:00:00-16:00:00.log.gz",
+// "open_ssl.17_37_07-18_00_00.log"): its name up to the first dot when that is a Zeek log
+// name Outflow knows (zeek_log_known), else empty. For JSON logs written without "_path".
+std::string_view zeek_log_from_file_name(std::string_view file);
+// The log an input's first bytes say it is: #path (TSV), "_path" on the first line (JSON), the
+// file's name, else (JSON) the keys of the first line. ZeekLog::none when nothing tells.
+ZeekLog zeek_log_of_head(std::string_view head, InputFormat format, std::string_view file);
+// Zeek's own logs and common packages' (conn, dns, files, x509, weird, notice, ...).
+bool zeek_log_known(std::string_view name);
+
+// Names of the Zeek logs of one file that were recognised but not used, with their data
+// lines, handed to Diagnostics::unused_log (one file each) and FileStats at the end of the file.
+class UnusedLogs {
+ public:
+  void add(std::string_view log, uint64_t lines) {
+    for (auto& e : entries_)
+      if (e.first == log) {
+        e.second += lines;
+        return;
+      }
+    if (entries_.size() < 64) entries_.emplace_back(std::string(log), lines);
+    else entries_.back().second += lines;  // a file with more than 64 log names: the last takes the rest
+  }
+  void flush(ReadContext& ctx) {
+    for (const auto& e : entries_) {
+      ctx.diag.unused_log(e.first, e.second);
+      ++ctx.stats.unused_logs;
+      ctx.stats.unused_lines += e.second;
+    }
+    entries_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, uint64_t>> entries_;
+};
 
 inline void reset_flow(FlowRecord& f) {
   f.source = FlowSource::other;

@@ -3,12 +3,14 @@
 // when the writer added it, else from the keys present.
 #include <simdjson.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
 #include <string_view>
 
 #include "outflow/read/input.h"
+#include "outflow/read/zeek/zeek_aux.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
@@ -50,6 +52,9 @@ struct JsonRecord {
   uint16_t orig_p = 0, resp_p = 0;
   std::string_view proto, uid, service, conn_state, history, community_id, node_name, query, path;
   bool have_path = false, have_query = false, have_answers = false, conn_keys = false;
+  // Keys that tell the other logs apart when there is no "_path".
+  bool ssl_keys = false, http_keys = false, sip_keys = false, dhcp_keys = false, loss_keys = false;
+  std::array<std::string_view, flowread::kZFieldCount> text{};  // ssl/http/dhcp/capture_loss fields
   TimeNs duration = 0;
   uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0, orig_ip_bytes = 0,
            resp_ip_bytes = 0;
@@ -57,7 +62,8 @@ struct JsonRecord {
 
 class ZeekJsonReader {
  public:
-  ZeekJsonReader(LineReader& lines, ReadContext& ctx) : lines_(lines), ctx_(ctx) {}
+  ZeekJsonReader(LineReader& lines, ReadContext& ctx)
+      : lines_(lines), ctx_(ctx), file_log_(flowread::zeek_log_from_file_name(ctx.file)) {}
 
   bool run() {
     std::string_view line;
@@ -65,7 +71,7 @@ class ZeekJsonReader {
       const LineReader::Status st = lines_.next(line);
       if (st == LineReader::Status::end) break;
       if (st == LineReader::Status::error) {
-        skips_.flush(ctx_.diag);
+        finish_file();
         return false;
       }
       if (st == LineReader::Status::too_long) {
@@ -75,13 +81,27 @@ class ZeekJsonReader {
       size_t i = 0;
       while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
       if (i == line.size()) continue;  // blank line
+      // A file named like a log Outflow does not use, whose records have no "_path" (Zeek's
+      // JSON writer adds none): once its first record has confirmed it, lines are counted, not
+      // parsed.
+      if (skip_unpathed_ && line.find("\"_path\"") == std::string_view::npos) {
+        ++unpathed_lines_;
+        continue;
+      }
       record(line);
     }
-    skips_.flush(ctx_.diag);
+    finish_file();
     return true;
   }
 
  private:
+  void finish_file() {
+    if (unpathed_lines_) unused_.add(file_log_, unpathed_lines_);
+    unpathed_lines_ = 0;
+    skips_.flush(ctx_.diag);
+    unused_.flush(ctx_);
+  }
+
   void bad(const std::string& reason) { flowread::report_bad(lines_, ctx_, reason); }
   void bad_json(simdjson::error_code e) {
     bad(std::string("json: ") + error_name(e) + " (" + simdjson::error_message(e) + ")");
@@ -152,8 +172,41 @@ class ZeekJsonReader {
     return true;
   }
 
+  // The text of a string or number (null and other types: empty). A number's raw token.
+  static bool text_value(od::value& v, std::string_view& out) {
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    out = {};
+    if (t == od::json_type::string) return !v.get_string().get(out);
+    if (t == od::json_type::number) {
+      out = v.raw_json_token();
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r' || out.back() == '\n'))
+        out.remove_suffix(1);
+    }
+    return true;
+  }
+
   // Reads one field's value into the record. Returns a reason on failure, nullptr on success.
   const char* field(ZField id, od::value& v, JsonRecord& r) {
+    if (id >= ZField::server_name) {
+      switch (id) {
+        case ZField::server_name:
+        case ZField::ja3:
+        case ZField::ja3s:
+        case ZField::ssl_marker: r.ssl_keys = true; break;
+        case ZField::method:
+        case ZField::uri: r.http_keys = true; break;  // not trans_depth (smtp), status_code...
+        case ZField::sip_marker: r.sip_keys = true; break;
+        case ZField::assigned_addr:
+        case ZField::client_addr:
+        case ZField::host_name:
+        case ZField::client_fqdn: r.dhcp_keys = true; break;
+        case ZField::percent_lost: r.loss_keys = true; break;
+        default: break;
+      }
+      if (id == ZField::ssl_marker || id == ZField::sip_marker) return nullptr;
+      return text_value(v, r.text[static_cast<size_t>(id)]) ? nullptr : "zeek json: bad field value";
+    }
     switch (id) {
       case ZField::ts: return time_value(v, r.ts, true) ? nullptr : "zeek json: bad ts";
       case ZField::orig_h:
@@ -236,29 +289,51 @@ class ZeekJsonReader {
       if (const char* why = field(id, f.value(), r)) return bad(why);
     }
     ZeekLog log;
-    if (r.have_path) {
+    std::string_view name = r.path;
+    if (r.have_path && !r.path.empty()) {
       log = flowread::zeek_log_from_path(r.path);
+    } else if (!file_log_.empty()) {
+      // No "_path" (Zeek's JSON writer adds none): the file's name says which log it is.
+      log = flowread::zeek_log_from_path(file_log_);
+      name = file_log_;
+      if (log == ZeekLog::other) skip_unpathed_ = true;
     } else if (r.have_query || r.have_answers) {
       log = ZeekLog::dns;
     } else if (r.conn_keys) {
       log = ZeekLog::conn;
+    } else if (r.ssl_keys) {
+      log = ZeekLog::ssl;
+    } else if (r.http_keys && !r.sip_keys) {
+      log = ZeekLog::http;
+    } else if (r.loss_keys) {
+      log = ZeekLog::capture_loss;
+    } else if (r.dhcp_keys && (!r.text[static_cast<size_t>(ZField::assigned_addr)].empty() ||
+                               !r.text[static_cast<size_t>(ZField::client_addr)].empty())) {
+      log = ZeekLog::dhcp;
     } else {
       log = ZeekLog::other;
+      name = "(no _path)";
     }
-    if (log == ZeekLog::conn || log == ZeekLog::open_conn)
+    if (log == ZeekLog::conn || log == ZeekLog::open_conn) {
       conn(r, log);
-    else if (log == ZeekLog::dns)
+    } else if (log == ZeekLog::dns) {
       dns(r);
-    else if (r.have_path && !r.path.empty())
-      skips_.add(label(r.path));
-    else
-      skips_.add("zeek json (not conn or dns)");
-  }
-
-  std::string_view label(std::string_view path) {
-    label_.assign("zeek ");
-    label_.append(path);
-    return label_;
+    } else if (log == ZeekLog::other) {
+      unused_.add(name, 1);
+    } else {
+      flowread::AuxInput in;
+      if (r.ts != kNoTime && !in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
+      in.ts = r.ts;
+      in.have_orig_h = r.have_orig_h;
+      in.have_resp_h = r.have_resp_h;
+      in.orig_h = r.orig_h;
+      in.resp_h = r.resp_h;
+      in.orig_p = r.orig_p;
+      in.resp_p = r.resp_p;
+      in.uid = r.uid;
+      in.text = r.text;
+      if (const char* why = flowread::deliver_aux(log, in, aux_, ctx_, skips_)) bad(why);
+    }
   }
 
   void conn(const JsonRecord& r, ZeekLog log) {
@@ -308,9 +383,13 @@ class ZeekJsonReader {
   ReadContext& ctx_;
   od::parser parser_;
   flowread::SkipCounter skips_;
-  std::string label_;
+  flowread::UnusedLogs unused_;
+  std::string_view file_log_;  // the Zeek log the file's name says (zeek_log_from_file_name), or empty
+  bool skip_unpathed_ = false;
+  uint64_t unpathed_lines_ = 0;
   FlowRecord flow_;
   DnsAnswer dns_;
+  flowread::AuxRecords aux_;
 };
 
 }  // namespace

@@ -145,13 +145,13 @@ TEST(ZeekTsv, DnsAnswersKeepOnlyAddresses) {
 }
 
 TEST(ZeekTsv, HeaderChangeMidFile) {
-  // conn, then an http block (skipped), then dns, then conn with another column order and
+  // conn, then a files block (read but not used), then dns, then conn with another column order and
   // separator: the concatenation of rotated logs.
   const std::string text =
       kConnHeader +
       "n1\t1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t80\ttcp\t-\t1.0\t5\t6\tSF\tT\tF\t0\tShAF\t1\t2\t3\t4\t-\n"
       "#close\tx\n"
-      "#separator \\x09\n#path\thttp\n#fields\tts\tuid\tid.orig_h\n"
+      "#separator \\x09\n#path\tfiles\n#fields\tts\tfuid\ttx_hosts\n"
       "2.0\tC2\t10.0.0.1\n3.0\tC3\t10.0.0.1\n" +
       kDnsHeader +
       "4.0\tC4\t10.0.0.9\t5\t10.0.0.53\t53\tudp\t1\t-\tq.example\t1\tC\t1\tA\t0\tN\tF\tF\tT\tT\t0\t"
@@ -170,7 +170,11 @@ TEST(ZeekTsv, HeaderChangeMidFile) {
   EXPECT_EQ(r.sink.flows[1].sensor, "");  // _node_name column gone with the old header
   ASSERT_EQ(r.sink.dns.size(), 1u);
   EXPECT_EQ(r.sink.dns[0].answers.at(0), ip("10.1.1.1"));
-  EXPECT_EQ(r.skipped("zeek http"), 2u);
+  ASSERT_EQ(r.diag.unused_logs().count("files"), 1u);
+  EXPECT_EQ(r.diag.unused_logs().at("files").files, 1u);
+  EXPECT_EQ(r.diag.unused_logs().at("files").lines, 2u);
+  EXPECT_EQ(r.stats.unused_logs, 1u);
+  EXPECT_EQ(r.stats.unused_lines, 2u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
 }
 
@@ -260,7 +264,7 @@ TEST(ZeekJson, DottedKeysWithPath) {
          "\n"
          R"({"ts":1.0,"uid":"C2","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","_path":"open_conn"})"
          "\n"
-         R"({"ts":1.0,"uid":"C3","id.orig_h":"10.0.0.1","method":"GET","_path":"http"})"
+         R"({"ts":1.0,"uid":"C3","id.orig_h":"10.0.0.1","name":"bad_TCP_checksum","_path":"weird"})"
          "\n\n",
          true);
   ASSERT_TRUE(r.ok);
@@ -287,7 +291,7 @@ TEST(ZeekJson, DottedKeysWithPath) {
   EXPECT_EQ(r.sink.flows[1].source, FlowSource::zeek_open_conn);
   EXPECT_EQ(r.sink.flows[1].uid, "C2");
   EXPECT_EQ(r.sink.flows[1].service, "");
-  EXPECT_EQ(r.skipped("zeek http"), 1u);
+  EXPECT_EQ(r.diag.unused_logs().at("weird").lines, 1u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
 }
 
@@ -315,7 +319,7 @@ TEST(ZeekJson, FilesLogWithoutPathIsNotConn) {
          true);
   EXPECT_TRUE(r.sink.flows.empty());
   EXPECT_EQ(r.diag.bad_records(), 0u);
-  EXPECT_EQ(r.skipped("zeek json (not conn or dns)"), 1u);
+  EXPECT_EQ(r.diag.unused_logs().at("(no _path)").lines, 1u);  // "mem.log" names no Zeek log
 }
 
 TEST(ZeekJson, DnsAnswers) {

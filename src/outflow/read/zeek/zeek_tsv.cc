@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "outflow/read/input.h"
+#include "outflow/read/zeek/zeek_aux.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
@@ -54,6 +55,7 @@ class ZeekTsvReader {
       if (st == LineReader::Status::end) break;
       if (st == LineReader::Status::error) {
         flush_skips();
+        finish_file();
         return false;
       }
       if (st == LineReader::Status::too_long) {
@@ -68,10 +70,16 @@ class ZeekTsvReader {
       data_line(line);
     }
     flush_skips();
+    finish_file();
     return true;
   }
 
  private:
+  void finish_file() {
+    skips_.flush(ctx_.diag);
+    unused_.flush(ctx_);
+  }
+
   void bad(const char* reason) { flowread::report_bad(lines_, ctx_, reason); }
 
   void reset_header() {
@@ -87,7 +95,8 @@ class ZeekTsvReader {
   }
 
   void flush_skips() {
-    if (skipped_) ctx_.diag.skipped(skip_label_, skipped_);
+    // A log Outflow does not use (files, x509...): its lines are counted, not parsed.
+    if (skipped_) unused_.add(unused_name_, skipped_);
     skipped_ = 0;
     if (dns_no_ip_) ctx_.diag.skipped("zeek dns (no address answer)", dns_no_ip_);
     dns_no_ip_ = 0;
@@ -153,10 +162,20 @@ class ZeekTsvReader {
         log_ = ZeekLog::dns;
       else if (has(ZField::conn_state) || has(ZField::orig_bytes) || has(ZField::orig_pkts))  // not duration: files.log
         log_ = ZeekLog::conn;
+      else if (has(ZField::server_name) || has(ZField::ja3))
+        log_ = ZeekLog::ssl;
+      else if (has(ZField::method) && has(ZField::uri) && !has(ZField::sip_marker))
+        log_ = ZeekLog::http;
+      else if (has(ZField::percent_lost))
+        log_ = ZeekLog::capture_loss;
+      else if (has(ZField::host_name) && (has(ZField::assigned_addr) || has(ZField::client_addr)))
+        log_ = ZeekLog::dhcp;
       else
         log_ = ZeekLog::other;
     }
-    skip_label_ = "zeek " + (path_.empty() ? std::string("(no #path)") : path_);
+    unused_name_ = path_.empty() ? std::string("(no #path)") : path_;
+    // A header block of a log not used counts its file even without data lines.
+    if (log_ == ZeekLog::other && have_fields_) unused_.add(unused_name_, 0);
   }
 
   std::string_view get(ZField f) const {
@@ -186,14 +205,41 @@ class ZeekTsvReader {
       fields_.emplace_back(p, static_cast<size_t>(t - p));
       p = t + 1;
     }
+    // A separator at the end of the line (RITA's dnscat2 http.log has one on every line): one
+    // empty column more than #fields, ignored.
+    if (fields_.size() == ncols_ + 1 && fields_.back().empty()) fields_.pop_back();
     if (fields_.size() != ncols_) {
       bad(fields_.size() < ncols_ ? "zeek: too few columns (truncated line?)" : "zeek: too many columns");
       return;
     }
     if (log_ == ZeekLog::dns)
       dns_record();
-    else
+    else if (log_ == ZeekLog::conn || log_ == ZeekLog::open_conn)
       conn_record();
+    else
+      aux_record();
+  }
+
+  // ssl, http, dhcp, capture_loss (zeek_aux.h).
+  void aux_record() {
+    flowread::AuxInput in;
+    if (const std::string_view v = get(ZField::ts); !unset(v) && !time_field(in.ts)) return;
+    if (const std::string_view v = get(ZField::orig_h); !unset(v)) {
+      if (!addr_field(ZField::orig_h, in.orig_h, "zeek: bad id.orig_h")) return;
+      in.have_orig_h = true;
+    }
+    if (const std::string_view v = get(ZField::resp_h); !unset(v)) {
+      if (!addr_field(ZField::resp_h, in.resp_h, "zeek: bad id.resp_h")) return;
+      in.have_resp_h = true;
+    }
+    if (!port_field(ZField::orig_p, in.orig_p, "zeek: bad id.orig_p")) return;
+    if (!port_field(ZField::resp_p, in.resp_p, "zeek: bad id.resp_p")) return;
+    if (const std::string_view v = get(ZField::uid); !unset(v)) in.uid = v;
+    for (size_t i = static_cast<size_t>(ZField::server_name); i < flowread::kZFieldCount; ++i) {
+      const std::string_view v = get(static_cast<ZField>(i));
+      if (!unset(v)) in.text[i] = v;
+    }
+    if (const char* why = flowread::deliver_aux(log_, in, aux_, ctx_, skips_)) bad(why);
   }
 
   bool time_field(TimeNs& t) {
@@ -316,7 +362,7 @@ class ZeekTsvReader {
   LineReader& lines_;
   ReadContext& ctx_;
   char sep_ = '\t', set_sep_ = ',';
-  std::string empty_field_, unset_field_, path_, skip_label_;
+  std::string empty_field_, unset_field_, path_, unused_name_;
   bool have_fields_ = false;
   size_t ncols_ = 0;
   std::array<int, flowread::kZFieldCount> col_{};
@@ -325,6 +371,9 @@ class ZeekTsvReader {
   uint64_t skipped_ = 0, dns_no_ip_ = 0;
   FlowRecord flow_;
   DnsAnswer dns_;
+  flowread::AuxRecords aux_;
+  flowread::SkipCounter skips_;
+  flowread::UnusedLogs unused_;
 };
 
 }  // namespace
