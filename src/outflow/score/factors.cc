@@ -68,7 +68,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     if (!(dx.ip == dy.ip)) return dx.ip < dy.ip;
     return dx.port < dy.port;
   });
-  const std::string host_key = HostRegistry::canonical(sc.pipe.hosts().display_name(a.host));
+  const std::string host_key = entity_host_key(sc.pipe, a);
   const std::string user = a.proc != kNoProc ? sc.pipe.processes().get(a.proc).user : "";
   // Each destination's prevalence key, once.
   std::vector<std::string> keys(a.dests.size());
