@@ -87,6 +87,24 @@ TEST(HuntHostEntity, JsonAndTextNameTheHost) {
   EXPECT_NE(ex.find("Sysmon 3"), std::string::npos) << ex;
 }
 
+// A whole machine's traffic: two-way exchanges (a call, a VPN tunnel) and common destinations do
+// not add up to a flow-only host's volume; its upload to a rare address does.
+TEST(HuntHostEntity, TwoWayTrafficIsNotAFlowOnlyHostsVolume) {
+  World w = org();
+  w.flow("10.20.0.6", "192.0.2.77", 3478, w.t0 + kMin, 60 * kMin, 600 * kMB, 700 * kMB, kProtoUdp);
+  w.flow("10.20.0.6", "198.51.100.10", 443, w.t0 + 3 * kMin, 10 * kMin, 300 * kMB, 1 * kMB);
+  const auto r = w.hunt();
+  const Finding* h = World::find_flow_host(r, "10.20.0.6");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(World::factor(h, "volume_out"), nullptr);
+  EXPECT_EQ(World::factor(h, "large_session"), nullptr);
+  EXPECT_LT(h->score, 40);
+  EXPECT_EQ(h->act->dests[h->dests[0].index].port, 3478);  // the rare destination first, the common one after
+  const Finding* up = World::find_flow_host(r, "10.20.0.5");
+  ASSERT_NE(up, nullptr);
+  EXPECT_NE(World::factor(up, "large_session"), nullptr);
+}
+
 TEST(HuntHostEntity, CapOnHostEntitiesCountsDrops) {
   ActivityAggregator::Options o;
   std::string err;
