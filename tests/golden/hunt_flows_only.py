@@ -49,6 +49,17 @@ with tempfile.TemporaryDirectory() as t:
     check(r["false_per_100_host_days"] <= MAX_FALSE_PER_100,
           f"share 0: {r['false_per_100_host_days']:.2f} false findings per 100 host-days (max {MAX_FALSE_PER_100})")
 
+    # `outflow sessions` on flows alone prints them (host_unknown); --attributed-only hides them.
+    zeek = os.path.join(org, "zeek")
+    s = sessions(zeek)
+    check(len(s) > 1000, f"sessions on flows alone: {len(s)} printed by default")
+    check(all(get(x, "outflow.attribution.status") == "host_unknown" for x in s), "flows alone: every session host_unknown")
+    expect_eq(len(sessions("--all", zeek)), len(s), "--all is a no-op")
+    expect_eq(len(sessions("--attributed-only", zeek)), 0, "--attributed-only on flows alone")
+    # Explain names the host by address and says what telemetry would name the process.
+    ex = run("hunt", "-q", "--explain", "1", zeek, expect_rc=None).stdout
+    check("no monitored host has this address" in ex and "Sysmon 3" in ex and "role " not in ex, f"explain: {ex[:400]!r}")
+
     half = os.path.join(t, "half")
     run("simulate", "-q", "--seed", "31", "--hosts", "12", "--days", "2", "--endpoint-share", "0.5", "--out", half)
     rows, r = hunt_and_eval(t, half, [os.path.join(half, "sysmon"), os.path.join(half, "zeek")], "share05")

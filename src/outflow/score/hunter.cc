@@ -172,7 +172,8 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     f.proc = proc;
     f.rollup_only = rollup_only;
     const std::string host_name = entity_host_label(pipe, a);
-    const HostRole* role = rules.host_role(host_name);
+    // Roles go by host name: an address no monitored host has gets none (not the catch-all).
+    const HostRole* role = a.flow_only() ? nullptr : rules.host_role(host_name);
     f.host_role = role ? role->role : "";
     f.criticality = role ? role->criticality : 1.0;
     const Process* p = proc != kNoProc ? &procs.get(proc) : nullptr;
