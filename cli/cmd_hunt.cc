@@ -77,10 +77,13 @@ int run_hunt(const HuntOptions& o) {
   if (!o.d.common.quiet)
     for (const auto& w : telemetry_warnings(*run.pipe)) fmt::print(stderr, "outflow: warning: {}\n", terminal_safe(w));
   if (!o.d.common.quiet) {
-    fmt::print(stderr, "outflow: {} finding(s) at score >= {:g} ({} suppressed by exclusions{}, {} below the score); {} processes on {} hosts{}\n",
+    fmt::print(stderr, "outflow: {} finding(s) at score >= {:g} ({} suppressed by exclusions{}, {} below the score); {} processes and hosts scored, {} hosts in the organisation{}\n",
                r.reported, run.cfg.min_score, r.suppressed, o.show_suppressed ? "" : ", --show-suppressed lists them",
                r.below_threshold, r.candidates, r.org_hosts,
                run.have_state ? fmt::format("; state: {} earlier run(s)", run.state.runs) : "; baselines from this input only");
+    if (const uint64_t d = run.agg->host_entity_sessions_dropped())
+      fmt::print(stderr, "outflow: warning: {} sessions of addresses no monitored host has were not scored (more than {} such hosts)\n",
+                 d, run.agg->options().max_host_entities);
     if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
   }
   return r.reported > 0 ? kExitFindings : kExitOk;

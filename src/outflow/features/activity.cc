@@ -85,7 +85,23 @@ void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end
 void ActivityAggregator::add(const Session& s, const Attribution& given, const ProcessTable* procs) {
   ++seen_;
   if (given.host == kNoHost) {
-    ++unmonitored_;
+    // A flow-only host: an internal initiator sending to an external address.
+    if (opt_.internal.empty() || !opt_.internal.contains(s.orig_h) || opt_.internal.contains(s.resp_h)) {
+      ++unmonitored_;
+      return;
+    }
+    auto it = by_ip_.find(s.orig_h);
+    if (it == by_ip_.end()) {
+      if (by_ip_.size() >= opt_.max_host_entities) {
+        ++host_entities_dropped_;
+        return;
+      }
+      it = by_ip_.emplace(s.orig_h, slot()).first;
+      procs_[it->second].entity_ip = s.orig_h;
+    }
+    Attribution a = given;
+    a.host_is_orig = true;
+    add_outbound(procs_[it->second], s, a);
     return;
   }
   Attribution resolved;
@@ -111,25 +127,33 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   }
   const Attribution& a = *ap;
   const uint64_t key = (uint64_t{a.host} << 32) | a.proc;
-  auto [it, fresh] = by_key_.try_emplace(key, free_.empty() ? static_cast<uint32_t>(procs_.size()) : free_.back());
-  if (fresh) {
-    if (free_.empty()) {
-      procs_.emplace_back();
-    } else {
-      free_.pop_back();
-      procs_[it->second] = ProcessActivity{};
-    }
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) {
+    it = by_key_.emplace(key, slot()).first;
     procs_[it->second].host = a.host;
     procs_[it->second].proc = a.proc;
   }
   ProcessActivity& p = procs_[it->second];
-
-  const bool o = a.host_is_orig;
-  if (!o) {
+  if (!a.host_is_orig) {
     ++p.inbound_sessions;
     p.inbound_bytes_out += s.resp_bytes;
     return;
   }
+  add_outbound(p, s, a);
+}
+
+uint32_t ActivityAggregator::slot() {
+  if (free_.empty()) {
+    procs_.emplace_back();
+    return static_cast<uint32_t>(procs_.size() - 1);
+  }
+  const uint32_t i = free_.back();
+  free_.pop_back();
+  procs_[i] = ProcessActivity{};
+  return i;
+}
+
+void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, const Attribution& a) {
   const IpAddr& remote = s.resp_h;
   const uint16_t port = s.resp_p;
   const uint64_t out = s.orig_bytes, in = s.resp_bytes, pout = s.orig_pkts, pin = s.resp_pkts;
@@ -199,7 +223,7 @@ void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& 
 
 void ActivityAggregator::finish(const EndpointIndex& index) {
   for (auto& p : procs_)
-    if (p.host != kNoHost) resolve_names(p, index);
+    if (!p.empty_slot()) resolve_names(p, index);
 }
 
 bool ActivityAggregator::take(HostId host, ProcId proc, ProcessActivity& out) {
@@ -211,6 +235,16 @@ bool ActivityAggregator::take(HostId host, ProcId proc, ProcessActivity& out) {
   p.proc = kNoProc;
   free_.push_back(it->second);
   by_key_.erase(it);
+  return true;
+}
+
+bool ActivityAggregator::take_flow_host(const IpAddr& ip, ProcessActivity& out) {
+  auto it = by_ip_.find(ip);
+  if (it == by_ip_.end()) return false;
+  out = std::move(procs_[it->second]);
+  procs_[it->second] = ProcessActivity{};  // empty_slot()
+  free_.push_back(it->second);
+  by_ip_.erase(it);
   return true;
 }
 

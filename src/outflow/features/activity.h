@@ -4,7 +4,10 @@
 //
 // Sessions with no process (no endpoint event, ambiguous) are aggregated as the "unknown
 // process" of their host: a monitored host that uploads gigabytes through a process nobody
-// logged is still a finding. Sessions where no monitored host is involved are not aggregated.
+// logged is still a finding. Sessions where no monitored host is involved are aggregated per
+// initiator address when they go out from an internal address (Options::internal) to an external
+// one: a "flow-only host" (host kNoHost, proc kNoProc, entity_ip its address), so that hunting on
+// Zeek or NetFlow alone still finds hosts. Other sessions without a monitored host are counted.
 #pragma once
 #include <cstdint>
 #include <limits>
@@ -13,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/features/networks.h"
 #include "outflow/join/attributor.h"
 #include "outflow/model/session.h"
 
@@ -46,6 +50,12 @@ struct DestActivity {
 struct ProcessActivity {
   HostId host = kNoHost;
   ProcId proc = kNoProc;  // kNoProc: the host's unattributed traffic
+  // A flow-only host (no monitored host has this address; host kNoHost, proc kNoProc): the
+  // initiator address its sessions are keyed by. Unset for every other activity.
+  IpAddr entity_ip;
+  bool flow_only() const { return host == kNoHost && !entity_ip.is_unset(); }
+  // A slot emptied by take() (or never filled): skipped by every reader of processes().
+  bool empty_slot() const { return host == kNoHost && entity_ip.is_unset(); }
   IpAddr local;           // the host's address in its first session
   uint64_t bytes_out = 0, bytes_in = 0;
   uint32_t sessions = 0, sessions_inferred = 0;
@@ -86,6 +96,10 @@ class ActivityAggregator {
     size_t max_dests = 5'000;            // per process, destinations kept in detail; the rest are summed
     size_t max_window_buckets = 20'000;  // per process
     TimeNs fold_after = 48 * 3600 * kNsPerSec;  // buckets this far behind the newest are folded
+    // Internal address ranges: sessions with no monitored host that go out from one of them to
+    // an address outside are aggregated per initiator address (flow-only hosts). Empty: none are.
+    NetworkSet internal;
+    size_t max_host_entities = 200'000;  // flow-only hosts held at once; sessions of more are dropped (counted)
   };
   explicit ActivityAggregator(Options o) : opt_(o) {}
 
@@ -99,12 +113,18 @@ class ActivityAggregator {
   // Moves the activity of `proc` of `host` out (the detector retires it, see score/retire.h);
   // its slot is left empty (host kNoHost) and reused. False if it has none.
   bool take(HostId host, ProcId proc, ProcessActivity& out);
+  // The same for the flow-only host with this address.
+  bool take_flow_host(const IpAddr& ip, ProcessActivity& out);
   // Resolves the destination names of one activity, as finish() does for all.
   static void resolve_names(ProcessActivity& p, const EndpointIndex& index);
   const std::vector<ProcessActivity>& processes() const { return procs_; }
   std::vector<ProcessActivity>& processes() { return procs_; }
   uint64_t sessions_seen() const { return seen_; }
+  // Sessions no monitored host is part of and that are no flow-only host's outbound traffic
+  // (between two external addresses, inbound from outside, internal to internal).
   uint64_t sessions_unmonitored() const { return unmonitored_; }
+  // Sessions of flow-only hosts beyond max_host_entities (not aggregated).
+  uint64_t host_entity_sessions_dropped() const { return host_entities_dropped_; }
   uint64_t dests_folded() const { return folded_; }
   uint64_t ambiguous_resolved() const { return ambiguous_resolved_; }
   const Options& options() const { return opt_; }
@@ -113,8 +133,11 @@ class ActivityAggregator {
   Options opt_;
   std::vector<ProcessActivity> procs_;
   std::unordered_map<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
+  std::unordered_map<IpAddr, uint32_t, IpAddrHash> by_ip_;  // flow-only host address -> index
   std::vector<uint32_t> free_;                      // slots emptied by take()
-  uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0;
+  uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
+  uint32_t slot();  // a fresh slot (reused or appended)
+  void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a);
 };
 
 // Adds `from`'s sessions to `into` (destinations with the same address, port and transport are

@@ -58,21 +58,30 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   const DetectConfig& c = sc.cfg;
   bool active = false;
 
+  // Each destination's prevalence key, once.
+  std::vector<std::string> keys(a.dests.size());
+  for (size_t i = 0; i < a.dests.size(); ++i) keys[i] = destination_key(a.dests[i]);
+  // A flow-only host's top destinations: those not common in the organisation first (what this
+  // machine does, not what every machine does).
+  std::vector<uint8_t> common_first(a.dests.size(), 0);
+  if (a.flow_only() && sc.org_hosts >= c.rarity_min_hosts) {
+    const uint32_t ch = std::max<uint32_t>(3, (sc.org_hosts + 3) / 4);
+    for (size_t i = 0; i < a.dests.size(); ++i)
+      if (auto it = sc.base.dests.find(keys[i]); it != sc.base.dests.end() && it->second.hosts >= ch) common_first[i] = 1;
+  }
   // Top destinations by bytes out, then duration; ties by address for determinism.
   std::vector<size_t> order(a.dests.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     const auto &dx = a.dests[x], &dy = a.dests[y];
+    if (common_first[x] != common_first[y]) return common_first[x] < common_first[y];
     if (dx.bytes_out != dy.bytes_out) return dx.bytes_out > dy.bytes_out;
     if (dx.cumulative() != dy.cumulative()) return dx.cumulative() > dy.cumulative();
     if (!(dx.ip == dy.ip)) return dx.ip < dy.ip;
     return dx.port < dy.port;
   });
-  const std::string host_key = HostRegistry::canonical(sc.pipe.hosts().display_name(a.host));
+  const std::string host_key = entity_host_key(sc.pipe, a);
   const std::string user = a.proc != kNoProc ? sc.pipe.processes().get(a.proc).user : "";
-  // Each destination's prevalence key, once.
-  std::vector<std::string> keys(a.dests.size());
-  for (size_t i = 0; i < a.dests.size(); ++i) keys[i] = destination_key(a.dests[i]);
   for (size_t k = 0; k < order.size() && k < 10; ++k) {
     const DestActivity& d = a.dests[order[k]];
     DestSummary s;
@@ -109,7 +118,16 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     if (!rarity_known || prevalence[i] <= std::max<uint32_t>(c.rare_max_hosts, 2)) rare_ips.push_back(d.ip);
   }
   auto common = [&](const DestActivity& d) { return rarity_known && prevalence[static_cast<size_t>(&d - a.dests.data())] >= common_hosts; };
-  const uint64_t out = a.bytes_out;
+  // A flow-only host is every program of a machine at once: its volume is what it uploaded to
+  // destinations that are neither common in the organisation nor two-way (calls, VPN tunnels,
+  // downloads: bytes out < 2x bytes in), so that its ordinary traffic does not add up to a finding.
+  auto counted = [&](const DestActivity& d) { return !a.flow_only() || (!common(d) && d.bytes_out >= 2 * d.bytes_in); };
+  uint64_t out = a.bytes_out, in_counted = a.bytes_in;
+  if (a.flow_only()) {
+    out = in_counted = out_common = 0;
+    for (const auto& d : a.dests)
+      if (counted(d)) out += d.bytes_out, in_counted += d.bytes_in;
+  }
   const bool to_common = out > 0 && static_cast<double>(out_common) >= 0.8 * static_cast<double>(out);
   const double vm = to_common ? 0.5 : 1.0;
   const std::string common_note = to_common ? fmt::format(" (halved: {:.0f}% went to destinations used by >= {} hosts)",
@@ -119,7 +137,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   // and repetitions count half and do not make it active on their own.
   // Not when its bytes out are unknown: a sensor that missed them makes any upload look like one.
   const bool downloader =
-      !a.volume_mostly_unknown() && out < c.volume_notable && a.bytes_in >= 10 * std::max<uint64_t>(out, 1);
+      !a.volume_mostly_unknown() && out < c.volume_notable && in_counted >= 10 * std::max<uint64_t>(out, 1);
   // Bytes out the sensor did not see: what is shown is a lower bound, and the factors that
   // compare the volume with something (ratio, baseline) are not scored.
   const std::string lower = a.volume_unknown() ? " at least" : "";
@@ -136,13 +154,17 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     add(f, "volume_out", round1(pts * vm), human_bytes(out),
         fmt::format(">= {} notable, {} (AN1571), {} (AN0367)", human_bytes(c.volume_notable), human_bytes(c.volume_session),
                     human_bytes(c.volume_connection)),
-        "", fmt::format("sent{} {} to {} destination(s) in {} session(s)", lower, human_bytes(out), a.dests.size(), a.sessions) + common_note);
+        "", (a.flow_only() ? fmt::format("sent{} {} to destinations that are neither common nor two-way (of {} in all)", lower,
+                                          human_bytes(out), human_bytes(a.bytes_out))
+                           : fmt::format("sent{} {} to {} destination(s) in {} session(s)", lower, human_bytes(out), a.dests.size(), a.sessions)) +
+                common_note);
     active = true;
   }
   uint64_t max_sess = 0;
   TimeNs max_sess_dur = 0;
   bool burst = false;
   for (const auto& d : a.dests) {
+    if (!counted(d)) continue;
     if (d.max_session_out > max_sess) max_sess = d.max_session_out, max_sess_dur = d.max_session_out_duration;
     burst |= d.burst;
   }
@@ -159,12 +181,12 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
         "a session uploaded more than the burst size in less than the burst time");
     active = true;
   }
-  const uint64_t total = a.bytes_out + a.bytes_in;
+  const uint64_t total = out + in_counted;
   if (!a.volume_unknown() && out >= c.volume_notable && total > 0 &&
       static_cast<double>(out) >= c.upload_ratio * static_cast<double>(total)) {
     add(f, "upload_ratio", 8 * vm, fmt::format("{:.0f}% out", 100.0 * static_cast<double>(out) / static_cast<double>(total)),
         fmt::format(">= {:.0f}% (AN0075)", 100 * c.upload_ratio), "",
-        fmt::format("sent {} and received {}: an upload, not a download", human_bytes(out), human_bytes(a.bytes_in)));
+        fmt::format("sent {} and received {}: an upload, not a download", human_bytes(out), human_bytes(in_counted)));
   }
   const uint64_t peak = a.peak_window_out();
   if (peak >= c.volume_notable) {

@@ -27,8 +27,18 @@ std::string human_duration(TimeNs d) {
   return fmt::format("{}d {}h", s / 86400, (s % 86400) / 3600);
 }
 
+std::string entity_host_key(const SessionPipeline& pipe, const ProcessActivity& a) {
+  if (a.host != kNoHost) return HostRegistry::canonical(pipe.hosts().display_name(a.host));
+  return "ip:" + a.entity_ip.to_string();
+}
+
+std::string entity_host_label(const SessionPipeline& pipe, const ProcessActivity& a) {
+  return a.host != kNoHost ? pipe.hosts().display_name(a.host) : a.entity_ip.to_string();
+}
+
 ActivityAggregator::Options Hunter::aggregator_options(const DetectConfig& c) {
   ActivityAggregator::Options o;
+  o.internal = c.internal_networks;
   o.window = c.time_window;
   o.burst_bytes = c.burst_bytes;
   o.burst_within = c.burst_within;
@@ -69,8 +79,9 @@ Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator&
   }
   // Every process that sent traffic (and is not retired yet): its volume and its destinations.
   for (const auto& a : agg.processes()) {
-    if (a.host == kNoHost) continue;
-    observe_activity(a, a.proc != kNoProc ? &procs.get(a.proc) : nullptr, host_keys[a.host], host_roles[a.host], b);
+    if (a.empty_slot()) continue;
+    if (a.flow_only()) observe_activity(a, nullptr, entity_host_key(pipe, a), "", b);
+    else observe_activity(a, a.proc != kNoProc ? &procs.get(a.proc) : nullptr, host_keys[a.host], host_roles[a.host], b);
   }
   return b;
 }
@@ -91,14 +102,15 @@ namespace {
 // traffic worth a look or a suspicious lineage, a SYSTEM process in ProgramData is not a finding.
 constexpr double kContextOnlyCap = 35;
 
-std::string finding_id(const std::string& host, const Process* p) {
+// `host`: the host's name, or "ip:<address>" for a flow-only host (`canonical` false: mixed as is).
+std::string finding_id(const std::string& host, const Process* p, bool canonical = true) {
   // FNV-1a of host and process identity: stable across runs over the same data.
   uint64_t h = 1469598103934665603ULL;
   auto mixin = [&](std::string_view s) {
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
     h = (h ^ 0xff) * 1099511628211ULL;
   };
-  mixin(HostRegistry::canonical(host));
+  mixin(canonical ? HostRegistry::canonical(host) : host);
   if (p) {
     mixin(p->guid.empty() ? std::to_string(p->pid) + "@" + std::to_string(p->start) : ascii_lower(p->guid));
   } else {
@@ -116,11 +128,20 @@ void add_caveats(const SessionPipeline& pipe, const ProcessActivity& a, Finding&
     f.caveats.push_back(fmt::format("upload volume not measured for {} of {} sessions (bytes out shown are a lower bound): {}",
                                     a.sessions_out_unknown, a.sessions, why));
   }
-  if (pipe.offsets().connect_clock_unknown(a.host))
+  // Zeek's capture_loss.log: packets the sensor dropped while this entity was active.
+  if (const double loss = pipe.stats().max_loss_between(a.first, a.last); loss > 0)
+    f.caveats.push_back(fmt::format("the flow sensor reported losing up to {:.2f}% of packets while this was active "
+                                    "(capture_loss.log): bytes and sessions may be missing",
+                                    loss));
+  if (a.host != kNoHost && pipe.offsets().connect_clock_unknown(a.host))
     f.caveats.push_back(
         "the clock offset of this host's connection events could not be estimated: its sessions were matched "
         "only within +- --window-unknown-offset, and some may be missing from this finding");
-  if (a.proc == kNoProc) {
+  if (a.flow_only()) {
+    f.caveats.push_back(fmt::format(
+        "no endpoint telemetry from {}: this is the address's traffic as a whole, no process can be named "
+        "(Sysmon 1 and 3 on that host would)", a.entity_ip.to_string()));
+  } else if (a.proc == kNoProc) {
     const auto& hosts = pipe.stats().hosts;
     const auto it = hosts.find(a.host);
     const bool connects = it != hosts.end() && (it->second.events.count(3) || it->second.events.count(5156));
@@ -155,8 +176,9 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     f.host = a.host;
     f.proc = proc;
     f.rollup_only = rollup_only;
-    const std::string& host_name = pipe.hosts().display_name(a.host);
-    const HostRole* role = rules.host_role(host_name);
+    const std::string host_name = entity_host_label(pipe, a);
+    // Roles go by host name: an address no monitored host has gets none (not the catch-all).
+    const HostRole* role = a.flow_only() ? nullptr : rules.host_role(host_name);
     f.host_role = role ? role->role : "";
     f.criticality = role ? role->criticality : 1.0;
     const Process* p = proc != kNoProc ? &procs.get(proc) : nullptr;
@@ -168,7 +190,10 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     }
     const bool active = score_activity(sc, a, f);
     if (p) score_context(sc, *p, f);
-    if (!p) {
+    if (a.flow_only()) {
+      f.factors.push_back(Factor{"unattributed", "no monitored host", "", "",
+                                 "no endpoint telemetry covers this address: the host's traffic as a whole (see `outflow coverage`)", 0});
+    } else if (!p) {
       f.factors.push_back(Factor{"unattributed", a.sessions_inferred ? "partly" : "no process", "", "",
                                  "no endpoint event names the process behind this traffic (see `outflow coverage`)", 0});
     }
@@ -193,7 +218,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
       f.suppressed_by = "process_name_exclusions";
       f.suppressed_category = "ProcessName";
     }
-    f.finding_id = finding_id(host_name, p);
+    f.finding_id = a.flow_only() ? finding_id(entity_host_key(pipe, a), p, false) : finding_id(host_name, p);
     add_caveats(pipe, a, f);
     return f;
   };
@@ -245,7 +270,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
         if (it != rollup.end() && rec.chain[i].host == a.host) merge_activity(it->second, a);
       }
     }
-    if (a.host == kNoHost || a.dests.empty()) continue;
+    if (a.empty_slot() || a.dests.empty()) continue;
     const ProcId proc = restore(rec);
     a.proc = proc;  // the activity names its process by id: the restored one
     Finding f = make(a, proc, false, rec);

@@ -76,6 +76,13 @@ class Hunter {
   bool keep_suppressed_ = true;
 };
 
+// The key a finding's host is counted by in the baselines (hosts of the organisation, who
+// contacts what): the monitored host's canonical name, or "ip:<address>" for a flow-only host.
+std::string entity_host_key(const SessionPipeline& pipe, const ProcessActivity& a);
+// What names the host in outputs: the monitored host's display name, or the flow-only host's
+// address.
+std::string entity_host_label(const SessionPipeline& pipe, const ProcessActivity& a);
+
 // "1.5 MB", "3h 12m": the units people read.
 std::string human_bytes(uint64_t b);
 std::string human_duration(TimeNs d);

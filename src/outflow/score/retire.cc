@@ -108,7 +108,7 @@ Process get_process(In& in) {
 }
 
 void put_activity(Out& o, const ProcessActivity& a) {
-  o.num(a.host), o.ip(a.local), o.num(a.bytes_out), o.num(a.bytes_in), o.num(a.sessions), o.num(a.sessions_inferred);
+  o.num(a.host), o.ip(a.entity_ip), o.ip(a.local), o.num(a.bytes_out), o.num(a.bytes_in), o.num(a.sessions), o.num(a.sessions_inferred);
   o.num(a.inbound_sessions), o.num(a.inbound_bytes_out), o.num(a.first), o.num(a.last);
   o.num(a.sessions_out_unknown), o.num(a.gaps);
   o.num(static_cast<uint32_t>(a.dests.size()));
@@ -132,7 +132,7 @@ void put_activity(Out& o, const ProcessActivity& a) {
 }
 
 void get_activity(In& in, ProcessActivity& a) {
-  a.host = in.num<HostId>(), a.local = in.ip(), a.bytes_out = in.num<uint64_t>(), a.bytes_in = in.num<uint64_t>();
+  a.host = in.num<HostId>(), a.entity_ip = in.ip(), a.local = in.ip(), a.bytes_out = in.num<uint64_t>(), a.bytes_in = in.num<uint64_t>();
   a.sessions = in.num<uint32_t>(), a.sessions_inferred = in.num<uint32_t>();
   a.inbound_sessions = in.num<uint64_t>(), a.inbound_bytes_out = in.num<uint64_t>();
   a.first = in.num<TimeNs>(), a.last = in.num<TimeNs>();
@@ -186,7 +186,11 @@ const std::string& Retirer::host_key(HostId h) {
 }
 
 void Retirer::observe(const Process* p, const ProcessActivity& a) {
-  if (a.host == kNoHost) return;
+  if (a.empty_slot()) return;
+  if (a.flow_only()) {
+    Hunter::observe_activity(a, nullptr, entity_host_key(pipe_, a), std::string(), forgotten_);
+    return;
+  }
   const HostRole* role = rules_.host_role(pipe_.hosts().display_name(a.host));
   Hunter::observe_activity(a, p, host_key(a.host), role ? role->role : std::string(), forgotten_);
 }
@@ -197,9 +201,9 @@ void Retirer::on_evict(ProcId id) {
   if (!retire_activity(id, p.host)) maybe_retire_rollup(id);
 }
 
-bool Retirer::retire_activity(ProcId id, HostId host) {
+bool Retirer::retire_activity(ProcId id, HostId host, const IpAddr* flow_host) {
   RetiredRecord r;
-  if (!agg_.take(host, id, r.act)) return false;
+  if (!(flow_host ? agg_.take_flow_host(*flow_host, r.act) : agg_.take(host, id, r.act))) return false;
   ActivityAggregator::resolve_names(r.act, pipe_.index());
   const ProcessTable& procs = pipe_.processes();
   const Process* p = id != kNoProc ? &procs.get(id) : nullptr;
@@ -254,9 +258,11 @@ void Retirer::finish() {
   };
   std::vector<Item> items;
   std::vector<HostId> unattributed;
+  std::vector<IpAddr> flow_hosts;
   for (const auto& a : agg_.processes()) {
-    if (a.host == kNoHost) continue;
-    if (a.proc == kNoProc) unattributed.push_back(a.host);
+    if (a.empty_slot()) continue;
+    if (a.flow_only()) flow_hosts.push_back(a.entity_ip);
+    else if (a.proc == kNoProc) unattributed.push_back(a.host);
     else items.push_back({procs.lineage(a.proc).size(), a.proc, a.host});
   }
   std::sort(items.begin(), items.end(), [](const Item& x, const Item& y) {
@@ -265,6 +271,8 @@ void Retirer::finish() {
   for (const auto& i : items) retire_activity(i.proc, i.host);
   std::sort(unattributed.begin(), unattributed.end());
   for (HostId h : unattributed) retire_activity(kNoProc, h);
+  std::sort(flow_hosts.begin(), flow_hosts.end());
+  for (const IpAddr& ip : flow_hosts) retire_activity(kNoProc, kNoHost, &ip);
   // Living parents whose children sent traffic: roll-up candidates.
   std::unordered_map<uint64_t, ProcId> by_serial;
   for (size_t i = 0; i < procs.size(); ++i)

@@ -30,7 +30,7 @@ namespace outflow {
 
 struct RetiredRecord {
   std::vector<Process> chain;  // root .. the process; empty for a host's unattributed traffic
-  ProcessActivity act;         // a roll-up candidate has none (host kNoHost)
+  ProcessActivity act;         // a roll-up candidate has none (empty_slot())
   uint64_t invoked_out = 0;    // bytes out of its descendants that sent any, and how many
   uint32_t invoked_children = 0;
   bool rollup = false;         // a parent without traffic of its own, raised for its children
@@ -64,7 +64,8 @@ class Retirer {
     uint32_t children = 0;
   };
   void observe(const Process* p, const ProcessActivity& a);
-  bool retire_activity(ProcId id, HostId host);  // false: it had no activity
+  // false: it had no activity. `flow_host`: the flow-only host with that address instead.
+  bool retire_activity(ProcId id, HostId host, const IpAddr* flow_host = nullptr);
   void maybe_retire_rollup(ProcId id);
   void write(const RetiredRecord& r);
   const std::string& host_key(HostId h);

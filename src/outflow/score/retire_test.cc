@@ -99,6 +99,28 @@ TEST(Retire, ARecordReadsBackWhole) {
   EXPECT_TRUE(run.retirer->error().empty());
 }
 
+// A flow-only host (no monitored host has the address) is retired with its address.
+TEST(Retire, AFlowOnlyHostReadsBackWithItsAddress) {
+  PipelineOptions po;
+  HuntRun run(po);
+  const TimeNs t0 = 1'700'000'000 * kNsPerSec;
+  run.pipe->on_flow(testing::netflow("10.7.0.9", 40000, "203.0.113.9", 443, t0, t0 + 90 * kNsPerSec, 7 * kMB));
+  run.pipe->finish();
+  ASSERT_EQ(run.agg->processes().size(), 1u);
+  EXPECT_TRUE(run.agg->processes().front().flow_only());
+  run.retirer->finish();
+  EXPECT_TRUE(run.agg->processes().front().empty_slot());
+  ASSERT_TRUE(run.retirer->rewind());
+  RetiredRecord r;
+  ASSERT_TRUE(run.retirer->next(r)) << run.retirer->error();
+  EXPECT_TRUE(r.chain.empty());
+  EXPECT_TRUE(r.act.flow_only());
+  EXPECT_EQ(r.act.entity_ip, ip("10.7.0.9"));
+  EXPECT_EQ(r.act.bytes_out, 7 * kMB);
+  EXPECT_TRUE(run.retirer->forgotten().hosts.count("ip:10.7.0.9"));
+  EXPECT_FALSE(run.retirer->next(r));
+}
+
 // Where no temporary file can be made ($TMPDIR missing), records are kept in memory and read
 // back the same.
 TEST(Retire, WithoutATemporaryFileRecordsStayInMemory) {

@@ -70,6 +70,13 @@ class World {
     flows_.push_back(f);
   }
 
+  // A flow and nothing else: no endpoint telemetry from `src` at all (what Zeek or NetFlow alone
+  // sees). No monitored host has `src`: its sessions make a flow-only host.
+  void flow(const char* src, const char* dst, uint16_t dport, TimeNs start, TimeNs dur, uint64_t out, uint64_t in,
+            uint8_t proto = kProtoTcp) {
+    conn("", "", src, dst, dport, start, dur, out, in, proto, false);
+  }
+
   // The sensor lost every packet `src` sent (TX checksum offload, a one-way SPAN): its Zeek
   // records so far show only the responder's side, as Zeek logs them (SHR, no originator letters).
   void sensor_lost_outgoing(const char* src) {
@@ -130,6 +137,12 @@ class World {
     return nullptr;
   }
   const Finding* find(const HuntResult& r, std::string_view guid) const { return find(r, *pipe_, guid); }
+  // The finding for the flow-only host with this address.
+  static const Finding* find_flow_host(const HuntResult& r, const char* addr) {
+    for (const auto& f : r.findings)
+      if (f.act && f.act->flow_only() && f.act->entity_ip == ip(addr)) return &f;
+    return nullptr;
+  }
   static const Factor* factor(const Finding* f, std::string_view name) {
     if (!f) return nullptr;
     for (const auto& x : f->factors)

@@ -21,7 +21,17 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
       .str("name", "Processes moving data or bandwidth out: volume, duration and destination by process context")
       .str("reference", "https://attack.mitre.org/techniques/T1496/002/").end_object();
   j.begin_object("risk").dbl("score", f.score).end_object();
-  j.begin_object("host").str("name", p.hosts().display_name(f.host)).end_object();
+  // A host finding (no process named) carries the host's address; a flow-only host (no
+  // monitored host has that address) its name only when DNS answers name the address.
+  const bool host_entity = f.proc == kNoProc;
+  j.begin_object("host");
+  if (a.flow_only()) {
+    j.str_if("name", p.index().name_of(a.entity_ip, kNoHost, IpAddr{}, a.first)).str("ip", a.entity_ip.to_string());
+  } else {
+    j.str("name", p.hosts().display_name(f.host));
+    if (host_entity && !a.local.is_unset()) j.str("ip", a.local.to_string());
+  }
+  j.end_object();
   if (proc && !proc->user.empty()) {
     auto [dom, name] = split_user(proc->user);
     j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
@@ -58,6 +68,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
 
   j.begin_object("outflow");
   j.num("rank", f.rank).str("finding_id", f.finding_id).str("severity", f.severity);
+  j.str("entity", host_entity ? "host" : "process");
   j.str_if("host_role", f.host_role);
   // Host time minus sensor time, as in coverage: the clock of its process events, and of its
   // connection events (they can differ by days).

@@ -22,6 +22,7 @@ std::string dest_label(const DestActivity& d) {
 }
 
 std::string process_label(const Finding& f, const SessionPipeline& p) {
+  if (f.act && f.act->flow_only()) return "(host) " + f.act->entity_ip.to_string();
   if (f.proc == kNoProc) return "(unattributed)";
   const Process& pr = p.processes().get(f.proc);
   return image_basename(pr.image) + (pr.pid ? fmt::format(" ({})", pr.pid) : "");
@@ -44,7 +45,7 @@ void row(std::string& out, const Finding& f, const SessionPipeline& p, const std
   const std::string dest = f.dests.empty() ? "-" : dest_label(a.dests[f.dests[0].index]) +
                                                        (a.dests.size() > 1 ? fmt::format(" +{}", a.dests.size() - 1) : "");
   out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
-                     terminal_safe(clip(p.hosts().display_name(f.host), 16)), terminal_safe(clip(pr ? pr->user : "", 22)),
+                     terminal_safe(clip(entity_host_label(p, a), 16)), terminal_safe(clip(pr ? pr->user : "", 22)),
                      terminal_safe(clip(process_label(f, p), 24)), terminal_safe(clip(dest, 34)), human_bytes(a.bytes_out),
                      human_bytes(a.bytes_in), human_duration(a.last > a.first ? a.last - a.first : 0),
                      top_factors(f, 4) + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
@@ -74,7 +75,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
   const auto& procs = p.processes();
   std::string o;
   o += fmt::format("Finding #{}  score {:.1f} ({})  id {}\n", f.rank, f.score, f.severity, f.finding_id);
-  o += fmt::format("Host: {}{}\n", terminal_safe(p.hosts().display_name(f.host)),
+  o += fmt::format("Host: {}{}{}\n", terminal_safe(entity_host_label(p, a)),
+                   a.flow_only() ? " (no monitored host has this address: a host finding from network flows only)" : "",
                    f.host_role.empty() ? "" : fmt::format("  (role {}, criticality x{:.1f})", f.host_role, f.criticality));
   o += "ATT&CK: AN0080";
   for (const auto& t : f.techniques) o += " " + t;
@@ -88,7 +90,11 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
     o += fmt::format("; start times on the sensor's clock (this host's clock is {} {})", human_duration(off.offset < 0 ? -off.offset : off.offset),
                      off.offset < 0 ? "ahead" : "behind");
   o += ":\n";
-  if (f.proc == kNoProc) {
+  if (a.flow_only()) {
+    o += fmt::format("  (no process: no endpoint telemetry names the process behind this traffic; Sysmon 1 (process\n"
+                     "   creation) and Sysmon 3 (network connection) on the host at {} would; see `outflow coverage`)\n",
+                     a.entity_ip.to_string());
+  } else if (f.proc == kNoProc) {
     o += "  (no process: no endpoint event names the process behind this traffic; see `outflow coverage`)\n";
   } else {
     const auto chain = procs.lineage(f.proc);
@@ -139,7 +145,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
   }
 
   o += "\nQuestions for the analyst:\n";
-  o += "  - Was this transfer authorised? Who owns this process and this destination?\n";
+  o += a.flow_only() ? "  - Was this transfer authorised? Which machine and user had this address then, and who owns this destination?\n"
+                     : "  - Was this transfer authorised? Who owns this process and this destination?\n";
   if (!f.dests.empty()) {
     const DestActivity& top = a.dests[f.dests[0].index];
     o += fmt::format("  - Is {} a legitimate destination for this host (owner, reputation, category)?\n",

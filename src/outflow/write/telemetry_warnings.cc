@@ -46,6 +46,14 @@ std::vector<std::string> telemetry_warnings(const SessionPipeline& p) {
     out.push_back(fmt::format("the flow sensor saw none of the outgoing packets of {} host(s) in their sessions ({}): their "
                               "upload volume is unknown, not zero; findings say so in outflow.caveats",
                               one_sided.size(), list_of(one_sided)));
+  std::vector<std::string> lossy;
+  for (const auto& [sensor, cl] : st.capture_loss)
+    if (cl.max_percent > 0)
+      lossy.push_back(fmt::format("{} up to {:.2f}% in {} of {} intervals", sensor, cl.max_percent, cl.intervals_with_loss, cl.intervals));
+  if (!lossy.empty())
+    out.push_back(fmt::format("{} flow sensor(s) reported packet loss (capture_loss.log: {}): sessions and bytes of those "
+                              "spans may be missing; findings in them say so in outflow.caveats",
+                              lossy.size(), list_of(lossy)));
   if (!no_connects.empty())
     out.push_back(fmt::format("{} host(s) log no connection events (Sysmon 3 / Security 5156) ({}): their traffic cannot be "
                               "attributed to processes",
