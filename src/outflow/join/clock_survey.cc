@@ -20,32 +20,38 @@ uint64_t file_size(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
-// Reads the first `n` bytes (decompressed) of `path` and feeds them to `sink`. The last record
-// is usually cut: what the reader says about it is not news (the diagnostics are dropped).
+// The first `n` bytes (decompressed) of a source, streamed: the survey holds no copy of what it
+// reads (a 100 MB prefix would otherwise be a 100 MB buffer).
+class PrefixSource final : public ByteSource {
+ public:
+  PrefixSource(ByteSource& src, uint64_t n) : src_(src), left_(n) {}
+  long read(char* buf, size_t n) override {
+    if (left_ == 0) return 0;
+    const long r = src_.read(buf, static_cast<size_t>(std::min<uint64_t>(n, left_)));
+    if (r > 0) left_ -= static_cast<uint64_t>(r), got_ += static_cast<uint64_t>(r);
+    if (r < 0) error_ = src_.error();
+    return r;
+  }
+  uint64_t raw_bytes_read() const override { return src_.raw_bytes_read(); }
+  uint64_t got() const { return got_; }
+
+ private:
+  ByteSource& src_;
+  uint64_t left_, got_ = 0;
+};
+
+// Feeds the first `n` bytes (decompressed) of `path` to `sink`. The last record is usually cut:
+// what the reader says about it is not news (the diagnostics are dropped).
 uint64_t read_prefix(const std::string& path, uint64_t n, RecordSink& sink) {
   std::string err;
   auto src = open_byte_source(path, err);
   if (!src) return 0;
-  std::string head(n, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    const long r = src->read(head.data() + got, head.size() - got);
-    if (r <= 0) break;
-    got += static_cast<size_t>(r);
-  }
-  head.resize(got);
-  // Text formats: stop at the last complete line.
-  if (got == n) {
-    const size_t nl = head.rfind('\n');
-    if (nl != std::string::npos && nl > got / 2) head.resize(nl + 1);
-  }
-  const uint64_t size = head.size();
-  auto mem = memory_byte_source(std::move(head));
+  PrefixSource prefix(*src, n);
   Diagnostics scratch;
   FileStats fs;
   std::string e2;
-  read_input(*mem, path, sink, scratch, fs, e2, LineReader::kDefaultMaxLine, 1, 256u << 10);
-  return size;
+  read_input(prefix, path, sink, scratch, fs, e2, LineReader::kDefaultMaxLine, 1, 256u << 10);
+  return prefix.got();
 }
 
 }  // namespace
