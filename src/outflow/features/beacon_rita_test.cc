@@ -10,9 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,9 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string rita(const std::string& rel) {
-  return std::string(OUTFLOW_DATASETS_DIR) + "/rita-zeek-testdata/test_data/" + rel;
-}
+using testing::rita;
 
 // Every conn*.log under `dir` (recursively), read with Outflow's reader.
 std::vector<FlowRecord> read_conns(const std::string& dir) {
@@ -46,33 +41,15 @@ std::vector<FlowRecord> read_conns(const std::string& dir) {
   return std::move(sink.flows);
 }
 
-// Zeek http.log (TSV), which Outflow does not read: uid, ts, orig_h and host of each request.
-struct HttpRow {
-  std::string uid, orig_h, host;
-  TimeNs ts = kNoTime;
-};
-std::vector<HttpRow> read_http(const std::vector<std::string>& paths) {
-  std::vector<HttpRow> rows;
+// The http requests of Zeek http.log files, read with Outflow's reader (Host without its port).
+std::vector<AppRecord> read_http(const std::vector<std::string>& paths) {
+  std::vector<AppRecord> rows;
   for (const auto& p : paths) {
-    std::ifstream in(p);
-    std::string line;
-    std::map<std::string, size_t> col;
-    while (std::getline(in, line)) {
-      std::vector<std::string> f;
-      std::stringstream ss(line);
-      for (std::string x; std::getline(ss, x, '\t');) f.push_back(x);
-      if (line.rfind("#fields", 0) == 0) {
-        for (size_t i = 1; i < f.size(); ++i) col[f[i]] = i - 1;
-        continue;
-      }
-      if (line.empty() || line[0] == '#' || col.empty()) continue;
-      HttpRow r;
-      r.uid = f.at(col.at("uid"));
-      r.orig_h = f.at(col.at("id.orig_h"));
-      r.host = f.at(col.at("host"));
-      EXPECT_TRUE(parse_epoch_seconds(f.at(col.at("ts")), r.ts));
-      rows.push_back(r);
-    }
+    testing::FileRun r;
+    r.read(p);
+    EXPECT_TRUE(r.ok) << p << ": " << r.error;
+    for (auto& a : r.sink.app)
+      if (a.kind == AppKind::http) rows.push_back(std::move(a));
   }
   return rows;
 }
@@ -101,13 +78,14 @@ BeaconAccumulator ip_pair(const std::vector<FlowRecord>& flows, const char* src,
 }
 
 // An "sni" pair: the http requests of `src` to `host`, each with its conn record's bytes.
-BeaconAccumulator sni_pair(const std::vector<FlowRecord>& flows, const std::vector<HttpRow>& http,
+BeaconAccumulator sni_pair(const std::vector<FlowRecord>& flows, const std::vector<AppRecord>& http,
                            const char* src, const std::string& host) {
+  const IpAddr s = testing::ip(src);
   std::unordered_map<std::string, const FlowRecord*> by_uid;
   for (const auto& f : flows) by_uid[f.uid] = &f;
   BeaconAccumulator acc;
   for (const auto& h : http) {
-    if (h.orig_h != src || h.host != host) continue;
+    if (!(h.orig_h == s) || h.name != host) continue;
     const auto it = by_uid.find(h.uid);
     if (it == by_uid.end()) continue;
     acc.add(h.ts, it->second->orig_ip_bytes, it->second->end - it->second->start);
@@ -141,15 +119,12 @@ void expect_rita(const BeaconScore& r, const Expected& e) {
   }
 }
 
-#define REQUIRE_DIR(path) \
-  if (!fs::exists(path)) GTEST_SKIP() << "datasets absent: " << (path)
-
 // integration/proxy_rolling_test.go, TestRollingThreats: after the second hourly import,
 // 10.0.0.238 -> 75.75.75.75 (ip) has count 1160, 319,107 bytes, 595.72157 s, beacon score 0.673;
 // 10.0.0.111 -> safebrowsing.googleapis.com:443 (sni, through the proxy) has count 46, 0.624.
 TEST(BeaconRita, ProxyRolling) {
   const std::string dir = rita("proxy_rolling");
-  REQUIRE_DIR(dir);
+  REQUIRE_FILE(dir);
   const auto flows = read_conns(dir);
   const BeaconWindow w = window_of(flows, true);
   const BeaconScore ip = ip_pair(flows, "10.0.0.238", "75.75.75.75").score(w);
@@ -161,7 +136,7 @@ TEST(BeaconRita, ProxyRolling) {
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().filename().string().rfind("http.", 0) == 0) http_paths.push_back(e.path());
   const auto http = read_http(http_paths);
-  const BeaconScore sni = sni_pair(flows, http, "10.0.0.111", "safebrowsing.googleapis.com:443").score(w);
+  const BeaconScore sni = sni_pair(flows, http, "10.0.0.111", "safebrowsing.googleapis.com").score(w);
   expect_rita(sni, {46, 0.624});
 }
 
@@ -171,23 +146,21 @@ TEST(BeaconRita, ProxyRolling) {
 // The dataset spans 28 h: only the last 24 h (from the start of their first hour) count.
 TEST(BeaconRita, ProxySniBeacons) {
   const std::string dir = rita("proxy");
-  REQUIRE_DIR(dir);
+  REQUIRE_FILE(dir);
   const auto flows = read_conns(dir);
   const BeaconWindow w = window_of(flows, false);
+  // The SNI is the host without the CONNECT port in this RITA version's test, as Outflow reads it.
   const auto http = read_http({dir + "/http.log"});
-  // The SNI is the host without the CONNECT port in this RITA version's test.
-  std::vector<HttpRow> stripped = http;
-  for (auto& h : stripped) h.host = h.host.substr(0, h.host.find(':'));
-  expect_rita(sni_pair(flows, stripped, "10.136.0.18", "www.honestimnotevil.com").score(w),
+  expect_rita(sni_pair(flows, http, "10.136.0.18", "www.honestimnotevil.com").score(w),
               {357, 0.979, 0.921, 0.995, 1, 1});
-  expect_rita(sni_pair(flows, stripped, "10.136.0.18", "www.google.com").score(w), {6, 0.586, 0.48, 0.865, 1, 0});
+  expect_rita(sni_pair(flows, http, "10.136.0.18", "www.google.com").score(w), {6, 0.586, 0.48, 0.865, 1, 0});
 }
 
 // integration/missing_host_test.go, TestThreat: 72 hourly imports; after the last, the window is
 // [1713657591, 1713743991] and 73.54.23.243 -> 64.225.56.201 has count 331, beacon score 0.963.
 TEST(BeaconRita, MissingHost) {
   const std::string dir = rita("missing_host");
-  REQUIRE_DIR(dir);
+  REQUIRE_FILE(dir);
   const auto flows = read_conns(dir);
   const BeaconWindow asserted{1713657591, 1713743991};
   const BeaconWindow w = window_of(flows, false);

@@ -3,6 +3,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,9 +16,33 @@ struct CollectSink final : RecordSink {
   std::vector<HostEvent> events;
   std::vector<FlowRecord> flows;
   std::vector<DnsAnswer> dns;
+  std::vector<AppRecord> app;
+  std::vector<DhcpLease> dhcp;
+  std::vector<CaptureLossRecord> loss;
   void on_host_event(const HostEvent& e) override { events.push_back(e); }
   void on_flow(const FlowRecord& f) override { flows.push_back(f); }
   void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
+  void on_app(const AppRecord& r) override { app.push_back(r); }
+  void on_dhcp(const DhcpLease& d) override { dhcp.push_back(d); }
+  void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
+};
+
+// A file of ../shared/datasets (tests skip with REQUIRE_FILE where it is absent).
+inline std::string dataset(const std::string& rel) { return std::string(OUTFLOW_DATASETS_DIR) + "/" + rel; }
+inline std::string rita(const std::string& rel) { return dataset("rita-zeek-testdata/test_data/" + rel); }
+#define REQUIRE_FILE(path)                                                              \
+  do {                                                                                  \
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "datasets absent: " << (path); \
+  } while (0)
+
+// One file read as the CLI reads it (format detected from content).
+struct FileRun {
+  CollectSink sink;
+  Diagnostics diag;
+  FileStats stats;
+  std::string error;
+  bool ok = false;
+  void read(const std::string& path) { ok = read_input_file(path, sink, diag, stats, error); }
 };
 
 inline IpAddr ip(const char* s) {

@@ -17,34 +17,9 @@ namespace {
 using testing::epoch;
 using testing::ip;
 
-std::string data(const std::string& rel) { return std::string(OUTFLOW_DATASETS_DIR) + "/" + rel; }
-std::string rita(const std::string& rel) { return data("rita-zeek-testdata/test_data/" + rel); }
-
-#define REQUIRE_FILE(path)                                                              \
-  do {                                                                                  \
-    if (!std::filesystem::exists(path)) GTEST_SKIP() << "datasets absent: " << (path); \
-  } while (0)
-
-struct Keep final : RecordSink {
-  std::vector<AppRecord> app;
-  std::vector<DhcpLease> dhcp;
-  std::vector<CaptureLossRecord> loss;
-  void on_host_event(const HostEvent&) override {}
-  void on_flow(const FlowRecord&) override {}
-  void on_dns(const DnsAnswer&) override {}
-  void on_app(const AppRecord& r) override { app.push_back(r); }
-  void on_dhcp(const DhcpLease& d) override { dhcp.push_back(d); }
-  void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
-};
-
-struct FileRun {
-  Keep sink;
-  Diagnostics diag;
-  FileStats stats;
-  std::string error;
-  bool ok = false;
-  void read(const std::string& path) { ok = read_input_file(path, sink, diag, stats, error); }
-};
+using testing::FileRun;
+using testing::rita;
+std::string data(const std::string& rel) { return testing::dataset(rel); }
 
 TEST(ZeekAuxData, ProxySslEveryRecordHasSni) {
   const std::string path = rita("proxy/ssl.log");

@@ -16,21 +16,8 @@ namespace {
 using testing::epoch;
 using testing::ip;
 
-struct Sink final : RecordSink {
-  std::vector<FlowRecord> flows;
-  std::vector<AppRecord> app;
-  std::vector<DhcpLease> dhcp;
-  std::vector<CaptureLossRecord> loss;
-  void on_host_event(const HostEvent&) override {}
-  void on_flow(const FlowRecord& f) override { flows.push_back(f); }
-  void on_dns(const DnsAnswer&) override {}
-  void on_app(const AppRecord& r) override { app.push_back(r); }
-  void on_dhcp(const DhcpLease& d) override { dhcp.push_back(d); }
-  void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
-};
-
 struct AuxRun {
-  Sink sink;
+  testing::CollectSink sink;
   Diagnostics diag;
   FileStats stats;
   std::string error;

@@ -14,23 +14,8 @@ namespace {
 using testing::epoch;
 using testing::ip;
 
-std::string rita(const std::string& rel) {
-  return std::string(OUTFLOW_DATASETS_DIR) + "/rita-zeek-testdata/test_data/" + rel;
-}
-
-#define REQUIRE_FILE(path)                                                   \
-  do {                                                                       \
-    if (!std::filesystem::exists(path)) GTEST_SKIP() << "datasets absent: " << (path); \
-  } while (0)
-
-struct FileRun {
-  testing::CollectSink sink;
-  Diagnostics diag;
-  FileStats stats;
-  std::string error;
-  bool ok = false;
-  void read(const std::string& path) { ok = read_input_file(path, sink, diag, stats, error); }
-};
+using testing::FileRun;
+using testing::rita;
 
 TEST(ZeekData, ProxyRollingConnCountsEveryRecord) {
   const std::string path = rita("proxy_rolling/conn.15:00:00-16:00:00.log");
