@@ -99,7 +99,14 @@ with tempfile.TemporaryDirectory() as t:
     # hunt: the warning on stderr, and the offsets on the host's findings.
     p = run("hunt", "--format", "json", os.path.join(faulty, "sysmon"), os.path.join(faulty, "zeek"), expect_rc=1)
     check("outflow: warning: the flow sensor saw none of the outgoing packets" in p.stderr, "hunt: warning on stderr")
-    for f in map(json.loads, p.stdout.splitlines()):
+    findings = [json.loads(x) for x in p.stdout.splitlines()]
+    # The table shows unseen bytes out as unknown (or a lower bound), never as a plain 0.
+    table = run("hunt", os.path.join(faulty, "sysmon"), os.path.join(faulty, "zeek"), expect_rc=1).stdout
+    for f in findings:
+        if get(f, "outflow.volume_unknown.sessions") == get(f, "outflow.volume_unknown.of_sessions") is not None:
+            row = next((l for l in table.splitlines() if l.split()[:1] == [str(get(f, "outflow.rank"))]), "")
+            check(" unknown " in row, f"hunt table: rank {get(f, 'outflow.rank')} has unseen bytes out but shows: {row}")
+    for f in findings:
         if get(f, "host.name", "").split(".")[0] == skewed[0]:
             check(abs(get(f, "outflow.connection_clock_offset_ms", 0) - 5 * DAY_MS) < 4 * 3_600_000,
                   f"hunt: finding on {skewed[0]}: connection clock {get(f, 'outflow.connection_clock_offset_ms')}")

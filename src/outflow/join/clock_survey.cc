@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <unordered_map>
 
 #include "outflow/read/byte_source.h"
 #include "outflow/read/input.h"
@@ -13,7 +12,6 @@ namespace outflow {
 
 namespace {
 
-bool rereadable(const std::string& path) { return reopenable(path); }
 
 uint64_t file_size(const std::string& path) {
   struct stat st {};
@@ -59,7 +57,7 @@ uint64_t read_prefix(const std::string& path, uint64_t n, RecordSink& sink) {
 uint64_t survey_budget(const std::vector<SurveyInput>& inputs) {
   uint64_t total = 0;
   for (const auto& in : inputs)
-    if (rereadable(in.path)) total += file_size(in.path);
+    if (reopenable(in.path)) total += file_size(in.path);
   return std::clamp<uint64_t>(total / 50, 16u << 20, 128u << 20);
 }
 
@@ -70,7 +68,7 @@ ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budge
   auto pipe = std::make_unique<SessionPipeline>(po, nullptr);
   size_t shares = 0;
   for (const auto& in : inputs) {
-    if (!rereadable(in.path)) {
+    if (!reopenable(in.path)) {
       ++s.skipped;
       continue;
     }
@@ -81,7 +79,7 @@ ClockSurvey survey_clocks(const std::vector<SurveyInput>& inputs, uint64_t budge
   // Endpoint inputs first, then flows: every connection event is indexed when its flows come.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& in : inputs) {
-      if (in.endpoint != (pass == 0) || !rereadable(in.path)) continue;
+      if (in.endpoint != (pass == 0) || !reopenable(in.path)) continue;
       s.bytes += read_prefix(in.path, in.endpoint ? share : 4 * share, *pipe);
       ++s.inputs;
     }

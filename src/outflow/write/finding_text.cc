@@ -39,6 +39,14 @@ std::string top_factors(const Finding& f, size_t n) {
   return s;
 }
 
+// Bytes out as far as the sensor saw them: "unknown" when it saw none of the sessions' bytes
+// out, ">=" a lower bound when it missed some (never a plain 0 for what was not seen).
+std::string out_text(uint64_t bytes, uint32_t unknown, uint32_t sessions) {
+  if (unknown == 0) return human_bytes(bytes);
+  if (unknown >= sessions && bytes == 0) return "unknown";
+  return ">=" + human_bytes(bytes);
+}
+
 void row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank) {
   const ProcessActivity& a = *f.act;
   const Process* pr = f.proc != kNoProc ? &p.processes().get(f.proc) : nullptr;
@@ -46,7 +54,7 @@ void row(std::string& out, const Finding& f, const SessionPipeline& p, const std
                                                        (a.dests.size() > 1 ? fmt::format(" +{}", a.dests.size() - 1) : "");
   out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
                      terminal_safe(clip(entity_host_label(p, a), 16)), terminal_safe(clip(pr ? pr->user : "", 22)),
-                     terminal_safe(clip(process_label(f, p), 24)), terminal_safe(clip(dest, 34)), human_bytes(a.bytes_out),
+                     terminal_safe(clip(process_label(f, p), 24)), terminal_safe(clip(dest, 34)), out_text(a.bytes_out, a.sessions_out_unknown, a.sessions),
                      human_bytes(a.bytes_in), human_duration(a.last > a.first ? a.last - a.first : 0),
                      top_factors(f, 4) + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
 }
@@ -116,7 +124,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
       o += fmt::format("  children started by it sent {} in all ({} processes)\n", human_bytes(f.invoked_out), f.invoked_children);
   }
 
-  o += fmt::format("\nTraffic: {} out, {} in, {} sessions, {} destinations ({} addresses), {} to {}\n", human_bytes(a.bytes_out),
+  o += fmt::format("\nTraffic: {} out, {} in, {} sessions, {} destinations ({} addresses), {} to {}\n",
+                   out_text(a.bytes_out, a.sessions_out_unknown, a.sessions),
                    human_bytes(a.bytes_in), a.sessions, a.dests.size(), a.dest_ips.size(), format_time(a.first), format_time(a.last));
   o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {}\n", "destination", "out", "in", "sess", "longest",
                    "cumulative", "hosts", "country", "first .. last");
@@ -125,7 +134,7 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
     const std::string addr = d.domain.empty() ? d.ip.to_string() : d.domain + " " + d.ip.to_string();
     o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
                      terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : ""), 56)),
-                     human_bytes(d.bytes_out), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
+                     out_text(d.bytes_out, d.sessions_out_unknown, d.sessions), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
   }
