@@ -2,11 +2,14 @@
 # `make bench`: throughput and peak memory of `outflow sessions` on simulated Sysmon JSON + Zeek conn.log
 # (`outflow simulate`),
 # beside a simdjson-alone baseline on the same Sysmon files, at ~1, ~2 and ~4 GB (to show that peak RSS
-# does not grow with the input). Then the EVTX benchmark, if bench/evtx_bench.sh exists.
+# does not grow with the input). Then the flow-only rows beside DuckDB (bench/flow_bench.sh) and the
+# EVTX benchmark (bench/evtx_bench.sh).
 #
 # Usage: bench/run.sh BUILD_DIR
 # Env:
-#   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000 4000")
+#   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000 4000"; "" for none)
+#   BENCH_FLOW      1 (default): then the flow-only rows (bench/flow_bench.sh: outflow on a Zeek conn.log
+#                   beside DuckDB); 0: not.  BENCH_EVTX  1 (default): then bench/evtx_bench.sh; 0: not
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
 #   BENCH_OTHER_EVENTS  unused Sysmon events (7/10/11/13) per used one, as in real logs (default 3)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
@@ -21,7 +24,7 @@ set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
-SIZES=${BENCH_SIZES_MB:-"1000 2000 4000"}
+SIZES=${BENCH_SIZES_MB-"1000 2000 4000"}  # set and empty: no Sysmon rows
 SEED=${BENCH_SEED:-42}
 HOSTS=${BENCH_HOSTS:-50}
 OTHER=${BENCH_OTHER_EVENTS:-3}
@@ -199,6 +202,8 @@ for mb in $SIZES; do
   done
 done
 
+: > "$RESULTS"
+if [ -n "$SIZES" ]; then
 {
   echo "Outflow benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts"
   echo "command: ${OUTFLOW_CMD[*]} SYSMON/ CONN.log > /dev/null (SYSMON/: one JSON-lines file per host)"
@@ -217,9 +222,14 @@ done
   [ "${#RSS_HUNT[@]}" -lt 2 ] || echo "outflow hunt peak RSS by size: ${RSS_HUNT[*]} MB"
   echo "data (cached in $DATA):"
   for n in "${GEN_NOTES[@]}"; do echo "  $n"; done
-} | tee "$RESULTS"
+} | tee -a "$RESULTS"
+fi
 
-if [ -f "$HERE/evtx_bench.sh" ]; then
+if [ "${BENCH_FLOW:-1}" = 1 ] && [ -f "$HERE/flow_bench.sh" ]; then
+  [ ! -s "$RESULTS" ] || echo | tee -a "$RESULTS"
+  bash "$HERE/flow_bench.sh" "$BUILD" | tee -a "$RESULTS" || STATUS=1
+fi
+if [ "${BENCH_EVTX:-1}" = 1 ] && [ -f "$HERE/evtx_bench.sh" ]; then
   echo | tee -a "$RESULTS"
   bash "$HERE/evtx_bench.sh" "$BUILD" 2>&1 | tee -a "$RESULTS" || STATUS=1
 fi

@@ -219,6 +219,12 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     for (const auto& s : diag.samples())
       fmt::print(stderr, "  e.g. {}:{} (byte {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
   }
+  if (diag.dubious_values()) {
+    fmt::print(stderr, "outflow: {} values not believed (records kept):\n", diag.dubious_values());
+    for (const auto& [r, c] : diag.dubious_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));
+    for (const auto& s : diag.dubious_samples())
+      fmt::print(stderr, "  e.g. {}:{} (byte {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
+  }
   if (diag.recovered_records()) {
     fmt::print(stderr, "outflow: {} records recovered from damaged chunks (kept, marked outflow.recovered):\n",
                diag.recovered_records());

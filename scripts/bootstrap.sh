@@ -22,6 +22,10 @@ PKGS=(
   clang-14 libclang-rt-14-dev  # make fuzz: libFuzzer + ASan/UBSan runtimes (CXX=clang++-14)
 )
 
+# `bootstrap.sh --bench` (make bench, when node is missing): node and npm, which fetch DuckDB for the
+# flow-only benchmark's baseline (bench/flow_bench.sh). Never needed by make test or make demo.
+if [ "${1:-}" = "--bench" ]; then PKGS=(nodejs npm); fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -25,6 +25,7 @@ void FlowStitcher::finalize_initiator(Session& s) {
     std::swap(s.orig_bytes, s.resp_bytes);
     std::swap(s.orig_pkts, s.resp_pkts);
     std::swap(s.seen_orig_dir, s.seen_resp_dir);
+    std::swap(s.orig_unknown, s.resp_unknown);
   }
   s.initiator_inferred = true;
 }
@@ -42,6 +43,7 @@ void FlowStitcher::settle_sensors(Open& o) {
   s.orig_bytes = best->orig_bytes, s.resp_bytes = best->resp_bytes;
   s.orig_pkts = best->orig_pkts, s.resp_pkts = best->resp_pkts;
   s.seen_orig_dir = best->seen_orig, s.seen_resp_dir = best->seen_resp;
+  s.orig_unknown = best->bad_orig, s.resp_unknown = best->bad_resp;
   s.sensor = best->sensor;
   s.sensors = static_cast<uint32_t>(o.sensors.size());
 }
@@ -54,47 +56,49 @@ void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
     s.orig_bytes = r.orig_bytes, s.resp_bytes = r.resp_bytes;
     s.orig_pkts = r.orig_pkts, s.resp_pkts = r.resp_pkts;
     s.seen_orig_dir = s.seen_resp_dir = true;
+    s.orig_unknown = r.orig_bytes_unknown, s.resp_unknown = r.resp_bytes_unknown;
   }
 }
 
 void FlowStitcher::mark_unknown_volume(Session& s) {
+  // Coming in, orig_unknown / resp_unknown say a record's count was impossible (the reader
+  // took it as unknown); a side the sensor did not see is unknown too.
+  const bool bad_orig = s.orig_unknown, bad_resp = s.resp_unknown;
   s.orig_unknown = s.resp_unknown = false;
   s.gap = VolumeGap::none;
   if (s.source == FlowSource::nfdump) {
     // A TCP conversation has packets both ways: a direction never exported was not seen. (UDP
     // and ICMP can be one-way; an unanswered SYN has a packet or three.)
-    if (s.proto != kProtoTcp) return;
-    if (s.seen_resp_dir && !s.seen_orig_dir) s.orig_unknown = true;
-    if (s.seen_orig_dir && !s.seen_resp_dir && s.orig_pkts > 3) s.resp_unknown = true;
-    if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::netflow_one_direction;
-    return;
+    if (s.proto == kProtoTcp) {
+      if (s.seen_resp_dir && !s.seen_orig_dir) s.orig_unknown = true;
+      if (s.seen_orig_dir && !s.seen_resp_dir && s.orig_pkts > 3) s.resp_unknown = true;
+      if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::netflow_one_direction;
+    }
+  } else {
+    // Zeek: the originator sent no packet the sensor saw, yet the responder answered; or (TCP)
+    // the originator acknowledged what the sensor never saw the responder send ('A' in the
+    // history with no responder packet).
+    if (s.orig_pkts == 0 && s.resp_pkts > 0) s.orig_unknown = true;
+    if (s.proto == kProtoTcp && s.resp_pkts == 0 && s.orig_pkts > 0 && s.history.find('A') != std::string::npos)
+      s.resp_unknown = true;
+    if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::zeek_one_sided;
   }
-  // Zeek: the originator sent no packet the sensor saw, yet the responder answered; or (TCP)
-  // the originator acknowledged what the sensor never saw the responder send ('A' in the
-  // history with no responder packet).
-  if (s.orig_pkts == 0 && s.resp_pkts > 0) s.orig_unknown = true;
-  if (s.proto == kProtoTcp && s.resp_pkts == 0 && s.orig_pkts > 0 && s.history.find('A') != std::string::npos)
-    s.resp_unknown = true;
-  if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::zeek_one_sided;
+  if ((bad_orig && !s.orig_unknown) || (bad_resp && !s.resp_unknown)) {
+    if (s.gap == VolumeGap::none) s.gap = VolumeGap::impossible_count;
+    s.orig_unknown |= bad_orig;
+    s.resp_unknown |= bad_resp;
+  }
 }
 
-void FlowStitcher::emit(Open& o) {
+void FlowStitcher::emit(Open& o, uint64_t uid_hash) {
   settle_sensors(o);
   if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
   mark_unknown_volume(o.s);
   if (!o.s.uid.empty()) {
-    const uint64_t h = std::hash<std::string>()(o.s.uid);
-    if (recent_set_.insert(h).second) recent_ring_.push_back({watermark_, h});
-    // Forgotten after 2 x idle of record time (a late snapshot comes within `idle` of the last
-    // update), or past the count cap: memory follows the sessions of the last hours, not of
-    // the whole input.
-    const TimeNs forget = watermark_ == kNoTime ? kNoTime : watermark_ - 2 * opt_.idle;
-    while (!recent_ring_.empty() &&
-           (recent_ring_.size() > opt_.recent_uids ||
-            (forget != kNoTime && recent_ring_.front().first != kNoTime && recent_ring_.front().first < forget))) {
-      recent_set_.erase(recent_ring_.front().second);
-      recent_ring_.pop_front();
-    }
+    // Remembered for at least `idle` of record time (a late snapshot comes within `idle` of the
+    // last update), or until the count cap: memory follows the sessions of the last hours, not
+    // of the whole input.
+    recent_.add(uid_hash ? uid_hash : std::hash<std::string>()(o.s.uid), watermark_, opt_.idle);
   }
   ++emitted_;
   --open_;
@@ -155,12 +159,16 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
     ps->orig_pkts += r.orig_pkts;
     ps->resp_bytes += r.resp_bytes;  // bidirectional NetFlow variants carry both
     ps->resp_pkts += r.resp_pkts;
+    ps->bad_orig |= r.orig_bytes_unknown;
+    ps->bad_resp |= r.resp_bytes_unknown;
     ps->seen_orig = true;
   } else {
     ps->resp_bytes += r.orig_bytes;
     ps->resp_pkts += r.orig_pkts;
     ps->orig_bytes += r.resp_bytes;
     ps->orig_pkts += r.resp_pkts;
+    ps->bad_resp |= r.orig_bytes_unknown;
+    ps->bad_orig |= r.resp_bytes_unknown;
     ps->seen_resp = true;
     // The reverse direction started first: it is the likelier initiator (ports decide later).
     if (rs < s.start) {
@@ -170,6 +178,7 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
         std::swap(x.orig_bytes, x.resp_bytes);
         std::swap(x.orig_pkts, x.resp_pkts);
         std::swap(x.seen_orig, x.seen_resp);
+        std::swap(x.bad_orig, x.bad_resp);
       }
     }
   }
@@ -181,11 +190,11 @@ void FlowStitcher::add_netflow(const FlowRecord& r) {
 
 void FlowStitcher::add_zeek(const FlowRecord& r) {
   const uint64_t uid_hash = r.uid.empty() ? 0 : std::hash<std::string>()(r.uid);
-  if (uid_hash && recent_set_.count(uid_hash)) {
+  if (uid_hash && recent_.contains(uid_hash)) {
     ++dup_snapshots_;  // an open_conn snapshot of a session already emitted with its final record
     return;
   }
-  auto it = r.uid.empty() ? zeek_.end() : zeek_.find(r.uid);
+  auto it = r.uid.empty() || zeek_.empty() ? zeek_.end() : zeek_.find(r.uid);
   if (it == zeek_.end() && (r.uid.empty() || r.source == FlowSource::zeek_conn)) {
     // The common case: a final conn record with no snapshot before it (or no uid to stitch
     // by). It is the whole session: emit it without going through the table.
@@ -194,7 +203,7 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     init_session(o.s, r);
     o.s.conn_state = r.conn_state, o.s.history = r.history, o.s.service = r.service;
     o.s.records = 1;
-    emit(o);
+    emit(o, uid_hash);
     return;
   }
   if (it == zeek_.end()) {
@@ -209,6 +218,8 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     s.resp_bytes = std::max(s.resp_bytes, r.resp_bytes);
     s.orig_pkts = std::max(s.orig_pkts, r.orig_pkts);
     s.resp_pkts = std::max(s.resp_pkts, r.resp_pkts);
+    s.orig_unknown |= r.orig_bytes_unknown;  // one impossible snapshot makes the count unknown
+    s.resp_unknown |= r.resp_bytes_unknown;
     if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
     const TimeNs re = r.end != kNoTime ? r.end : r.start;
     if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;
@@ -238,14 +249,35 @@ void FlowStitcher::maybe_sweep() {
   if (++since_sweep_ < 65536 && open_ <= opt_.max_open && !due_by_time) return;
   since_sweep_ = 0;
   last_sweep_ = watermark_;
-  const bool over = open_ > opt_.max_open;
   const TimeNs horizon = watermark_ == kNoTime ? kNoTime : watermark_ - opt_.idle;
+  // Past the cap, the least recently touched sessions are emitted early (counted) until a quarter
+  // of the cap is free: memory stays bounded whatever the input's rate (a scan of a million
+  // destinations in a minute), and a sweep comes once per max_open / 4 new sessions at most.
+  bool force = false;
+  TimeNs force_until = kNoTime;
+  if (open_ > opt_.max_open) {
+    std::vector<TimeNs> touched;
+    touched.reserve(open_);
+    for (const auto& [k, list] : netflow_)
+      for (const auto& o : list) touched.push_back(o.touched);
+    for (const auto& [k, o] : zeek_) touched.push_back(o.touched);
+    const size_t keep = opt_.max_open - opt_.max_open / 4;
+    if (touched.size() > keep) {
+      const auto nth = touched.begin() + static_cast<long>(touched.size() - keep - 1);
+      std::nth_element(touched.begin(), nth, touched.end());
+      force = true, force_until = *nth;
+    }
+  }
+  const auto due = [&](const Open& o, bool& idle) {
+    idle = horizon != kNoTime && o.touched < horizon;
+    return idle || (force && o.touched <= force_until);
+  };
   std::vector<Open> out;
   for (auto it = netflow_.begin(); it != netflow_.end();) {
     auto& list = it->second;
     for (size_t i = 0; i < list.size();) {
-      const bool idle = horizon != kNoTime && list[i].touched < horizon;
-      if (idle || (over && list[i].touched <= watermark_ - opt_.gap)) {
+      bool idle = false;
+      if (due(list[i], idle)) {
         if (!idle) ++forced_;
         out.push_back(std::move(list[i]));
         list.erase(list.begin() + static_cast<long>(i));
@@ -256,7 +288,9 @@ void FlowStitcher::maybe_sweep() {
     it = list.empty() ? netflow_.erase(it) : std::next(it);
   }
   for (auto it = zeek_.begin(); it != zeek_.end();) {
-    if (horizon != kNoTime && it->second.touched < horizon) {
+    bool idle = false;
+    if (due(it->second, idle)) {
+      if (!idle) ++forced_;
       out.push_back(std::move(it->second));
       it = zeek_.erase(it);
     } else {

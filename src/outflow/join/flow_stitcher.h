@@ -6,18 +6,18 @@
 // are one session; counters are cumulative there, so the largest value wins.
 //
 // A session is emitted once no record has touched it for `idle` of record time (the highest
-// end time seen so far is the clock), or at finish(). Uids of Zeek sessions emitted in the last
-// 2 x idle of record time are remembered (at most `recent_uids`) so a late snapshot does not
-// make a duplicate.
-// Open sessions are capped; past the cap the oldest is emitted early and counted.
+// end time seen so far is the clock), or at finish(). Uids of Zeek sessions emitted are
+// remembered for between `idle` and 2 x idle of record time (at most `recent_uids`; RecentUids)
+// so a late snapshot does not make a duplicate.
+// Open sessions are capped; past the cap the least recently touched are emitted early (a later
+// piece of one then starts a new session) and counted (forced_early).
 #pragma once
-#include <deque>
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "outflow/join/flow_key.h"
+#include "outflow/join/recent_uids.h"
 #include "outflow/model/session.h"
 
 namespace outflow {
@@ -27,12 +27,14 @@ class FlowStitcher {
   struct Options {
     TimeNs gap = 120 * kNsPerSec;        // max silence between pieces of one NetFlow session
     TimeNs idle = 3600 * kNsPerSec;      // emit after this much record time without updates
-    size_t max_open = 2'000'000;
+    // Open sessions (NetFlow pieces, Zeek snapshots awaiting their conn record). ~800 bytes
+    // each: 150,000 is ~120 MB. Past it the least recently touched quarter is emitted early.
+    size_t max_open = 150'000;
     size_t recent_uids = 1'000'000;
   };
   using Emit = std::function<void(Session&&)>;
 
-  FlowStitcher(Options o, Emit emit) : opt_(o), emit_(std::move(emit)) {}
+  FlowStitcher(Options o, Emit emit) : opt_(o), emit_(std::move(emit)), recent_(o.recent_uids) {}
   void add(const FlowRecord& r);
   void finish();  // emits everything still open
 
@@ -53,6 +55,7 @@ class FlowStitcher {
     std::string sensor;
     uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
     bool seen_orig = false, seen_resp = false;
+    bool bad_orig = false, bad_resp = false;  // a record's count was impossible (FlowRecord::*_bytes_unknown)
     std::vector<uint64_t> pieces;  // hashes of the records taken, up to kPieceMemory
   };
   struct Open {
@@ -65,7 +68,7 @@ class FlowStitcher {
   void add_zeek(const FlowRecord& r);
   void maybe_sweep();
   void emit_sorted(std::vector<Open>& rest);
-  void emit(Open& o);
+  void emit(Open& o, uint64_t uid_hash = 0);  // uid_hash: std::hash of o.s.uid when known
   static void finalize_initiator(Session& s);
   static void mark_unknown_volume(Session& s);
   static void init_session(Session& s, const FlowRecord& r);
@@ -75,8 +78,7 @@ class FlowStitcher {
   std::unordered_map<FlowKey, std::vector<Open>, FlowKeyHash> netflow_;
   std::unordered_map<std::string, Open> zeek_;
   // Hashes of recently emitted uids (a 64-bit collision would drop one late snapshot).
-  std::unordered_set<uint64_t> recent_set_;
-  std::deque<std::pair<TimeNs, uint64_t>> recent_ring_;  // (watermark when emitted, hash)
+  RecentUids recent_;
   TimeNs watermark_ = kNoTime, last_sweep_ = kNoTime;
   uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, dup_records_ = 0, since_sweep_ = 0;
   size_t open_ = 0;

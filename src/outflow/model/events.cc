@@ -51,6 +51,9 @@ const char* volume_gap_reason(VolumeGap g) {
              "history without its letters): TX checksum offload or a one-way SPAN";
     case VolumeGap::netflow_one_direction:
       return "only the other direction of this TCP conversation was exported (asymmetric routing or a one-way exporter)";
+    case VolumeGap::impossible_count:
+      return "the sensor's byte count for this side was more than its packets can carry (Zeek's size from sequence "
+             "numbers after a broken handshake, or a corrupt export): taken as unknown";
     case VolumeGap::none: break;
   }
   return "";

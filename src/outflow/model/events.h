@@ -98,6 +98,9 @@ struct FlowRecord {
   uint64_t orig_bytes = 0, resp_bytes = 0;      // payload bytes (Zeek) or IP bytes (NetFlow)
   uint64_t orig_pkts = 0, resp_pkts = 0;
   uint64_t orig_ip_bytes = 0, resp_ip_bytes = 0;  // Zeek only; 0 when absent
+  // A byte count the reader found impossible (more than its packets can carry): unknown, not 0
+  // (the count then holds 0). Counted by the reader (Diagnostics::dubious, read/flow_checks.h).
+  bool orig_bytes_unknown = false, resp_bytes_unknown = false;
   std::string uid;          // Zeek uid, empty for NetFlow
   std::string conn_state;   // Zeek conn_state ("SF", "SHR", "OTH"...)
   std::string history;      // Zeek history
@@ -116,6 +119,7 @@ struct FlowRecord {
     orig_p = resp_p = 0;
     proto = 0;
     orig_bytes = resp_bytes = orig_pkts = resp_pkts = orig_ip_bytes = resp_ip_bytes = 0;
+    orig_bytes_unknown = resp_bytes_unknown = false;
   }
 };
 

@@ -16,6 +16,8 @@ enum class VolumeGap : uint8_t {
   zeek_one_sided,        // Zeek: no packet of that side, while the other side's show it talked
                          // (SHR/OTH, history without its letters): TX offload, one-way SPAN
   netflow_one_direction, // NetFlow: only the other direction of a TCP conversation exported
+  impossible_count,      // the sensor's count was more than its packets can carry (Zeek's size
+                         // from sequence numbers after a broken handshake, a corrupt export)
 };
 const char* volume_gap_reason(VolumeGap g);
 

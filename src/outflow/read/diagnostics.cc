@@ -29,6 +29,11 @@ void Diagnostics::note(const std::string& file, uint64_t offset, const std::stri
   if (++notes_by_reason_[reason] <= kSamplesPerReason) note_samples_.push_back({file, 0, offset, reason});
 }
 
+void Diagnostics::dubious(const std::string& file, uint64_t line, uint64_t offset, const std::string& reason) {
+  ++dubious_total_;
+  if (++dubious_by_reason_[reason] <= kSamplesPerReason) dubious_samples_.push_back({file, line, offset, reason});
+}
+
 void Diagnostics::merge(const Diagnostics& o) {
   auto take = [](std::vector<Anomaly>& into, const std::vector<Anomaly>& from) {
     std::map<std::string, uint64_t> have;
@@ -43,6 +48,9 @@ void Diagnostics::merge(const Diagnostics& o) {
   take(samples_, o.samples_);
   take(recovered_samples_, o.recovered_samples_);
   take(note_samples_, o.note_samples_);
+  take(dubious_samples_, o.dubious_samples_);
+  dubious_total_ += o.dubious_total_;
+  for (const auto& [r, c] : o.dubious_by_reason_) dubious_by_reason_[r] += c;
   bad_total_ += o.bad_total_;
   for (const auto& [r, c] : o.bad_by_reason_) bad_by_reason_[r] += c;
   for (const auto& [r, c] : o.skipped_) skipped_[r] += c;

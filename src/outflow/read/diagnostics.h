@@ -45,6 +45,12 @@ class Diagnostics {
   // file not closed cleanly): counted per reason, the first few sampled.
   void note(const std::string& file, uint64_t offset, const std::string& reason);
 
+  // A record kept with a value Outflow does not believe (read/flow_checks.h: a byte count its
+  // packets cannot carry, taken as unknown; a duration over a year, cut; a flow ending long
+  // before an earlier line's, the clock run backwards): counted per reason, the first few
+  // sampled with file and line. Not an error: the record is used.
+  void dubious(const std::string& file, uint64_t line, uint64_t offset, const std::string& reason);
+
   // Adds another's counts and samples (each reason still keeps at most kSamplesPerReason):
   // readers on other threads keep their own Diagnostics, merged in input order at the end.
   void merge(const Diagnostics& o);
@@ -64,6 +70,9 @@ class Diagnostics {
   uint64_t recovered_records() const { return recovered_total_; }
   const std::map<std::string, uint64_t>& recovered_by_reason() const { return recovered_by_reason_; }
   const std::vector<Anomaly>& recovered_samples() const { return recovered_samples_; }
+  uint64_t dubious_values() const { return dubious_total_; }
+  const std::map<std::string, uint64_t>& dubious_by_reason() const { return dubious_by_reason_; }
+  const std::vector<Anomaly>& dubious_samples() const { return dubious_samples_; }
   const std::map<std::string, uint64_t>& notes_by_reason() const { return notes_by_reason_; }
   const std::vector<Anomaly>& note_samples() const { return note_samples_; }
 
@@ -80,6 +89,9 @@ class Diagnostics {
   std::vector<Anomaly> recovered_samples_;
   std::map<std::string, uint64_t> notes_by_reason_;
   std::vector<Anomaly> note_samples_;
+  uint64_t dubious_total_ = 0;
+  std::map<std::string, uint64_t> dubious_by_reason_;
+  std::vector<Anomaly> dubious_samples_;
 };
 
 }  // namespace outflow

@@ -80,6 +80,10 @@ struct ReadResult {
     auto it = diag.bad_by_reason().find(reason);
     return it == diag.bad_by_reason().end() ? 0 : it->second;
   }
+  uint64_t dubious(const std::string& reason) const {
+    auto it = diag.dubious_by_reason().find(reason);
+    return it == diag.dubious_by_reason().end() ? 0 : it->second;
+  }
   uint64_t skipped(const std::string& what) const {
     auto it = diag.skipped_counts().find(what);
     return it == diag.skipped_counts().end() ? 0 : it->second;

@@ -96,6 +96,9 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
   if (in.pipeline.stitcher().duplicate_records())
     n.anomalies.push_back(fmt::format("{} NetFlow records were exact duplicates (the same export read twice?) and were ignored",
                                       in.pipeline.stitcher().duplicate_records()));
+  if (in.diag.dubious_values())
+    n.anomalies.push_back(fmt::format("{} flow values not believed, records kept (see the dubious values section)",
+                                      in.diag.dubious_values()));
   if (in.diag.bad_records())
     n.anomalies.push_back(fmt::format("{} malformed records skipped (see the bad records section)", in.diag.bad_records()));
   if (in.diag.recovered_records())
@@ -158,6 +161,12 @@ std::string coverage_text(const CoverageInputs& in) {
     for (const auto& s : in.diag.samples())
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
     for (const auto& [f, r] : in.diag.bad_inputs()) o += fmt::format("  not understood: {}: {}\n", terminal_safe(f), terminal_safe(r));
+  }
+  if (in.diag.dubious_values()) {
+    o += "\nDUBIOUS VALUES (records kept; an impossible byte count is taken as unknown, a duration over a year cut)\n";
+    for (const auto& [r, c] : in.diag.dubious_by_reason()) o += fmt::format("  {:>8}  {}\n", c, terminal_safe(r));
+    for (const auto& s : in.diag.dubious_samples())
+      o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
   }
   if (in.diag.unused_log_files()) {
     o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs Outflow recognises and does not need: not errors)\n",
@@ -290,6 +299,15 @@ std::string coverage_json(const CoverageInputs& in) {
     j.end_object();
   };
   counted("recovered_records", in.diag.recovered_records(), in.diag.recovered_by_reason(), in.diag.recovered_samples());
+  j.begin_object("dubious_values").unum("total", in.diag.dubious_values());
+  j.begin_object("by_reason");
+  for (const auto& [r, c] : in.diag.dubious_by_reason()) j.unum(r, c);
+  j.end_object();
+  j.begin_array("samples");
+  for (const auto& s : in.diag.dubious_samples())
+    j.begin_object().str("file", s.file).unum("line", s.line).unum("offset", s.offset).str("reason", s.reason).end_object();
+  j.end_array();
+  j.end_object();
   uint64_t notes_total = 0;
   for (const auto& [r, c] : in.diag.notes_by_reason()) notes_total += c;
   counted("notes", notes_total, in.diag.notes_by_reason(), in.diag.note_samples());

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "outflow/read/flow_checks.h"
 #include "outflow/read/input.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
@@ -172,6 +173,7 @@ class NfdumpCsvReader {
       if (col_[cc.c] < 0) continue;
       if (!flowread::parse_u64(get(cc.c), f.*cc.member)) return bad(cc.reason);
     }
+    checks_.check(f, col_[c_ipkt] >= 0, col_[c_opkt] >= 0, 0, kCheckNames, lines_, ctx_);
     f.sensor.assign(sensor_);
     ctx_.sink.on_flow(f);
     ++ctx_.stats.flows;
@@ -186,6 +188,8 @@ class NfdumpCsvReader {
   bool have_header_ = false, skip_totals_ = false;
   uint64_t summary_lines_ = 0;
   FlowRecord flow_;
+  flowread::FlowChecks checks_;
+  static constexpr flowread::FlowChecks::Fields kCheckNames{"nfdump", "ibyt", "ipkt", "obyt", "opkt"};
 };
 
 }  // namespace

@@ -75,6 +75,7 @@ ZField zeek_field(std::string_view n) {
     case 12:
       if (n == "community_id") return ZField::community_id;
       if (n == "percent_lost") return ZField::percent_lost;
+      if (n == "missed_bytes") return ZField::missed_bytes;
       break;
     case 13:
       if (n == "orig_ip_bytes") return ZField::orig_ip_bytes;

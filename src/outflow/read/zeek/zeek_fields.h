@@ -40,6 +40,7 @@ enum class ZField : uint8_t {
   resp_pkts,
   orig_ip_bytes,
   resp_ip_bytes,
+  missed_bytes,
   community_id,
   node_name,
   query,
@@ -127,6 +128,7 @@ inline void reset_flow(FlowRecord& f) {
   f.proto = 0;
   f.orig_bytes = f.resp_bytes = f.orig_pkts = f.resp_pkts = 0;
   f.orig_ip_bytes = f.resp_ip_bytes = 0;
+  f.orig_bytes_unknown = f.resp_bytes_unknown = false;
   f.uid.clear();
   f.conn_state.clear();
   f.history.clear();

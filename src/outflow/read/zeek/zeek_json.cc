@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "outflow/read/flow_checks.h"
 #include "outflow/read/input.h"
 #include "outflow/read/zeek/zeek_aux.h"
 #include "outflow/read/zeek/zeek_fields.h"
@@ -57,7 +58,8 @@ struct JsonRecord {
   std::array<std::string_view, flowread::kZFieldCount> text{};  // ssl/http/dhcp/capture_loss fields
   TimeNs duration = 0;
   uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0, orig_ip_bytes = 0,
-           resp_ip_bytes = 0;
+           resp_ip_bytes = 0, missed_bytes = 0;
+  bool have_orig_pkts = false, have_resp_pkts = false;  // not null (flow_checks.h bounds bytes by them)
 };
 
 class ZeekJsonReader {
@@ -243,8 +245,12 @@ class ZeekJsonReader {
       case ZField::resp_bytes: return count_value(v, r.resp_bytes) ? nullptr : "zeek json: bad resp_bytes";
       case ZField::orig_pkts:
         r.conn_keys = true;
+        r.have_orig_pkts = !is_null(v);
         return count_value(v, r.orig_pkts) ? nullptr : "zeek json: bad orig_pkts";
-      case ZField::resp_pkts: return count_value(v, r.resp_pkts) ? nullptr : "zeek json: bad resp_pkts";
+      case ZField::resp_pkts:
+        r.have_resp_pkts = !is_null(v);
+        return count_value(v, r.resp_pkts) ? nullptr : "zeek json: bad resp_pkts";
+      case ZField::missed_bytes: return count_value(v, r.missed_bytes) ? nullptr : "zeek json: bad missed_bytes";
       case ZField::orig_ip_bytes:
         return count_value(v, r.orig_ip_bytes) ? nullptr : "zeek json: bad orig_ip_bytes";
       case ZField::resp_ip_bytes:
@@ -358,6 +364,7 @@ class ZeekJsonReader {
     f.resp_pkts = r.resp_pkts;
     f.orig_ip_bytes = r.orig_ip_bytes;
     f.resp_ip_bytes = r.resp_ip_bytes;
+    checks_.check(f, r.have_orig_pkts, r.have_resp_pkts, r.missed_bytes, kCheckNames, lines_, ctx_);
     assign_capped(f.uid, r.uid, flowread::kMaxFlowText);
     assign_capped(f.conn_state, r.conn_state, flowread::kMaxFlowText);
     assign_capped(f.history, r.history, flowread::kMaxFlowText);
@@ -390,6 +397,8 @@ class ZeekJsonReader {
   FlowRecord flow_;
   DnsAnswer dns_;
   flowread::AuxRecords aux_;
+  flowread::FlowChecks checks_;
+  static constexpr flowread::FlowChecks::Fields kCheckNames{"zeek json", "orig_bytes", "orig_pkts", "resp_bytes", "resp_pkts"};
 };
 
 }  // namespace

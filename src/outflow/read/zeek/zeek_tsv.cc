@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "outflow/read/flow_checks.h"
 #include "outflow/read/input.h"
 #include "outflow/read/zeek/zeek_aux.h"
 #include "outflow/read/zeek/zeek_fields.h"
@@ -317,6 +318,12 @@ class ZeekTsvReader {
         return;
       }
     }
+    uint64_t missed = 0;
+    if (const std::string_view v = get(ZField::missed_bytes); !unset(v) && !flowread::parse_u64(v, missed)) {
+      bad("zeek: bad missed_bytes");
+      return;
+    }
+    checks_.check(f, !unset(get(ZField::orig_pkts)), !unset(get(ZField::resp_pkts)), missed, kCheckNames, lines_, ctx_);
     string_field(ZField::uid, f.uid);
     string_field(ZField::conn_state, f.conn_state);
     string_field(ZField::history, f.history);
@@ -374,6 +381,8 @@ class ZeekTsvReader {
   flowread::AuxRecords aux_;
   flowread::SkipCounter skips_;
   flowread::UnusedLogs unused_;
+  flowread::FlowChecks checks_;
+  static constexpr flowread::FlowChecks::Fields kCheckNames{"zeek", "orig_bytes", "orig_pkts", "resp_bytes", "resp_pkts"};
 };
 
 }  // namespace

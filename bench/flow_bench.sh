@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# `make bench`, flow-only rows (issue 12): `outflow hunt` and `outflow sessions` on the Zeek conn.log
+# of a simulated organisation with no endpoint telemetry, at BENCH_FLOW_DAYS days and twice that (peak
+# RSS must stay flat), beside DuckDB grouping the same file by pair (count, sum of orig and resp bytes,
+# first and last ts), in the same run. See bench/README.md.
+#
+# Usage: bench/flow_bench.sh BUILD_DIR
+# Env:
+#   BENCH_FLOW_DAYS   days of the smaller input (default 20: ~1.05 million connections with 50 hosts)
+#   BENCH_HOSTS (50), BENCH_SEED (42), BENCH_RUNS (3): as for bench/run.sh
+#   BENCH_DUCKDB      1 (default): also run DuckDB; 0: outflow rows only
+#   DUCKDB_VERSION    the @duckdb/node-api version npm installs into BUILD_DIR/bench-tools (pinned)
+# DuckDB is not a Debian 12 package: it comes from npm (@duckdb/node-api, whose native library is in
+# @duckdb/node-bindings-linux-x64), run by node; node and npm come from `scripts/bootstrap.sh --bench`
+# when missing. Only `make bench` installs them, never `make test` or `make demo`.
+set -euo pipefail
+
+BUILD=${1:?usage: bench/flow_bench.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DAYS=${BENCH_FLOW_DAYS:-20}
+HOSTS=${BENCH_HOSTS:-50}
+SEED=${BENCH_SEED:-42}
+RUNS=${BENCH_RUNS:-3}
+WITH_DUCKDB=${BENCH_DUCKDB:-1}
+DUCKDB_VERSION=${DUCKDB_VERSION:-1.5.6-r.1}
+OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
+DATA=$BUILD/bench-data
+TOOLS=$BUILD/bench-tools
+TIME=/usr/bin/time
+
+die() { echo "flow bench: $*" >&2; exit 2; }
+[ -x "$TIME" ] || die "$TIME not found (apt-get install time)"
+[ -x "$OUTFLOW_BIN" ] || die "$OUTFLOW_BIN not built (make build)"
+mkdir -p "$DATA"
+
+# The simulator's flow output identity: a tiny organisation's conn.log changes when it does.
+flow_sim_version() {
+  local p="$DATA/flow-probe"
+  rm -rf "$p"
+  "$OUTFLOW_BIN" simulate --seed 1 --hosts 5 --days 1 --endpoint-share 0 --formats zeek --out "$p" -q
+  { cat "$p/labels.jsonl"; cat "$p/zeek/conn.log"; } | sha1sum | cut -c1-16
+  rm -rf "$p"
+}
+
+# gen DAYS: makes (once) the conn.log of HOSTS hosts over DAYS days and prints its path.
+gen() {
+  local days=$1 base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$VERSION" ] && [ -f "$base.conn.log" ]; then
+    echo "$base.conn.log"
+    return
+  fi
+  echo "flow bench: simulating $HOSTS hosts x $days days, Zeek conn.log only (seed $SEED) ..." >&2
+  rm -rf "$d" "$base.meta"
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --endpoint-share 0 --formats zeek --out "$d" -q
+  mv "$d/zeek/conn.log" "$base.conn.log"
+  rm -rf "$d"
+  { echo "$VERSION"; echo "conns=$(grep -vc '^#' "$base.conn.log") hosts=$HOSTS days=$days seed=$SEED"; } > "$base.meta"
+  echo "$base.conn.log"
+}
+
+# DuckDB from npm, pinned; prints why not on stderr and fails when it cannot be had.
+duckdb_setup() {
+  if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+    bash "$HERE/../scripts/bootstrap.sh" --bench >&2 || { echo "flow bench: node/npm could not be installed" >&2; return 1; }
+  fi
+  local have
+  have=$(cd "$TOOLS" 2> /dev/null && node -p "require('./node_modules/@duckdb/node-api/package.json').version" 2> /dev/null || true)
+  if [ "$have" != "$DUCKDB_VERSION" ]; then
+    mkdir -p "$TOOLS"
+    echo "flow bench: npm install @duckdb/node-api@$DUCKDB_VERSION into $TOOLS ..." >&2
+    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@duckdb/node-api@$DUCKDB_VERSION" >&2 ||
+      { echo "flow bench: npm could not install @duckdb/node-api@$DUCKDB_VERSION" >&2; return 1; }
+  fi
+  cp "$HERE/duckdb_pairs.mjs" "$TOOLS/"  # node resolves the package from the script's folder
+}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+STATUS=0
+ROWS=()
+declare -A MBS RSS
+
+# measure KEY LABEL FILE CONNS OK_RC CMD...: runs CMD RUNS times under GNU time; one row with the fastest
+# run's wall, CPU share and the 1-minute load average before it, and the highest peak RSS of all runs.
+measure() {
+  local key=$1 label=$2 file=$3 conns=$4 ok_rc=$5 rc wall="" cpu="" cpus="" load="" rss=0 t0 t1 w r l extra=""
+  shift 5
+  local mb
+  mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  for _ in $(seq "$RUNS"); do
+    l=$(cut -d' ' -f1 /proc/loadavg)
+    rc=0
+    t0=$(date +%s.%N)
+    "$TIME" -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err" || rc=$?
+    t1=$(date +%s.%N)
+    if [ "$rc" -gt "$ok_rc" ]; then
+      ROWS+=("$(printf '%-28s %10s  FAILED (exit %d): %s' "$label" "$mb" "$rc" "$(tail -c 300 "$TMP/err" | tr '\n' ' ')")")
+      STATUS=1
+      return
+    fi
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    r=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
+    if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then
+      wall=$w load=$l
+      cpu=$(awk -F': ' '/Percent of CPU/ { print $2 }' "$TMP/time")
+      cpus=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/time")
+      extra=$(grep -o 'query_s=[0-9.]*' "$TMP/out" || true)
+    fi
+    rss=$(awk -v a="$r" -v b="$rss" 'BEGIN { print (a > b ? a : b) }')
+  done
+  if grep -q '^rows=' "$TMP/out" && [ "$(grep -o 'rows=[0-9]*' "$TMP/out" | cut -d= -f2)" != "$conns" ]; then
+    echo "flow bench: $label counted $(grep -o 'rows=[0-9]*' "$TMP/out"), expected $conns connections" >&2
+    STATUS=1
+  fi
+  ROWS+=("$(awk -v l="$label" -v mb="$mb" -v w="$wall" -v n="$conns" -v r="$rss" -v c="$cpu" -v cs="$cpus" -v ld="$load" -v x="$extra" 'BEGIN {
+    printf "%-28s %10.1f %9.3f %9.1f %12.0f %12.1f %6s %7s %6s  %s", l, mb, w, mb / w, n / w, r, c, cs, ld, x }')")
+  MBS[$key]=$(awk -v mb="$mb" -v w="$wall" 'BEGIN { printf "%.1f", mb / w }')
+  RSS[$key]=$rss
+}
+
+VERSION=$(flow_sim_version)
+DUCK=0
+if [ "$WITH_DUCKDB" = 1 ]; then
+  if duckdb_setup; then DUCK=1; else STATUS=1; fi
+fi
+NOTES=()
+for days in "$DAYS" $((DAYS * 2)); do
+  conn=$(gen "$days")
+  conns=$(grep -o 'conns=[0-9]*' "${conn%.conn.log}.meta" | cut -d= -f2)
+  NOTES+=("$(basename "$conn"): $(tail -1 "${conn%.conn.log}.meta")")
+  cat "$conn" > /dev/null  # every run reads from the page cache
+  echo "flow bench: outflow on $days days ($conns connections) ..." >&2
+  measure "sessions$days" "outflow sessions (${days} d)" "$conn" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
+  measure "hunt$days" "outflow hunt (${days} d)" "$conn" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
+  if [ "$DUCK" = 1 ]; then
+    for t in 2 1; do
+      echo "flow bench: DuckDB ($t threads) on $days days ..." >&2
+      measure "duckdb$t-$days" "DuckDB $t thread$([ "$t" = 2 ] && echo s) (${days} d)" "$conn" "$conns" 0 \
+        node "$TOOLS/duckdb_pairs.mjs" "$conn" "$t"
+    done
+  fi
+done
+
+D2=$((DAYS * 2))
+{
+  echo "Flow-only benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts, no endpoint telemetry"
+  echo "input: the simulated Zeek conn.log (TSV); files in the page cache; best of $RUNS runs; MB = 10^6 bytes"
+  echo "DuckDB: @duckdb/node-api $DUCKDB_VERSION on node $(node --version 2> /dev/null || echo '(none)'): read_csv(delim tab, comment '#',"
+  echo "  nullstr '-') grouped by (id.orig_h, id.resp_h): count, sum(orig_bytes), sum(resp_bytes), min(ts), max(ts)"
+  echo
+  printf '%-28s %10s %9s %9s %12s %12s %6s %7s %6s\n' "run" "input MB" "wall s" "MB/s" "conns/s" "peak RSS MB" "CPU" "CPU s" "load"
+  for row in "${ROWS[@]}"; do echo "$row"; done
+  echo
+  echo "CPU: CPU time / wall time; CPU s: user + system seconds of the fastest run (less sensitive to other load)."
+  echo "load: 1-minute load average before the fastest run (other work on the machine slows every row)."
+  echo "query_s: DuckDB's query alone, without node's start-up and DuckDB's set-up and tear-down (wall s has them)."
+  share() { [ -n "${MBS[$1]:-}" ] && [ -n "${MBS[$2]:-}" ] && awk -v a="${MBS[$1]}" -v b="${MBS[$2]}" 'BEGIN { printf "%.0f%%", 100 * a / b }' || echo "?"; }
+  if [ "$DUCK" = 1 ]; then
+    echo "outflow hunt MB/s as a share of DuckDB's (2 threads; target >= 100%): $DAYS d $(share "hunt$DAYS" "duckdb2-$DAYS"), $D2 d $(share "hunt$D2" "duckdb2-$D2")"
+    echo "outflow sessions MB/s as a share of DuckDB's (2 threads): $DAYS d $(share "sessions$DAYS" "duckdb2-$DAYS"), $D2 d $(share "sessions$D2" "duckdb2-$D2")"
+  fi
+  echo "peak RSS, $DAYS d -> $D2 d (target <= 256 MB and flat): hunt ${RSS[hunt$DAYS]:-?} -> ${RSS[hunt$D2]:-?} MB," \
+    "sessions ${RSS[sessions$DAYS]:-?} -> ${RSS[sessions$D2]:-?} MB"
+  echo "data (cached in $DATA):"
+  for n in "${NOTES[@]}"; do echo "  $n"; done
+}
+exit "$STATUS"
