@@ -190,11 +190,15 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   for (auto& [phase, in] : ordered) {
     ++i;
     if (tty) fmt::print(stderr, "\r\033[K[{}/{}] {}", i, ordered.size(), terminal_safe(in.path));
-    FileStats fs;
     std::string e3;
-    const bool ok = read_input_file(in.path, in.once.get(), pipe, diag, fs, e3, o.threads);
+    // Read on a thread of its own (a one-input merge keeps the file's order): parsing on one
+    // core, the join and the detector on another. A flow-only input is otherwise one thread.
+    MergeOptions mo;
+    mo.threads = o.threads;
+    std::vector<FileStats> one;
+    const bool ok = read_merged({MergeInput{in.path, kNoTime, phase == 1, in.once}}, pipe, mo, diag, one, e3);
     in.once.reset();  // read: its buffers go
-    stats.push_back(fs);
+    stats.insert(stats.end(), one.begin(), one.end());
     if (!ok) {
       if (tty) fmt::print(stderr, "\r\033[K");
       fmt::print(stderr, "outflow: {}\n", terminal_safe(e3));
