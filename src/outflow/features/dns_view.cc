@@ -204,7 +204,11 @@ uint32_t DnsView::hosts_querying(const std::string& domain) const {
   return it == domain_hosts_.end() ? 0 : it->second;
 }
 
-std::string registered_domain(std::string_view n) {
+std::string registered_domain(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string_view n = lower;
   while (!n.empty() && n.back() == '.') n.remove_suffix(1);
   // Registrable part: the last two labels, or three when the second-level label is a generic
   // one under a country code (co.uk, com.au...). Debian ships no public-suffix library we use,
@@ -227,10 +231,8 @@ std::string registered_domain(std::string_view n) {
     if (!r.empty()) r.push_back('.');
     r.append(labels[i]);
   }
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (char& c : r)
     if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the baseline keys use \x1f as separator
-  }
   return r;
 }
 

@@ -141,16 +141,16 @@ TEST(ZeekAuxTsv, CaptureLoss) {
 
 TEST(ZeekAuxTsv, LogsNotUsedAreCountedNotParsed) {
   AuxRun r;
-  // files (2 lines), x509 (1 line, a column short: not parsed, so not bad), weird with headers
-  // only, files again in the same file (one file, 3 lines in all).
-  r.read(tsv_header("files", "ts\tfuid\ttx_hosts") + "1.0\tF1\t10.0.0.1\n2.0\tF2\t10.0.0.1\n" +
+  // pe (2 lines), x509 (1 line, a column short: not parsed, so not bad), weird with headers
+  // only, pe again in the same file (one file, 3 lines in all).
+  r.read(tsv_header("pe", "ts\tfuid\ttx_hosts") + "1.0\tF1\t10.0.0.1\n2.0\tF2\t10.0.0.1\n" +
          tsv_header("x509", "ts\tid\tcertificate.version") + "3.0\tF3\n" + tsv_header("weird", "ts\tname") +
-         tsv_header("files", "ts\tfuid\ttx_hosts") + "4.0\tF4\t10.0.0.2\n");
+         tsv_header("pe", "ts\tfuid\ttx_hosts") + "4.0\tF4\t10.0.0.2\n");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.stats.records(), 0u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
-  EXPECT_EQ(r.unused("files").files, 1u);
-  EXPECT_EQ(r.unused("files").lines, 3u);
+  EXPECT_EQ(r.unused("pe").files, 1u);
+  EXPECT_EQ(r.unused("pe").lines, 3u);
   EXPECT_EQ(r.unused("x509").lines, 1u);
   EXPECT_EQ(r.unused("weird").files, 1u);
   EXPECT_EQ(r.unused("weird").lines, 0u);
@@ -261,7 +261,9 @@ TEST(ZeekAuxDetect, WhichLogAHeadIs) {
   const std::string ssl = tsv_header("ssl", "ts\tuid\tserver_name");
   EXPECT_EQ(zeek_log_of_head(ssl, InputFormat::zeek_tsv, "x.log"), ZeekLog::ssl);
   EXPECT_EQ(zeek_log_of_head(tsv_header("open_http", "ts"), InputFormat::zeek_tsv, ""), ZeekLog::http);
-  EXPECT_EQ(zeek_log_of_head(tsv_header("files", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::other);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("pe", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::other);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("files", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::files);
+  EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"conn_uids\":[\"C\"],\"seen_bytes\":1}\n", InputFormat::zeek_json, "x.json"), ZeekLog::files);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"_path\": \"dhcp\"}\n", InputFormat::zeek_json, "conn.log"), ZeekLog::dhcp);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1}\n", InputFormat::zeek_json, "/z/dns.2024.log.gz"), ZeekLog::dns);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"server_name\":\"a\"}\n", InputFormat::zeek_json, "all.json"), ZeekLog::ssl);

@@ -120,9 +120,9 @@ TEST(ZeekData, JsonWithAllFields) {
   FileRun d;
   d.read(rita("json_with_all_fields/dns.log"));
   ASSERT_TRUE(d.ok) << d.error;
-  ASSERT_EQ(d.sink.dns.size(), 34u);  // one has an address answer, the other 33 TXT records only
+  ASSERT_EQ(d.sink.dns.size(), 34u);  // one has an address answer, the other 33 TXT (or CNAME) records only
   EXPECT_EQ(std::count_if(d.sink.dns.begin(), d.sink.dns.end(), [](const DnsAnswer& x) { return !x.answers.empty(); }), 1);
-  EXPECT_EQ(std::count_if(d.sink.dns.begin(), d.sink.dns.end(), [](const DnsAnswer& x) { return x.qtype == 16; }), 33);
+  EXPECT_EQ(std::count_if(d.sink.dns.begin(), d.sink.dns.end(), [](const DnsAnswer& x) { return x.qtype == 16; }), 24);  // qtype_name TXT
   EXPECT_EQ(d.diag.bad_records(), 0u);
 
   FileRun h;

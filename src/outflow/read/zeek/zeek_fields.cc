@@ -39,11 +39,11 @@ ZField zeek_field(std::string_view n) {
       break;
     case 6:
       if (n == "method") return ZField::method;
-      if (n == "is_orig") return ZField::is_orig;
       if (n == "cipher") return ZField::ssl_marker;
       break;
     case 7:
       if (n == "call_id") return ZField::sip_marker;
+      if (n == "is_orig") return ZField::is_orig;
       if (n == "service") return ZField::service;
       if (n == "history") return ZField::history;
       if (n == "answers") return ZField::answers;
