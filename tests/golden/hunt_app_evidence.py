@@ -28,18 +28,6 @@ sys.path.insert(0, os.path.dirname(__file__))
 from golden_util import *  # noqa: E402,F401,F403
 
 
-def tsv_rows(path):
-    fields, rows = [], []
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("#fields"):
-                fields = line.split("\t")[1:]
-            elif line and not line.startswith("#"):
-                rows.append({k: (None if v in ("-", "(empty)") else v) for k, v in zip(fields, line.split("\t"))})
-    return rows
-
-
 def logs(folder, prefix):
     return [os.path.join(dp, f) for dp, _, fs in os.walk(folder) for f in sorted(fs) if f.startswith(prefix + ".")]
 

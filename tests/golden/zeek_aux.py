@@ -10,19 +10,6 @@ sys.path.insert(0, os.path.dirname(__file__))
 from golden_util import *  # noqa: E402,F401,F403
 
 
-def tsv_rows(path):
-    """Records of a Zeek TSV log as dicts (unset "-" as None), read here, not by Outflow."""
-    fields, rows = [], []
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("#fields"):
-                fields = line.split("\t")[1:]
-            elif line and not line.startswith("#"):
-                rows.append({k: (None if v in ("-", "(empty)") else v) for k, v in zip(fields, line.split("\t"))})
-    return rows
-
-
 def data_lines(path):
     with open(path) as f:
         return sum(1 for line in f if line.strip() and not line.startswith("#"))

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "outflow/core/win_path.h"
-#include "outflow/features/dns_view.h"
 
 namespace outflow {
 

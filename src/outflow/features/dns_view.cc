@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include "outflow/features/byte_codec.h"
 
@@ -11,23 +12,14 @@ namespace outflow {
 
 namespace {
 
-uint64_t fmix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
 // Case-insensitive, trailing dot ignored: "A.Example.com." and "a.example.com" are one name.
+// (libstdc++'s string hash is MurmurHash64A: well mixed in every bit, as the sketch needs.)
 uint64_t name_hash(std::string_view n) {
   while (!n.empty() && n.back() == '.') n.remove_suffix(1);
-  uint64_t h = 1469598103934665603ULL;
-  for (char c : n) {
+  std::string lower(n);
+  for (char& c : lower)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  }
-  return fmix(h);
+  return std::hash<std::string>()(lower);
 }
 
 void widen(TimeNs& first, TimeNs& last, TimeNs t) {

@@ -10,10 +10,17 @@ namespace outflow {
 
 namespace {
 
-void add(Finding& f, std::string name, double points, std::string observed, std::string threshold, std::string baseline,
-         std::string detail) {
-  f.factors.push_back(Factor{std::move(name), std::move(observed), std::move(threshold), std::move(baseline),
-                             std::move(detail), points});
+// Factor fields in the order observed, threshold, baseline, detail (Factor's own order).
+void push(Finding& f, std::string name, double points, std::string observed, std::string threshold, std::string baseline,
+          std::string detail) {
+  Factor x;
+  x.name = std::move(name);
+  x.contribution = points;
+  x.observed = std::move(observed);
+  x.threshold = std::move(threshold);
+  x.baseline = std::move(baseline);
+  x.detail = std::move(detail);
+  f.factors.push_back(std::move(x));
 }
 
 bool has(const Finding& f, std::string_view n) {
@@ -58,7 +65,7 @@ bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Findin
                               ? fmt::format("; {} session(s) whose bytes out the sensor did not see are known at least from them",
                                             e.sessions_bounded)
                               : "";
-    add(f, "http_upload", big ? 4 : 0, fmt::format("{} POST/PUT, {} in request bodies", e.uploads, human_bytes(e.upload_body)),
+    push(f, "http_upload", big ? 4 : 0, fmt::format("{} POST/PUT, {} in request bodies", e.uploads, human_bytes(e.upload_body)),
         fmt::format(">= {} scored", human_bytes(c.volume_notable)), "",
         fmt::format("HTTP requests sent data out{}{}", where, bounded));
     active |= big;
@@ -66,7 +73,7 @@ bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Findin
   if (e.files_sent > 0) {
     const bool big = e.file_bytes >= c.volume_notable;
     const auto& top = e.files.empty() ? AppEvidence::Item{} : e.files.front();
-    add(f, "files_sent", big ? 4 : 0, fmt::format("{} file(s), {}", e.files_sent, human_bytes(e.file_bytes)),
+    push(f, "files_sent", big ? 4 : 0, fmt::format("{} file(s), {}", e.files_sent, human_bytes(e.file_bytes)),
         fmt::format(">= {} scored", human_bytes(c.volume_notable)), "",
         fmt::format("files.log saw this host send files out, e.g. {}{}", top.text, top.detail.empty() ? "" : " (" + top.detail + ")"));
     active |= big;
@@ -86,13 +93,13 @@ bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Findin
       if (!rare || ua.count > rare->count) rare = &ua, rare_hosts = hosts;
     }
     if (rare) {
-      add(f, "rare_user_agent", rare->count >= 10 ? 6 : 3, rare->text, fmt::format("<= {} host(s)", c.rare_max_hosts),
+      push(f, "rare_user_agent", rare->count >= 10 ? 6 : 3, rare->text, fmt::format("<= {} host(s)", c.rare_max_hosts),
           fmt::format("used by {} of {} hosts", rare_hosts, sc.org_hosts),
           fmt::format("{} HTTP request(s) with a user agent no other host of the organisation uses", rare->count));
     }
   }
   if (e.blank_host >= kBlankHostMinRequests) {
-    add(f, "blank_host_header", 4, fmt::format("{} of {} requests", e.blank_host, e.http_requests),
+    push(f, "blank_host_header", 4, fmt::format("{} of {} requests", e.blank_host, e.http_requests),
         fmt::format(">= {}", kBlankHostMinRequests), "",
         "HTTP requests without a Host header: a tool, not a browser, and no name to judge the server by");
   }
@@ -116,7 +123,7 @@ bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Findin
                          : 15 + 10 * std::log10(static_cast<double>(n) / kDnsTunnelNames);
         const double share = d.typed ? static_cast<double>(d.txt_null) / static_cast<double>(d.typed) : 0;
         if (share >= 0.5) pts += 5;
-        add(f, "dns_tunnel", std::round(pts * 10) / 10,
+        push(f, "dns_tunnel", std::round(pts * 10) / 10,
             fmt::format("{}{} unique names under {}, {} queries", d.names.exact() ? "" : "~", n, d.domain, d.queries),
             fmt::format(">= {} unique names under one domain", kDnsTunnelNames),
             fmt::format("{} of {} hosts ask for names under it", hosts, sc.org_hosts),

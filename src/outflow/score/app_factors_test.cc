@@ -126,6 +126,11 @@ TEST(AppFactors, UploadsRareAgentBlankHostFilesAndDnsTunnelOfAFlowOnlyHost) {
   }
   ASSERT_EQ(h->agent_hosts.size(), 1u);
   EXPECT_EQ(h->agent_hosts[0], 1u);
+  // User agent prevalence is kept in the baselines (what `learn` stores in the state).
+  const Baselines b = w.observe();
+  ASSERT_TRUE(b.dests.count(user_agent_key("Modzilla/0.0001 (Atari 7800)")));
+  EXPECT_EQ(b.dests.at(user_agent_key("Modzilla/0.0001 (Atari 7800)")).hosts, 1u);
+  EXPECT_EQ(b.dests.at(user_agent_key("Mozilla/5.0 Common")).hosts, 8u);
 
   const std::string text = explain_finding(*h, r, w.pipe());
   EXPECT_NE(text.find("HTTP (http.log): 12 requests, 6 POST/PUT"), std::string::npos) << text;

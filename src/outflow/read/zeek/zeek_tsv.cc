@@ -95,7 +95,7 @@ class ZeekTsvReader {
   }
 
   void flush_skips() {
-    // A log Outflow does not use (files, x509...): its lines are counted, not parsed.
+    // A log Outflow does not use (x509, weird...): its lines are counted, not parsed.
     if (skipped_) unused_.add(unused_name_, skipped_);
     skipped_ = 0;
     if (dns_no_ip_) ctx_.diag.skipped("zeek dns (no query, no address answer)", dns_no_ip_);
