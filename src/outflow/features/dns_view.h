@@ -13,6 +13,7 @@
 // exact set of up to kExactNames name hashes, then a HyperLogLog of kHllRegisters one-byte
 // registers (about 1.04 / sqrt(256) = 6.5% standard error). Not thread-safe.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -56,7 +57,8 @@ struct DnsDomainStats {
   uint64_t txt_null = 0;       // of those, TXT (16) or NULL (10)
   TimeNs first = kNoTime, last = kNoTime;
   std::vector<IpAddr> resolvers;  // servers asked (at most 4)
-  uint64_t unique_names() const { return names.estimate(); }
+  // The estimate, never more than the queries (a sketch can overshoot by its error).
+  uint64_t unique_names() const { return std::min(names.estimate(), queries); }
   DnsDomainStats() = default;
   DnsDomainStats(const DnsDomainStats& o) { *this = o; }
   DnsDomainStats& operator=(const DnsDomainStats& o);
