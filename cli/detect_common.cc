@@ -47,7 +47,10 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   run.agg = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(run.cfg));
   ActivityAggregator* agg = run.agg.get();
   run.pipe = std::make_unique<SessionPipeline>(pipeline_options(o.common),
-                                               [agg, &run](const Session& s, const Attribution& a) { agg->add(s, a, &run.pipe->processes()); });
+                                               [agg, &run](const Session& s, const Attribution& a) {
+                                                 agg->add(s, a, &run.pipe->processes(), &run.pipe->index().apps());
+                                               });
+  run.pipe->set_on_dns([agg](const DnsAnswer& d, HostId host) { agg->add_dns(d, host); });
   // Inputs read by time: a process the pipeline forgets is retired (its activity to disk, its
   // baseline observations kept), so memory follows the live processes.
   run.retirer = std::make_unique<Retirer>(run.cfg, *run.pipe, *run.agg);

@@ -60,6 +60,19 @@ def get(d, dotted, default=None):
     return d
 
 
+def tsv_rows(path):
+    """Records of a Zeek TSV log as dicts (unset "-" and "(empty)" as None), read here, not by Outflow."""
+    fields, rows = [], []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("#fields"):
+                fields = line.split("\t")[1:]
+            elif line and not line.startswith("#"):
+                rows.append({k: (None if v in ("-", "(empty)") else v) for k, v in zip(fields, line.split("\t"))})
+    return rows
+
+
 def check(cond, msg):
     if not cond:
         failures.append(msg)

@@ -1,6 +1,6 @@
 """Zeek logs beyond conn and dns on real data: ssl/http names reach sessions' destination.domain,
-the logs Outflow does not use are counted as read but not used (not as not understood), dhcp and
-capture_loss are read (rita-zeek-testdata, slips-flow-samples)."""
+the logs Outflow does not use are counted as read but not used (not as not understood), dhcp,
+capture_loss and files are read (rita-zeek-testdata, slips-flow-samples)."""
 import ipaddress
 import json
 import os
@@ -8,19 +8,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from golden_util import *  # noqa: E402,F401,F403
-
-
-def tsv_rows(path):
-    """Records of a Zeek TSV log as dicts (unset "-" as None), read here, not by Outflow."""
-    fields, rows = [], []
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("#fields"):
-                fields = line.split("\t")[1:]
-            elif line and not line.startswith("#"):
-                rows.append({k: (None if v in ("-", "(empty)") else v) for k, v in zip(fields, line.split("\t"))})
-    return rows
 
 
 def data_lines(path):
@@ -42,7 +29,7 @@ d = need_datasets("rita-zeek-testdata", "test_data")
 proxy = os.path.join(d, "proxy")
 p = run("coverage", "--json", proxy)
 c = json.loads(p.stdout)
-unused = {"dpd", "files", "known_hosts", "known_services", "loaded_scripts", "packet_filter", "software", "stats",
+unused = {"dpd", "known_hosts", "known_services", "loaded_scripts", "packet_filter", "software", "stats",
           "tunnel", "weird", "x509"}
 rbnu = c["read_but_not_used"]
 expect_eq(rbnu["files"], len(unused), "proxy: Zeek logs read but not used")
@@ -53,6 +40,7 @@ expect_eq(c["not_understood"], [], "proxy: nothing not understood")
 expect_eq([os.path.basename(x["file"]) for x in c["no_records"]], ["dhcp.log"], "proxy: inputs without a record")
 expect_eq(c["overall"]["app_records"], len(tsv_rows(os.path.join(proxy, "ssl.log"))) +
           len(tsv_rows(os.path.join(proxy, "http.log"))), "proxy: ssl + http records (every ssl one has an SNI)")
+expect_eq(c["overall"]["file_records"], len(tsv_rows(os.path.join(proxy, "files.log"))), "proxy: files.log records read")
 loss_rows = tsv_rows(os.path.join(proxy, "capture_loss.log"))
 expect_eq(c["overall"]["capture_loss_records"], len(loss_rows), "proxy: capture_loss records")
 by_peer = {}
@@ -63,11 +51,11 @@ expect_eq({x["sensor"]: (x["intervals"], x["intervals_with_loss"], x["max_percen
 for peer, v in by_peer.items():
     if max(v) > 0:
         check(any(a.startswith(f"sensor {peer} lost up to") for a in c["anomalies"]), f"proxy: loss anomaly for {peer}: {c['anomalies']}")
-check("read but not used: 11 Zeek logs (dpd 1, files 1, known_hosts 1, known_services 1, loaded_scripts 1, "
+check("read but not used: 10 Zeek logs (dpd 1, known_hosts 1, known_services 1, loaded_scripts 1, "
       "packet_filter 1, software 1, stats 1, tunnel 1, weird 1, x509 1)" in run("sessions", proxy).stderr,
       "proxy: one summary line on stderr")
 text = run("coverage", proxy).stdout
-check("READ BUT NOT USED (11 Zeek logs" in text and "not understood" not in text, "proxy: coverage text")
+check("READ BUT NOT USED (10 Zeek logs" in text and "not understood" not in text, "proxy: coverage text")
 
 # Sessions named by their SNI (uid match), whatever dns.log says.
 sni = {r["uid"]: r["server_name"] for r in tsv_rows(os.path.join(proxy, "ssl.log")) if r.get("server_name")}
@@ -130,7 +118,7 @@ if os.path.exists(s9):
     c = json.loads(run("coverage", "--json", s9).stdout)
     expect_eq(c["not_understood"], [], "slips test9: not understood")
     expect_eq(sorted(c["read_but_not_used"]["logs"]),
-              ["arp", "files", "loaded_scripts", "notice", "packet_filter", "pe", "smtp", "software", "x509"],
+              ["arp", "loaded_scripts", "notice", "packet_filter", "pe", "smtp", "software", "x509"],
               "slips test9: logs read but not used")
     expect_eq(c["read_but_not_used"]["logs"]["x509"]["lines"], data_lines(os.path.join(s9, "x509.log")), "slips: x509 lines")
     expect_eq(c["overall"]["dhcp_leases"], data_lines(os.path.join(s9, "dhcp.log")), "slips test9: dhcp leases (all have host names)")

@@ -82,7 +82,23 @@ void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end
 
 }  // namespace
 
-void ActivityAggregator::add(const Session& s, const Attribution& given, const ProcessTable* procs) {
+void ActivityAggregator::add_outbound_app(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps) {
+  const AppNames::ConnApp* c = apps ? apps->conn(s) : nullptr;
+  if (!c) return add_outbound(p, s, a);
+  // Bytes out the sensor did not see, but an HTTP body or a file sent proves: a lower bound.
+  const uint64_t proved = app_bytes_out(*c);
+  if (s.orig_unknown && proved > s.orig_bytes) {
+    Session b = s;
+    b.orig_bytes = proved;
+    add_outbound(p, b, a);
+    ++p.app.sessions_bounded;
+  } else {
+    add_outbound(p, s, a);
+  }
+  p.app.add(*c, *apps);
+}
+
+void ActivityAggregator::add(const Session& s, const Attribution& given, const ProcessTable* procs, const AppNames* apps) {
   ++seen_;
   if (given.host == kNoHost) {
     // A flow-only host: an internal initiator sending to an external address.
@@ -101,7 +117,7 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
     }
     Attribution a = given;
     a.host_is_orig = true;
-    add_outbound(procs_[it->second], s, a);
+    add_outbound_app(procs_[it->second], s, a, apps);
     return;
   }
   Attribution resolved;
@@ -139,7 +155,7 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
     p.inbound_bytes_out += s.resp_bytes;
     return;
   }
-  add_outbound(p, s, a);
+  add_outbound_app(p, s, a, apps);
 }
 
 uint32_t ActivityAggregator::slot() {
@@ -270,6 +286,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   // processes that ran for days may be under-counted).
   if (from.folded_peak > into.folded_peak) into.folded_peak = from.folded_peak, into.folded_peak_bucket = from.folded_peak_bucket;
   into.newest_bucket = std::max(into.newest_bucket, from.newest_bucket);
+  into.app.merge(from.app);
   for (const auto& d : from.dests) {
     const uint64_t k = dest_key(d.ip, d.port, d.proto);
     auto [it, fresh] = into.dest_index.try_emplace(k, static_cast<uint32_t>(into.dests.size()));
@@ -294,34 +311,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
 
 std::string destination_key(const DestActivity& d) {
   if (d.domain.empty()) return d.ip.to_string();
-  std::string_view n = d.domain;
-  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
-  // Registrable part: the last two labels, or three when the second-level label is a generic
-  // one under a country code (co.uk, com.au...). Debian ships no public-suffix library we use,
-  // and this is only a grouping key for prevalence.
-  std::vector<std::string_view> labels;
-  for (size_t b = 0; b <= n.size();) {
-    const size_t e = std::min(n.find('.', b), n.size());
-    labels.push_back(n.substr(b, e - b));
-    b = e + 1;
-  }
-  size_t keep = 2;
-  if (labels.size() >= 3) {
-    const auto sld = labels[labels.size() - 2];
-    const bool generic = sld == "co" || sld == "com" || sld == "org" || sld == "net" || sld == "ac" || sld == "gov" || sld == "edu";
-    if (labels.back().size() == 2 && generic) keep = 3;
-  }
-  keep = std::min(keep, labels.size());
-  std::string r;
-  for (size_t i = labels.size() - keep; i < labels.size(); ++i) {
-    if (!r.empty()) r.push_back('.');
-    r.append(labels[i]);
-  }
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the baseline keys use \x1f as separator
-  }
-  return r;
+  return registered_domain(d.domain);
 }
 
 }  // namespace outflow

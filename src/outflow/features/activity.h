@@ -16,6 +16,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/features/app_evidence.h"
+#include "outflow/features/dns_view.h"
 #include "outflow/features/networks.h"
 #include "outflow/join/attributor.h"
 #include "outflow/model/session.h"
@@ -84,6 +86,7 @@ struct ProcessActivity {
   int64_t folded_peak_bucket = 0, newest_bucket = std::numeric_limits<int64_t>::min();
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
+  AppEvidence app;  // HTTP uploads and files sent, from Zeek's http.log and files.log
 };
 
 class ActivityAggregator {
@@ -101,12 +104,16 @@ class ActivityAggregator {
     NetworkSet internal;
     size_t max_host_entities = 200'000;  // flow-only hosts held at once; sessions of more are dropped (counted)
   };
-  explicit ActivityAggregator(Options o) : opt_(o) {}
+  explicit ActivityAggregator(Options o) : opt_(o) { dns_.set_internal(opt_.internal); }
 
   // `procs` resolves one kind of ambiguity: when every candidate process is an instance of the
   // same executable run by the same user (two Zoom windows), the session goes to the latest
   // started of them, counted as inferred. Other ambiguities stay unattributed.
-  void add(const Session& s, const Attribution& a, const ProcessTable* procs = nullptr);
+  // `apps`: what Zeek's http.log and files.log said of the session (AppEvidence).
+  void add(const Session& s, const Attribution& a, const ProcessTable* procs = nullptr, const AppNames* apps = nullptr);
+  // Every DNS query, with the monitored host of its client (the DNS tunnelling view).
+  void add_dns(const DnsAnswer& d, HostId host) { dns_.add(host, d.client, d.server, d.time, d.query, d.qtype); }
+  const DnsView& dns() const { return dns_; }
   // Resolves destination names (time-aware, from the pipeline's DNS index).
   void finish(const EndpointIndex& index);
 
@@ -138,6 +145,9 @@ class ActivityAggregator {
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
   uint32_t slot();  // a fresh slot (reused or appended)
   void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a);
+  // add_outbound, with the session's application evidence (`apps` may be null).
+  void add_outbound_app(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps);
+  DnsView dns_;
 };
 
 // Adds `from`'s sessions to `into` (destinations with the same address, port and transport are

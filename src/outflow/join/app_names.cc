@@ -37,29 +37,52 @@ uint64_t AppNames::tuple_key(const FlowKey& k, TimeNs t) {
   return (FlowKeyHash()(k) ^ static_cast<uint64_t>(t / (60 * kNsPerSec)) * 0x9E3779B97F4A7C15ULL) & ~uint64_t{1};
 }
 
-bool AppNames::add(const AppRecord& r) {
-  const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, kProtoTcp);
+AppNames::ConnMap::iterator AppNames::conn_entry(const std::string& uid, const FlowKey& key, TimeNs ts) {
   uint64_t k;
-  if (!r.uid.empty()) {
-    k = uid_key(r.uid);
+  if (!uid.empty()) {
+    k = uid_key(uid);
   } else {
     // Records of one connection without uid share the 5-tuple's entry while it is recent.
     auto t = by_tuple_.find(key);
     auto c = t == by_tuple_.end() ? by_uid_.end() : by_uid_.find(t->second);
-    k = c != by_uid_.end() && r.ts != kNoTime && c->second.last != kNoTime && r.ts <= c->second.last + kTupleSlack
+    k = c != by_uid_.end() && ts != kNoTime && c->second.last != kNoTime && ts <= c->second.last + kTupleSlack
             ? t->second
-            : tuple_key(key, r.ts);
+            : tuple_key(key, ts);
   }
   auto it = by_uid_.find(k);
   if (it == by_uid_.end()) {
     if (by_uid_.size() >= caps_.max_conns) {
       ++conns_dropped_;
-      return !(r.kind == AppKind::http && proxy_request(r));
+      return by_uid_.end();
     }
     it = by_uid_.emplace(k, ConnApp{}).first;
     it->second.key = key;
     by_tuple_[key] = k;
   }
+  return it;
+}
+
+void AppNames::add_file(const FileRecord& f) {
+  // Only what the originator sent is upload evidence; a file the responder sent is a download.
+  const bool sent = f.is_orig == 1 || (f.is_orig < 0 && !f.tx.is_unset() && f.tx == f.orig_h);
+  if (!sent || f.uid.empty()) return;
+  auto it = conn_entry(f.uid, FlowKey::make(f.orig_h, 0, f.resp_h, 0, kProtoTcp), f.ts);
+  if (it == by_uid_.end()) return;
+  ConnApp& c = it->second;
+  if (f.ts != kNoTime) {
+    if (c.first == kNoTime || f.ts < c.first) c.first = f.ts;
+    if (c.last == kNoTime || f.ts > c.last) c.last = f.ts;
+  }
+  ++c.files_sent;
+  c.file_bytes += std::max(f.seen_bytes, f.total_bytes);
+  if (c.file_name == kNone) c.file_name = intern(f.filename);
+  if (c.file_mime == kNone) c.file_mime = intern(f.mime_type);
+}
+
+bool AppNames::add(const AppRecord& r) {
+  const FlowKey key = FlowKey::make(r.orig_h, r.orig_p, r.resp_h, r.resp_p, kProtoTcp);
+  auto it = conn_entry(r.uid, key, r.ts);
+  if (it == by_uid_.end()) return !(r.kind == AppKind::http && proxy_request(r));
   ConnApp& c = it->second;
   if (r.ts != kNoTime) {
     if (c.first == kNoTime || r.ts < c.first) c.first = r.ts;
@@ -72,7 +95,14 @@ bool AppNames::add(const AppRecord& r) {
     return !c.proxied;
   }
   ++c.http_requests;
-  if (r.method == "POST" || r.method == "PUT") ++c.http_uploads;
+  if (c.user_agent == kNone) c.user_agent = intern(r.user_agent);
+  c.blank_host += r.host_missing;
+  if (r.method == "POST" || r.method == "PUT") {
+    ++c.http_uploads;
+    c.upload_body += r.request_body_len;
+    // The path without its query: the same endpoint, not one name per request.
+    if (c.upload_uri == kNone) c.upload_uri = intern(std::string_view(r.uri).substr(0, std::min<size_t>(r.uri.find('?'), 200)));
+  }
   c.http_request_body += r.request_body_len;
   c.http_response_body += r.response_body_len;
   if (proxy_request(r)) {

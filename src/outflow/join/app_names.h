@@ -38,6 +38,15 @@ class AppNames {
     uint32_t http_requests = 0, http_uploads = 0;  // requests; POST and PUT among them
     bool proxied = false;                          // an HTTP request to a proxy was seen on it
     uint64_t http_request_body = 0, http_response_body = 0;
+    // Upload evidence (features/app_evidence.h): the first user agent, the first POST/PUT's URI
+    // (path without its query), the POST/PUT bodies, requests without a Host header.
+    uint32_t user_agent = kNone, upload_uri = kNone;
+    uint64_t upload_body = 0;
+    uint32_t blank_host = 0;
+    // files.log: files the originator sent on this connection, their bytes, the first one's
+    // name and MIME type.
+    uint32_t files_sent = 0, file_name = kNone, file_mime = kNone;
+    uint64_t file_bytes = 0;
   };
 
   AppNames() = default;
@@ -47,6 +56,8 @@ class AppNames {
   // it): not an HTTP request to a proxy (CONNECT, absolute URI), nor the SNI of a TLS session
   // tunnelled through one (after a CONNECT on the same connection).
   bool add(const AppRecord& r);
+  // A files.log record: a file the originator sent counts on its connection.
+  void add_file(const FileRecord& f);
   void add_lease(const DhcpLease& d);
 
   // What the ssl/http records of session `s` said: by its uid, else by its 5-tuple within its
@@ -87,6 +98,7 @@ class AppNames {
   size_t n_leases_ = 0;
   std::vector<std::string> names_;
   std::unordered_map<std::string, uint32_t> name_ids_;
+  ConnMap::iterator conn_entry(const std::string& uid, const FlowKey& key, TimeNs ts);
   uint64_t conns_dropped_ = 0, leases_dropped_ = 0, names_dropped_ = 0;
 };
 

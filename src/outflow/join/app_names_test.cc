@@ -208,5 +208,37 @@ TEST(AppNamesPipeline, DhcpAndCaptureLoss) {
   EXPECT_DOUBLE_EQ(p.stats().max_loss_between(t0 - 2000 * kNsPerSec, t0 - 1000 * kNsPerSec), 0.0);
 }
 
+// files.log: what the originator sent counts on its connection, what the responder sent does not.
+TEST(AppNames, FilesSentByTheOriginatorCountOnTheConnection) {
+  AppNames n;
+  FileRecord f;
+  f.ts = t0 + kNsPerSec;
+  f.uid = "Cf";
+  f.is_orig = 1;
+  f.seen_bytes = 4000;
+  f.total_bytes = 5000;
+  f.filename = "a.zip";
+  f.mime_type = "application/zip";
+  n.add_file(f);
+  f.is_orig = 0;
+  f.filename = "index.html";
+  n.add_file(f);
+  f.is_orig = -1;  // no is_orig: the sender is the originator
+  f.tx = f.orig_h = ip("10.0.0.5");
+  f.total_bytes = 10;
+  f.seen_bytes = 0;
+  n.add_file(f);
+  n.add(http("Cf", "10.0.0.5", 40000, "198.51.100.7", t0 + 2 * kNsPerSec, "", "POST", 700));
+  const AppNames::ConnApp* c = n.conn(session("Cf", "10.0.0.5", 40000, "198.51.100.7", 80, t0, t0 + 60 * kNsPerSec));
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->files_sent, 2u);
+  EXPECT_EQ(c->file_bytes, 5010u);
+  EXPECT_EQ(n.name(c->file_name), "a.zip");
+  EXPECT_EQ(n.name(c->file_mime), "application/zip");
+  EXPECT_EQ(c->http_uploads, 1u);
+  EXPECT_EQ(c->upload_body, 700u);
+  EXPECT_EQ(n.name(c->upload_uri), "/");
+}
+
 }  // namespace
 }  // namespace outflow

@@ -111,6 +111,12 @@ SensorCoverage& SessionPipeline::sensor_coverage(const std::string& name) {
 void SessionPipeline::on_dns(const DnsAnswer& d) {
   ++stats_.dns_answers;
   for (const auto& a : d.answers) index_.add_dns(kNoHost, d.client, d.time, d.query, a);
+  if (on_dns_) on_dns_(d, d.client.is_unset() ? kNoHost : index_.host_of(d.client, d.time));
+}
+
+void SessionPipeline::on_file(const FileRecord& f) {
+  ++stats_.file_records;
+  index_.apps().add_file(f);
 }
 
 void SessionPipeline::on_app(const AppRecord& r) {

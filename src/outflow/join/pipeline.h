@@ -83,7 +83,7 @@ struct PipelineStats {
   static constexpr size_t kMaxGapAddresses = 10'000;
   uint64_t sessions_out_unknown = 0;
   std::map<IpAddr, std::pair<uint64_t, uint64_t>> out_unknown_by_addr;  // address -> (unknown, sessions)
-  uint64_t app_records = 0, dhcp_leases = 0, capture_loss_records = 0;
+  uint64_t app_records = 0, dhcp_leases = 0, capture_loss_records = 0, file_records = 0;
   // By sensor (capture_loss.log `peer`), at most SessionPipeline::kMaxSensors names.
   std::map<std::string, CaptureLoss> capture_loss;
   // The highest loss any sensor reported for an interval overlapping [from, to]; 0 if none
@@ -109,6 +109,12 @@ class SessionPipeline final : public RecordSink {
   void on_dhcp(const DhcpLease& d) override;
   // Zeek capture_loss.log: per sensor (PipelineStats::capture_loss).
   void on_capture_loss(const CaptureLossRecord& l) override;
+  // Zeek files.log: files the originator sent, per connection (AppNames::add_file).
+  void on_file(const FileRecord& f) override;
+  // Every DNS query (answered or not) with the monitored host that has its client address then
+  // (kNoHost if none): the detector's DNS tunnelling view (features/dns_view.h).
+  using OnDns = std::function<void(const DnsAnswer&, HostId)>;
+  void set_on_dns(OnDns on_dns) { on_dns_ = std::move(on_dns); }
   // The reader's clock, when inputs are read merged by time (read/merged_reader.h): stamps what
   // arrives next and, with a retention, forgets what is older than now - retention.
   void advance(TimeNs now);
@@ -144,6 +150,7 @@ class SessionPipeline final : public RecordSink {
   TimeNs retention_ = 0, last_evict_ = kNoTime, last_release_ = kNoTime;
   bool evict_processes_ = true;
   std::function<void(ProcId)> on_evict_;
+  OnDns on_dns_;
   std::string last_sensor_name_;
 };
 

@@ -128,8 +128,10 @@ struct DnsAnswer {
   TimeNs time = kNoTime;
   std::string host;   // the resolving host's name (Sysmon 22), empty for Zeek
   IpAddr client;      // the asking address (Zeek), unset for Sysmon
+  IpAddr server;      // the resolver asked (Zeek id.resp_h), unset if unknown
+  uint16_t qtype = 0; // query type (Zeek qtype: 1 A, 16 TXT, 10 NULL...), 0 if unknown
   std::string query;
-  std::vector<IpAddr> answers;
+  std::vector<IpAddr> answers;  // addresses only; empty for queries answered otherwise or not at all
 };
 
 // What a Zeek application log says about one connection: a name for its responder address at
@@ -146,6 +148,7 @@ struct AppRecord {
   IpAddr orig_h, resp_h;
   uint16_t orig_p = 0, resp_p = 0;
   std::string name;  // SNI (ssl) or Host header (http); may be empty
+  bool host_missing = false;  // http: the request had no Host header at all (RITA's missing host header)
   // http
   std::string method, uri, user_agent;
   uint64_t request_body_len = 0, response_body_len = 0;
@@ -161,7 +164,21 @@ struct AppRecord {
     orig_p = resp_p = 0;
     request_body_len = response_body_len = 0;
     status_code = 0;
+    host_missing = false;
   }
+};
+
+// A Zeek files.log record: a file seen on a connection. Older Zeek names the connection by
+// conn_uids and tx_hosts / rx_hosts, newer by uid and id.*; is_orig says whether the
+// connection's originator sent it.
+struct FileRecord {
+  TimeNs ts = kNoTime;
+  std::string uid;          // the (first) connection uid
+  IpAddr orig_h, resp_h;    // id.orig_h / id.resp_h when logged
+  IpAddr tx;                // the (first) sending host when logged
+  int8_t is_orig = -1;      // 1 sent by the originator, 0 by the responder, -1 unknown
+  uint64_t seen_bytes = 0, total_bytes = 0;  // 0: not logged
+  std::string mime_type, filename;
 };
 
 // A host name a DHCP server handed out or a client announced for an address (Zeek dhcp.log:

@@ -121,7 +121,7 @@ bool detect_input(const std::string& path, DetectedInput& in, std::string& error
   in.format = detect_format(head, path);
   const flowread::ZeekLog log = flowread::zeek_log_of_head(head, in.format, path);
   in.names = log == flowread::ZeekLog::dns || log == flowread::ZeekLog::ssl || log == flowread::ZeekLog::http ||
-             log == flowread::ZeekLog::dhcp;
+             log == flowread::ZeekLog::dhcp || log == flowread::ZeekLog::files;
   if (src->read_once()) in.once = std::make_shared<PeekedSource>(std::move(src), std::move(head));
   return true;
 }

@@ -32,9 +32,10 @@ struct FileStats {
   uint64_t lines = 0;          // or records, for binary formats
   uint64_t host_events = 0, flows = 0, dns = 0;
   uint64_t app = 0, dhcp = 0, capture_loss = 0;  // Zeek ssl/http, dhcp and capture_loss records used
+  uint64_t files = 0;                             // Zeek files.log records
   // Zeek logs recognised but not used (files, x509, weird...): log names and their data lines.
   uint64_t unused_logs = 0, unused_lines = 0;
-  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss; }
+  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss + files; }
   uint64_t bad = 0;
   uint64_t recovered = 0;      // records kept from damaged structures (EVTX), see Diagnostics
 };

@@ -14,6 +14,7 @@ class RecordSink {
   virtual void on_app(const AppRecord&) {}
   virtual void on_dhcp(const DhcpLease&) {}
   virtual void on_capture_loss(const CaptureLossRecord&) {}
+  virtual void on_file(const FileRecord&) {}  // Zeek files.log
 };
 
 }  // namespace outflow

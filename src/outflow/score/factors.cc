@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "outflow/score/app_factors.h"
 #include "outflow/score/hunter.h"
 
 namespace outflow {
@@ -356,6 +357,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
       break;  // the most specific baseline with enough samples decides
     }
   }
+  active |= score_app_evidence(sc, a, f);  // HTTP uploads, user agents, files, DNS (app_factors.h)
   return active;
 }
 
@@ -472,6 +474,7 @@ void assign_techniques(const ScoreContext& sc, const ProcessActivity& a, Finding
   if (has("direct_dns") || (upload && !is_web(top))) f.techniques.push_back("T1048");
   if (has("scan_pattern")) f.techniques.push_back("T1046");
   if (upload && is_web(top) && !top.domain.empty()) f.techniques.push_back("T1567");
+  add_app_techniques(f);
 }
 
 }  // namespace outflow

@@ -18,6 +18,7 @@ struct ScoreContext {
   const Baselines* state;  // the stored state alone, or null
   const GeoIp* geo;
   uint32_t org_hosts = 0;
+  const DnsView* dns = nullptr;  // the DNS tunnelling view (ActivityAggregator::dns()), if any
 };
 
 // Fills f.dests (top destinations with prevalence, country) and every factor; returns whether

@@ -58,6 +58,11 @@ struct Finding {
   // What the telemetry could not tell about this finding (unknown upload volume, a clock that
   // could not be estimated, no connection events on the host): said, never scored as zero.
   std::vector<std::string> caveats;
+  // DNS tunnelling view of this finding's host: its domains with the most unique names
+  // (score/app_factors.h), at most 3.
+  std::vector<DnsDomainStats> dns;
+  // Hosts of the organisation using each of act->app.agents (same order): user agent rarity.
+  std::vector<uint32_t> agent_hosts;
 };
 
 const char* severity_for(double score);

@@ -94,6 +94,9 @@ void Hunter::observe_activity(const ProcessActivity& a, const Process* p, const 
   // A volume the sensor mostly did not see is not a sample of what this executable sends.
   if (p && !p->image.empty() && !a.volume_mostly_unknown()) b.add_volume(image_basename(p->image), host_role, user, a.bytes_out);
   for (const auto& d : a.dests) b.add_dest(destination_key(d), host_key, user, d.first);
+  // User agents: how many hosts of the organisation use each (rare_user_agent), kept like a
+  // destination so that the state stores them too.
+  for (const auto& ua : a.app.agents) b.add_dest(user_agent_key(ua.text), host_key, "", a.first);
 }
 
 namespace {
@@ -167,7 +170,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   r.had_state = state && state->runs > 0;
   r.org_hosts = static_cast<uint32_t>(combined.hosts.size());
   ContextRules rules(cfg_);
-  ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts};
+  ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts, &agg.dns()};
   ProcessTable& procs = pipe.mutable_processes();
 
   auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only, const RetiredRecord& rec) {

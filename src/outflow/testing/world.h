@@ -42,8 +42,9 @@ class World {
 
   // One connection of `guid` on `host` (address `src`) to dst:dport, with its Sysmon 3 and its
   // Zeek record. `sysmon` false: the flow only (Sysmon caches repeated connections).
-  void conn(const std::string& host, const std::string& guid, const char* src, const char* dst, uint16_t dport, TimeNs start,
-            TimeNs dur, uint64_t out, uint64_t in, uint8_t proto = kProtoTcp, bool sysmon = true) {
+  // Returns the Zeek record's uid (for http.log / files.log records of the same connection).
+  std::string conn(const std::string& host, const std::string& guid, const char* src, const char* dst, uint16_t dport, TimeNs start,
+                   TimeNs dur, uint64_t out, uint64_t in, uint8_t proto = kProtoTcp, bool sysmon = true) {
     const uint16_t sport = static_cast<uint16_t>(20000 + (port_++ % 40000));
     if (sysmon) {
       HostEvent e = connect(host.c_str(), guid.c_str(), src, sport, dst, dport, start);
@@ -68,14 +69,21 @@ class World {
     f.conn_state = "SF";
     f.sensor = "zeek";
     flows_.push_back(f);
+    return f.uid;
   }
 
   // A flow and nothing else: no endpoint telemetry from `src` at all (what Zeek or NetFlow alone
   // sees). No monitored host has `src`: its sessions make a flow-only host.
-  void flow(const char* src, const char* dst, uint16_t dport, TimeNs start, TimeNs dur, uint64_t out, uint64_t in,
-            uint8_t proto = kProtoTcp) {
-    conn("", "", src, dst, dport, start, dur, out, in, proto, false);
+  std::string flow(const char* src, const char* dst, uint16_t dport, TimeNs start, TimeNs dur, uint64_t out, uint64_t in,
+                   uint8_t proto = kProtoTcp) {
+    return conn("", "", src, dst, dport, start, dur, out, in, proto, false);
   }
+
+  // Zeek http.log / files.log / dns.log records, delivered before the conn records (as
+  // `outflow hunt` reads the logs that name things first).
+  void app(const AppRecord& r) { apps_.push_back(r); }
+  void file(const FileRecord& f) { files_.push_back(f); }
+  void dns_query(const DnsAnswer& d) { dns_.push_back(d); }
 
   // The sensor lost every packet `src` sent (TX checksum offload, a one-way SPAN): its Zeek
   // records so far show only the responder's side, as Zeek logs them (SHR, no originator letters).
@@ -112,8 +120,13 @@ class World {
     PipelineOptions po;
     agg_ = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(cfg));
     ActivityAggregator* agg = agg_.get();
-    pipe_ = std::make_unique<SessionPipeline>(po, [agg, this](const Session& s, const Attribution& a) { agg->add(s, a, &pipe_->processes()); });
+    pipe_ = std::make_unique<SessionPipeline>(po, [agg, this](const Session& s, const Attribution& a) {
+      agg->add(s, a, &pipe_->processes(), &pipe_->index().apps());
+    });
+    pipe_->set_on_dns([agg](const DnsAnswer& d, HostId host) { agg->add_dns(d, host); });
     for (const auto& d : dns_) pipe_->on_dns(d);
+    for (const auto& a : apps_) pipe_->on_app(a);
+    for (const auto& f : files_) pipe_->on_file(f);
     std::vector<HostEvent> ev = events_;
     std::stable_sort(ev.begin(), ev.end(), [](const HostEvent& a, const HostEvent& b) { return a.time < b.time; });
     for (const auto& e : ev) pipe_->on_host_event(e);
@@ -154,6 +167,8 @@ class World {
   std::vector<HostEvent> events_;
   std::vector<FlowRecord> flows_;
   std::vector<DnsAnswer> dns_;
+  std::vector<AppRecord> apps_;
+  std::vector<FileRecord> files_;
   uint64_t pid_ = 1000;
   uint32_t port_ = 0;
   std::unique_ptr<ActivityAggregator> agg_;

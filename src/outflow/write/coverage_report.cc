@@ -248,7 +248,7 @@ std::string coverage_json(const CoverageInputs& in) {
   j.end_array();
   j.begin_object("overall").unum("host_events", st.host_events).unum("flow_records", st.flow_records)
       .unum("app_records", st.app_records).unum("dhcp_leases", st.dhcp_leases)
-      .unum("capture_loss_records", st.capture_loss_records).unum("sessions", st.sessions)
+      .unum("capture_loss_records", st.capture_loss_records).unum("file_records", st.file_records).unum("sessions", st.sessions)
       .unum("bytes", st.bytes);
   for (const auto& [s, c] : st.by_status) j.unum(std::string("sessions_") + attribution_status_name(s), c);
   uint64_t attributed = 0, battr = 0;

@@ -1,5 +1,6 @@
 #include "outflow/write/finding_json.h"
 
+#include "outflow/write/app_evidence_out.h"
 #include "outflow/write/json_out.h"
 #include "outflow/write/session_json.h"
 
@@ -111,6 +112,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
     j.end_object();
   }
   j.end_array();
+  app_evidence_json(j, f);  // http, files_sent, dns
   j.begin_array("factors");
   for (const auto& x : f.factors) {
     j.begin_object().str("name", x.name).str("observed", x.observed).str_if("threshold", x.threshold)

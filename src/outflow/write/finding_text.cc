@@ -1,5 +1,6 @@
 #include "outflow/write/finding_text.h"
 
+#include "outflow/write/app_evidence_out.h"
 #include <fmt/format.h>
 
 #include "outflow/write/terminal.h"
@@ -139,6 +140,7 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
   }
 
+  o += app_evidence_text(f, r.org_hosts);  // http.log, files.log, dns.log evidence
   o += "\nFactors:\n";
   for (const auto& x : f.factors) {
     o += fmt::format("  {:>5.1f}  {:<22} observed {}", x.contribution, x.name, terminal_safe(x.observed));

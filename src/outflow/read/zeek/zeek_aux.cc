@@ -37,6 +37,7 @@ const char* app(ZeekLog log, const AuxInput& in, AppRecord& r, ReadContext& ctx,
     }
   } else {
     assign_capped(r.name, http_host_name(in.get(ZField::host)), kMaxFlowText);
+    r.host_missing = trim_spaces(in.get(ZField::host)).empty();
     assign_capped(r.method, in.get(ZField::method), kMaxFlowText);
     assign_capped(r.uri, in.get(ZField::uri), kMaxFlowText);
     assign_capped(r.user_agent, in.get(ZField::user_agent), kMaxFlowText);
@@ -103,6 +104,35 @@ const char* capture_loss(const AuxInput& in, CaptureLossRecord& r, ReadContext& 
   return nullptr;
 }
 
+// The first item of a Zeek set field ("a,b" in TSV; the JSON reader keeps an array's first).
+std::string_view first_item(std::string_view v) { return v.substr(0, v.find(',')); }
+
+const char* file(const AuxInput& in, FileRecord& r, ReadContext& ctx, SkipCounter& skips) {
+  if (in.ts == kNoTime) return "zeek files: record without ts";
+  r.ts = in.ts;
+  std::string_view uid = in.uid;
+  if (uid.empty()) uid = first_item(in.get(ZField::conn_uids));
+  if (uid.empty()) {
+    skips.add("zeek files (no connection uid)");
+    return nullptr;
+  }
+  assign_capped(r.uid, uid, kMaxFlowText);
+  r.orig_h = in.have_orig_h ? in.orig_h : IpAddr{};
+  r.resp_h = in.have_resp_h ? in.resp_h : IpAddr{};
+  r.tx = IpAddr{};
+  if (const std::string_view tx = first_item(in.get(ZField::tx_hosts)); !tx.empty() && !parse_ip(tx, r.tx))
+    return "zeek files: bad tx_hosts";
+  const std::string_view o = in.get(ZField::is_orig);
+  r.is_orig = o == "T" || o == "true" ? 1 : o == "F" || o == "false" ? 0 : -1;
+  if (!parse_count(in.get(ZField::seen_bytes), r.seen_bytes)) return "zeek files: bad seen_bytes";
+  if (!parse_count(in.get(ZField::total_bytes), r.total_bytes)) return "zeek files: bad total_bytes";
+  assign_capped(r.mime_type, in.get(ZField::mime_type), kMaxFlowText);
+  assign_capped(r.filename, in.get(ZField::filename), kMaxFlowText);
+  ctx.sink.on_file(r);
+  ++ctx.stats.files;
+  return nullptr;
+}
+
 }  // namespace
 
 std::string_view http_host_name(std::string_view h) {
@@ -125,6 +155,7 @@ const char* deliver_aux(ZeekLog log, const AuxInput& in, AuxRecords& out, ReadCo
     case ZeekLog::http: return app(log, in, out.app, ctx, skips);
     case ZeekLog::dhcp: return dhcp(in, out.dhcp, ctx, skips);
     case ZeekLog::capture_loss: return capture_loss(in, out.loss, ctx);
+    case ZeekLog::files: return file(in, out.file, ctx, skips);
     default: return nullptr;
   }
 }

@@ -1,6 +1,7 @@
 // Zeek logs beyond conn and dns, shared by the TSV and JSON readers: ssl.log and http.log
-// (names of destinations: AppRecord), dhcp.log (host names of addresses: DhcpLease) and
-// capture_loss.log (the sensor's packet loss: CaptureLossRecord). Each reader gathers a
+// (names of destinations: AppRecord), dhcp.log (host names of addresses: DhcpLease),
+// capture_loss.log (the sensor's packet loss: CaptureLossRecord) and files.log (files sent on a
+// connection: FileRecord). Each reader gathers a
 // record's fields as text (AuxInput) and hands them here.
 #pragma once
 #include <array>
@@ -27,9 +28,10 @@ struct AuxRecords {
   AppRecord app;
   DhcpLease dhcp;
   CaptureLossRecord loss;
+  FileRecord file;
 };
 
-// Delivers the record of `log` (ssl, http, dhcp or capture_loss) to ctx.sink and counts it in
+// Delivers the record of `log` (ssl, http, dhcp, capture_loss or files) to ctx.sink and counts it in
 // ctx.stats, or counts it under a skip reason when it holds nothing Outflow uses. Returns
 // nullptr, or the reason the record is malformed (the reader reports it).
 const char* deliver_aux(ZeekLog log, const AuxInput& in, AuxRecords& out, ReadContext& ctx, SkipCounter& skips);

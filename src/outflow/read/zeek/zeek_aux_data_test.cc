@@ -73,7 +73,7 @@ TEST(ZeekAuxData, ProxyLogsNotUsed) {
   const std::string dir = rita("proxy");
   REQUIRE_FILE(dir);
   Diagnostics diag;
-  for (const char* log : {"files", "x509", "weird", "dpd", "stats", "loaded_scripts", "known_hosts"}) {
+  for (const char* log : {"x509", "weird", "dpd", "stats", "loaded_scripts", "known_hosts"}) {
     FileRun r;
     r.read(dir + "/" + log + ".log");
     ASSERT_TRUE(r.ok) << r.error;
@@ -82,8 +82,14 @@ TEST(ZeekAuxData, ProxyLogsNotUsed) {
     EXPECT_EQ(r.diag.bad_records(), 0u) << log;
     diag.merge(r.diag);
   }
-  EXPECT_EQ(diag.unused_log_files(), 7u);
-  EXPECT_EQ(diag.unused_logs().at("files").lines, 194u);
+  EXPECT_EQ(diag.unused_log_files(), 6u);
+  // files.log is used: each of its 194 records names its connection (conn_uids).
+  FileRun f;
+  f.read(dir + "/files.log");
+  ASSERT_TRUE(f.ok) << f.error;
+  EXPECT_EQ(f.sink.files.size(), 194u);
+  EXPECT_EQ(f.stats.unused_logs, 0u);
+  EXPECT_EQ(std::count_if(f.sink.files.begin(), f.sink.files.end(), [](const FileRecord& x) { return x.is_orig == 1; }), 3);  // is_orig T: 3 of 194
   EXPECT_EQ(diag.unused_logs().at("x509").lines, 173u);
   EXPECT_EQ(diag.unused_logs().at("weird").lines, 131u);
   EXPECT_EQ(diag.unused_logs().at("loaded_scripts").lines, 443u);
@@ -131,7 +137,7 @@ TEST(ZeekAuxData, SlipsJsonWithoutPath) {
   ASSERT_FALSE(d.sink.dhcp.empty());
   EXPECT_EQ(d.sink.dhcp[0].addr, ip("10.0.2.15"));
   EXPECT_EQ(d.sink.dhcp[0].host_name, "John-PC");
-  for (const char* log : {"x509", "files", "pe", "notice", "loaded_scripts", "packet_filter", "software", "arp", "smtp"}) {
+  for (const char* log : {"x509", "pe", "notice", "loaded_scripts", "packet_filter", "software", "arp", "smtp"}) {
     FileRun r;
     r.read(dir + "/" + log + ".log");
     ASSERT_TRUE(r.ok) << log << ": " << r.error;

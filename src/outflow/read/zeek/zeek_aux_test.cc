@@ -141,16 +141,16 @@ TEST(ZeekAuxTsv, CaptureLoss) {
 
 TEST(ZeekAuxTsv, LogsNotUsedAreCountedNotParsed) {
   AuxRun r;
-  // files (2 lines), x509 (1 line, a column short: not parsed, so not bad), weird with headers
-  // only, files again in the same file (one file, 3 lines in all).
-  r.read(tsv_header("files", "ts\tfuid\ttx_hosts") + "1.0\tF1\t10.0.0.1\n2.0\tF2\t10.0.0.1\n" +
+  // pe (2 lines), x509 (1 line, a column short: not parsed, so not bad), weird with headers
+  // only, pe again in the same file (one file, 3 lines in all).
+  r.read(tsv_header("pe", "ts\tfuid\ttx_hosts") + "1.0\tF1\t10.0.0.1\n2.0\tF2\t10.0.0.1\n" +
          tsv_header("x509", "ts\tid\tcertificate.version") + "3.0\tF3\n" + tsv_header("weird", "ts\tname") +
-         tsv_header("files", "ts\tfuid\ttx_hosts") + "4.0\tF4\t10.0.0.2\n");
+         tsv_header("pe", "ts\tfuid\ttx_hosts") + "4.0\tF4\t10.0.0.2\n");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.stats.records(), 0u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
-  EXPECT_EQ(r.unused("files").files, 1u);
-  EXPECT_EQ(r.unused("files").lines, 3u);
+  EXPECT_EQ(r.unused("pe").files, 1u);
+  EXPECT_EQ(r.unused("pe").lines, 3u);
   EXPECT_EQ(r.unused("x509").lines, 1u);
   EXPECT_EQ(r.unused("weird").files, 1u);
   EXPECT_EQ(r.unused("weird").lines, 0u);
@@ -261,7 +261,9 @@ TEST(ZeekAuxDetect, WhichLogAHeadIs) {
   const std::string ssl = tsv_header("ssl", "ts\tuid\tserver_name");
   EXPECT_EQ(zeek_log_of_head(ssl, InputFormat::zeek_tsv, "x.log"), ZeekLog::ssl);
   EXPECT_EQ(zeek_log_of_head(tsv_header("open_http", "ts"), InputFormat::zeek_tsv, ""), ZeekLog::http);
-  EXPECT_EQ(zeek_log_of_head(tsv_header("files", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::other);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("pe", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::other);
+  EXPECT_EQ(zeek_log_of_head(tsv_header("files", "ts"), InputFormat::zeek_tsv, "dns.log"), ZeekLog::files);
+  EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"conn_uids\":[\"C\"],\"seen_bytes\":1}\n", InputFormat::zeek_json, "x.json"), ZeekLog::files);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"_path\": \"dhcp\"}\n", InputFormat::zeek_json, "conn.log"), ZeekLog::dhcp);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1}\n", InputFormat::zeek_json, "/z/dns.2024.log.gz"), ZeekLog::dns);
   EXPECT_EQ(zeek_log_of_head("{\"ts\":1,\"server_name\":\"a\"}\n", InputFormat::zeek_json, "all.json"), ZeekLog::ssl);
@@ -300,6 +302,68 @@ TEST(ZeekAuxNames, FileNamesAndHostHeaders) {
   EXPECT_EQ(flowread::http_host_name("10.1.2.3:80"), "");
   EXPECT_EQ(flowread::http_host_name("[2001:db8::1]:443"), "");
   EXPECT_EQ(flowread::http_host_name("2001:db8::1"), "");
+}
+
+// files.log: older Zeek (tx_hosts, rx_hosts, conn_uids sets) and newer (uid, id.*), TSV and JSON.
+TEST(ZeekAuxFiles, OldTsvSetsAndDirection) {
+  AuxRun r;
+  r.read(tsv_header("files", "ts\tfuid\ttx_hosts\trx_hosts\tconn_uids\tsource\tmime_type\tfilename\tis_orig\tseen_bytes\ttotal_bytes") +
+         "1714417205.5\tF1\t10.0.0.5\t203.0.113.9\tCa,Cb\tHTTP\tapplication/zip\tdata.zip\tT\t5000\t6000\n"
+         "1714417206.5\tF2\t203.0.113.9\t10.0.0.5\tCc\tHTTP\ttext/html\t-\tF\t612\t-\n"
+         "1714417207.5\tF3\t10.0.0.5\t203.0.113.9\t(empty)\tHTTP\t-\t-\tT\t1\t-\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.sink.files.size(), 2u);
+  const FileRecord& f = r.sink.files[0];
+  EXPECT_EQ(f.ts, epoch("1714417205.5"));
+  EXPECT_EQ(f.uid, "Ca");  // the first connection of the set
+  EXPECT_EQ(f.tx, ip("10.0.0.5"));
+  EXPECT_EQ(f.is_orig, 1);
+  EXPECT_EQ(f.seen_bytes, 5000u);
+  EXPECT_EQ(f.total_bytes, 6000u);
+  EXPECT_EQ(f.mime_type, "application/zip");
+  EXPECT_EQ(f.filename, "data.zip");
+  EXPECT_EQ(r.sink.files[1].is_orig, 0);
+  EXPECT_EQ(r.sink.files[1].total_bytes, 0u);
+  EXPECT_EQ(r.skipped("zeek files (no connection uid)"), 1u);
+  EXPECT_EQ(r.stats.files, 2u);
+  EXPECT_EQ(r.diag.unused_logs().count("files"), 0u);
+}
+
+TEST(ZeekAuxFiles, JsonNewAndOldShapes) {
+  AuxRun r;
+  r.read(R"({"_path":"files","ts":10.5,"fuid":"F1","uid":"Cn","id.orig_h":"10.0.0.5","id.orig_p":5,"id.resp_h":"203.0.113.9","id.resp_p":443,"is_orig":true,"seen_bytes":70,"mime_type":"text/plain","filename":"a.txt"})"
+         "\n"
+         R"({"_path":"files","ts":11.5,"fuid":"F2","tx_hosts":["10.0.0.6"],"rx_hosts":["203.0.113.9"],"conn_uids":["Co","Cp"],"is_orig":false,"seen_bytes":9,"total_bytes":9})"
+         "\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.sink.files.size(), 2u);
+  EXPECT_EQ(r.sink.files[0].uid, "Cn");
+  EXPECT_EQ(r.sink.files[0].orig_h, ip("10.0.0.5"));
+  EXPECT_EQ(r.sink.files[0].is_orig, 1);
+  EXPECT_EQ(r.sink.files[0].seen_bytes, 70u);
+  EXPECT_EQ(r.sink.files[0].filename, "a.txt");
+  EXPECT_EQ(r.sink.files[1].uid, "Co");
+  EXPECT_EQ(r.sink.files[1].tx, ip("10.0.0.6"));
+  EXPECT_EQ(r.sink.files[1].is_orig, 0);
+  // Without "_path", by the file's name.
+  AuxRun n;
+  n.read(R"({"ts":12.5,"fuid":"F3","conn_uids":["Cq"],"is_orig":true,"seen_bytes":3})" "\n", "files.log");
+  ASSERT_EQ(n.sink.files.size(), 1u);
+  EXPECT_EQ(n.sink.files[0].uid, "Cq");
+}
+
+// http.log: a request without a Host header is marked, one with an address as Host is not.
+TEST(ZeekAuxTsv, HttpMissingHostHeader) {
+  AuxRun r;
+  r.read(tsv_header("http", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tmethod\thost\turi\tuser_agent\trequest_body_len") +
+         "1.0\tC1\t10.0.0.5\t1\t203.0.113.9\t80\tGET\t(empty)\t/\tModzilla/0.0001 (Atari 7800)\t0\n"
+         "2.0\tC2\t10.0.0.5\t2\t203.0.113.9\t80\tPOST\t203.0.113.9\t/up\tcurl/8\t55\n");
+  ASSERT_EQ(r.sink.app.size(), 2u);
+  EXPECT_TRUE(r.sink.app[0].host_missing);
+  EXPECT_EQ(r.sink.app[0].user_agent, "Modzilla/0.0001 (Atari 7800)");
+  EXPECT_FALSE(r.sink.app[1].host_missing);
+  EXPECT_EQ(r.sink.app[1].name, "");  // an address names nothing
+  EXPECT_EQ(r.sink.app[1].request_body_len, 55u);
 }
 
 }  // namespace

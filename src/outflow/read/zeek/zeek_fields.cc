@@ -33,6 +33,7 @@ ZField zeek_field(std::string_view n) {
     case 5:
       if (n == "proto") return ZField::proto;
       if (n == "query") return ZField::query;
+      if (n == "qtype") return ZField::qtype;
       if (n == "_path") return ZField::path;
       if (n == "curve") return ZField::ssl_marker;
       break;
@@ -42,6 +43,7 @@ ZField zeek_field(std::string_view n) {
       break;
     case 7:
       if (n == "call_id") return ZField::sip_marker;
+      if (n == "is_orig") return ZField::is_orig;
       if (n == "service") return ZField::service;
       if (n == "history") return ZField::history;
       if (n == "answers") return ZField::answers;
@@ -50,21 +52,27 @@ ZField zeek_field(std::string_view n) {
     case 8:
       if (n == "duration") return ZField::duration;
       if (n == "ts_delta") return ZField::ts_delta;
+      if (n == "tx_hosts") return ZField::tx_hosts;
+      if (n == "filename") return ZField::filename;
       break;
     case 9:
       if (n == "orig_pkts") return ZField::orig_pkts;
       if (n == "resp_pkts") return ZField::resp_pkts;
       if (n == "host_name") return ZField::host_name;
+      if (n == "conn_uids") return ZField::conn_uids;
+      if (n == "mime_type") return ZField::mime_type;
       break;
     case 10:
       if (n == "orig_bytes") return ZField::orig_bytes;
       if (n == "resp_bytes") return ZField::resp_bytes;
+      if (n == "seen_bytes") return ZField::seen_bytes;
       if (n == "conn_state") return ZField::conn_state;
       if (n == "_node_name") return ZField::node_name;
       if (n == "user_agent") return ZField::user_agent;
       break;
     case 11:
       if (n == "server_name") return ZField::server_name;
+      if (n == "total_bytes") return ZField::total_bytes;
       if (n == "status_code") return ZField::status_code;
       if (n == "trans_depth") return ZField::trans_depth;
       if (n == "client_fqdn") return ZField::client_fqdn;
@@ -103,6 +111,7 @@ ZeekLog zeek_log_from_path(std::string_view p) {
   if (p == "http" || p == "open_http") return ZeekLog::http;
   if (p == "dhcp") return ZeekLog::dhcp;
   if (p == "capture_loss") return ZeekLog::capture_loss;
+  if (p == "files") return ZeekLog::files;
   return ZeekLog::other;
 }
 
@@ -154,6 +163,7 @@ ZeekLog zeek_log_of_head(std::string_view head, InputFormat format, std::string_
   if (has("\"method\"") || has("\"trans_depth\"")) return ZeekLog::http;
   if (has("\"assigned_addr\"") || has("\"host_name\"")) return ZeekLog::dhcp;
   if (has("\"percent_lost\"")) return ZeekLog::capture_loss;
+  if (has("\"seen_bytes\"") && (has("\"conn_uids\"") || has("\"is_orig\""))) return ZeekLog::files;
   return ZeekLog::none;
 }
 

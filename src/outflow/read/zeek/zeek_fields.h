@@ -73,15 +73,25 @@ enum class ZField : uint8_t {
   gaps,
   acks,
   percent_lost,
+  // dns.log
+  qtype,
+  // files.log (older Zeek: tx_hosts, rx_hosts, conn_uids; newer: uid, id.*)
+  tx_hosts,
+  conn_uids,
+  is_orig,
+  seen_bytes,
+  total_bytes,
+  mime_type,
+  filename,
   count_  // number of ids
 };
 inline constexpr size_t kZFieldCount = static_cast<size_t>(ZField::count_);
 
 ZField zeek_field(std::string_view name);
 
-// Which log a header or record is. `other`: a Zeek log Outflow reads but does not use (files,
-// x509, weird...: counted as "read but not used", see Diagnostics::unused_log).
-enum class ZeekLog : uint8_t { none, conn, open_conn, dns, ssl, http, dhcp, capture_loss, other };
+// Which log a header or record is. `other`: a Zeek log Outflow reads but does not use (x509,
+// weird...: counted as "read but not used", see Diagnostics::unused_log).
+enum class ZeekLog : uint8_t { none, conn, open_conn, dns, ssl, http, dhcp, capture_loss, files, other };
 ZeekLog zeek_log_from_path(std::string_view path);
 // The Zeek log a file's name says it holds ("ssl.log", "files.15:00:00-16:00:00.log.gz",
 // "open_ssl.17_37_07-18_00_00.log"): its name up to the first dot when that is a Zeek log

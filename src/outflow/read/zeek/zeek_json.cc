@@ -54,7 +54,7 @@ struct JsonRecord {
   std::string_view proto, uid, service, conn_state, history, community_id, node_name, query, path;
   bool have_path = false, have_query = false, have_answers = false, conn_keys = false;
   // Keys that tell the other logs apart when there is no "_path".
-  bool ssl_keys = false, http_keys = false, sip_keys = false, dhcp_keys = false, loss_keys = false;
+  bool ssl_keys = false, http_keys = false, sip_keys = false, dhcp_keys = false, loss_keys = false, files_keys = false;
   std::array<std::string_view, flowread::kZFieldCount> text{};  // ssl/http/dhcp/capture_loss fields
   TimeNs duration = 0;
   uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0, orig_ip_bytes = 0,
@@ -204,7 +204,30 @@ class ZeekJsonReader {
         case ZField::host_name:
         case ZField::client_fqdn: r.dhcp_keys = true; break;
         case ZField::percent_lost: r.loss_keys = true; break;
+        case ZField::seen_bytes: r.files_keys = true; break;
         default: break;
+      }
+      // files.log: sets are arrays (the first element names the connection or host), is_orig a bool.
+      if (id == ZField::tx_hosts || id == ZField::conn_uids || id == ZField::is_orig) {
+        od::json_type t;
+        if (v.type().get(t)) return "zeek json: bad field value";
+        if (t == od::json_type::array) {
+          od::array arr;
+          if (v.get_array().get(arr)) return "zeek json: bad field value";
+          for (auto elem : arr) {
+            std::string_view s;
+            if (elem.get_string().get(s)) return "zeek json: bad field value";
+            r.text[static_cast<size_t>(id)] = s;
+            break;
+          }
+          return nullptr;
+        }
+        if (t == od::json_type::boolean) {
+          bool b = false;
+          if (v.get_bool().get(b)) return "zeek json: bad field value";
+          r.text[static_cast<size_t>(id)] = b ? "T" : "F";
+          return nullptr;
+        }
       }
       if (id == ZField::ssl_marker || id == ZField::sip_marker) return nullptr;
       return text_value(v, r.text[static_cast<size_t>(id)]) ? nullptr : "zeek json: bad field value";
@@ -313,6 +336,8 @@ class ZeekJsonReader {
       log = ZeekLog::http;
     } else if (r.loss_keys) {
       log = ZeekLog::capture_loss;
+    } else if (r.files_keys) {
+      log = ZeekLog::files;
     } else if (r.dhcp_keys && (!r.text[static_cast<size_t>(ZField::assigned_addr)].empty() ||
                                !r.text[static_cast<size_t>(ZField::client_addr)].empty())) {
       log = ZeekLog::dhcp;
@@ -378,9 +403,14 @@ class ZeekJsonReader {
   void dns(const JsonRecord& r) {
     if (r.ts == kNoTime) return bad("zeek json: dns record without ts");
     if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
-    if (dns_.answers.empty()) return skips_.add("zeek dns (no address answer)");
+    // Every query counts (DNS tunnelling view); those without an address answer name nothing.
+    if (r.query.empty() && dns_.answers.empty()) return skips_.add("zeek dns (no query, no address answer)");
     dns_.time = r.ts;
     dns_.client = r.have_orig_h ? r.orig_h : IpAddr{};
+    dns_.server = r.have_resp_h ? r.resp_h : IpAddr{};
+    dns_.qtype = 0;
+    if (uint64_t qt = 0; flowread::parse_u64(r.text[static_cast<size_t>(ZField::qtype)], qt) && qt <= 65535)
+      dns_.qtype = static_cast<uint16_t>(qt);
     assign_capped(dns_.query, r.query, flowread::kMaxFlowText);
     ctx_.sink.on_dns(dns_);
     ++ctx_.stats.dns;

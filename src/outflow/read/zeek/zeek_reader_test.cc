@@ -131,16 +131,22 @@ TEST(ZeekTsv, DnsAnswersKeepOnlyAddresses) {
              "1714417211.9\tCz\t10.0.0.238\t38894\t75.75.75.75\t53\tudp\t1\t-\tnx.example\t1\t"
              "C_INTERNET\t1\tA\t3\tNXDOMAIN\tF\tF\tT\tF\t0\t-\t-\tF\n",
          false);
-  ASSERT_EQ(r.sink.dns.size(), 1u);
+  // Every query is delivered, with its type and server; only addresses are kept as answers.
+  ASSERT_EQ(r.sink.dns.size(), 3u);
   const DnsAnswer& d = r.sink.dns[0];
   EXPECT_EQ(d.query, "example.com");
   EXPECT_EQ(d.client, ip("10.0.0.238"));
+  EXPECT_EQ(d.server, ip("75.75.75.75"));
+  EXPECT_EQ(d.qtype, 1);
   EXPECT_EQ(d.time, epoch("1714417211.850305"));
   ASSERT_EQ(d.answers.size(), 2u);
   EXPECT_EQ(d.answers[0], ip("93.184.216.34"));
   EXPECT_EQ(d.answers[1], ip("2606:2800:220:1::1"));
-  EXPECT_EQ(r.stats.dns, 1u);
-  EXPECT_EQ(r.skipped("zeek dns (no address answer)"), 2u);
+  EXPECT_TRUE(r.sink.dns[1].answers.empty());
+  EXPECT_EQ(r.sink.dns[1].qtype, 12);
+  EXPECT_EQ(r.sink.dns[2].query, "nx.example");
+  EXPECT_TRUE(r.sink.dns[2].answers.empty());
+  EXPECT_EQ(r.stats.dns, 3u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
 }
 
@@ -170,11 +176,11 @@ TEST(ZeekTsv, HeaderChangeMidFile) {
   EXPECT_EQ(r.sink.flows[1].sensor, "");  // _node_name column gone with the old header
   ASSERT_EQ(r.sink.dns.size(), 1u);
   EXPECT_EQ(r.sink.dns[0].answers.at(0), ip("10.1.1.1"));
-  ASSERT_EQ(r.diag.unused_logs().count("files"), 1u);
-  EXPECT_EQ(r.diag.unused_logs().at("files").files, 1u);
-  EXPECT_EQ(r.diag.unused_logs().at("files").lines, 2u);
-  EXPECT_EQ(r.stats.unused_logs, 1u);
-  EXPECT_EQ(r.stats.unused_lines, 2u);
+  // files.log is read now: these two records name no connection (no uid, no conn_uids).
+  EXPECT_EQ(r.diag.unused_logs().count("files"), 0u);
+  EXPECT_EQ(r.skipped("zeek files (no connection uid)"), 2u);
+  EXPECT_EQ(r.stats.unused_logs, 0u);
+  EXPECT_EQ(r.stats.unused_lines, 0u);
   EXPECT_EQ(r.diag.bad_records(), 0u);
 }
 
@@ -319,7 +325,9 @@ TEST(ZeekJson, FilesLogWithoutPathIsNotConn) {
          true);
   EXPECT_TRUE(r.sink.flows.empty());
   EXPECT_EQ(r.diag.bad_records(), 0u);
-  EXPECT_EQ(r.diag.unused_logs().at("(no _path)").lines, 1u);  // "mem.log" names no Zeek log
+  // Recognised as files.log by its keys; it names no connection, so it is skipped.
+  EXPECT_TRUE(r.sink.files.empty());
+  EXPECT_EQ(r.skipped("zeek files (no connection uid)"), 1u);
 }
 
 TEST(ZeekJson, DnsAnswers) {
@@ -329,16 +337,18 @@ TEST(ZeekJson, DnsAnswers) {
          R"({"ts":11.5,"id.orig_h":"10.0.0.7","query":"t.example","answers":["TXT 18 302f"],"_path":"dns"})"
          "\n",
          true);
-  ASSERT_EQ(r.sink.dns.size(), 1u);
+  ASSERT_EQ(r.sink.dns.size(), 2u);
   const DnsAnswer& d = r.sink.dns[0];
   EXPECT_EQ(d.time, 10'500'000'000);
   EXPECT_EQ(d.client, ip("10.0.0.7"));
+  EXPECT_EQ(d.server, ip("10.0.0.53"));
   EXPECT_EQ(d.query, "a.example");
   ASSERT_EQ(d.answers.size(), 2u);
   EXPECT_EQ(d.answers[0], ip("1.2.3.4"));
   EXPECT_EQ(d.answers[1], ip("::1"));
-  EXPECT_EQ(r.skipped("zeek dns (no address answer)"), 1u);
-  EXPECT_EQ(r.stats.dns, 1u);
+  EXPECT_EQ(r.sink.dns[1].query, "t.example");  // a TXT answer: delivered for the DNS view, no address
+  EXPECT_TRUE(r.sink.dns[1].answers.empty());
+  EXPECT_EQ(r.stats.dns, 2u);
 }
 
 TEST(ZeekJson, InvalidLinesAreBadRecords) {

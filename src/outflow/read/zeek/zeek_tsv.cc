@@ -96,10 +96,10 @@ class ZeekTsvReader {
   }
 
   void flush_skips() {
-    // A log Outflow does not use (files, x509...): its lines are counted, not parsed.
+    // A log Outflow does not use (x509, weird...): its lines are counted, not parsed.
     if (skipped_) unused_.add(unused_name_, skipped_);
     skipped_ = 0;
-    if (dns_no_ip_) ctx_.diag.skipped("zeek dns (no address answer)", dns_no_ip_);
+    if (dns_no_ip_) ctx_.diag.skipped("zeek dns (no query, no address answer)", dns_no_ip_);
     dns_no_ip_ = 0;
   }
 
@@ -169,6 +169,8 @@ class ZeekTsvReader {
         log_ = ZeekLog::http;
       else if (has(ZField::percent_lost))
         log_ = ZeekLog::capture_loss;
+      else if (has(ZField::seen_bytes) && (has(ZField::conn_uids) || has(ZField::is_orig)))
+        log_ = ZeekLog::files;
       else if (has(ZField::host_name) && (has(ZField::assigned_addr) || has(ZField::client_addr)))
         log_ = ZeekLog::dhcp;
       else
@@ -221,7 +223,7 @@ class ZeekTsvReader {
       aux_record();
   }
 
-  // ssl, http, dhcp, capture_loss (zeek_aux.h).
+  // ssl, http, dhcp, capture_loss, files (zeek_aux.h).
   void aux_record() {
     flowread::AuxInput in;
     if (const std::string_view v = get(ZField::ts); !unset(v) && !time_field(in.ts)) return;
@@ -357,11 +359,16 @@ class ZeekTsvReader {
         start = e + 1;
       }
     }
-    if (d.answers.empty()) {
+    string_field(ZField::query, d.query);  // cut like every flow text field (DNS allows 253)
+    // Every query counts (DNS tunnelling view); those without an address answer name nothing.
+    if (d.answers.empty() && d.query.empty()) {
       ++dns_no_ip_;
       return;
     }
-    string_field(ZField::query, d.query);  // cut like every flow text field (DNS allows 253)
+    d.server = IpAddr{};
+    if (const std::string_view v = get(ZField::resp_h); !unset(v)) flowread::parse_ip(v, d.server);
+    d.qtype = 0;
+    if (uint64_t qt = 0; flowread::parse_u64(get(ZField::qtype), qt) && qt <= 65535) d.qtype = static_cast<uint16_t>(qt);
     ctx_.sink.on_dns(d);
     ++ctx_.stats.dns;
   }
