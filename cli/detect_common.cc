@@ -50,6 +50,7 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
                                                [agg, &run](const Session& s, const Attribution& a) { agg->add(s, a, &run.pipe->processes()); });
   // Inputs read by time: a process the pipeline forgets is retired (its activity to disk, its
   // baseline observations kept), so memory follows the live processes.
+  agg->set_app_names(&run.pipe->index().apps());
   run.retirer = std::make_unique<Retirer>(run.cfg, *run.pipe, *run.agg);
   Retirer* retirer = run.retirer.get();
   run.pipe->set_on_evict([retirer](ProcId id) { retirer->on_evict(id); });

@@ -212,6 +212,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
   if (out >= opt_.burst_bytes && dur < opt_.burst_within) d.burst = true;
   d.out_sum += static_cast<double>(out);
   d.out_sq += static_cast<double>(out) * static_cast<double>(out);
+  add_to_pairs(p.pairs, s, names_, opt_.pairs, pair_budget_);
 }
 
 void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& index) {
@@ -219,6 +220,7 @@ void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& 
     if (!d.domain.empty()) continue;
     d.domain = index.name_of(d.ip, p.host, IpAddr{}, d.first);
   }
+  p.pairs.resolve_names([&](uint32_t id) { return index.apps().name(id); });
 }
 
 void ActivityAggregator::finish(const EndpointIndex& index) {
@@ -231,6 +233,7 @@ bool ActivityAggregator::take(HostId host, ProcId proc, ProcessActivity& out) {
   if (it == by_key_.end()) return false;
   ProcessActivity& p = procs_[it->second];
   out = std::move(p);
+  pair_budget_.used -= std::min(pair_budget_.used, out.pairs.samples());
   p = ProcessActivity{};  // host kNoHost: skipped by every reader of processes()
   p.proc = kNoProc;
   free_.push_back(it->second);
@@ -242,6 +245,7 @@ bool ActivityAggregator::take_flow_host(const IpAddr& ip, ProcessActivity& out) 
   auto it = by_ip_.find(ip);
   if (it == by_ip_.end()) return false;
   out = std::move(procs_[it->second]);
+  pair_budget_.used -= std::min(pair_budget_.used, out.pairs.samples());
   procs_[it->second] = ProcessActivity{};  // empty_slot()
   free_.push_back(it->second);
   by_ip_.erase(it);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "outflow/features/networks.h"
+#include "outflow/features/pairs.h"
 #include "outflow/join/attributor.h"
 #include "outflow/model/session.h"
 
@@ -84,6 +85,9 @@ struct ProcessActivity {
   int64_t folded_peak_bucket = 0, newest_bucket = std::numeric_limits<int64_t>::min();
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
+  // Per destination address and per destination name: beacons, strobes, long connections
+  // (features/pairs.h).
+  PairTable pairs;
 };
 
 class ActivityAggregator {
@@ -100,8 +104,14 @@ class ActivityAggregator {
     // an address outside are aggregated per initiator address (flow-only hosts). Empty: none are.
     NetworkSet internal;
     size_t max_host_entities = 200'000;  // flow-only hosts held at once; sessions of more are dropped (counted)
+    PairLimits pairs;                    // per entity; the run's sample budget is pair_budget()
+    uint64_t pair_sample_budget = PairLimits::kDefaultSampleBudget;
   };
-  explicit ActivityAggregator(Options o) : opt_(o) {}
+  explicit ActivityAggregator(Options o) : opt_(o) { pair_budget_.limit = o.pair_sample_budget; }
+  // Zeek ssl/http names of each session's responder (the pipeline's), for the name pairs; none:
+  // every session goes to its address pair.
+  void set_app_names(const AppNames* names) { names_ = names; }
+  const PairBudget& pair_budget() const { return pair_budget_; }
 
   // `procs` resolves one kind of ambiguity: when every candidate process is an instance of the
   // same executable run by the same user (two Zoom windows), the session goes to the latest
@@ -136,6 +146,8 @@ class ActivityAggregator {
   std::unordered_map<IpAddr, uint32_t, IpAddrHash> by_ip_;  // flow-only host address -> index
   std::vector<uint32_t> free_;                      // slots emptied by take()
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
+  const AppNames* names_ = nullptr;
+  PairBudget pair_budget_;
   uint32_t slot();  // a fresh slot (reused or appended)
   void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a);
 };

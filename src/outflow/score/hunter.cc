@@ -165,6 +165,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   if (state) combined.merge(*state);
   combined.merge(r.run);
   r.had_state = state && state->runs > 0;
+  r.time_window = cfg_.time_window;
   r.org_hosts = static_cast<uint32_t>(combined.hosts.size());
   ContextRules rules(cfg_);
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts};

@@ -75,6 +75,7 @@ class In {
     return ok_ ? n : 0;
   }
   bool ok() const { return ok_ && p_ == end_; }
+  void fail() { ok_ = false; }
 
  private:
   const char* p_;
@@ -129,6 +130,9 @@ void put_activity(Out& o, const ProcessActivity& a) {
   o.num(static_cast<uint32_t>(win.size()));
   for (const auto& [b, v] : win) o.num(b), o.num(v);
   o.num(a.folded_peak), o.num(a.folded_peak_bucket), o.num(a.newest_bucket);
+  std::string pairs;
+  a.pairs.save(pairs);
+  o.str(pairs);
 }
 
 void get_activity(In& in, ProcessActivity& a) {
@@ -156,6 +160,7 @@ void get_activity(In& in, ProcessActivity& a) {
     a.window_out[b] = in.num<uint64_t>();
   }
   a.folded_peak = in.num<uint64_t>(), a.folded_peak_bucket = in.num<int64_t>(), a.newest_bucket = in.num<int64_t>();
+  if (!a.pairs.load(in.str())) in.fail();
 }
 
 // An unlinked temporary file in $TMPDIR or /tmp (gone when closed, or when the run dies).

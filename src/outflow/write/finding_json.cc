@@ -1,6 +1,7 @@
 #include "outflow/write/finding_json.h"
 
 #include "outflow/write/json_out.h"
+#include "outflow/write/pair_json.h"
 #include "outflow/write/session_json.h"
 
 namespace outflow {
@@ -111,6 +112,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
     j.end_object();
   }
   j.end_array();
+  write_pairs_json(j, f);
   j.begin_array("factors");
   for (const auto& x : f.factors) {
     j.begin_object().str("name", x.name).str("observed", x.observed).str_if("threshold", x.threshold)

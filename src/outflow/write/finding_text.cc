@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "outflow/write/pair_text.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow {
@@ -138,6 +139,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
   }
+
+  o += explain_pairs(f) + explain_windows(a, r.time_window);
 
   o += "\nFactors:\n";
   for (const auto& x : f.factors) {
