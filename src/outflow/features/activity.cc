@@ -213,6 +213,8 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
   d.out_sum += static_cast<double>(out);
   d.out_sq += static_cast<double>(out) * static_cast<double>(out);
   add_to_pairs(p.pairs, s, names_, opt_.pairs, pair_budget_);
+  if (s.start != kNoTime && (first_outbound_ == kNoTime || s.start < first_outbound_)) first_outbound_ = s.start;
+  if (s.start != kNoTime && (last_outbound_ == kNoTime || s.start > last_outbound_)) last_outbound_ = s.start;
 }
 
 void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& index) {

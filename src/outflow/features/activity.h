@@ -112,6 +112,10 @@ class ActivityAggregator {
   // every session goes to its address pair.
   void set_app_names(const AppNames* names) { names_ = names; }
   const PairBudget& pair_budget() const { return pair_budget_; }
+  // The earliest start of an outbound session of any entity, and the latest: RITA's dataset
+  // span, for the beacon windows (its import keeps internal -> external connections only).
+  TimeNs first_outbound() const { return first_outbound_; }
+  TimeNs last_outbound() const { return last_outbound_; }  // the latest start
 
   // `procs` resolves one kind of ambiguity: when every candidate process is an instance of the
   // same executable run by the same user (two Zoom windows), the session goes to the latest
@@ -148,6 +152,7 @@ class ActivityAggregator {
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
   const AppNames* names_ = nullptr;
   PairBudget pair_budget_;
+  TimeNs first_outbound_ = kNoTime, last_outbound_ = kNoTime;
   uint32_t slot();  // a fresh slot (reused or appended)
   void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a);
 };

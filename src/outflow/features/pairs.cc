@@ -159,7 +159,8 @@ void PairTable::add(const Conn& c, const PairLimits& lim, PairBudget& budget) {
   if (p->last == kNoTime || end > p->last) p->last = end;
   if (dur > p->longest) p->longest = dur, p->longest_start = c.start;
   p->duration_sum += dur;
-  feed(*p, seconds_of(c.start), static_cast<uint32_t>(std::min<uint64_t>(c.bytes_out, UINT32_MAX)), dur, lim, budget);
+  const uint64_t sb = c.sample_bytes != UINT64_MAX ? c.sample_bytes : c.bytes_out;
+  feed(*p, seconds_of(c.start), static_cast<uint32_t>(std::min<uint64_t>(sb, UINT32_MAX)), dur, lim, budget);
 }
 
 void PairTable::save(std::string& o) const {
@@ -216,6 +217,9 @@ void add_to_pairs(PairTable& t, const Session& s, const AppNames* names, const P
   c.start = s.start;
   c.end = s.end;
   c.bytes_out = s.orig_bytes;
+  // The beacon's data size score uses IP bytes as RITA does (Zeek orig_ip_bytes); NetFlow's
+  // byte counts are IP bytes already.
+  c.sample_bytes = s.orig_ip_bytes ? s.orig_ip_bytes : s.orig_bytes;
   c.bytes_in = s.resp_bytes;
   c.open = s.source == FlowSource::zeek_open_conn;
   t.add(c, lim, budget);

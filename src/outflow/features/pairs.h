@@ -10,8 +10,9 @@
 // A pair keeps exact totals (sessions, bytes each way, longest and cumulative duration, sessions
 // still open when the input ended) and, once it has reached kLazySessions sessions, a
 // BeaconAccumulator (features/beacon.h) fed with (start, bytes sent, duration) per session, with
-// a horizon of the pair's last 25 h: the beacon window (score/pair_factors.cc) is the pair's own
-// last 24 h, so older samples are dropped before anything is decimated.
+// a horizon of the pair's last 25 h: the beacon window (score/pair_factors.h) never reaches
+// further back than 24 h before the pair's last connection, so older samples are dropped before
+// anything is decimated.
 //
 // Memory (what is capped and what it costs):
 //  - a pair costs ~160 bytes plus its name; before its kLazySessions-th session it keeps its
@@ -86,6 +87,7 @@ class PairTable {
     uint32_t name_id = PairActivity::kNoName;
     TimeNs start = kNoTime, end = kNoTime;
     uint64_t bytes_out = 0, bytes_in = 0;
+    uint64_t sample_bytes = UINT64_MAX;  // what the beacon's data size score sees; default bytes_out
     bool open = false;  // still open when the input ended (the last record was an open_conn snapshot)
   };
   void add(const Conn& c, const PairLimits& lim, PairBudget& budget);

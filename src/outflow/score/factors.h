@@ -18,6 +18,9 @@ struct ScoreContext {
   const Baselines* state;  // the stored state alone, or null
   const GeoIp* geo;
   uint32_t org_hosts = 0;
+  // The earliest and latest outbound session starts (ActivityAggregator::first_outbound): the
+  // data's span, for the beacon windows.
+  TimeNs data_first = kNoTime, data_last = kNoTime;
 };
 
 // Fills f.dests (top destinations with prevalence, country) and every factor; returns whether

@@ -169,6 +169,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   r.org_hosts = static_cast<uint32_t>(combined.hosts.size());
   ContextRules rules(cfg_);
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts};
+  sc.data_first = agg.first_outbound(), sc.data_last = agg.last_outbound();
   ProcessTable& procs = pipe.mutable_processes();
 
   auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only, const RetiredRecord& rec) {

@@ -32,23 +32,17 @@ void trim_intervals(BeaconScore& b, size_t keep) {
 
 }  // namespace
 
-TimeNs dataset_first(const SessionPipeline& pipe) {
-  TimeNs first = kNoTime;
-  for (const auto& [name, s] : pipe.stats().sensors)
-    if (s.first != kNoTime && (first == kNoTime || s.first < first)) first = s.first;
-  return first;
-}
-
-BeaconWindow pair_window(const PairActivity& p, const BeaconAccumulator& acc, TimeNs first) {
-  const TimeNs last = acc.newest_s() * kNsPerSec;
-  return rita_beacon_window(first == kNoTime ? p.first : std::min(first, p.first), last);
+BeaconWindow pair_window(const BeaconAccumulator& acc, TimeNs data_first, TimeNs data_last) {
+  TimeNs last = acc.newest_s() * kNsPerSec;
+  // Active in the data's last day: RITA's window, to the end of the data. Quiet since: its own.
+  if (data_last != kNoTime && data_last >= last && last >= data_last - 86'400 * kNsPerSec) last = data_last;
+  return rita_beacon_window(data_first == kNoTime ? last - 86'400 * kNsPerSec : data_first, last);
 }
 
 bool score_pairs(const ScoreContext& sc, const ProcessActivity& a, Finding& f) {
   const DetectConfig& c = sc.cfg;
   const auto& pairs = a.pairs.pairs();
   if (pairs.empty()) return false;
-  const TimeNs first = dataset_first(sc.pipe);
   const bool rarity_known = sc.org_hosts >= c.rarity_min_hosts;
   const uint32_t common_hosts = std::max<uint32_t>(3, (sc.org_hosts + 3) / 4);
   // An address pair's prevalence key is its destination's (the name DNS gave the address).
@@ -69,7 +63,7 @@ bool score_pairs(const ScoreContext& sc, const ProcessActivity& a, Finding& f) {
     s.common = rarity_known && s.hosts_in_org >= common_hosts;
     s.internal = c.internal_networks.contains(p.ip);
     if (const BeaconAccumulator* acc = a.pairs.accumulator(p)) {
-      s.window = pair_window(p, *acc, first);
+      s.window = pair_window(*acc, sc.data_first, sc.data_last);
       s.beacon = acc->score(s.window);
       trim_intervals(s.beacon, 10);
     } else {

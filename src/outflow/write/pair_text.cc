@@ -57,7 +57,7 @@ std::string explain_pairs(const Finding& f) {
     const BeaconScore& b = s.beacon;
     if (b.status != BeaconStatus::scored && !b.strobe) continue;
     const PairActivity& p = t.pairs()[s.index];
-    o += fmt::format("\n  Beacon {} -> {}: window {} .. {} (the pair's last 24 h), {} connections, {} unique seconds, {} out, {:.1f} s connected\n",
+    o += fmt::format("\n  Beacon {} -> {}: window {} .. {} (24 h at most), {} connections, {} unique seconds, {} out, {:.1f} s connected\n",
                      p.by_name ? "name" : "ip", terminal_safe(p.label()), format_time(s.window.min_s * kNsPerSec),
                      format_time(s.window.max_s * kNsPerSec), b.connections, b.unique_timestamps, human_bytes(b.total_bytes), b.total_duration_s);
     if (b.strobe) {
