@@ -71,7 +71,7 @@ check(b.get("status") == "scored" and abs(b.get("score", 0) - 0.673) <= 0.05,
 rank = get(f, "outflow.rank")
 ex = run("hunt", "-q", "--min-score", "0", "--explain", str(rank), os.path.join(d, "proxy_rolling"), expect_rc=None).stdout
 check("Pairs (" in ex and "75.75.75.75 (ip)" in ex, "explain lists the pairs")
-check("Beacon ip -> 75.75.75.75" in ex and "connections per hour of the window" in ex and "most frequent intervals" in ex,
+check("Beacon ip -> 75.75.75.75" in ex and "(1/24 of the window)" in ex and "most frequent intervals" in ex,
       "explain shows the beacon, its histogram and intervals")
 check("Bytes out per 15m 0s window" in ex, "explain shows bytes per TimeWindow")
 

@@ -53,9 +53,11 @@ std::string explain_pairs(const Finding& f) {
                      score, format_time(p.first), format_time(p.last),
                      p.open_sessions ? fmt::format("  ({} open at the end)", p.open_sessions) : "");
   }
+  size_t shown = 0;
   for (const auto& s : f.pairs) {
     const BeaconScore& b = s.beacon;
     if (b.status != BeaconStatus::scored && !b.strobe) continue;
+    if (++shown > 3) break;  // the three best; the others are in the table and the JSON
     const PairActivity& p = t.pairs()[s.index];
     o += fmt::format("\n  Beacon {} -> {}: window {} .. {} (24 h at most), {} connections, {} unique seconds, {} out, {:.1f} s connected\n",
                      p.by_name ? "name" : "ip", terminal_safe(p.label()), format_time(s.window.min_s * kNsPerSec),
@@ -69,7 +71,8 @@ std::string explain_pairs(const Finding& f) {
                      "histogram {:.3f} (cv {:.3f}, bimodal {:.3f})\n",
                      b.score, b.ts_score, b.ts_skew, b.ts_mad, b.ds_score, b.ds_skew, b.ds_mad, b.dur_score, b.dur_coverage,
                      b.dur_consistency, b.hist_score, b.hist_cv_score, b.hist_bimodal_score);
-    o += fmt::format("    connections per hour of the window: |{}|  ({} bins used, longest run {})\n", bars(b.histogram), b.hist_bars,
+    o += fmt::format("    connections per {} (1/24 of the window): |{}|  ({} bins used, longest run {})\n",
+                     human_duration((s.window.max_s - s.window.min_s) * kNsPerSec / 24), bars(b.histogram), b.hist_bars,
                      b.hist_longest_run);
     std::string counts;
     for (size_t i = 0; i < b.histogram.size(); ++i) counts += fmt::format("{}{}", i ? " " : "", b.histogram[i]);
