@@ -2,9 +2,10 @@
 // analysis/beacons.go); function names in comments are RITA's.
 #include "outflow/features/beacon.h"
 
+#include "outflow/core/byte_io.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <iterator>
 #include <map>
 
@@ -216,19 +217,8 @@ void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
   }
 }
 
-namespace {
-template <class T>
-void put(std::string& o, T v) {
-  o.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-template <class T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof v) return false;
-  std::memcpy(&v, in.data(), sizeof v);
-  in.remove_prefix(sizeof v);
-  return true;
-}
-}  // namespace
+using byte_io::get;
+using byte_io::put;
 
 void BeaconAccumulator::save(std::string& o) const {
   put(o, static_cast<uint64_t>(max_samples_)), put(o, horizon_s_), put(o, newest_s_), put(o, count_), put(o, stride_);

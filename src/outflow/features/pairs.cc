@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "outflow/core/byte_io.h"
 #include "outflow/join/app_names.h"
 #include "outflow/model/session.h"
 
@@ -10,37 +11,16 @@ namespace outflow {
 
 namespace {
 
-uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
-uint64_t pair_key(const PairTable::Conn& c) {
-  if (c.name_id != PairActivity::kNoName) return mix(0x9e3779b97f4a7c15ULL ^ c.name_id) | 1;  // odd: names
-  return IpAddrHash{}(*c.resp) & ~uint64_t{1};                                                  // even: addresses
-}
-
-uint64_t pair_key(const PairActivity& p) {
-  if (p.by_name) return mix(0x9e3779b97f4a7c15ULL ^ p.name_id) | 1;
-  return IpAddrHash{}(p.ip) & ~uint64_t{1};
-}
+// Names are keyed by their id (odd keys, no collision), addresses by their hash (even keys).
+uint64_t name_key(uint32_t id) { return (uint64_t{id} << 1) | 1; }
+uint64_t ip_key(const IpAddr& ip) { return IpAddrHash{}(ip) & ~uint64_t{1}; }
+uint64_t pair_key(const PairTable::Conn& c) { return c.name_id != PairActivity::kNoName ? name_key(c.name_id) : ip_key(*c.resp); }
+uint64_t pair_key(const PairActivity& p) { return p.by_name ? name_key(p.name_id) : ip_key(p.ip); }
 
 int64_t seconds_of(TimeNs t) { return t >= 0 ? t / kNsPerSec : -((-t + kNsPerSec - 1) / kNsPerSec); }
 
-template <class T>
-void put(std::string& o, const T& v) {
-  o.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-template <class T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof v) return false;
-  std::memcpy(&v, in.data(), sizeof v);
-  in.remove_prefix(sizeof v);
-  return true;
-}
+using byte_io::get;
+using byte_io::put;
 void put_str(std::string& o, const std::string& s) {
   put(o, static_cast<uint32_t>(s.size()));
   o.append(s);
