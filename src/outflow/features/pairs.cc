@@ -135,6 +135,7 @@ void PairTable::add(const Conn& c, const PairLimits& lim, PairBudget& budget) {
   p->bytes_in += c.bytes_in;
   ++p->sessions;
   p->open_sessions += c.open;
+  p->sessions_out_unknown += c.out_unknown;
   if (p->first == kNoTime || c.start < p->first) p->first = c.start;
   if (p->last == kNoTime || end > p->last) p->last = end;
   if (dur > p->longest) p->longest = dur, p->longest_start = c.start;
@@ -149,7 +150,7 @@ void PairTable::save(std::string& o) const {
     put(o, static_cast<uint8_t>(p.by_name)), put_ip(o, p.ip), put(o, p.name_id), put_str(o, p.name);
     put(o, p.addresses);
     for (const auto& m : p.more_ips) put_ip(o, m);
-    put(o, p.bytes_out), put(o, p.bytes_in), put(o, p.sessions), put(o, p.open_sessions);
+    put(o, p.bytes_out), put(o, p.bytes_in), put(o, p.sessions), put(o, p.open_sessions), put(o, p.sessions_out_unknown);
     put(o, p.first), put(o, p.last), put(o, p.longest), put(o, p.duration_sum), put(o, p.longest_start), put(o, p.acc);
     put(o, p.pre_ts), put(o, p.pre_bytes), put(o, p.pre_ms);
   }
@@ -167,7 +168,7 @@ bool PairTable::load(std::string_view in) {
     uint8_t by_name = 0;
     bool ok = get(in, by_name) && get_ip(in, p.ip) && get(in, p.name_id) && get_str(in, p.name) && get(in, p.addresses);
     for (auto& m : p.more_ips) ok = ok && get_ip(in, m);
-    ok = ok && get(in, p.bytes_out) && get(in, p.bytes_in) && get(in, p.sessions) && get(in, p.open_sessions) && get(in, p.first) &&
+    ok = ok && get(in, p.bytes_out) && get(in, p.bytes_in) && get(in, p.sessions) && get(in, p.open_sessions) && get(in, p.sessions_out_unknown) && get(in, p.first) &&
          get(in, p.last) && get(in, p.longest) && get(in, p.duration_sum) && get(in, p.longest_start) && get(in, p.acc) &&
          get(in, p.pre_ts) && get(in, p.pre_bytes) && get(in, p.pre_ms);
     if (!ok) return false;
@@ -202,6 +203,7 @@ void add_to_pairs(PairTable& t, const Session& s, const AppNames* names, const P
   c.sample_bytes = s.orig_ip_bytes ? s.orig_ip_bytes : s.orig_bytes;
   c.bytes_in = s.resp_bytes;
   c.open = s.source == FlowSource::zeek_open_conn;
+  c.out_unknown = s.orig_unknown;
   t.add(c, lim, budget);
 }
 

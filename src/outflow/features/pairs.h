@@ -66,6 +66,7 @@ struct PairActivity {
   IpAddr more_ips[3];
   uint64_t bytes_out = 0, bytes_in = 0;
   uint32_t sessions = 0, open_sessions = 0;
+  uint32_t sessions_out_unknown = 0;  // bytes out not seen by the sensor (Session::orig_unknown)
   TimeNs first = kNoTime, last = kNoTime;  // first start, last end
   TimeNs longest = 0, duration_sum = 0;
   TimeNs longest_start = kNoTime;
@@ -88,6 +89,7 @@ class PairTable {
     TimeNs start = kNoTime, end = kNoTime;
     uint64_t bytes_out = 0, bytes_in = 0;
     uint64_t sample_bytes = UINT64_MAX;  // what the beacon's data size score sees; default bytes_out
+    bool out_unknown = false;  // the sensor did not see the bytes out
     bool open = false;  // still open when the input ended (the last record was an open_conn snapshot)
   };
   void add(const Conn& c, const PairLimits& lim, PairBudget& budget);
@@ -129,6 +131,7 @@ struct PairSummary {
   uint32_t hosts_in_org = 0;  // prevalence of its destination
   bool common = false;        // used by many hosts of the organisation: not scored
   bool internal = false;      // inside the internal networks: not scored
+  bool data_size_unknown = false;  // most bytes out unseen: scored without the data size sub-score
 };
 
 class AppNames;

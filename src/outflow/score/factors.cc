@@ -463,7 +463,7 @@ void assign_techniques(const ScoreContext& sc, const ProcessActivity& a, Finding
   if (f.dests.empty()) return;
   const DestActivity& top = a.dests[f.dests[0].index];
   const bool upload = a.bytes_out >= sc.cfg.volume_notable;
-  if (has("repeated_connections")) {
+  if (has("repeated_connections") || has("beacon")) {
     // Small, regular uploads over hours: data transfer size limits (T1030); otherwise a C2
     // channel that also carried data out (T1041).
     for (const auto& s : f.dests) {

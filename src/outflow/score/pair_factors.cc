@@ -64,7 +64,12 @@ bool score_pairs(const ScoreContext& sc, const ProcessActivity& a, Finding& f) {
     s.internal = c.internal_networks.contains(p.ip);
     if (const BeaconAccumulator* acc = a.pairs.accumulator(p)) {
       s.window = pair_window(*acc, sc.data_first, sc.data_last);
-      s.beacon = acc->score(s.window);
+      // Bytes out the sensor mostly did not see are unknown, not a constant 0: the data size
+      // sub-score is left out and the other three weigh a third each.
+      BeaconConfig bc;
+      if (p.sessions_out_unknown * 2 > p.sessions) bc.ds_weight = 0, bc.ts_weight = bc.dur_weight = bc.hist_weight = 1.0 / 3;
+      s.beacon = acc->score(s.window, bc);
+      s.data_size_unknown = bc.ds_weight == 0;
       trim_intervals(s.beacon, 10);
     } else {
       s.beacon.connections = p.sessions;
@@ -111,8 +116,11 @@ bool score_pairs(const ScoreContext& sc, const ProcessActivity& a, Finding& f) {
         break;
       }
     add(f, "beacon", pts,
-        fmt::format("score {:.3f} (timestamps {:.3f}, data size {:.3f}, duration {:.3f}, histogram {:.3f})", b.score, b.ts_score,
-                    b.ds_score, b.dur_score, b.hist_score),
+        beacon->data_size_unknown
+            ? fmt::format("score {:.3f} (timestamps {:.3f}, data size unknown, duration {:.3f}, histogram {:.3f})", b.score,
+                          b.ts_score, b.dur_score, b.hist_score)
+            : fmt::format("score {:.3f} (timestamps {:.3f}, data size {:.3f}, duration {:.3f}, histogram {:.3f})", b.score,
+                          b.ts_score, b.ds_score, b.dur_score, b.hist_score),
         fmt::format(">= {:.2f} (RITA v5 beacon score)", kBeaconMinScore),
         fmt::format("{} connections to {} in its last 24 h, most often every {}s{}", b.connections, pair_text(p), b.interval_mode,
                     b.sample_stride > 1 ? fmt::format(" (1 in {} sampled)", b.sample_stride) : ""));

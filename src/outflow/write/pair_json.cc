@@ -31,6 +31,7 @@ void write_pairs_json(JsonOut& j, const Finding& f) {
         for (const uint64_t h : b.histogram) j.unum({}, h);
         j.end_array();
       }
+      if (s.data_size_unknown) j.boolean("data_size_unknown", true);
       if (b.sample_stride > 1) j.unum("sample_stride", b.sample_stride);
       j.end_object();
     }
