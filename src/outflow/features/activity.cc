@@ -84,16 +84,16 @@ void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end
 
 void ActivityAggregator::add_outbound_app(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps) {
   const AppNames::ConnApp* c = apps ? apps->conn(s) : nullptr;
-  if (!c) return add_outbound(p, s, a);
+  if (!c) return add_outbound(p, s, a, apps, nullptr);
   // Bytes out the sensor did not see, but an HTTP body or a file sent proves: a lower bound.
   const uint64_t proved = app_bytes_out(*c);
   if (s.orig_unknown && proved > s.orig_bytes) {
     Session b = s;
     b.orig_bytes = proved;
-    add_outbound(p, b, a);
+    add_outbound(p, b, a, apps, c);
     ++p.app.sessions_bounded;
   } else {
-    add_outbound(p, s, a);
+    add_outbound(p, s, a, apps, c);
   }
   p.app.add(*c, *apps);
 }
@@ -169,7 +169,8 @@ uint32_t ActivityAggregator::slot() {
   return i;
 }
 
-void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, const Attribution& a) {
+void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps,
+                                      const AppNames::ConnApp* app) {
   const IpAddr& remote = s.resp_h;
   const uint16_t port = s.resp_p;
   const uint64_t out = s.orig_bytes, in = s.resp_bytes, pout = s.orig_pkts, pin = s.resp_pkts;
@@ -228,6 +229,9 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
   if (out >= opt_.burst_bytes && dur < opt_.burst_within) d.burst = true;
   d.out_sum += static_cast<double>(out);
   d.out_sq += static_cast<double>(out) * static_cast<double>(out);
+  add_to_pairs(p.pairs, s, apps, app, opt_.pairs, pair_budget_);
+  if (s.start != kNoTime && (first_outbound_ == kNoTime || s.start < first_outbound_)) first_outbound_ = s.start;
+  if (s.start != kNoTime && (last_outbound_ == kNoTime || s.start > last_outbound_)) last_outbound_ = s.start;
 }
 
 void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& index) {
@@ -235,6 +239,7 @@ void ActivityAggregator::resolve_names(ProcessActivity& p, const EndpointIndex& 
     if (!d.domain.empty()) continue;
     d.domain = index.name_of(d.ip, p.host, IpAddr{}, d.first);
   }
+  p.pairs.resolve_names([&](uint32_t id) { return index.apps().name(id); });
 }
 
 void ActivityAggregator::finish(const EndpointIndex& index) {
@@ -247,6 +252,7 @@ bool ActivityAggregator::take(HostId host, ProcId proc, ProcessActivity& out) {
   if (it == by_key_.end()) return false;
   ProcessActivity& p = procs_[it->second];
   out = std::move(p);
+  pair_budget_.used -= std::min(pair_budget_.used, out.pairs.samples());
   p = ProcessActivity{};  // host kNoHost: skipped by every reader of processes()
   p.proc = kNoProc;
   free_.push_back(it->second);
@@ -258,6 +264,7 @@ bool ActivityAggregator::take_flow_host(const IpAddr& ip, ProcessActivity& out) 
   auto it = by_ip_.find(ip);
   if (it == by_ip_.end()) return false;
   out = std::move(procs_[it->second]);
+  pair_budget_.used -= std::min(pair_budget_.used, out.pairs.samples());
   procs_[it->second] = ProcessActivity{};  // empty_slot()
   free_.push_back(it->second);
   by_ip_.erase(it);

@@ -19,6 +19,7 @@
 #include "outflow/features/app_evidence.h"
 #include "outflow/features/dns_view.h"
 #include "outflow/features/networks.h"
+#include "outflow/features/pairs.h"
 #include "outflow/join/attributor.h"
 #include "outflow/model/session.h"
 
@@ -87,6 +88,9 @@ struct ProcessActivity {
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
   AppEvidence app;  // HTTP uploads and files sent, from Zeek's http.log and files.log
+  // Per destination address and per destination name: beacons, strobes, long connections
+  // (features/pairs.h).
+  PairTable pairs;
 };
 
 class ActivityAggregator {
@@ -103,8 +107,18 @@ class ActivityAggregator {
     // an address outside are aggregated per initiator address (flow-only hosts). Empty: none are.
     NetworkSet internal;
     size_t max_host_entities = 200'000;  // flow-only hosts held at once; sessions of more are dropped (counted)
+    PairLimits pairs;                    // per entity; the run's sample budget is pair_budget()
+    uint64_t pair_sample_budget = PairLimits::kDefaultSampleBudget;
   };
-  explicit ActivityAggregator(Options o) : opt_(o) { dns_.set_internal(opt_.internal); }
+  explicit ActivityAggregator(Options o) : opt_(o) {
+    dns_.set_internal(opt_.internal);
+    pair_budget_.limit = o.pair_sample_budget;
+  }
+  const PairBudget& pair_budget() const { return pair_budget_; }
+  // The earliest start of an outbound session of any entity, and the latest: RITA's dataset
+  // span, for the beacon windows (its import keeps internal -> external connections only).
+  TimeNs first_outbound() const { return first_outbound_; }
+  TimeNs last_outbound() const { return last_outbound_; }  // the latest start
 
   // `procs` resolves one kind of ambiguity: when every candidate process is an instance of the
   // same executable run by the same user (two Zoom windows), the session goes to the latest
@@ -143,8 +157,13 @@ class ActivityAggregator {
   std::unordered_map<IpAddr, uint32_t, IpAddrHash> by_ip_;  // flow-only host address -> index
   std::vector<uint32_t> free_;                      // slots emptied by take()
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
+  PairBudget pair_budget_;
+  TimeNs first_outbound_ = kNoTime, last_outbound_ = kNoTime;
   uint32_t slot();  // a fresh slot (reused or appended)
-  void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a);
+  // `app`: what the session's ssl/http records said (apps->conn(s), looked up once), for the
+  // name pairs; null: the session goes to its address pair.
+  void add_outbound(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps,
+                    const AppNames::ConnApp* app);
   // add_outbound, with the session's application evidence (`apps` may be null).
   void add_outbound_app(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps);
   DnsView dns_;

@@ -2,8 +2,11 @@
 // analysis/beacons.go); function names in comments are RITA's.
 #include "outflow/features/beacon.h"
 
+#include "outflow/core/byte_io.h"
+
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace outflow {
@@ -165,10 +168,29 @@ const char* beacon_status_name(BeaconStatus s) {
   return "?";
 }
 
-BeaconAccumulator::BeaconAccumulator(size_t max_samples) : max_samples_(std::max<size_t>(max_samples, 8)) {}
+BeaconAccumulator::BeaconAccumulator(size_t max_samples, int64_t horizon_s)
+    : max_samples_(std::max<size_t>(max_samples, 8)), horizon_s_(std::max<int64_t>(horizon_s, 0)) {}
+
+void BeaconAccumulator::drop_before_horizon() {
+  const int64_t cut = newest_s_ - horizon_s_;
+  size_t j = 0;
+  for (size_t i = 0; i < ts_.size(); ++i) {
+    if (static_cast<int64_t>(ts_[i]) < cut) continue;
+    ts_[j] = ts_[i];
+    bytes_[j] = bytes_[i];
+    ++j;
+  }
+  ts_.resize(j);
+  bytes_.resize(j);
+  const int64_t cut_hour = floor_div(cut, 3600) - 1;
+  for (auto it = hours_.begin(); it != hours_.end();) it = it->first < cut_hour ? hours_.erase(it) : std::next(it);
+}
 
 void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
   const int64_t s = to_seconds(ts);
+  if (count_ == 0 || s > newest_s_) newest_s_ = s;
+  // Hour totals older than the horizon are forgotten, a day's worth at a time.
+  if (horizon_s_ > 0 && hours_.size() > static_cast<size_t>(2 * (horizon_s_ / 3600 + 2))) drop_before_horizon();
   HourCell& cell = hours_[floor_div(s, 3600)];
   ++cell.count;
   cell.bytes += bytes_sent;
@@ -177,6 +199,11 @@ void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
   if ((arrival & (stride_ - 1)) != 0) return;  // decimated: one arrival in stride_ is kept
   ts_.push_back(static_cast<uint32_t>(std::clamp<int64_t>(s, 0, UINT32_MAX)));
   bytes_.push_back(static_cast<uint32_t>(std::min<uint64_t>(bytes_sent, UINT32_MAX)));
+  if (ts_.size() >= max_samples_ && horizon_s_ > 0) {
+    // Samples older than the horizon cannot be scored any more: drop them first.
+    drop_before_horizon();
+    if (ts_.size() * 4 <= max_samples_ * 3) return;
+  }
   if (ts_.size() >= max_samples_) {
     // Keep every other sample (arrival order: the first is always kept) and double the stride.
     size_t j = 0;
@@ -188,6 +215,41 @@ void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
     bytes_.resize(j);
     stride_ *= 2;
   }
+}
+
+using byte_io::get;
+using byte_io::put;
+
+void BeaconAccumulator::save(std::string& o) const {
+  put(o, static_cast<uint64_t>(max_samples_)), put(o, horizon_s_), put(o, newest_s_), put(o, count_), put(o, stride_);
+  put(o, static_cast<uint32_t>(ts_.size()));
+  for (size_t i = 0; i < ts_.size(); ++i) put(o, ts_[i]), put(o, bytes_[i]);
+  std::vector<std::pair<int64_t, HourCell>> hours(hours_.begin(), hours_.end());
+  std::sort(hours.begin(), hours.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  put(o, static_cast<uint32_t>(hours.size()));
+  for (const auto& [h, c] : hours) put(o, h), put(o, c.count), put(o, c.bytes), put(o, c.duration_s);
+}
+
+bool BeaconAccumulator::load(std::string_view& in) {
+  uint64_t max_samples = 0;
+  uint32_t n = 0;
+  if (!get(in, max_samples) || !get(in, horizon_s_) || !get(in, newest_s_) || !get(in, count_) || !get(in, stride_) ||
+      !get(in, n) || n > in.size() / 8 || stride_ == 0 || (stride_ & (stride_ - 1)) != 0)
+    return false;
+  max_samples_ = std::max<size_t>(max_samples, 8);
+  ts_.resize(n);
+  bytes_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) get(in, ts_[i]), get(in, bytes_[i]);
+  uint32_t nh = 0;
+  if (!get(in, nh) || nh > in.size() / 32) return false;
+  hours_.clear();
+  for (uint32_t i = 0; i < nh; ++i) {
+    int64_t h = 0;
+    HourCell c;
+    get(in, h), get(in, c.count), get(in, c.bytes), get(in, c.duration_s);
+    hours_[h] = c;
+  }
+  return true;
 }
 
 size_t BeaconAccumulator::memory_bytes() const {

@@ -31,8 +31,11 @@
 //     connections; unique timestamps are counted among the kept samples.
 // Timestamps are whole seconds (RITA's UInt32), bytes saturate at 2^32 - 1 per connection.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -94,7 +97,11 @@ struct BeaconScore {
 class BeaconAccumulator {
  public:
   static constexpr size_t kDefaultMaxSamples = 16'384;
-  explicit BeaconAccumulator(size_t max_samples = kDefaultMaxSamples);
+  // `horizon_s` > 0: only the last `horizon_s` seconds (before the newest connection) are ever
+  // scored, so when the samples are full the older ones are dropped first, and decimation only
+  // happens when more than 3/4 of the cap lie within the horizon; hour totals older than it are
+  // forgotten too. 0: everything is kept (RITA's view of one 24 h import).
+  explicit BeaconAccumulator(size_t max_samples = kDefaultMaxSamples, int64_t horizon_s = 0);
 
   // One connection: its start time, the bytes the source sent (RITA: orig_ip_bytes) and its
   // duration. O(1) amortised; any order (RITA sorts), though decimation keeps arrival order.
@@ -102,6 +109,15 @@ class BeaconAccumulator {
 
   // Scores the pair over `w`. Runs once per pair: O(n log n) in the samples kept.
   BeaconScore score(const BeaconWindow& w, const BeaconConfig& cfg = {}) const;
+
+  // Stops the samples from growing past what they hold now (a global budget ran out): further
+  // connections decimate instead.
+  void freeze_samples() { max_samples_ = std::max<size_t>(ts_.size() + 1, 8); }
+  // The newest connection's start, whole seconds (0 when none).
+  int64_t newest_s() const { return newest_s_; }
+  // The accumulator's whole state as bytes (score/retire.cc keeps activities on disk), and back.
+  void save(std::string& out) const;
+  bool load(std::string_view& in);
 
   uint64_t connections() const { return count_; }
   uint32_t stride() const { return stride_; }
@@ -113,7 +129,9 @@ class BeaconAccumulator {
     uint64_t count = 0, bytes = 0;
     double duration_s = 0;
   };
+  void drop_before_horizon();
   size_t max_samples_;
+  int64_t horizon_s_ = 0, newest_s_ = 0;
   uint64_t count_ = 0;
   uint32_t stride_ = 1;
   std::vector<uint32_t> ts_;     // seconds, arrival order

@@ -55,6 +55,7 @@ void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
   if (r.bidirectional) {  // Zeek: one record has both directions
     s.orig_bytes = r.orig_bytes, s.resp_bytes = r.resp_bytes;
     s.orig_pkts = r.orig_pkts, s.resp_pkts = r.resp_pkts;
+    s.orig_ip_bytes = r.orig_ip_bytes;
     s.seen_orig_dir = s.seen_resp_dir = true;
     s.orig_unknown = r.orig_bytes_unknown, s.resp_unknown = r.resp_bytes_unknown;
   }
@@ -220,6 +221,7 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     s.resp_pkts = std::max(s.resp_pkts, r.resp_pkts);
     s.orig_unknown |= r.orig_bytes_unknown;  // one impossible snapshot makes the count unknown
     s.resp_unknown |= r.resp_bytes_unknown;
+    s.orig_ip_bytes = std::max(s.orig_ip_bytes, r.orig_ip_bytes);
     if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
     const TimeNs re = r.end != kNoTime ? r.end : r.start;
     if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;

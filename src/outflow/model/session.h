@@ -27,6 +27,7 @@ struct Session {
   uint8_t proto = 0;
   TimeNs start = kNoTime, end = kNoTime;
   uint64_t orig_bytes = 0, resp_bytes = 0, orig_pkts = 0, resp_pkts = 0;
+  uint64_t orig_ip_bytes = 0;    // Zeek: the originator's IP bytes, headers included (0: absent)
   uint32_t records = 0;          // flow records stitched into it
   uint32_t sensors = 1;          // sensors that saw it (counted once: the one that saw most)
   bool seen_orig_dir = false;    // NetFlow: a record for each direction was seen

@@ -6,6 +6,7 @@
 
 #include "outflow/score/app_factors.h"
 #include "outflow/score/hunter.h"
+#include "outflow/score/pair_factors.h"
 
 namespace outflow {
 
@@ -33,6 +34,10 @@ double log_scale(uint64_t v, std::initializer_list<std::pair<uint64_t, double>> 
 }
 
 double round1(double x) { return std::round(x * 10) / 10; }
+
+bool has_factor(const Finding& f, std::string_view n) {
+  return std::any_of(f.factors.begin(), f.factors.end(), [&](const Factor& x) { return x.name == n; });
+}
 
 // "ScrCons", "scrcons.exe" and "SCRCONS.EXE.MUI" are the same program name.
 std::string program_stem(std::string_view file) {
@@ -221,8 +226,12 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
         "time spent connected to " + dest_text(*cum_d) + " over all sessions" + dl_note);
     active |= !downloader;
   }
-  // Repetition: many connections to one destination spread over hours (C2 beacons, low and slow).
-  for (size_t k = 0; k < f.dests.size(); ++k) {
+  // Pairs: RITA's beacon score, strobes, long connections per address or name (pair_factors.cc).
+  active |= score_pairs(sc, a, f);
+  const bool beacon_scored = has_factor(f, "beacon") || has_factor(f, "strobe");
+  // Repetition: many connections to one destination spread over hours (C2 beacons, low and slow),
+  // when the beacon score did not already say it.
+  for (size_t k = 0; !beacon_scored && k < f.dests.size(); ++k) {
     const DestActivity& d = a.dests[f.dests[k].index];
     const TimeNs span = d.last > d.first ? d.last - d.first : 0;
     if (d.sessions >= c.beacon_min_sessions && span >= c.beacon_min_span && !f.dests[k].internal && !common(d)) {
@@ -456,7 +465,7 @@ void assign_techniques(const ScoreContext& sc, const ProcessActivity& a, Finding
   if (f.dests.empty()) return;
   const DestActivity& top = a.dests[f.dests[0].index];
   const bool upload = a.bytes_out >= sc.cfg.volume_notable;
-  if (has("repeated_connections")) {
+  if (has("repeated_connections") || has("beacon")) {
     // Small, regular uploads over hours: data transfer size limits (T1030); otherwise a C2
     // channel that also carried data out (T1041).
     for (const auto& s : f.dests) {
@@ -475,6 +484,7 @@ void assign_techniques(const ScoreContext& sc, const ProcessActivity& a, Finding
   if (has("scan_pattern")) f.techniques.push_back("T1046");
   if (upload && is_web(top) && !top.domain.empty()) f.techniques.push_back("T1567");
   add_app_techniques(f);
+  assign_pair_techniques(a, f);
 }
 
 }  // namespace outflow

@@ -19,6 +19,9 @@ struct ScoreContext {
   const GeoIp* geo;
   uint32_t org_hosts = 0;
   const DnsView* dns = nullptr;  // the DNS tunnelling view (ActivityAggregator::dns()), if any
+  // The earliest and latest outbound session starts (ActivityAggregator::first_outbound): the
+  // data's span, for the beacon windows.
+  TimeNs data_first = kNoTime, data_last = kNoTime;
 };
 
 // Fills f.dests (top destinations with prevalence, country) and every factor; returns whether

@@ -48,6 +48,7 @@ struct Finding {
   std::vector<Factor> factors;       // in decreasing contribution
   std::vector<std::string> techniques;
   std::vector<DestSummary> dests;    // top destinations by bytes out (at most 10)
+  std::vector<PairSummary> pairs;    // top pairs: beacons, strobes, long connections (score/pair_factors.h)
   std::string suppressed_by;         // exclusion rule, "" when not suppressed
   std::string suppressed_category;
   // Lineage roll-up: bytes out of this process's descendants, and how many of them sent any.

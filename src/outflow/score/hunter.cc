@@ -168,9 +168,11 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   if (state) combined.merge(*state);
   combined.merge(r.run);
   r.had_state = state && state->runs > 0;
+  r.time_window = cfg_.time_window;
   r.org_hosts = static_cast<uint32_t>(combined.hosts.size());
   ContextRules rules(cfg_);
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts, &agg.dns()};
+  sc.data_first = agg.first_outbound(), sc.data_last = agg.last_outbound();
   ProcessTable& procs = pipe.mutable_processes();
 
   auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only, const RetiredRecord& rec) {

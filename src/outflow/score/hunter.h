@@ -30,6 +30,7 @@ struct HuntResult {
   Baselines run;                  // observations of this input (what `learn` stores)
   uint32_t org_hosts = 0;         // hosts known (state + input), for rarity
   bool had_state = false;
+  TimeNs time_window = 0;         // the TimeWindow of ProcessActivity::window_out buckets
   // Counts for the summary.
   size_t reported = 0, below_threshold = 0, suppressed = 0, candidates = 0;
   std::string error;  // the retired-process file failed: some candidates were not scored

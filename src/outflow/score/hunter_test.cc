@@ -81,7 +81,9 @@ TEST(Hunt, RepeatedSmallUploadsAreLowAndSlow) {
     w.conn("WS1", g, "10.0.0.1", "203.0.113.7", 443, w.t0 + i * kHour, 10 * kNsPerSec, 200'000, 2'000, kProtoTcp, i == 0);
   const auto r = w.hunt();
   const Finding* f = w.find(r, g);
-  ASSERT_NE(World::factor(f, "repeated_connections"), nullptr);
+  // Hourly for 30 h: RITA's beacon score says it (and replaces the cruder repetition count).
+  ASSERT_NE(World::factor(f, "beacon"), nullptr);
+  EXPECT_EQ(World::factor(f, "repeated_connections"), nullptr);
   EXPECT_NE(std::find(f->techniques.begin(), f->techniques.end(), "T1030"), f->techniques.end());
   EXPECT_NE(std::find(f->techniques.begin(), f->techniques.end(), "T1041"), f->techniques.end());
   EXPECT_NE(World::factor(f, "service_context"), nullptr);
@@ -458,9 +460,12 @@ TEST(Hunt, UnknownUploadVolumeIsNotZero) {
   EXPECT_EQ(fl->act->bytes_out, 0u);
   ASSERT_FALSE(fl->caveats.empty());
   EXPECT_NE(fl->caveats[0].find("upload volume not measured for 20 of 20 sessions"), std::string::npos);
-  // Not a download (2 KB in, 0 seen out): the repetition counts in full, not halved.
-  ASSERT_NE(World::factor(fl, "repeated_connections"), nullptr);
-  EXPECT_EQ(World::factor(fl, "repeated_connections")->contribution, World::factor(fs, "repeated_connections")->contribution);
+  // Not a download (2 KB in, 0 seen out): the beacon counts in full; its data size, unseen, is
+  // left out of the score (not scored as a constant 0), the other sub-scores say it as well.
+  ASSERT_NE(World::factor(fl, "beacon"), nullptr);
+  EXPECT_NE(World::factor(fl, "beacon")->observed.find("data size unknown"), std::string::npos);
+  ASSERT_NE(World::factor(fs, "beacon"), nullptr);
+  EXPECT_EQ(World::factor(fl, "beacon")->contribution, World::factor(fs, "beacon")->contribution);
   EXPECT_EQ(World::factor(fl, "upload_ratio"), nullptr);  // no ratio on a lower bound
   // An odd port counts as much with the bytes unseen.
   ASSERT_NE(World::factor(fs, "unusual_port"), nullptr);

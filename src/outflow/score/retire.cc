@@ -133,6 +133,9 @@ void put_activity(Out& o, const ProcessActivity& a) {
   std::string app;  // HTTP upload evidence and files sent (features/app_evidence.h)
   a.app.serialize(app);
   o.str(app);
+  std::string pairs;
+  a.pairs.save(pairs);
+  o.str(pairs);
 }
 
 void get_activity(In& in, ProcessActivity& a) {
@@ -163,6 +166,7 @@ void get_activity(In& in, ProcessActivity& a) {
   const std::string app = in.str();
   std::string_view av = app;
   if (!a.app.deserialize(av) || !av.empty()) in.fail();
+  if (!a.pairs.load(in.str())) in.fail();
 }
 
 // An unlinked temporary file in $TMPDIR or /tmp (gone when closed, or when the run dies).

@@ -2,6 +2,7 @@
 
 #include "outflow/write/app_evidence_out.h"
 #include "outflow/write/json_out.h"
+#include "outflow/write/pair_json.h"
 #include "outflow/write/session_json.h"
 
 namespace outflow {
@@ -113,6 +114,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   }
   j.end_array();
   app_evidence_json(j, f);  // http, files_sent, dns
+  write_pairs_json(j, f);
   j.begin_array("factors");
   for (const auto& x : f.factors) {
     j.begin_object().str("name", x.name).str("observed", x.observed).str_if("threshold", x.threshold)

@@ -3,6 +3,7 @@
 #include "outflow/write/app_evidence_out.h"
 #include <fmt/format.h>
 
+#include "outflow/write/pair_text.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow {
@@ -141,6 +142,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
   }
 
   o += app_evidence_text(f, r.org_hosts);  // http.log, files.log, dns.log evidence
+  o += explain_pairs(f) + explain_windows(a, r.time_window);
+
   o += "\nFactors:\n";
   for (const auto& x : f.factors) {
     o += fmt::format("  {:>5.1f}  {:<22} observed {}", x.contribution, x.name, terminal_safe(x.observed));
