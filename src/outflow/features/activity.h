@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/features/daily_profile.h"
 #include "outflow/features/networks.h"
 #include "outflow/join/attributor.h"
 #include "outflow/model/session.h"
@@ -84,6 +85,8 @@ struct ProcessActivity {
   int64_t folded_peak_bucket = 0, newest_bucket = std::numeric_limits<int64_t>::min();
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
+  // Bytes out per day and hour of the day: flow-only hosts only (their own baseline).
+  DailyProfile daily;
 };
 
 class ActivityAggregator {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
 
 namespace outflow {
@@ -317,16 +318,18 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   // spreading), not conversations (proxyware relays real traffic).
   if (distinct >= c.fan_out) {
     size_t probes = 0, rare = 0;
+    std::vector<size_t> probed;  // a few of them, named in the finding (evidence_dests.h)
     for (size_t i = 0; i < a.dests.size(); ++i) {
       if (rarity_known && prevalence[i] > std::max<uint32_t>(c.rare_max_hosts, 2)) continue;
       ++rare;
       const DestActivity& d = a.dests[i];
-      if (d.sessions <= 2 && d.bytes_out + d.bytes_in < 2'000) ++probes;
+      if (d.sessions <= 2 && d.bytes_out + d.bytes_in < 2'000 && ++probes <= kEvidenceDests) probed.push_back(i);
     }
     if (probes >= c.fan_out && static_cast<double>(probes) >= 0.8 * static_cast<double>(rare)) {
       add(f, "scan_pattern", 15, fmt::format("{} of {} destinations probed", probes, rare), fmt::format(">= {} and >= 80%", c.fan_out), "",
           "one or two tiny exchanges per address: scanning or worm-like spreading (T1046)");
       active = true;
+      add_evidence_dests(sc, a, probed, prevalence, "scan_pattern", f);
     }
   }
 
