@@ -6,6 +6,7 @@
 
 #include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
+#include "outflow/score/relay_pattern.h"
 
 namespace outflow {
 
@@ -331,7 +332,13 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
       active = true;
       add_evidence_dests(sc, a, probed, prevalence, "scan_pattern", f);
     }
+    active |= score_relay_pattern(sc, a, prevalence, f);
   }
+  // A rare top destination counts in full once any activity factor fired (fan-out, scans and
+  // relaying are scored after it).
+  if (active)
+    for (auto& x : f.factors)
+      if (x.name == "rare_destination") x.contribution = std::max(x.contribution, 10.0);
 
   // --- Volume against the baseline of the same executable ----------------------------
   if (a.proc != kNoProc && out >= c.volume_notable && !a.volume_mostly_unknown()) {

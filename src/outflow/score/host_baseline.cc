@@ -4,6 +4,9 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include <climits>
+#include <unordered_map>
+
 #include "outflow/score/hunter.h"
 
 namespace outflow {
@@ -31,6 +34,37 @@ bool volume_family(const std::string& n) {
          n == "cumulative_duration" || n == "repeated_connections";
 }
 
+// Bytes out a flow-only host's volume counts (to destinations neither common in the organisation
+// nor two-way, as score_activity counts them) that went to destinations (by prevalence key) it
+// used on one day only of this input and never before (the state): what a one-off upload sends.
+uint64_t one_day_upload(const ScoreContext& sc, const ProcessActivity& a, const std::string& host_key) {
+  const DetectConfig& c = sc.cfg;
+  const bool rarity_known = sc.org_hosts >= c.rarity_min_hosts;
+  const uint32_t common_hosts = std::max<uint32_t>(3, (sc.org_hosts + 3) / 4);
+  struct Span {
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    uint64_t counted = 0;
+  };
+  std::unordered_map<std::string, Span> keys;
+  for (const auto& d : a.dests) {
+    if (d.first == kNoTime) continue;
+    const std::string k = destination_key(d);
+    Span& s = keys[k];
+    s.first = std::min(s.first, DailyProfile::day_of(d.first));
+    s.last = std::max(s.last, DailyProfile::day_of(d.last != kNoTime ? d.last : d.first));
+    auto it = sc.base.dests.find(k);
+    const bool common = rarity_known && it != sc.base.dests.end() && it->second.hosts >= common_hosts;
+    if (!common && d.bytes_out >= 2 * d.bytes_in) s.counted += d.bytes_out;
+  }
+  uint64_t once = 0;
+  for (const auto& [k, s] : keys) {
+    if (s.counted == 0 || s.last > s.first) continue;
+    if (sc.state && sc.state->runs > 0 && sc.state->dest_host.count(Baselines::key2(k, host_key))) continue;
+    once += s.counted;
+  }
+  return once;
+}
+
 }  // namespace
 
 bool score_host_baseline(const ScoreContext& sc, const ProcessActivity& a, Finding& f, bool active) {
@@ -42,7 +76,8 @@ bool score_host_baseline(const ScoreContext& sc, const ProcessActivity& a, Findi
   a.daily.for_each_sample([&](int64_t d, uint64_t) { peak_is_sample |= d == day; });
 
   LogHist own, role;
-  const bool have_own = days_without_peak(sc.base, Baselines::volume_key_host_day(entity_host_key(sc.pipe, a)), v, peak_is_sample, own);
+  const std::string host_key = entity_host_key(sc.pipe, a);
+  const bool have_own = days_without_peak(sc.base, Baselines::volume_key_host_day(host_key), v, peak_is_sample, own);
   const bool have_role = !f.host_role.empty() &&
                          days_without_peak(sc.base, Baselines::volume_key_role_day(f.host_role), v, peak_is_sample, role);
   auto above = [&](const LogHist& h) {
@@ -69,12 +104,10 @@ bool score_host_baseline(const ScoreContext& sc, const ProcessActivity& a, Findi
   if (!have_own || own.n == 0 || c.scheduled_job_hours == 0 || f.dests.empty()) return active;
   const uint64_t med = own.quantile(0.5);
   const int hours = a.daily.hours_holding(0.9);
-  const DestActivity& top = a.dests[f.dests[0].index];
-  // Used before: on more than one day of this input, or in the state's history of this host.
-  const bool several_days = (top.first != kNoTime && top.last != kNoTime &&
-                             DailyProfile::day_of(top.last) > DailyProfile::day_of(top.first)) ||
-                            (sc.state && sc.state->runs > 0 && !f.dests[0].new_for_host);
-  if (static_cast<double>(v) > 2.0 * static_cast<double>(med) || hours > static_cast<int>(c.scheduled_job_hours) || !several_days)
+  // Not above its own days (the test above, with whatever days it has), in the same hours, and
+  // nothing notable uploaded to a destination it used on one day only.
+  if (above(own) || hours > static_cast<int>(c.scheduled_job_hours) ||
+      one_day_upload(sc, a, host_key) >= c.volume_notable)
     return active;
   for (auto& x : f.factors) {
     if (!volume_family(x.name) || x.contribution <= 0) continue;
@@ -82,11 +115,12 @@ bool score_host_baseline(const ScoreContext& sc, const ProcessActivity& a, Findi
     x.detail += " (a quarter: routine for this host)";
   }
   f.factors.push_back(Factor{"host_routine", fmt::format("{} on its busiest day ({})", human_bytes(v), day_text(day)),
-                             fmt::format("<= 2x its median day, 90% within {} h of the day", c.scheduled_job_hours),
+                             fmt::format("<= {}x its median day or <= its p95, 90% within {} h of the day", c.baseline_factor,
+                                         c.scheduled_job_hours),
                              fmt::format("this host: median {}/day over {} other day(s); 90% of its bytes out in {} h of the day",
                                          human_bytes(med), own.n, hours),
-                             "the same volume every day, in the same hours, to a destination it used before: a scheduled job "
-                             "(backup, sync); its volume factors count a quarter",
+                             "the same volume every day, in the same hours, to destinations it used on other days: this "
+                             "host's routine (a scheduled backup or sync, a daily workload); its volume factors count a quarter",
                              0});
   return active;
 }
