@@ -38,7 +38,7 @@ check("no names" not in a["pair"]["how"] and "SNI" in a["pair"]["how"], f"proxy_
 text = run("coverage", rita).stdout
 check("QUESTIONS THIS TELEMETRY CAN ANSWER" in text, "text: the questions section")
 for line in ("process  which process        no", "host     which host sent it   yes", "To answer the rest, add:",
-             "Sysmon event 3", "name the host"):
+             "Sysmon events 3", "name the host"):
     check(line in text, f"text: {line!r} in\n{text[text.find('QUESTIONS'):][:1500]}")
 print(text[text.find("QUESTIONS"):text.find("MISSING")])
 

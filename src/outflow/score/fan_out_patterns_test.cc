@@ -25,10 +25,11 @@ size_t evidence(const Finding* f, std::string_view why) {
 TEST(FanOutPatterns, ScanNamesProbedAddressesBesideTheTopDestinations) {
   World w;
   w.background_hosts(8);
-  // Its ordinary traffic: a big upload to a site others use too; then 120 probes on 23/tcp.
-  for (int i = 0; i < 3; ++i) w.flow("10.9.0.10", "198.51.100.10", 443, w.t0 + i * kMin, kMin, 50 * kMB, 1 * kMB);
-  for (int i = 0; i < 120; ++i) w.flow("10.20.0.5", addr(i).c_str(), 23, w.t0 + 2 * kMin + i * kNsPerSec, 3 * kNsPerSec, 0, 0);
-  w.flow("10.20.0.5", "198.51.100.10", 443, w.t0 + kMin, 10 * kMin, 2 * kMB, 300 * kMB);
+  // Its ordinary traffic: downloads from 12 sites only it uses (its top destinations by bytes
+  // out); then 250 probes on 23/tcp.
+  for (int i = 0; i < 12; ++i)
+    w.flow("10.20.0.5", ("192.0.2." + std::to_string(10 + i)).c_str(), 443, w.t0 + i * kMin, kMin, 50'000, 5 * kMB);
+  for (int i = 0; i < 250; ++i) w.flow("10.20.0.5", addr(i).c_str(), 23, w.t0 + 20 * kMin + i * kNsPerSec, 3 * kNsPerSec, 0, 0);
   const auto r = w.hunt();
   const Finding* f = World::find_flow_host(r, "10.20.0.5");
   ASSERT_NE(f, nullptr);
@@ -36,9 +37,11 @@ TEST(FanOutPatterns, ScanNamesProbedAddressesBesideTheTopDestinations) {
   EXPECT_EQ(World::factor(f, "relay_pattern"), nullptr);
   EXPECT_EQ(World::factor(f, "rare_destination")->contribution, 10);  // active: counts in full
   EXPECT_GE(f->score, 40);
-  // The probed addresses the scan rests on are named, marked, after the top destinations.
-  EXPECT_GE(evidence(f, "scan_pattern"), 1u);
-  EXPECT_LE(evidence(f, "scan_pattern"), 5u);
+  // The probed addresses the scan rests on are named, marked, after the 10 top destinations.
+  EXPECT_EQ(evidence(f, "scan_pattern"), 5u);
+  EXPECT_EQ(f->dests.size(), 15u);
+  EXPECT_EQ(f->act->dests[f->dests.back().index].port, 23);
+  EXPECT_EQ(f->act->dests[f->dests.front().index].port, 443);
   std::string js;
   write_finding_json(js, *f, w.pipe());
   EXPECT_NE(js.find("\"evidence\":\"scan_pattern\""), std::string::npos) << js;

@@ -40,7 +40,7 @@ TEST(HostBaseline, NightlyBackupIsRoutineAOneOffUploadIsNot) {
   const Finding* b = World::find_flow_host(r, kBackup);
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->act->daily.day_out.size(), 7u);
-  EXPECT_EQ(b->act->daily.hours_holding(0.9), 3);  // 02:00 to 05:00
+  EXPECT_EQ(b->act->daily.hours_holding(0.9), 1);  // every upload starts in the 02:00 hour
   ASSERT_NE(World::factor(b, "host_routine"), nullptr);
   EXPECT_EQ(World::factor(b, "volume_vs_baseline"), nullptr);
   EXPECT_LE(World::factor(b, "volume_out")->contribution, 30 * 0.25 + 0.05);  // a quarter
@@ -128,7 +128,10 @@ TEST(DailyProfile, DaysHoursAndSamples) {
   EXPECT_EQ(p.day_out.size(), 3u);
   EXPECT_EQ(p.peak().second, 300u);
   size_t samples = 0;
-  p.for_each_sample([&](int64_t, uint64_t v) { ++samples, EXPECT_EQ(v, 300u); });
+  p.for_each_sample([&](int64_t, uint64_t v) {
+    ++samples;
+    EXPECT_EQ(v, 300u);
+  });
   EXPECT_EQ(samples, 1u);  // first and last day are partial
   EXPECT_EQ(p.hours_holding(0.9), 3);  // 23:00 to 02:00, across midnight
   EXPECT_EQ(DailyProfile::day_of(-1), -1);

@@ -48,7 +48,7 @@ std::vector<CoverageQuestion> coverage_questions(const CoverageInputs& in) {
   const bool names = st.dns_answers > 0 || st.app_records > 0;
   auto answer = [](size_t k, size_t n) { return n == 0 || k == 0 ? "no" : k >= n ? "yes" : "partly"; };
   const std::string add_flows = "flow records of the egress: Zeek conn.log (with dns.log, ssl.log, http.log for names) or NetFlow (nfdump)";
-  const std::string add_net = "Sysmon event 3 (network connection) on the hosts, or Security 5156 (Windows Filtering Platform, audit policy "
+  const std::string add_net = "Sysmon events 3 (network connection) and 22 (DNS query) on the hosts, or Security 5156 (Windows Filtering Platform, audit policy "
                               "'Filtering Platform Connection')";
   const std::string add_proc = "Sysmon event 1 (process creation) on the hosts, or Security 4688 with command-line auditing";
   std::vector<CoverageQuestion> q;
