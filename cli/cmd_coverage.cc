@@ -4,6 +4,8 @@
 
 #include "command.h"
 #include "common.h"
+#include "outflow/config/detect_config.h"
+#include "outflow/write/coverage_questions.h"
 #include "outflow/write/coverage_report.h"
 
 namespace outflow::cli {
@@ -15,12 +17,15 @@ struct CoverageOptions {
 };
 
 int run_coverage(const CoverageOptions& co) {
-  SessionPipeline pipe(pipeline_options(co.common), nullptr);
+  // Hosts seen only in flows: internal addresses (the shipped internal_networks) starting
+  // sessions no monitored host is part of.
+  FlowHostCounter flow_hosts(default_config().internal_networks);
+  SessionPipeline pipe(pipeline_options(co.common), [&](const Session& s, const Attribution& a) { flow_hosts.add(s, a); });
   std::vector<FileStats> files;
   Diagnostics diag;
   const int rc = run_inputs(co.common, pipe, files, diag);
   if (rc != kExitOk) return rc;
-  const CoverageInputs in{pipe, files, diag};
+  const CoverageInputs in{pipe, files, diag, &flow_hosts};
   const std::string out = co.json ? coverage_json(in) : coverage_text(in);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;

@@ -10,11 +10,12 @@ import tempfile
 sys.path.insert(0, os.path.dirname(__file__))
 from golden_util import *  # noqa: E402,F401,F403
 
-MIN_RECALL = 0.6          # flows alone, over all scenario instances (reached: 1.0, all 7 found)
-# False findings per 100 host-days. The goal was 2; reached: 4.17, one false finding in 24
-# host-days: BACKUP-01 sending 45 GB to its Azure blob, which on flows alone looks like the
-# rclone upload to MEGA (its exclusion is by the backup agent's process, unseen without Sysmon).
-MAX_FALSE_PER_100 = 4.2
+MIN_RECALL = 0.9          # flows alone, over all scenario instances (reached: 1.0, all 7 found)
+# False findings per 100 host-days (the goal: 2; reached: 0, in 24 host-days). BACKUP-01's 45 GB
+# a night to its Azure blob was the one false finding (4.17) until flow-only hosts had baselines
+# of their own days: the same upload both nights, in the same hours, to the same place, is that
+# host's routine (factor host_routine).
+MAX_FALSE_PER_100 = 2.0
 
 
 def hunt_and_eval(t, org, inputs, tag):
@@ -48,6 +49,18 @@ with tempfile.TemporaryDirectory() as t:
     check(r["recall"] >= MIN_RECALL, f"share 0: recall {r['recall']:.2f} < {MIN_RECALL}")
     check(r["false_per_100_host_days"] <= MAX_FALSE_PER_100,
           f"share 0: {r['false_per_100_host_days']:.2f} false findings per 100 host-days (max {MAX_FALSE_PER_100})")
+
+    # The backup server (10.1.0.11 by the labels' host list) is routine; the scan names what it probed.
+    hosts = {h["name"]: h["ip"] for h in json.loads(open(os.path.join(org, "labels.jsonl")).readline())["organisation"]["host_list"]}
+    every = [json.loads(x) for x in run("hunt", "-q", "--format", "json", "--min-score", "0", os.path.join(org, "zeek"),
+                                        expect_rc=None).stdout.splitlines() if x.strip()]
+    backup = [x for x in every if get(x, "host.ip") == hosts["BACKUP-01"]]
+    check(len(backup) == 1, "share 0: one host finding for BACKUP-01")
+    names = [f["name"] for f in get(backup[0], "outflow.factors")]
+    check("host_routine" in names and backup[0]["event"]["risk_score"] < 40, f"share 0: BACKUP-01 routine: {names}")
+    scans = [x for x in every if "scan_pattern" in [f["name"] for f in get(x, "outflow.factors")]]
+    check(scans and any(d.get("evidence") == "scan_pattern" for d in get(scans[0], "outflow.destinations")),
+          "share 0: the scanning host names probed addresses as evidence")
 
     # `outflow sessions` on flows alone prints them (host_unknown); --attributed-only hides them.
     zeek = os.path.join(org, "zeek")

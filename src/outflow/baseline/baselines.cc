@@ -34,6 +34,14 @@ void Baselines::add_volume(std::string_view name, std::string_view role, std::st
   if (!user.empty()) volume[volume_key_user(user, name)].add(bytes_out);
 }
 
+std::string Baselines::volume_key_host_day(std::string_view host) { return key2("hostday", host); }
+std::string Baselines::volume_key_role_day(std::string_view role) { return key2("roleday", role); }
+
+void Baselines::add_host_day(std::string_view host, std::string_view role, uint64_t bytes_out) {
+  volume[volume_key_host_day(host)].add(bytes_out);
+  if (!role.empty()) volume[volume_key_role_day(role)].add(bytes_out);
+}
+
 void Baselines::add_dest(const std::string& dest, std::string_view host, std::string_view user, TimeNs t) {
   Dest& d = dests[dest];
   min_time(d.first_seen, t);

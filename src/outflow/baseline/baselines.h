@@ -3,7 +3,8 @@
 // merged with the current input.
 //
 // - volume: bytes out per process instance, per process name, per (host role, name) and per
-//   (user, name): LogHist, so median and p95 are robust and cheap.
+//   (user, name): LogHist, so median and p95 are robust and cheap. For hosts seen only in flows,
+//   bytes out per day per host and per (host role) host-day, in the same map.
 // - destinations: first seen and how many hosts of the organisation contacted each (keyed by
 //   registrable domain when known, else address), first seen per (destination, host) and per
 //   (destination, user).
@@ -46,9 +47,13 @@ struct Baselines {
   static std::string volume_key_name(std::string_view name);
   static std::string volume_key_role(std::string_view role, std::string_view name);
   static std::string volume_key_user(std::string_view user, std::string_view name);
+  // A flow-only host's bytes out per day, and those of every host of a role (host-days).
+  static std::string volume_key_host_day(std::string_view host);
+  static std::string volume_key_role_day(std::string_view role);
 
   // Observations of one run.
   void add_volume(std::string_view name, std::string_view role, std::string_view user, uint64_t bytes_out);
+  void add_host_day(std::string_view host, std::string_view role, uint64_t bytes_out);
   void add_dest(const std::string& dest, std::string_view host, std::string_view user, TimeNs t);
   void add_pair(std::string_view parent, std::string_view child, std::string_view host, TimeNs t);
   void add_image_user(std::string_view image, std::string_view user);

@@ -34,6 +34,8 @@ Baselines sample(int run, size_t extra = 0) {
   b.add_dest("dropbox.com", "ws2", "CORP\\bob", 50);
   b.add_pair("winword.exe", "powershell.exe", "ws1", 7);
   b.add_image_user("powershell.exe", "CORP\\alice");
+  b.add_host_day("ip:10.1.0.11", "backup_server", 45'000'000'000);  // a flow-only host's day
+  b.add_host_day("ip:10.1.0.11", "backup_server", 40'000'000'000);
   for (size_t i = 0; i < extra; ++i) b.add_dest("d" + std::to_string(i) + ".example", "ws1", "", static_cast<TimeNs>(i));
   b.cover(10, 20 + run);
   return b;
@@ -71,6 +73,10 @@ TEST(StateStore, RoundTrip) {
   const auto& h = l.volume.at(Baselines::volume_key_name("rclone.exe"));
   EXPECT_EQ(h.n, 1u);
   EXPECT_EQ(h.b, b.volume.at(Baselines::volume_key_name("rclone.exe")).b);
+  // Flow-only hosts' days, per host and per role, are learned and loaded like the rest.
+  EXPECT_EQ(l.volume.at(Baselines::volume_key_host_day("ip:10.1.0.11")).n, 2u);
+  EXPECT_EQ(l.volume.at(Baselines::volume_key_role_day("backup_server")).b,
+            b.volume.at(Baselines::volume_key_role_day("backup_server")).b);
   // Merging the loaded state with the same observations does not double-count hosts.
   l.merge(b);
   EXPECT_EQ(l.dests.at("dropbox.com").hosts, 2u);

@@ -127,6 +127,8 @@ void apply(const YAML::Node& root, DetectConfig& c) {
       {"upload_ratio", [&](auto& n) { c.upload_ratio = bounded<double>(n, "upload_ratio", 0.5, 1.0); }},
       {"baseline_min_samples", [&](auto& n) { c.baseline_min_samples = bounded<uint32_t>(n, "baseline_min_samples", 2, 1000000); }},
       {"baseline_factor", [&](auto& n) { c.baseline_factor = bounded<double>(n, "baseline_factor", 1.0, 1e6); }},
+      {"host_baseline_min_days", [&](auto& n) { c.host_baseline_min_days = bounded<uint32_t>(n, "host_baseline_min_days", 1, 100000); }},
+      {"scheduled_job_hours", [&](auto& n) { c.scheduled_job_hours = bounded<uint32_t>(n, "scheduled_job_hours", 0, 24); }},
       {"long_duration_steps",
        [&](auto& n) {
          if (!n.IsSequence() || n.size() == 0) throw ConfigError("long_duration_steps: expected a list of seconds" + where(n));
@@ -159,10 +161,15 @@ void apply(const YAML::Node& root, DetectConfig& c) {
          c.host_roles.clear();
          for (const auto& e : n) {
            if (!e.IsMap() || !e["role"]) throw ConfigError("host_roles: each entry needs role and patterns" + where(e));
-           check_keys(e, "host_roles: ", {"role", "patterns", "criticality"});
+           check_keys(e, "host_roles: ", {"role", "patterns", "networks", "criticality"});
            HostRole r;
            r.role = scalar<std::string>(e["role"], "host_roles.role");
-           r.patterns = strings(e["patterns"], "host_roles.patterns");
+           if (e["patterns"] || !e["networks"]) r.patterns = strings(e["patterns"], "host_roles.patterns");
+           if (e["networks"]) {
+             std::string err;
+             for (const auto& v : strings(e["networks"], "host_roles.networks"))
+               if (!r.networks.add(v, err)) throw ConfigError("host_roles.networks: " + err + where(e));
+           }
            if (e["criticality"]) r.criticality = bounded<double>(e["criticality"], "host_roles.criticality", 0.1, 10);
            c.host_roles.push_back(std::move(r));
          }

@@ -26,6 +26,7 @@ struct ExclusionRule {
 struct HostRole {
   std::string role;
   std::vector<std::string> patterns;
+  NetworkSet networks;  // address ranges: how a host seen only in flows gets this role
   double criticality = 1.0;
 };
 
@@ -41,6 +42,8 @@ struct DetectConfig {
   double upload_ratio = 0;
   uint32_t baseline_min_samples = 0;
   double baseline_factor = 0;
+  uint32_t host_baseline_min_days = 0;  // flow-only hosts: own days before their own baseline is used
+  uint32_t scheduled_job_hours = 0;     // a daily schedule holds 90% of a host's bytes out in this many hours
 
   std::vector<TimeNs> long_duration_steps;
   uint32_t beacon_min_sessions = 0;

@@ -193,6 +193,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
     if (p.dest_ips.size() >= opt_.max_dest_ips) p.dest_ips_capped = true;
   }
   spread(p.window_out, s.start, s.end, out, opt_.window, opt_.max_window_buckets);
+  if (p.flow_only()) p.daily.add(s.start, out);
   if (end != kNoTime && out > 0) {
     p.newest_bucket = std::max(p.newest_bucket, bucket_of(end, opt_.window));
     fold_windows(p, std::max<int64_t>(1, opt_.fold_after / opt_.window));
@@ -294,6 +295,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   if (from.folded_peak > into.folded_peak) into.folded_peak = from.folded_peak, into.folded_peak_bucket = from.folded_peak_bucket;
   into.newest_bucket = std::max(into.newest_bucket, from.newest_bucket);
   into.app.merge(from.app);
+  into.daily.merge(from.daily);
   for (const auto& d : from.dests) {
     const uint64_t k = dest_key(d.ip, d.port, d.proto);
     auto [it, fresh] = into.dest_index.try_emplace(k, static_cast<uint32_t>(into.dests.size()));

@@ -18,6 +18,7 @@
 
 #include "outflow/features/app_evidence.h"
 #include "outflow/features/dns_view.h"
+#include "outflow/features/daily_profile.h"
 #include "outflow/features/networks.h"
 #include "outflow/features/pairs.h"
 #include "outflow/join/attributor.h"
@@ -91,6 +92,8 @@ struct ProcessActivity {
   // Per destination address and per destination name: beacons, strobes, long connections
   // (features/pairs.h).
   PairTable pairs;
+  // Bytes out per day and hour of the day: flow-only hosts only (their own baseline).
+  DailyProfile daily;
 };
 
 class ActivityAggregator {

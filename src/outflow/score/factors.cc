@@ -7,6 +7,9 @@
 #include "outflow/score/app_factors.h"
 #include "outflow/score/hunter.h"
 #include "outflow/score/pair_factors.h"
+#include "outflow/score/evidence_dests.h"
+#include "outflow/score/hunter.h"
+#include "outflow/score/relay_pattern.h"
 
 namespace outflow {
 
@@ -327,18 +330,26 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
   // spreading), not conversations (proxyware relays real traffic).
   if (distinct >= c.fan_out) {
     size_t probes = 0, rare = 0;
+    std::vector<size_t> probed;  // a few of them, named in the finding (evidence_dests.h)
     for (size_t i = 0; i < a.dests.size(); ++i) {
       if (rarity_known && prevalence[i] > std::max<uint32_t>(c.rare_max_hosts, 2)) continue;
       ++rare;
       const DestActivity& d = a.dests[i];
-      if (d.sessions <= 2 && d.bytes_out + d.bytes_in < 2'000) ++probes;
+      if (d.sessions <= 2 && d.bytes_out + d.bytes_in < 2'000 && ++probes <= kEvidenceDests) probed.push_back(i);
     }
     if (probes >= c.fan_out && static_cast<double>(probes) >= 0.8 * static_cast<double>(rare)) {
       add(f, "scan_pattern", 15, fmt::format("{} of {} destinations probed", probes, rare), fmt::format(">= {} and >= 80%", c.fan_out), "",
           "one or two tiny exchanges per address: scanning or worm-like spreading (T1046)");
       active = true;
+      add_evidence_dests(sc, a, probed, prevalence, "scan_pattern", f);
     }
+    active |= score_relay_pattern(sc, a, prevalence, f);
   }
+  // A rare top destination counts in full once any activity factor fired (fan-out, scans and
+  // relaying are scored after it).
+  if (active)
+    for (auto& x : f.factors)
+      if (x.name == "rare_destination") x.contribution = std::max(x.contribution, 10.0);
 
   // --- Volume against the baseline of the same executable ----------------------------
   if (a.proc != kNoProc && out >= c.volume_notable && !a.volume_mostly_unknown()) {

@@ -27,6 +27,9 @@ struct DestSummary {
   TimeNs first_seen = kNoTime;  // by the organisation (state + input)
   std::string key;           // prevalence key: registrable domain or address
   std::string country;       // ISO code, "" = unknown
+  // Not a top destination: named because a factor rests on it (e.g. "scan_pattern": one of the
+  // addresses probed). Listed after the top destinations.
+  std::string evidence;
 };
 
 struct Finding {

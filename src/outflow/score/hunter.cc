@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "outflow/score/factors.h"
+#include "outflow/score/flow_host_role.h"
+#include "outflow/score/host_baseline.h"
 #include "outflow/score/retire.h"
 
 namespace outflow {
@@ -80,7 +82,10 @@ Baselines Hunter::observe(const SessionPipeline& pipe, const ActivityAggregator&
   // Every process that sent traffic (and is not retired yet): its volume and its destinations.
   for (const auto& a : agg.processes()) {
     if (a.empty_slot()) continue;
-    if (a.flow_only()) observe_activity(a, nullptr, entity_host_key(pipe, a), "", b);
+    if (a.flow_only()) {
+      const HostRole* r = flow_host_role(cfg_, rules, pipe, a);
+      observe_activity(a, nullptr, entity_host_key(pipe, a), r ? r->role : "", b);
+    }
     else observe_activity(a, a.proc != kNoProc ? &procs.get(a.proc) : nullptr, host_keys[a.host], host_roles[a.host], b);
   }
   return b;
@@ -97,6 +102,7 @@ void Hunter::observe_activity(const ProcessActivity& a, const Process* p, const 
   // User agents: how many hosts of the organisation use each (rare_user_agent), kept like a
   // destination so that the state stores them too.
   for (const auto& ua : a.app.agents) b.add_dest(user_agent_key(ua.text), host_key, "", a.first);
+  if (a.flow_only()) a.daily.for_each_sample([&](int64_t, uint64_t v) { b.add_host_day(host_key, host_role, v); });
 }
 
 namespace {
@@ -182,8 +188,8 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     f.proc = proc;
     f.rollup_only = rollup_only;
     const std::string host_name = entity_host_label(pipe, a);
-    // Roles go by host name: an address no monitored host has gets none (not the catch-all).
-    const HostRole* role = a.flow_only() ? nullptr : rules.host_role(host_name);
+    // Roles go by host name; a flow-only host's by address or DHCP name (flow_host_role.h).
+    const HostRole* role = a.flow_only() ? flow_host_role(cfg_, rules, pipe, a) : rules.host_role(host_name);
     f.host_role = role ? role->role : "";
     f.criticality = role ? role->criticality : 1.0;
     const Process* p = proc != kNoProc ? &procs.get(proc) : nullptr;
@@ -193,7 +199,8 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
       f.path_class = classify_path(f.image_canon);
       f.invoked_out = rec.invoked_out, f.invoked_children = rec.invoked_children;
     }
-    const bool active = score_activity(sc, a, f);
+    bool active = score_activity(sc, a, f);
+    if (a.flow_only()) active = score_host_baseline(sc, a, f, active);
     if (p) score_context(sc, *p, f);
     if (a.flow_only()) {
       f.factors.push_back(Factor{"unattributed", "no monitored host", "", "",

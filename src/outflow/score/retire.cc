@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "outflow/features/classify.h"
+#include "outflow/score/flow_host_role.h"
 #include "outflow/score/hunter.h"
 
 namespace outflow {
@@ -136,6 +137,10 @@ void put_activity(Out& o, const ProcessActivity& a) {
   std::string pairs;
   a.pairs.save(pairs);
   o.str(pairs);
+  o.num(static_cast<uint32_t>(a.daily.day_out.size()));
+  for (const auto& [d, v] : a.daily.day_out) o.num(d), o.num(v);
+  for (uint64_t v : a.daily.hour_out) o.num(v);
+  o.num(a.daily.days_dropped);
 }
 
 void get_activity(In& in, ProcessActivity& a) {
@@ -167,6 +172,13 @@ void get_activity(In& in, ProcessActivity& a) {
   std::string_view av = app;
   if (!a.app.deserialize(av) || !av.empty()) in.fail();
   if (!a.pairs.load(in.str())) in.fail();
+  const uint32_t ndays = in.count(16);
+  for (uint32_t i = 0; i < ndays; ++i) {
+    const auto d = in.num<int64_t>();
+    a.daily.day_out[d] = in.num<uint64_t>();
+  }
+  for (uint64_t& v : a.daily.hour_out) v = in.num<uint64_t>();
+  a.daily.days_dropped = in.num<uint32_t>();
 }
 
 // An unlinked temporary file in $TMPDIR or /tmp (gone when closed, or when the run dies).
@@ -199,7 +211,8 @@ const std::string& Retirer::host_key(HostId h) {
 void Retirer::observe(const Process* p, const ProcessActivity& a) {
   if (a.empty_slot()) return;
   if (a.flow_only()) {
-    Hunter::observe_activity(a, nullptr, entity_host_key(pipe_, a), std::string(), forgotten_);
+    const HostRole* r = flow_host_role(cfg_, rules_, pipe_, a);
+    Hunter::observe_activity(a, nullptr, entity_host_key(pipe_, a), r ? r->role : std::string(), forgotten_);
     return;
   }
   const HostRole* role = rules_.host_role(pipe_.hosts().display_name(a.host));

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "outflow/write/clock_report.h"
+#include "outflow/write/coverage_questions.h"
 #include "outflow/write/json_out.h"
 #include "outflow/write/terminal.h"
 
@@ -149,6 +150,7 @@ std::string coverage_text(const CoverageInputs& in) {
                      pct(c, st.sessions), b, pct(b, st.bytes));
   }
   const CoverageNotes notes = coverage_notes(in);
+  coverage_questions_text(o, in);
   o += "\nMISSING\n";
   if (notes.missing.empty()) o += "  nothing: every host has process, network and DNS events\n";
   for (const auto& m : notes.missing) o += "  - " + terminal_safe(m) + "\n";
@@ -271,6 +273,7 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())
       .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots());
   j.end_object();
+  coverage_questions_json(j, in);
   const CoverageNotes notes = coverage_notes(in);
   j.begin_array("missing");
   for (const auto& m : notes.missing) j.str_elem(m);

@@ -10,10 +10,13 @@
 
 namespace outflow {
 
+class FlowHostCounter;
+
 struct CoverageInputs {
   const SessionPipeline& pipeline;
   const std::vector<FileStats>& files;
   const Diagnostics& diag;
+  const FlowHostCounter* flow_hosts = nullptr;  // hosts seen only in flows (coverage_questions.h)
 };
 
 std::string coverage_text(const CoverageInputs& in);

@@ -110,6 +110,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
     if (s.new_for_org) j.boolean("new_for_org", true);
     if (s.new_for_host) j.boolean("new_for_host", true);
     if (s.new_for_user) j.boolean("new_for_user", true);
+    j.str_if("evidence", s.evidence);
     j.end_object();
   }
   j.end_array();

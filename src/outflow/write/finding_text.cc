@@ -135,7 +135,8 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
     const DestActivity& d = a.dests[s.index];
     const std::string addr = d.domain.empty() ? d.ip.to_string() : d.domain + " " + d.ip.to_string();
     o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
-                     terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : ""), 56)),
+                     terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : "") +
+                                        (s.evidence.empty() ? "" : " [" + s.evidence + "]"), 56)),
                      out_text(d.bytes_out, d.sessions_out_unknown, d.sessions), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
