@@ -26,7 +26,6 @@
 //    would grow decimates instead (counted: pairs_frozen). Activities retired to disk give their
 //    samples back.
 #pragma once
-#include "outflow/join/app_names.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +35,7 @@
 #include "outflow/core/ip.h"
 #include "outflow/core/time.h"
 #include "outflow/features/beacon.h"
+#include "outflow/join/app_names.h"
 
 namespace outflow {
 
@@ -136,7 +136,8 @@ struct PairSummary {
 };
 
 // Feeds one outbound session of the entity owning `t`: to the pair of the name its ssl/http
-// records give (`app`, from names->conn(s); SNI, else Host; either may be null), else to its responder address's pair.
+// records give (`app`, from names->conn(s); SNI, else Host; either may be null), else to its
+// responder address's pair.
 void add_to_pairs(PairTable& t, const Session& s, const AppNames* names, const AppNames::ConnApp* app, const PairLimits& lim,
                   PairBudget& budget);
 

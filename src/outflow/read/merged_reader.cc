@@ -16,18 +16,19 @@ namespace {
 // A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
 // of a reused batch keep their capacity (no allocation per record once warm).
 struct Batch {
-  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss };
+  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile };
   std::vector<HostEvent> host;
   std::vector<FlowRecord> flow;
   std::vector<DnsAnswer> dns;
   std::vector<AppRecord> app;
   std::vector<DhcpLease> dhcp;
   std::vector<CaptureLossRecord> loss;
-  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0;
+  std::vector<FileRecord> file;
+  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0;
   std::vector<std::pair<Kind, uint32_t>> order;
 
   void reset() {
-    nh = nf = nd = na = ndh = nl = 0;
+    nh = nf = nd = na = ndh = nl = nfi = 0;
     order.clear();
   }
   // A string assigned over keeps its capacity (and libstdc++ grows it geometrically), so over a
@@ -53,6 +54,9 @@ struct Batch {
   }
   static void fit(DhcpLease&) {}         // short strings, capped at 1 KiB
   static void fit(CaptureLossRecord&) {}  // the same
+  static void fit(FileRecord& f) {
+    for (std::string* s : {&f.uid, &f.mime_type, &f.filename}) fit(*s);
+  }
   template <class T>
   static void put(std::vector<T>& v, size_t& n, const T& x) {
     if (n < v.size()) {
@@ -69,6 +73,7 @@ struct Batch {
   void add(const AppRecord& a) { order.emplace_back(kApp, static_cast<uint32_t>(na)), put(app, na, a); }
   void add(const DhcpLease& d) { order.emplace_back(kDhcp, static_cast<uint32_t>(ndh)), put(dhcp, ndh, d); }
   void add(const CaptureLossRecord& l) { order.emplace_back(kLoss, static_cast<uint32_t>(nl)), put(loss, nl, l); }
+  void add(const FileRecord& f) { order.emplace_back(kFile, static_cast<uint32_t>(nfi)), put(file, nfi, f); }
 };
 
 // One input: a producer thread fills batches, the merging thread takes them. Two batches:
@@ -95,7 +100,7 @@ struct Stream {
   TimeNs clock = kNoTime;
 };
 
-class QueueSink final : public RecordSink {
+class QueueSink final : public ForwardingSink {
  public:
   QueueSink(Stream& s, size_t batch) : s_(s), batch_(batch) {}
   void on_host_event(const HostEvent& e) override { add(e); }
@@ -104,6 +109,7 @@ class QueueSink final : public RecordSink {
   void on_app(const AppRecord& a) override { add(a); }
   void on_dhcp(const DhcpLease& d) override { add(d); }
   void on_capture_loss(const CaptureLossRecord& l) override { add(l); }
+  void on_file(const FileRecord& f) override { add(f); }
 
   void flush() {
     if (!filling_ || filling_ == &discard_) return;
@@ -194,6 +200,7 @@ TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
     case Batch::kApp: return b.app[i].ts;  // before the connection's record, keyed by its end
     case Batch::kDhcp: return b.dhcp[i].ts;
     case Batch::kLoss: return b.loss[i].ts;
+    case Batch::kFile: return b.file[i].ts;  // before the connection's record, as kApp
   }
   return kNoTime;
 }
@@ -278,6 +285,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       case Batch::kApp: sink.on_app(s.cur->app[i]); break;
       case Batch::kDhcp: sink.on_dhcp(s.cur->dhcp[i]); break;
       case Batch::kLoss: sink.on_capture_loss(s.cur->loss[i]); break;
+      case Batch::kFile: sink.on_file(s.cur->file[i]); break;
     }
     if (++s.pos < s.cur->order.size()) {
       heap.push({head_key(s, o, clock), s.index});
@@ -322,7 +330,7 @@ TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(cons
   // An EVTX file's first chunk starts at 4 KiB and is 64 KiB long.
   std::string head;
   read_up_to(*src, 128u << 10, head);
-  struct FirstTime final : RecordSink {
+  struct FirstTime final : ForwardingSink {
     explicit FirstTime(const std::function<TimeNs(const HostEvent&)>& f) : shift(f) {}
     const std::function<TimeNs(const HostEvent&)>& shift;
     TimeNs t = kNoTime;
@@ -337,6 +345,7 @@ TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(cons
     void on_app(const AppRecord& a) override { see(a.ts); }
     void on_dhcp(const DhcpLease& d) override { see(d.ts); }
     void on_capture_loss(const CaptureLossRecord& l) override { see(l.ts); }
+    void on_file(const FileRecord& f) override { see(f.ts); }
   } first(shift);
   auto mem = memory_byte_source(std::move(head));
   Diagnostics scratch;  // the head ends mid-record: what it says about that is not news

@@ -268,7 +268,7 @@ TEST(MergedReader, SimulatedOrganisationJoinsAsWhenEndpointLogsAreReadFirst) {
 
 // Zeek ssl/http, dhcp and capture_loss records are carried between threads and keyed by their
 // time: an ssl record comes before the conn record of its connection (keyed by its end).
-TEST(MergedReader, CarriesZeekAppDhcpAndCaptureLossRecords) {
+TEST(MergedReader, CarriesZeekAppDhcpCaptureLossAndFileRecords) {
   TempDir d("zeekaux");
   const std::string hdr = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n";
   const auto conn = d.write("conn.log", hdr + "#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
@@ -279,25 +279,35 @@ TEST(MergedReader, CarriesZeekAppDhcpAndCaptureLossRecords) {
   const auto aux = d.write("aux.log", hdr + "#path\tdhcp\n#fields\tts\tclient_addr\thost_name\n1577836805.0\t10.0.0.1\tWS1\n" +
                                             "#path\tcapture_loss\n#fields\tts\tts_delta\tpeer\tgaps\tacks\tpercent_lost\n"
                                             "1577836820.0\t10.0\tz\t1\t10\t10.0\n");
+  const auto files = d.write("files.log", hdr + "#path\tfiles\n#fields\tts\tfuid\tuid\tid.orig_h\tid.orig_p\tid.resp_h\t"
+                                                "id.resp_p\tis_orig\tseen_bytes\ttotal_bytes\tmime_type\tfilename\n"
+                                                "1577836815.0\tF1\tC1\t10.0.0.1\t5000\t10.0.0.2\t443\tT\t700\t700\t"
+                                                "text/plain\tloot.txt\n");
   struct Kinds final : RecordSink {
     std::string order;
-    std::string name, host, peer;
+    std::string name, host, peer, file;
     void on_host_event(const HostEvent&) override { order += 'h'; }
     void on_flow(const FlowRecord&) override { order += 'f'; }
     void on_dns(const DnsAnswer&) override { order += 'd'; }
     void on_app(const AppRecord& a) override { order += 'a', name = a.name; }
     void on_dhcp(const DhcpLease& l) override { order += 'l', host = l.host_name; }
     void on_capture_loss(const CaptureLossRecord& c) override { order += 'c', peer = c.peer; }
+    void on_file(const FileRecord& f) override { order += 'F', file = f.filename; }
   } sink;
   Diagnostics diag;
   std::vector<FileStats> stats;
   std::string err;
-  ASSERT_TRUE(read_merged({input(conn, false), input(ssl, false), input(aux, false)}, sink, MergeOptions{}, diag, stats, err)) << err;
-  EXPECT_EQ(sink.order, "lacf");  // dhcp 5 s, ssl 10.5 s, capture_loss 20 s, conn ending at 40 s
+  ASSERT_TRUE(read_merged({input(conn, false), input(ssl, false), input(aux, false), input(files, false)}, sink, MergeOptions{},
+                          diag, stats, err))
+      << err;
+  // dhcp 5 s, ssl 10.5 s, files 15 s, capture_loss 20 s, conn ending at 40 s
+  EXPECT_EQ(sink.order, "laFcf");
+  EXPECT_EQ(sink.file, "loot.txt");
   EXPECT_EQ(sink.name, "x.example");
   EXPECT_EQ(sink.host, "WS1");
   EXPECT_EQ(sink.peer, "z");
   EXPECT_EQ(probe_first_time(aux), 1577836805 * kNsPerSec);
+  EXPECT_EQ(probe_first_time(files), 1577836815 * kNsPerSec);
 }
 
 }  // namespace

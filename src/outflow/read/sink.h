@@ -15,6 +15,18 @@ class RecordSink {
   virtual void on_dhcp(const DhcpLease&) {}
   virtual void on_capture_loss(const CaptureLossRecord&) {}
   virtual void on_file(const FileRecord&) {}  // Zeek files.log
+  // A new kind of record: add it to ForwardingSink below too.
+};
+
+// A sink that passes records on (read/merged_reader.cc's queues and probes) must handle every
+// kind: here the optional ones are pure again, so a forwarder that misses one does not compile
+// (instead of dropping that kind of record silently).
+class ForwardingSink : public RecordSink {
+ public:
+  void on_app(const AppRecord&) override = 0;
+  void on_dhcp(const DhcpLease&) override = 0;
+  void on_capture_loss(const CaptureLossRecord&) override = 0;
+  void on_file(const FileRecord&) override = 0;
 };
 
 }  // namespace outflow

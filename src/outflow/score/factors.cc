@@ -5,10 +5,9 @@
 #include <fmt/format.h>
 
 #include "outflow/score/app_factors.h"
-#include "outflow/score/hunter.h"
-#include "outflow/score/pair_factors.h"
 #include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
+#include "outflow/score/pair_factors.h"
 #include "outflow/score/relay_pattern.h"
 
 namespace outflow {

@@ -1,8 +1,8 @@
 #include "outflow/write/finding_text.h"
 
-#include "outflow/write/app_evidence_out.h"
 #include <fmt/format.h>
 
+#include "outflow/write/app_evidence_out.h"
 #include "outflow/write/pair_text.h"
 #include "outflow/write/terminal.h"
 
