@@ -16,6 +16,7 @@ enum class VolumeGap : uint8_t {
   zeek_one_sided,        // Zeek: no packet of that side, while the other side's show it talked
                          // (SHR/OTH, history without its letters): TX offload, one-way SPAN
   netflow_one_direction, // NetFlow: only the other direction of a TCP conversation exported
+  not_logged,            // a firewall log without byte counts (pfirewall.log; FortiGate rows without them)
 };
 const char* volume_gap_reason(VolumeGap g);
 
@@ -34,6 +35,7 @@ struct Session {
   // then hold what was seen, usually 0). Set when the session is emitted (FlowStitcher).
   bool orig_unknown = false, resp_unknown = false;
   VolumeGap gap = VolumeGap::none;
+  bool bytes_not_logged = false;  // every record of it lacked byte counts (FlowRecord::bytes_unknown)
   FlowSource source = FlowSource::other;
   std::string uid, conn_state, history, service, sensor;
 };

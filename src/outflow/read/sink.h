@@ -14,6 +14,8 @@ class RecordSink {
   virtual void on_app(const AppRecord&) {}
   virtual void on_dhcp(const DhcpLease&) {}
   virtual void on_capture_loss(const CaptureLossRecord&) {}
+  // Web proxy requests (Squid access.log): read; used from issue 13's join on. No-op by default.
+  virtual void on_proxy(const ProxyRecord&) {}
 };
 
 }  // namespace outflow
