@@ -42,6 +42,16 @@ inline TimeParse parse_local_time(std::string_view s, TimeNs& out, int64_t offse
   return TimeParse::ok;
 }
 
+// The same from a date ("2024-03-01") and a time ("10:00:01") logged as two fields.
+inline TimeParse parse_date_time(std::string_view date, std::string_view time, TimeNs& out, int64_t offset_s = 0) {
+  if (date.size() != 10 || time.size() != 8) return TimeParse::bad;
+  char buf[19];
+  for (size_t i = 0; i < 10; ++i) buf[i] = date[i];
+  buf[10] = ' ';
+  for (size_t i = 0; i < 8; ++i) buf[11 + i] = time[i];
+  return parse_local_time(std::string_view(buf, 19), out, offset_s);
+}
+
 // Splits one CSV line: fields separated by commas, a field in double quotes may hold commas,
 // and "" inside quotes is one quote (the unescaped text is written to `scratch`, which must not
 // reallocate while `out` is used: it is reserved to the line's size). False when a quote is
@@ -109,17 +119,6 @@ inline std::string base_name(const std::string& path) {
 inline std::string_view trim_left(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
-}
-
-inline bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Text from a log into a record field, cut to flowread::kMaxFlowText (docs/robustness.md).

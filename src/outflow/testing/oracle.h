@@ -181,4 +181,11 @@ inline std::vector<std::string> unexplained(const std::vector<std::string>& diff
   return out;
 }
 
+// One per line, for a failure message.
+inline std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + "\n";
+  return s;
+}
+
 }  // namespace outflow::testing

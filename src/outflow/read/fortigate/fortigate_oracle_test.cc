@@ -44,11 +44,7 @@ TEST(FortigateOracle, EveryTrafficRecordAgrees) {
       "test-fortinet.log:29 duration_s: ours 0 vs oracle (absent)",
   };
   const auto bad = testing::unexplained(c.diffs, explained);
-  EXPECT_TRUE(bad.empty()) << [&] {
-    std::string s;
-    for (const auto& d : bad) s += d + "\n";
-    return s;
-  }();
+  EXPECT_TRUE(bad.empty()) << testing::joined(bad);
   std::printf("FortiGate oracle: %zu of %zu records agree\n", c.agree, c.records);
 }
 

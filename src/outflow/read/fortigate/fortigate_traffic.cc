@@ -70,13 +70,8 @@ class FortigateReader {
   const char* log_time(TimeNs& t) {
     if (p_.has(Key::eventtime)) return parse_eventtime(p_[Key::eventtime], t) ? nullptr : "FortiGate: bad eventtime";
     if (p_.has(Key::timestamp)) return parse_eventtime(p_[Key::timestamp], t) ? nullptr : "FortiGate: bad timestamp";
-    const std::string_view d = p_[Key::date], tm = p_[Key::time];
-    if (d.size() != 10 || tm.size() != 8) return "FortiGate: no time (eventtime, timestamp or date and time)";
-    char buf[19];
-    for (size_t i = 0; i < 10; ++i) buf[i] = d[i];
-    buf[10] = ' ';
-    for (size_t i = 0; i < 8; ++i) buf[11 + i] = tm[i];
-    switch (fwread::parse_local_time(std::string_view(buf, 19), t, tz_offset(p_[Key::tz]))) {
+    if (!p_.has(Key::date) || !p_.has(Key::time)) return "FortiGate: no time (eventtime, timestamp or date and time)";
+    switch (fwread::parse_date_time(p_[Key::date], p_[Key::time], t, tz_offset(p_[Key::tz]))) {
       case TimeParse::ok: return nullptr;
       case TimeParse::bad: return "FortiGate: bad date/time";
       case TimeParse::out_of_range: return "FortiGate: time out of range (before 1970 or after 2099)";

@@ -35,11 +35,7 @@ TEST(PanosOracle, EveryTrafficRecordAgrees) {
   // Explained disagreements (see docs/firewall-logs.md, "Checked against other parsers"):
   const std::vector<std::string> explained = {};
   const auto bad = testing::unexplained(c.diffs, explained);
-  EXPECT_TRUE(bad.empty()) << [&] {
-    std::string s;
-    for (const auto& d : bad) s += d + "\n";
-    return s;
-  }();
+  EXPECT_TRUE(bad.empty()) << testing::joined(bad);
   std::printf("PAN-OS oracle: %zu of %zu records agree\n", c.agree, c.records);
 }
 

@@ -50,11 +50,7 @@ TEST(SquidOracle, EveryRecordAgrees) {
   }
   const std::vector<std::string> explained = {};
   const auto bad = testing::unexplained(c.diffs, explained);
-  EXPECT_TRUE(bad.empty()) << [&] {
-    std::string s;
-    for (const auto& d : bad) s += d + "\n";
-    return s;
-  }();
+  EXPECT_TRUE(bad.empty()) << testing::joined(bad);
   std::printf("Squid oracle: %zu of %zu records agree\n", c.agree, c.records);
 }
 

@@ -78,13 +78,7 @@ class PfirewallReader {
     } else {
       return bad("pfirewall.log: unknown action");
     }
-    const std::string_view d = col(c_date), t = col(c_time);
-    if (d.size() != 10 || t.size() != 8) return bad("pfirewall.log: bad date or time");
-    char buf[19];
-    for (size_t i = 0; i < 10; ++i) buf[i] = d[i];
-    buf[10] = ' ';
-    for (size_t i = 0; i < 8; ++i) buf[11 + i] = t[i];
-    switch (fwread::parse_local_time(std::string_view(buf, 19), f.start)) {
+    switch (fwread::parse_date_time(col(c_date), col(c_time), f.start)) {
       case TimeParse::ok: break;
       case TimeParse::bad: return bad("pfirewall.log: bad date or time");
       case TimeParse::out_of_range: return bad("pfirewall.log: time out of range (before 1970 or after 2099)");
@@ -95,13 +89,8 @@ class PfirewallReader {
     if (!col(c_sport).empty() && !flowread::parse_port(col(c_sport), f.orig_p)) return bad("pfirewall.log: bad src-port");
     if (!col(c_dport).empty() && !flowread::parse_port(col(c_dport), f.resp_p)) return bad("pfirewall.log: bad dst-port");
     const std::string_view proto = col(c_protocol);
-    f.proto = fwread::ieq(proto, "ICMPv6") ? kProtoIcmp6 : parse_proto(proto);
-    if (f.proto == 0 && !proto.empty()) {
-      std::string lower(proto);
-      for (char& c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      f.proto = parse_proto(lower);
-    }
+    f.proto = parse_proto(proto);  // TCP, UDP, ICMP, ICMPv6 or a number, any case
+    if (f.proto == 0 && !proto.empty()) return bad("pfirewall.log: unknown protocol");
     fwread::assign_text(f.action, action);
     f.sensor.assign(sensor_);
     ctx_.sink.on_flow(f);

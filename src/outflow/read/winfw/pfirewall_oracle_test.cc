@@ -42,11 +42,7 @@ TEST(PfirewallOracle, EveryRowAgrees) {
   }
   EXPECT_EQ(close_rows, 3u);
   const auto bad = testing::unexplained(c.diffs, {});
-  EXPECT_TRUE(bad.empty()) << [&] {
-    std::string s;
-    for (const auto& d : bad) s += d + "\n";
-    return s;
-  }();
+  EXPECT_TRUE(bad.empty()) << testing::joined(bad);
   std::printf("pfirewall.log oracle: %zu of %zu flow rows agree (%zu CLOSE rows counted, not flows)\n", c.agree,
               c.records, close_rows);
 }
