@@ -196,7 +196,7 @@ std::string coverage_json(const CoverageInputs& in) {
   for (const auto& f : in.files)
     j.begin_object().str("path", f.path).str("format", input_format_name(f.format)).unum("bytes", f.bytes)
         .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("app", f.app).unum("dhcp", f.dhcp)
-        .unum("capture_loss", f.capture_loss).unum("unused_lines", f.unused_lines).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
+        .unum("capture_loss", f.capture_loss).unum("proxy", f.proxy).unum("unused_lines", f.unused_lines).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
   j.end_array();
   j.begin_array("hosts");
   for (const auto& [hid, hc] : st.hosts) {

@@ -51,11 +51,13 @@ inline bool parse_pairs(std::string_view line, Pairs& out) {
       ++i;
     } else {
       const size_t v0 = i;
-      while (i < n && line[i] != ' ') ++i;
+      const size_t sp = line.find(' ', i);
+      i = sp == std::string_view::npos ? n : sp;
       val = line.substr(v0, i - v0);
     }
+    if (key.empty()) continue;
     for (size_t k = 0; k < kKeyCount; ++k) {
-      if (key == kKeyNames[k]) {
+      if (kKeyNames[k][0] == key[0] && key == kKeyNames[k]) {
         if (!out.set[k]) out.v[k] = val, out.set[k] = true;
         break;
       }

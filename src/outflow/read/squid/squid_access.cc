@@ -58,9 +58,9 @@ class SquidReader {
     ProxyRecord& r = rec_;
     r.clear();
     const char* why = nullptr;
-    switch (squid::line_shape(line)) {
-      case Shape::native: why = native(line, false); break;
-      case Shape::extended: why = native(line, true); break;
+    switch (squid::line_shape(line, tok_)) {
+      case Shape::native: why = native(false); break;
+      case Shape::extended: why = native(true); break;
       case Shape::common: why = common(line); break;
       case Shape::none: why = "Squid: not an access.log line (no time, elapsed, client, result/status)"; break;
     }
@@ -103,8 +103,8 @@ class SquidReader {
     return absurd ? "Squid: absurd byte count (over 1 PiB)" : "Squid: bad byte count";
   }
 
-  const char* native(std::string_view line, bool extended) {
-    squid::split_spaces(line, tok_);
+  // tok_ holds the line's tokens (from line_shape).
+  const char* native(bool extended) {
     // native: 0 time, 1 elapsed, 2 client, 3 result/status, 4 bytes, 5 method, 6 URL, 7 user,
     // 8 hierarchy/peer, 9 type. extended: 3 client port, 4 result/status, 5 reply size,
     // 6 request size, 7-8 header sizes, 9 body size, 10 method, 11 URL, 12 version, 13 user,

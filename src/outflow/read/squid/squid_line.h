@@ -71,9 +71,9 @@ inline bool result_hierarchy(std::string_view s) {
   return true;
 }
 
-inline Shape line_shape(std::string_view line) {
-  std::vector<std::string_view> t;
-  split_spaces(line, t, 8);
+// `t` receives the line's tokens (split_spaces, at most 64): the reader goes on from them.
+inline Shape line_shape(std::string_view line, std::vector<std::string_view>& t) {
+  split_spaces(line, t);
   if (t.size() >= 7 && squid_time(t[0]) && all_digits(t[1])) {
     if (result_status(t[3])) return Shape::native;
     if (all_digits(t[3]) && result_status(t[4])) return Shape::extended;
@@ -88,6 +88,11 @@ inline Shape line_shape(std::string_view line) {
       return Shape::common;
   }
   return Shape::none;
+}
+
+inline Shape line_shape(std::string_view line) {
+  std::vector<std::string_view> t;
+  return line_shape(line, t);
 }
 
 }  // namespace outflow::squid
