@@ -104,6 +104,9 @@ TEST(FortigateReader, HostileLinesAreCountedNeverFatal) {
   std::string bad_ip = line("close");
   bad_ip.replace(bad_ip.find("srcip=10.1.100.11"), 17, "srcip=10.1.100.");
   text += bad_ip;
+  std::string far = full;  // microseconds past 2099: rejected before the multiply could overflow
+  far.replace(far.find("eventtime=1557513467369913239"), 29, "eventtime=99999999999999999");
+  text += far;
   text += std::string(2 << 20, 'x') + "\n";                             // 2 MB line
   text += full.substr(0, full.size() - 1) + std::string(1, '\0') + "\n";  // trailing NUL
   auto r = read(text);
@@ -114,7 +117,8 @@ TEST(FortigateReader, HostileLinesAreCountedNeverFatal) {
   EXPECT_EQ(r->bad("FortiGate: no type= (not a log line)"), 1u);
   EXPECT_EQ(r->bad("FortiGate: bad srcip"), 1u);
   EXPECT_EQ(r->bad("FortiGate: line too long"), 1u);
-  EXPECT_EQ(r->diag.bad_records(), 6u);
+  EXPECT_EQ(r->bad("FortiGate: bad eventtime"), 1u);
+  EXPECT_EQ(r->diag.bad_records(), 7u);
   EXPECT_EQ(r->skipped("FortiGate utm logs (not traffic)"), 1u);
 }
 

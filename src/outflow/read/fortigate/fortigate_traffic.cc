@@ -43,12 +43,13 @@ int64_t tz_offset(std::string_view tz) {
 bool parse_eventtime(std::string_view s, TimeNs& out) {
   uint64_t v = 0;
   if (!flowread::parse_u64(s, v)) return false;
-  TimeNs t;
-  if (v >= 100'000'000'000'000'000ull) t = static_cast<TimeNs>(v);  // ns (year >= 1973)
-  else if (v >= 100'000'000'000'000ull) t = static_cast<TimeNs>(v) * 1000;
-  else if (v >= 100'000'000'000ull) t = static_cast<TimeNs>(v) * 1'000'000;
-  else t = static_cast<TimeNs>(v) * kNsPerSec;
-  if (v > static_cast<uint64_t>(kMaxRecordTime) || !in_record_range(t)) return false;
+  uint64_t mult = 1;  // to nanoseconds
+  if (v < 100'000'000'000ull) mult = 1'000'000'000;                // seconds
+  else if (v < 100'000'000'000'000ull) mult = 1'000'000;           // milliseconds
+  else if (v < 100'000'000'000'000'000ull) mult = 1'000;           // microseconds
+  if (v > static_cast<uint64_t>(kMaxRecordTime) / mult) return false;  // after 2099 (and no overflow)
+  const TimeNs t = static_cast<TimeNs>(v * mult);
+  if (!in_record_range(t)) return false;
   out = t;
   return true;
 }
