@@ -86,6 +86,21 @@ struct TextRun {
   }
 };
 
+// Reads each oracle record's line of `format` (after `header` when given: pfirewall.log's
+// #Fields) through read_input, expects the format detected as `expect`, and hands the record
+// and the run to `check`.
+template <typename Check>
+void each_record(const std::string& format, InputFormat expect, const std::string& header, Check check) {
+  for (const auto& o : load_oracle(format)) {
+    const auto lines = file_lines(oracle_dir(format) + "/" + o.file);
+    ASSERT_LE(o.line_no, lines.size()) << o.file;
+    TextRun r(header + lines[o.line_no - 1] + "\n");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.stats.format, expect) << o.file << ":" << o.line_no;
+    check(o, r);
+  }
+}
+
 // Collects disagreements and counts agreeing records.
 struct OracleCompare {
   std::vector<std::string> diffs;

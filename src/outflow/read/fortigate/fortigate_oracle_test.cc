@@ -13,15 +13,9 @@ using testing::OracleCompare;
 TEST(FortigateOracle, EveryTrafficRecordAgrees) {
   const std::string dir = testing::oracle_dir("fortigate");
   REQUIRE_FILE(dir + "/expected.jsonl");
-  const auto oracle = testing::load_oracle("fortigate");
-  ASSERT_EQ(oracle.size(), 14u);
+  ASSERT_EQ(testing::load_oracle("fortigate").size(), 14u);
   OracleCompare c;
-  for (const auto& o : oracle) {
-    const auto lines = testing::file_lines(dir + "/" + o.file);
-    ASSERT_LE(o.line_no, lines.size());
-    testing::TextRun r(lines[o.line_no - 1] + "\n");
-    ASSERT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.stats.format, InputFormat::fortigate);
+  testing::each_record("fortigate", InputFormat::fortigate, "", [&](const testing::OracleRecord& o, testing::TextRun& r) {
     ASSERT_EQ(r.sink.flows.size(), 1u) << o.file << ":" << o.line_no << " bad: " << r.diag.bad_records();
     const FlowRecord& f = r.sink.flows[0];
     c.begin(o);
@@ -32,7 +26,7 @@ TEST(FortigateOracle, EveryTrafficRecordAgrees) {
     if (o.has("start") && f.end / ms != testing::oracle_time(o.at("start"), true) / ms)
       c.differ("start", format_time(f.end), o.at("start"));
     c.end();
-  }
+  });
   // Explained disagreements (docs/firewall-logs.md, "Checked against other parsers"):
   const std::vector<std::string> explained = {
       // transip=0.0.0.0 transport=0: no translation. Elastic keeps NAT 0.0.0.0:0; we keep no NAT.

@@ -2,9 +2,8 @@
 // one session stitched into one, failed connections, and hostile lines.
 #include <gtest/gtest.h>
 
-#include "outflow/join/pipeline.h"
-#include "outflow/read/byte_source.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/pipeline_run.h"
 
 namespace outflow {
 namespace {
@@ -78,14 +77,9 @@ TEST(FortigateReader, FailedConnectionsHaveNoBytesAndAreDenied) {
 
 // An interim "accept" log and the "close" of the same session: one session, the close's bytes.
 TEST(FortigateReader, InterimAndCloseAreOneSession) {
-  std::vector<Session> out;
-  SessionPipeline pipe(PipelineOptions{}, [&](const Session& s, const Attribution&) { out.push_back(s); });
-  auto src = memory_byte_source(line("accept", "sentbyte=500 rcvdbyte=600") + line("close"));
-  Diagnostics diag;
-  FileStats stats;
-  std::string err;
-  ASSERT_TRUE(read_input(*src, "fgt.log", pipe, diag, stats, err));
-  pipe.finish();
+  testing::PipelineRun run(line("accept", "sentbyte=500 rcvdbyte=600") + line("close"), "fgt.log");
+  ASSERT_TRUE(run.ok) << run.error;
+  const auto& out = run.sessions;
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].orig_bytes, 1188u);
   EXPECT_EQ(out[0].resp_bytes, 1224u);

@@ -13,16 +13,10 @@ using testing::OracleCompare;
 TEST(PanosOracle, EveryTrafficRecordAgrees) {
   const std::string dir = testing::oracle_dir("panos");
   REQUIRE_FILE(dir + "/expected.jsonl");
-  const auto oracle = testing::load_oracle("panos");
-  ASSERT_EQ(oracle.size(), 24u);
+  ASSERT_EQ(testing::load_oracle("panos").size(), 24u);
   OracleCompare c;
-  for (const auto& o : oracle) {
-    const auto lines = testing::file_lines(dir + "/" + o.file);
-    ASSERT_LE(o.line_no, lines.size());
-    ASSERT_EQ(lines[o.line_no - 1], o.line) << o.file << ":" << o.line_no;
-    testing::TextRun r(o.line + "\n");
-    ASSERT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.stats.format, InputFormat::panos);
+  testing::each_record("panos", InputFormat::panos, "", [&](const testing::OracleRecord& o, testing::TextRun& r) {
+    EXPECT_EQ(testing::file_lines(dir + "/" + o.file)[o.line_no - 1], o.line) << o.file << ":" << o.line_no;
     ASSERT_EQ(r.sink.flows.size(), 1u) << o.file << ":" << o.line_no << " bad: " << r.diag.bad_records();
     const FlowRecord& f = r.sink.flows[0];
     c.begin(o);
@@ -31,7 +25,7 @@ TEST(PanosOracle, EveryTrafficRecordAgrees) {
     if (o.has("start") && f.start != testing::oracle_time(o.at("start"), false)) c.differ("start", format_time(f.start), o.at("start"));
     if (o.has("end") && f.end != testing::oracle_time(o.at("end"), false)) c.differ("end", format_time(f.end), o.at("end"));
     c.end();
-  }
+  });
   // Explained disagreements (see docs/firewall-logs.md, "Checked against other parsers"):
   const std::vector<std::string> explained = {};
   const auto bad = testing::unexplained(c.diffs, explained);

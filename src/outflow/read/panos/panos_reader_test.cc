@@ -3,10 +3,9 @@
 // shifted fields, absurd counts, unknown layouts, huge lines): counted, never fatal.
 #include <gtest/gtest.h>
 
-#include "outflow/join/pipeline.h"
-#include "outflow/read/byte_source.h"
 #include "outflow/read/panos/panos_csv.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/pipeline_run.h"
 
 namespace outflow {
 namespace {
@@ -87,22 +86,18 @@ TEST(PanosReader, VerdictsAndSubtypes) {
 
 // The start and end logs of one session are one session; a denied one is none.
 TEST(PanosReader, StartAndEndLogsAreOneSession) {
-  std::vector<Session> out;
-  SessionPipeline pipe(PipelineOptions{}, [&](const Session& s, const Attribution&) { out.push_back(s); });
-  auto src = memory_byte_source(line("start", "allow", "100", "0", "100") + line("end", "allow") +
-                                line("deny", "deny", "60", "0", "60", "999", "10.9.9.9"));
-  Diagnostics diag;
-  FileStats stats;
-  std::string err;
-  ASSERT_TRUE(read_input(*src, "fw.log", pipe, diag, stats, err));
-  pipe.finish();
+  testing::PipelineRun run(line("start", "allow", "100", "0", "100") + line("end", "allow") +
+                               line("deny", "deny", "60", "0", "60", "999", "10.9.9.9"),
+                           "fw.log");
+  ASSERT_TRUE(run.ok) << run.error;
+  const auto& out = run.sessions;
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].orig_bytes, 2228u);
   EXPECT_EQ(out[0].resp_bytes, 5084u);
   EXPECT_EQ(out[0].records, 2u);
   EXPECT_EQ(out[0].source, FlowSource::panos);
   EXPECT_FALSE(out[0].orig_unknown);
-  EXPECT_EQ(pipe.stats().denied_flows, 1u);
+  EXPECT_EQ(run.pipe.stats().denied_flows, 1u);
 }
 
 TEST(PanosReader, HostileLinesAreCountedNeverFatal) {

@@ -34,20 +34,14 @@ void compare_proxy(OracleCompare& c, const ProxyRecord& r) {
 TEST(SquidOracle, EveryRecordAgrees) {
   const std::string dir = testing::oracle_dir("squid");
   REQUIRE_FILE(dir + "/expected.jsonl");
-  const auto oracle = testing::load_oracle("squid");
-  ASSERT_EQ(oracle.size(), 34u);
+  ASSERT_EQ(testing::load_oracle("squid").size(), 34u);
   OracleCompare c;
-  for (const auto& o : oracle) {
-    const auto lines = testing::file_lines(dir + "/" + o.file);
-    ASSERT_LE(o.line_no, lines.size());
-    testing::TextRun r(lines[o.line_no - 1] + "\n");
-    ASSERT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.stats.format, InputFormat::squid);
+  testing::each_record("squid", InputFormat::squid, "", [&](const testing::OracleRecord& o, testing::TextRun& r) {
     ASSERT_EQ(r.sink.proxy.size(), 1u) << o.file << ":" << o.line_no << " bad: " << r.diag.bad_records();
     c.begin(o);
     compare_proxy(c, r.sink.proxy[0]);
     c.end();
-  }
+  });
   const std::vector<std::string> explained = {};
   const auto bad = testing::unexplained(c.diffs, explained);
   EXPECT_TRUE(bad.empty()) << testing::joined(bad);

@@ -3,10 +3,9 @@
 // the pipeline reading a Squid log (requests are read, not sessions, and not "not understood").
 #include <gtest/gtest.h>
 
-#include "outflow/join/pipeline.h"
-#include "outflow/read/byte_source.h"
 #include "outflow/read/squid/proxy_target.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/pipeline_run.h"
 
 namespace outflow {
 namespace {
@@ -135,19 +134,14 @@ TEST(SquidReader, HostileLinesAreCountedNeverFatal) {
 // Through the CLI's reading and the pipeline: a Squid log gives requests (counted as records,
 // so the file is not "no records"), no sessions yet.
 TEST(SquidReader, PipelineReadsButDoesNotUseRequests) {
-  size_t sessions = 0;
-  SessionPipeline pipe(PipelineOptions{}, [&](const Session&, const Attribution&) { ++sessions; });
-  auto src = memory_byte_source(kNative + kNative);
-  Diagnostics diag;
-  FileStats stats;
-  std::string err;
-  ASSERT_TRUE(read_input(*src, "access.log", pipe, diag, stats, err)) << err;
-  pipe.finish();
+  testing::PipelineRun run(kNative + kNative, "access.log");
+  ASSERT_TRUE(run.ok) << run.error;
+  const FileStats& stats = run.stats;
   EXPECT_EQ(stats.format, InputFormat::squid);
   EXPECT_EQ(stats.proxy, 2u);
   EXPECT_EQ(stats.records(), 2u);
-  EXPECT_EQ(sessions, 0u);
-  EXPECT_TRUE(diag.bad_inputs().empty());
+  EXPECT_TRUE(run.sessions.empty());
+  EXPECT_TRUE(run.diag.bad_inputs().empty());
 }
 
 }  // namespace

@@ -13,23 +13,18 @@ using testing::OracleCompare;
 TEST(PfirewallOracle, EveryRowAgrees) {
   const std::string dir = testing::oracle_dir("winfw");
   REQUIRE_FILE(dir + "/expected.jsonl");
-  const auto oracle = testing::load_oracle("winfw");
-  ASSERT_EQ(oracle.size(), 14u);
+  ASSERT_EQ(testing::load_oracle("winfw").size(), 14u);
   const auto lines = testing::file_lines(dir + "/windows_firewall.log");
   ASSERT_GE(lines.size(), 5u);
   const std::string header = lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n";
   OracleCompare c;
   size_t close_rows = 0;
-  for (const auto& o : oracle) {
-    ASSERT_LE(o.line_no, lines.size());
-    testing::TextRun r(header + lines[o.line_no - 1] + "\n");
-    ASSERT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.stats.format, InputFormat::winfw);
+  testing::each_record("winfw", InputFormat::winfw, header, [&](const testing::OracleRecord& o, testing::TextRun& r) {
     EXPECT_EQ(r.diag.bad_records(), 0u) << o.line_no;
     if (o.at("action") == "CLOSE") {  // the connection's OPEN row has it: counted, no flow
       EXPECT_TRUE(r.sink.flows.empty());
       ++close_rows;
-      continue;
+      return;
     }
     ASSERT_EQ(r.sink.flows.size(), 1u) << o.line_no;
     const FlowRecord& f = r.sink.flows[0];
@@ -39,7 +34,7 @@ TEST(PfirewallOracle, EveryRowAgrees) {
     EXPECT_EQ(f.verdict, o.at("action") == "DROP" ? FlowVerdict::denied : FlowVerdict::allowed);
     EXPECT_TRUE(f.bytes_unknown);  // size is one packet's
     c.end();
-  }
+  });
   EXPECT_EQ(close_rows, 3u);
   const auto bad = testing::unexplained(c.diffs, {});
   EXPECT_TRUE(bad.empty()) << testing::joined(bad);

@@ -2,9 +2,8 @@
 // DROP rows, IPv6 and ICMP, sessions with unknown volume, hostile rows.
 #include <gtest/gtest.h>
 
-#include "outflow/join/pipeline.h"
-#include "outflow/read/byte_source.h"
 #include "outflow/testing/collect_sink.h"
+#include "outflow/testing/pipeline_run.h"
 
 namespace outflow {
 namespace {
@@ -50,20 +49,16 @@ TEST(PfirewallReader, AllowAndDropRows) {
 // An ALLOW row is a session of the host whose bytes are unknown both ways (never 0); a DROP
 // row is no session.
 TEST(PfirewallReader, SessionsHaveUnknownVolume) {
-  std::vector<Session> out;
-  SessionPipeline pipe(PipelineOptions{}, [&](const Session& s, const Attribution&) { out.push_back(s); });
-  auto src = memory_byte_source(kHeader + "2024-03-01 10:00:01 ALLOW TCP 10.0.0.5 203.0.113.7 50123 443 0 - - - - - - - SEND 4242\n"
-                                          "2024-03-01 10:00:02 DROP TCP 203.0.113.9 10.0.0.5 4444 445 40 S 1 0 0 - - - RECEIVE 4\n");
-  Diagnostics diag;
-  FileStats stats;
-  std::string err;
-  ASSERT_TRUE(read_input(*src, "pfirewall.log", pipe, diag, stats, err));
-  pipe.finish();
+  testing::PipelineRun run(kHeader + "2024-03-01 10:00:01 ALLOW TCP 10.0.0.5 203.0.113.7 50123 443 0 - - - - - - - SEND 4242\n"
+                                     "2024-03-01 10:00:02 DROP TCP 203.0.113.9 10.0.0.5 4444 445 40 S 1 0 0 - - - RECEIVE 4\n",
+                           "pfirewall.log");
+  ASSERT_TRUE(run.ok) << run.error;
+  const auto& out = run.sessions;
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].orig_unknown);
   EXPECT_TRUE(out[0].resp_unknown);
   EXPECT_EQ(out[0].gap, VolumeGap::not_logged);
-  EXPECT_EQ(pipe.stats().denied_flows, 1u);
+  EXPECT_EQ(run.pipe.stats().denied_flows, 1u);
 }
 
 TEST(PfirewallReader, HostileRowsAreCountedNeverFatal) {
