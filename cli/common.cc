@@ -133,7 +133,8 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     if (in.format == InputFormat::unknown) {
       if (named_input(o, f)) {
         fmt::print(stderr,
-                   "outflow: {}: format not recognised (expected Sysmon/Windows JSON lines, EVTX, Zeek TSV/JSON or nfdump -o csv)\n",
+                   "outflow: {}: format not recognised (expected Sysmon/Windows JSON lines, EVTX, Zeek TSV/JSON, nfdump -o csv, "
+                   "Squid access.log, PAN-OS/FortiGate traffic logs or pfirewall.log)\n",
                    terminal_safe(f));
         return kExitError;
       }
@@ -217,6 +218,14 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
   uint64_t inferred = st.by_status.count(AttributionStatus::inferred) ? st.by_status.at(AttributionStatus::inferred) : 0;
   fmt::print(stderr, "outflow: {} files, {} host events, {} flow records -> {} sessions ({} matched, {} inferred)\n", files.size(),
              st.host_events, st.flow_records, st.sessions, matched, inferred);
+  if (st.denied_flows)
+    fmt::print(stderr, "outflow: {} flow records are connections a firewall denied or dropped: no session (not transfers)\n",
+               st.denied_flows);
+  uint64_t proxy = 0;
+  for (const auto& f : files) proxy += f.proxy;
+  if (proxy)
+    fmt::print(stderr, "outflow: {} web proxy requests read (Squid access.log): not used yet (the join through a proxy is to come)\n",
+               proxy);
   if (diag.bad_records()) {
     fmt::print(stderr, "outflow: {} malformed records skipped:\n", diag.bad_records());
     for (const auto& [r, c] : diag.bad_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));

@@ -138,6 +138,40 @@ flows,bytes,packets,avg_bps,avg_pps,avg_bpp
 NFDUMP_TD = "ts,td,sa,da,sp,dp,pr,ipkt,ibyt\n2024-01-02 03:04:06,12.5,192.0.2.10,203.0.113.9,50000,443,6,4,4000\n"
 
 
+# Firewall and proxy logs (written for this project, in the documented layouts).
+PANOS = ("<14>Oct  4 18:54:26 fw01 1,2023/10/04 18:54:26,012501002341,TRAFFIC,end,2561,2023/10/04 18:54:24,10.1.2.3,"
+         "203.0.113.44,198.51.100.205,203.0.113.44,Out-Rule,\"corp\\alice\",,ssl,vsys1,trust,untrust,ethernet1/23,"
+         "ethernet1/24,LOG-FP,2023/10/04 18:54:24,72568134,1,49583,443,50464,443,0x40441a,tcp,allow,7312,2228,5084,22,"
+         "2023/10/04 18:53:52,16,business-and-economy,,7253419119627122716,0x8000000000000000,10.0.0.0-10.255.255.255,"
+         "Japan,,12,10,tcp-rst-from-client" + "," * 68 + "\n"
+         "Oct 30 09:46:17 1,2012/10/30 09:46:17,01606001116,TRAFFIC,start,1,2012/04/10 04:39:56,192.168.0.2,175.16.199.1,"
+         "0.0.0.0,0.0.0.0,rule1,crusher,,web-browsing,vsys1,trust,untrust,ethernet1/2,ethernet1/1,forwardAll,"
+         "2012/04/10 04:39:57,25149,1,59309,80,0,0,0x200000,tcp,allow,78,78,0,1,2012/04/10 04:39:56,0,any,0,0,0x0,"
+         "192.168.0.0-192.168.255.255,United States,0,1,0\n"
+         "1,2013/03/25 23:59:02,1606001116,SYSTEM,vpn,0,2012/02/25 00:53:56,,ike-config,,0,0,general,informational,x,0,0x0\n")
+FORTIGATE = ('<189>date=2019-05-10 time=11:37:47 devname="fw1" devid="FGT60E" logid="0000000013" type="traffic" '
+             'subtype="forward" vd="root" eventtime=1557513467369913239 tz="-0700" srcip=10.1.100.11 srcport=58012 '
+             'dstip=81.2.69.142 dstport=443 sessionid=105048 proto=6 action="close" transip=172.16.200.2 transport=40000 '
+             'tranip=81.2.69.1 tranport=8443 app="HTTPS.BROWSER" user="alice" duration=116 sentbyte=1188 rcvdbyte=1224 '
+             'sentpkt=17 rcvdpkt=16\n'
+             'date=2020-04-23 time=12:14:39 logid="0000000011" type="traffic" subtype="forward" tz="-0500" srcip=192.168.1.1 '
+             'srcport=62493 dstip=192.168.100.100 dstport=1235 proto=17 action="ip-conn" unauthuser="bob"\n'
+             '<190>date=2020-04-23 time=12:17:48 logid="0316013056" type="utm" subtype="webfilter" eventtime=1587230269\n')
+SQUID = ("1157689312.049   5006 10.105.21.199 TCP_MISS/200 19763 CONNECT login.example.com:443 alice DIRECT/175.16.199.115 -\n"
+         "1570784659.019    114 127.0.0.1 TCP_MISS/503 4114 GET http://www.data/ - HIER_NONE/- text/html [a] [b]\n"
+         "1773416922.391    104 10.105.21.199 58938 TCP_MISS/200 904 123 364 123 528 GET http://example.com/ 1.1 bob "
+         "HIER_DIRECT/203.0.113.10 80 text/html - - \"-\" \"curl/8.14.1\" \"example.com\" \"-\" 53 -\n"
+         "10.0.0.5 - bob [10/Oct/2023:13:55:36 -0700] \"GET http://Example.COM/a HTTP/1.1\" 200 5120 \"-\" \"UA x\" "
+         "TCP_MISS:HIER_DIRECT\n")
+WINFW = ("#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n"
+         "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype "
+         "icmpcode info path pid\n\n"
+         "2024-03-01 10:00:01 ALLOW TCP 10.0.0.5 203.0.113.7 50123 443 0 - - - - - - - SEND 4242\n"
+         "2024-03-01 10:00:02 DROP UDP 198.51.100.9 10.0.0.5 5353 5353 120 - - - - - - - RECEIVE 4\n"
+         "2024-03-01 10:00:03 ALLOW ICMPv6 fe80::1 ff02::1 - - 0 - - - - 135 0 - SEND 4\n"
+         "2024-03-01 10:52:26 INFO-EVENTS-LOST - - - - - - - - - - - - 59 - -\n")
+
+
 def synthetic():
     for k, v in SYN_WIN.items():
         put("windows_json_fuzz", "syn_" + k, v)
@@ -147,6 +181,10 @@ def synthetic():
     put("zeek_json_fuzz", "syn_all", ZEEK_JSON)
     put("nfdump_csv_fuzz", "syn_csv", NFDUMP)
     put("nfdump_csv_fuzz", "syn_td", NFDUMP_TD)
+    put("panos_traffic_fuzz", "syn_panos", PANOS)
+    put("fortigate_traffic_fuzz", "syn_fortigate", FORTIGATE)
+    put("squid_access_fuzz", "syn_squid", SQUID)
+    put("pfirewall_fuzz", "syn_winfw", WINFW)
     text = ("\n".join(FLAT) + "\n").encode()
     put("byte_source_fuzz", "plain", text)
     put("byte_source_fuzz", "gzip", gzip.compress(text))
@@ -158,7 +196,8 @@ def synthetic():
         put("byte_source_fuzz", "zstd_truncated", z[:-5])
         put("pipeline_fuzz", "zstd_endpoint", z + b"\n==FLOWS==\n" + NFDUMP.encode())
     endpoint = "\n".join(FLAT + [WLB7, WLB6, AZURE_JSON, AZURE_XML]) + "\n"
-    for name, flows in {"zeek_tsv": ZEEK_AUX_TSV + ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP}.items():
+    for name, flows in {"zeek_tsv": ZEEK_AUX_TSV + ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP,
+                        "panos": PANOS, "fortigate": FORTIGATE, "winfw": WINFW, "squid": SQUID}.items():
         put("pipeline_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
         put("hunt_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
     # The detector's config: the shipped file, and small variations.
@@ -263,6 +302,14 @@ def excerpts():
                 elif c == b"{" and js < 12:
                     put("zeek_json_fuzz", sub + "_" + p.replace("/", "_"), head_lines(p, 20))
                     js += 1
+    # Firewall and proxy sample logs (parser-oracles: Elastic's, DataDog's and plaso's test
+    # files): whole, they are a few KiB each.
+    for fmt, target in (("panos", "panos_traffic_fuzz"), ("fortigate", "fortigate_traffic_fuzz"),
+                        ("squid", "squid_access_fuzz"), ("winfw", "pfirewall_fuzz")):
+        d = os.path.join(DATA, "parser-oracles", fmt)
+        for p in walk(d) if os.path.isdir(d) else []:
+            if p.endswith(".log"):
+                put(target, "oracle_" + os.path.basename(p), read_any(p, 64 << 10))
     # EVTX: header + first chunk of a few small files (both collections).
     evtx = sorted((os.path.getsize(p), p) for p in walk(DATA) if p.endswith(".evtx"))
     evtx_excerpts([p for _, p in evtx], 24)

@@ -9,6 +9,12 @@ namespace {
 bool service_port(uint16_t p) { return p != 0 && p < 1024; }
 bool ephemeral_port(uint16_t p) { return p >= 49152; }
 
+// A record after which nothing more comes for its uid: Zeek's conn.log, a firewall's end-of-
+// session log (its start and interim logs are snapshots, like open_conn's).
+bool final_record(const FlowRecord& r) {
+  return r.source == FlowSource::zeek_conn || (firewall_source(r.source) && !r.interim);
+}
+
 }  // namespace
 
 void FlowStitcher::finalize_initiator(Session& s) {
@@ -52,12 +58,13 @@ void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
   s.orig_h = r.orig_h, s.resp_h = r.resp_h, s.orig_p = r.orig_p, s.resp_p = r.resp_p;
   s.proto = r.proto, s.start = r.start, s.end = r.end != kNoTime ? r.end : r.start;
   s.source = r.source, s.sensor = r.sensor, s.uid = r.uid;
-  if (r.bidirectional) {  // Zeek: one record has both directions
+  if (r.bidirectional) {  // Zeek, firewalls: one record has both directions
     s.orig_bytes = r.orig_bytes, s.resp_bytes = r.resp_bytes;
     s.orig_pkts = r.orig_pkts, s.resp_pkts = r.resp_pkts;
     s.orig_ip_bytes = r.orig_ip_bytes;
     s.seen_orig_dir = s.seen_resp_dir = true;
     s.orig_unknown = r.orig_bytes_unknown, s.resp_unknown = r.resp_bytes_unknown;
+    s.bytes_not_logged = r.bytes_unknown;
   }
 }
 
@@ -75,6 +82,9 @@ void FlowStitcher::mark_unknown_volume(Session& s) {
       if (s.seen_orig_dir && !s.seen_resp_dir && s.orig_pkts > 3) s.resp_unknown = true;
       if (s.orig_unknown || s.resp_unknown) s.gap = VolumeGap::netflow_one_direction;
     }
+  } else if (s.bytes_not_logged) {  // a firewall log without byte counts: unknown both ways
+    s.orig_unknown = s.resp_unknown = true;
+    s.gap = VolumeGap::not_logged;
   } else {
     // Zeek: the originator sent no packet the sensor saw, yet the responder answered; or (TCP)
     // the originator acknowledged what the sensor never saw the responder send ('A' in the
@@ -196,7 +206,7 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     return;
   }
   auto it = r.uid.empty() || zeek_.empty() ? zeek_.end() : zeek_.find(r.uid);
-  if (it == zeek_.end() && (r.uid.empty() || r.source == FlowSource::zeek_conn)) {
+  if (it == zeek_.end() && (r.uid.empty() || final_record(r))) {
     // The common case: a final conn record with no snapshot before it (or no uid to stitch
     // by). It is the whole session: emit it without going through the table.
     Open o;
@@ -222,20 +232,21 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     s.orig_unknown |= r.orig_bytes_unknown;  // one impossible snapshot makes the count unknown
     s.resp_unknown |= r.resp_bytes_unknown;
     s.orig_ip_bytes = std::max(s.orig_ip_bytes, r.orig_ip_bytes);
+    if (!r.bytes_unknown) s.bytes_not_logged = false;
     if (r.start != kNoTime && (s.start == kNoTime || r.start < s.start)) s.start = r.start;
     const TimeNs re = r.end != kNoTime ? r.end : r.start;
     if (re != kNoTime && (s.end == kNoTime || re > s.end)) s.end = re;
   }
   // The final record's state is the one to keep.
-  if (r.source == FlowSource::zeek_conn || s.conn_state.empty()) {
+  if (final_record(r) || s.conn_state.empty()) {
     s.conn_state = r.conn_state;
     s.history = r.history;
     if (!r.service.empty()) s.service = r.service;
-    if (r.source == FlowSource::zeek_conn) s.source = FlowSource::zeek_conn;
+    if (final_record(r)) s.source = r.source;
   }
   ++s.records;
   it->second.touched = watermark_;
-  if (r.source == FlowSource::zeek_conn) {
+  if (final_record(r)) {
     // conn.log is written when the connection ends: nothing more will come for this uid.
     Open o = std::move(it->second);
     zeek_.erase(it);

@@ -81,6 +81,11 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
 
 void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
+  // A connection the firewall denied or dropped moved nothing out: not a session, counted.
+  if (f.verdict == FlowVerdict::denied) {
+    ++stats_.denied_flows;
+    return;
+  }
   // Records of one file share a sensor: look it up only when it changes.
   if (!last_sensor_ || f.sensor != last_sensor_name_) {
     last_sensor_ = &sensor_coverage(f.sensor);

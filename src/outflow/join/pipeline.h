@@ -78,6 +78,7 @@ struct PipelineStats {
   std::map<AttributionStatus, uint64_t> by_status;
   std::map<AttributionStatus, uint64_t> bytes_by_status;
   uint64_t host_events = 0, flow_records = 0, dns_answers = 0;
+  uint64_t denied_flows = 0;  // firewall records of denied/dropped connections: read, not sessions
   // Sessions whose initiator's bytes the sensor did not see, per initiator address (monitored
   // or not: flow-only hosts too), capped at kMaxGapAddresses addresses (the rest in the total).
   static constexpr size_t kMaxGapAddresses = 10'000;

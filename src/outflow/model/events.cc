@@ -54,6 +54,9 @@ const char* volume_gap_reason(VolumeGap g) {
     case VolumeGap::impossible_count:
       return "the sensor's byte count for this side was more than its packets can carry (Zeek's size from sequence "
              "numbers after a broken handshake, or a corrupt export): taken as unknown";
+    case VolumeGap::not_logged:
+      return "the log has no byte count for this connection (pfirewall.log logs one packet's size; a firewall "
+             "row without sent/received bytes)";
     case VolumeGap::none: break;
   }
   return "";
@@ -64,7 +67,18 @@ const char* flow_source_name(FlowSource s) {
     case FlowSource::zeek_conn: return "zeek_conn";
     case FlowSource::zeek_open_conn: return "zeek_open_conn";
     case FlowSource::nfdump: return "nfdump";
+    case FlowSource::panos: return "panos";
+    case FlowSource::fortigate: return "fortigate";
+    case FlowSource::winfw: return "winfw";
     default: return "other";
+  }
+}
+
+const char* flow_verdict_name(FlowVerdict v) {
+  switch (v) {
+    case FlowVerdict::allowed: return "allowed";
+    case FlowVerdict::denied: return "denied";
+    default: return "unknown";
   }
 }
 

@@ -83,8 +83,18 @@ struct HostEvent {
   }
 };
 
-enum class FlowSource : uint8_t { zeek_conn, zeek_open_conn, nfdump, other };
+// panos, fortigate, winfw: a firewall's own record of a connection (read/panos, read/fortigate,
+// read/winfw), bidirectional, initiator known.
+enum class FlowSource : uint8_t { zeek_conn, zeek_open_conn, nfdump, other, panos, fortigate, winfw };
 const char* flow_source_name(FlowSource s);
+inline bool firewall_source(FlowSource s) {
+  return s == FlowSource::panos || s == FlowSource::fortigate || s == FlowSource::winfw;
+}
+
+// What a firewall did with a connection. A denied or dropped one moved no data out: it is read
+// and delivered, but it is not a transfer (the pipeline does not make it a session).
+enum class FlowVerdict : uint8_t { unknown, allowed, denied };
+const char* flow_verdict_name(FlowVerdict v);
 
 // One flow record. `bidirectional` records (Zeek) carry both directions with orig = initiator;
 // unidirectional ones (NetFlow) carry only orig -> resp bytes and the stitcher pairs them.
@@ -108,10 +118,32 @@ struct FlowRecord {
   std::string sensor;       // Zeek _node_name, or the file it came from
   std::string community_id; // as logged, if the sensor logged one
 
+  // Firewall records (PAN-OS, FortiGate, Windows Firewall); empty / unset for the others.
+  // `interim`: a record of a session still open (PAN-OS "start", FortiGate "start" and interim
+  // "accept" logs): a later record with the same uid supersedes it, as Zeek's open_conn does.
+  // `bytes_unknown`: the log carries no byte count for this connection (pfirewall.log's size is
+  // one packet's; FortiGate rows without sentbyte/rcvdbyte): unknown both ways, never 0.
+  bool interim = false;
+  bool bytes_unknown = false;
+  FlowVerdict verdict = FlowVerdict::unknown;
+  std::string action;       // as logged ("allow", "deny", "close", "ALLOW", "DROP"...)
+  std::string user;         // the firewall's user (PAN-OS srcuser, FortiGate user/unauthuser)
+  std::string app;          // the firewall's application (PAN-OS app, FortiGate app)
+  std::string end_reason;   // PAN-OS session end reason ("tcp-fin", "aged-out"...)
+  // The post-NAT 5-tuple, as evidence (the pre-NAT one above is what joins to host events).
+  bool has_nat = false;
+  IpAddr nat_orig_h, nat_resp_h;
+  uint16_t nat_orig_p = 0, nat_resp_p = 0;
+
   void clear() {
     // Keeps string capacity, like HostEvent::clear().
     const auto keep = [](std::string& s) { s.clear(); };
     keep(uid), keep(conn_state), keep(history), keep(service), keep(sensor), keep(community_id);
+    keep(action), keep(user), keep(app), keep(end_reason);
+    interim = bytes_unknown = has_nat = false;
+    verdict = FlowVerdict::unknown;
+    nat_orig_h = nat_resp_h = IpAddr{};
+    nat_orig_p = nat_resp_p = 0;
     source = FlowSource::other;
     bidirectional = true;
     start = end = kNoTime;
@@ -179,6 +211,45 @@ struct FileRecord {
   int8_t is_orig = -1;      // 1 sent by the originator, 0 by the responder, -1 unknown
   uint64_t seen_bytes = 0, total_bytes = 0;  // 0: not logged
   std::string mime_type, filename;
+};
+
+// One request through a web proxy (Squid access.log), as the proxy logged it. Read, and handed
+// to RecordSink::on_proxy; used from issue 13's join on (the pipeline ignores it for now).
+// Sizes: `bytes_to_client` is what the proxy sent the client (Squid's native %<st: headers and
+// body, or a CONNECT tunnel's download); what the client sent (`bytes_from_client`, the upload)
+// is logged only by formats with %>st: otherwise `bytes_from_client_known` is false (unknown,
+// not 0).
+struct ProxyRecord {
+  TimeNs start = kNoTime;        // end - elapsed, when the log has the elapsed time
+  TimeNs end = kNoTime;          // when the proxy logged it (the request's end)
+  bool elapsed_known = false;
+  IpAddr client;
+  uint16_t client_port = 0;      // 0: not logged
+  std::string proxy;             // the proxy: the file it came from (Squid does not log itself)
+  std::string method;            // GET, POST, CONNECT...
+  std::string url;               // as logged: an absolute URL, or CONNECT's "host:port"
+  std::string host;              // the named destination, from the URL or CONNECT (lower-case)
+  uint16_t port = 0;             // its port (CONNECT's, the URL's, or the scheme's default)
+  uint16_t status = 0;           // HTTP status (0: none, e.g. Squid's 000)
+  std::string result;            // Squid result code: TCP_MISS, TCP_TUNNEL, TCP_DENIED...
+  uint64_t bytes_to_client = 0;
+  bool bytes_from_client_known = false;
+  uint64_t bytes_from_client = 0;
+  std::string user;              // empty when logged as "-"
+  std::string hierarchy;         // HIER_DIRECT, DIRECT, NONE, FIRSTUP_PARENT...
+  std::string peer;              // the server or parent it went to (an address or a name), or empty
+  IpAddr peer_ip;                // `peer` when it is an address
+  std::string content_type;
+
+  void clear() {
+    for (std::string* s : {&proxy, &method, &url, &host, &result, &user, &hierarchy, &peer, &content_type}) s->clear();
+    start = end = kNoTime;
+    elapsed_known = false;
+    client = peer_ip = IpAddr{};
+    client_port = port = status = 0;
+    bytes_to_client = bytes_from_client = 0;
+    bytes_from_client_known = false;
+  }
 };
 
 // A host name a DHCP server handed out or a client announced for an address (Zeek dhcp.log:

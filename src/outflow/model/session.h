@@ -18,6 +18,7 @@ enum class VolumeGap : uint8_t {
   netflow_one_direction, // NetFlow: only the other direction of a TCP conversation exported
   impossible_count,      // the sensor's count was more than its packets can carry (Zeek's size
                          // from sequence numbers after a broken handshake, a corrupt export)
+  not_logged,            // a firewall log without byte counts (pfirewall.log; FortiGate rows without them)
 };
 const char* volume_gap_reason(VolumeGap g);
 
@@ -37,6 +38,7 @@ struct Session {
   // then hold what was seen, usually 0). Set when the session is emitted (FlowStitcher).
   bool orig_unknown = false, resp_unknown = false;
   VolumeGap gap = VolumeGap::none;
+  bool bytes_not_logged = false;  // every record of it lacked byte counts (FlowRecord::bytes_unknown)
   FlowSource source = FlowSource::other;
   std::string uid, conn_state, history, service, sensor;
 };

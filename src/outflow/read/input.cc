@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "outflow/read/fw_detect.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
@@ -17,6 +18,10 @@ const char* input_format_name(InputFormat f) {
     case InputFormat::nfdump_csv: return "nfdump-csv";
     case InputFormat::evtx: return "evtx";
     case InputFormat::zeek_text: return "zeek-text";
+    case InputFormat::squid: return "squid";
+    case InputFormat::panos: return "panos";
+    case InputFormat::fortigate: return "fortigate";
+    case InputFormat::winfw: return "windows-firewall";
     default: return "unknown";
   }
 }
@@ -57,6 +62,7 @@ InputFormat detect_format(std::string_view head, std::string_view path) {
       return InputFormat::zeek_json;
     return InputFormat::windows_json;
   }
+  if (const InputFormat fw = detect_text_log(head); fw != InputFormat::unknown) return fw;
   // Text (no NUL byte) in a file named like a Zeek log: conn-summary's report.
   if (!path.empty() && !flowread::zeek_log_from_file_name(path).empty() &&
       head.find('\0') == std::string_view::npos)
@@ -166,7 +172,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
     ok = true;
   } else if (stats.format == InputFormat::unknown) {
     error = path + ": format not recognised (expected Windows/Sysmon JSON lines, EVTX, Zeek TSV or "
-                   "JSON logs, or nfdump -o csv)";
+                   "JSON logs, nfdump -o csv, Squid access.log, PAN-OS or FortiGate traffic logs, or pfirewall.log)";
     diag.bad_input(path, "format not recognised");
     return false;
   } else {
@@ -177,6 +183,10 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
       case InputFormat::zeek_json: ok = read_zeek_json(lines, ctx); break;
       case InputFormat::nfdump_csv: ok = read_nfdump_csv(lines, ctx); break;
       case InputFormat::zeek_text: ok = read_zeek_text(lines, ctx); break;
+      case InputFormat::squid: ok = read_squid(lines, ctx); break;
+      case InputFormat::panos: ok = read_panos(lines, ctx); break;
+      case InputFormat::fortigate: ok = read_fortigate(lines, ctx); break;
+      case InputFormat::winfw: ok = read_winfw(lines, ctx); break;
       default: break;
     }
     stats.bytes = lines.bytes_consumed();

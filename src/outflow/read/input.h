@@ -15,7 +15,10 @@ namespace outflow {
 
 // zeek_text: a file named like a Zeek log that is neither TSV nor JSON (conn-summary's text
 // report): counted as read but not used.
-enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text };
+// squid, panos, fortigate, winfw: proxy and firewall logs (read/squid, read/panos, read/fortigate,
+// read/winfw; docs/firewall-logs.md).
+enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text,
+                         squid, panos, fortigate, winfw };
 const char* input_format_name(InputFormat f);
 
 // Looks at the first bytes (decompressed) of a file. `path`, when given, helps with JSON lines
@@ -33,9 +36,10 @@ struct FileStats {
   uint64_t host_events = 0, flows = 0, dns = 0;
   uint64_t app = 0, dhcp = 0, capture_loss = 0;  // Zeek ssl/http, dhcp and capture_loss records used
   uint64_t files = 0;                             // Zeek files.log records
+  uint64_t proxy = 0;                             // proxy requests (Squid access.log)
   // Zeek logs recognised but not used (files, x509, weird...): log names and their data lines.
   uint64_t unused_logs = 0, unused_lines = 0;
-  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss + files; }
+  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss + files + proxy; }
   uint64_t bad = 0;
   uint64_t recovered = 0;      // records kept from damaged structures (EVTX), see Diagnostics
 };
@@ -56,6 +60,10 @@ bool read_zeek_tsv(LineReader& lines, ReadContext& ctx);
 bool read_zeek_json(LineReader& lines, ReadContext& ctx);
 bool read_nfdump_csv(LineReader& lines, ReadContext& ctx);
 bool read_zeek_text(LineReader& lines, ReadContext& ctx);
+bool read_squid(LineReader& lines, ReadContext& ctx);
+bool read_panos(LineReader& lines, ReadContext& ctx);
+bool read_fortigate(LineReader& lines, ReadContext& ctx);
+bool read_winfw(LineReader& lines, ReadContext& ctx);
 // EVTX is binary: read from the byte stream (the peeked bytes included).
 bool read_evtx(ByteSource& src, ReadContext& ctx);
 

@@ -16,7 +16,7 @@ namespace {
 // A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
 // of a reused batch keep their capacity (no allocation per record once warm).
 struct Batch {
-  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile };
+  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile, kProxy };
   std::vector<HostEvent> host;
   std::vector<FlowRecord> flow;
   std::vector<DnsAnswer> dns;
@@ -24,11 +24,12 @@ struct Batch {
   std::vector<DhcpLease> dhcp;
   std::vector<CaptureLossRecord> loss;
   std::vector<FileRecord> file;
-  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0;
+  std::vector<ProxyRecord> proxy;
+  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0, np = 0;
   std::vector<std::pair<Kind, uint32_t>> order;
 
   void reset() {
-    nh = nf = nd = na = ndh = nl = nfi = 0;
+    nh = nf = nd = na = ndh = nl = nfi = np = 0;
     order.clear();
   }
   // A string assigned over keeps its capacity (and libstdc++ grows it geometrically), so over a
@@ -57,6 +58,9 @@ struct Batch {
   static void fit(FileRecord& f) {
     for (std::string* s : {&f.uid, &f.mime_type, &f.filename}) fit(*s);
   }
+  static void fit(ProxyRecord& p) {
+    for (std::string* s : {&p.proxy, &p.method, &p.url, &p.host, &p.result, &p.user, &p.hierarchy, &p.peer, &p.content_type}) fit(*s);
+  }
   template <class T>
   static void put(std::vector<T>& v, size_t& n, const T& x) {
     if (n < v.size()) {
@@ -74,6 +78,7 @@ struct Batch {
   void add(const DhcpLease& d) { order.emplace_back(kDhcp, static_cast<uint32_t>(ndh)), put(dhcp, ndh, d); }
   void add(const CaptureLossRecord& l) { order.emplace_back(kLoss, static_cast<uint32_t>(nl)), put(loss, nl, l); }
   void add(const FileRecord& f) { order.emplace_back(kFile, static_cast<uint32_t>(nfi)), put(file, nfi, f); }
+  void add(const ProxyRecord& p) { order.emplace_back(kProxy, static_cast<uint32_t>(np)), put(proxy, np, p); }
 };
 
 // One input: a producer thread fills batches, the merging thread takes them. Two batches:
@@ -110,6 +115,7 @@ class QueueSink final : public ForwardingSink {
   void on_dhcp(const DhcpLease& d) override { add(d); }
   void on_capture_loss(const CaptureLossRecord& l) override { add(l); }
   void on_file(const FileRecord& f) override { add(f); }
+  void on_proxy(const ProxyRecord& p) override { add(p); }
 
   void flush() {
     if (!filling_ || filling_ == &discard_) return;
@@ -201,6 +207,7 @@ TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
     case Batch::kDhcp: return b.dhcp[i].ts;
     case Batch::kLoss: return b.loss[i].ts;
     case Batch::kFile: return b.file[i].ts;  // before the connection's record, as kApp
+    case Batch::kProxy: return b.proxy[i].end != kNoTime ? b.proxy[i].end : b.proxy[i].start;  // logged at its end
   }
   return kNoTime;
 }
@@ -286,6 +293,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       case Batch::kDhcp: sink.on_dhcp(s.cur->dhcp[i]); break;
       case Batch::kLoss: sink.on_capture_loss(s.cur->loss[i]); break;
       case Batch::kFile: sink.on_file(s.cur->file[i]); break;
+      case Batch::kProxy: sink.on_proxy(s.cur->proxy[i]); break;
     }
     if (++s.pos < s.cur->order.size()) {
       heap.push({head_key(s, o, clock), s.index});
@@ -346,6 +354,7 @@ TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(cons
     void on_dhcp(const DhcpLease& d) override { see(d.ts); }
     void on_capture_loss(const CaptureLossRecord& l) override { see(l.ts); }
     void on_file(const FileRecord& f) override { see(f.ts); }
+    void on_proxy(const ProxyRecord& p) override { see(p.end != kNoTime ? p.end : p.start); }
   } first(shift);
   auto mem = memory_byte_source(std::move(head));
   Diagnostics scratch;  // the head ends mid-record: what it says about that is not news

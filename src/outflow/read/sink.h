@@ -15,6 +15,8 @@ class RecordSink {
   virtual void on_dhcp(const DhcpLease&) {}
   virtual void on_capture_loss(const CaptureLossRecord&) {}
   virtual void on_file(const FileRecord&) {}  // Zeek files.log
+  // Web proxy requests (Squid access.log): read; used from issue 13's join on. No-op by default.
+  virtual void on_proxy(const ProxyRecord&) {}
   // A new kind of record: add it to ForwardingSink below too.
 };
 
@@ -27,6 +29,7 @@ class ForwardingSink : public RecordSink {
   void on_dhcp(const DhcpLease&) override = 0;
   void on_capture_loss(const CaptureLossRecord&) override = 0;
   void on_file(const FileRecord&) override = 0;
+  void on_proxy(const ProxyRecord&) override = 0;
 };
 
 }  // namespace outflow

@@ -20,6 +20,7 @@ struct CollectSink final : RecordSink {
   std::vector<DhcpLease> dhcp;
   std::vector<CaptureLossRecord> loss;
   std::vector<FileRecord> files;
+  std::vector<ProxyRecord> proxy;
   void on_host_event(const HostEvent& e) override { events.push_back(e); }
   void on_flow(const FlowRecord& f) override { flows.push_back(f); }
   void on_dns(const DnsAnswer& d) override { dns.push_back(d); }
@@ -27,6 +28,7 @@ struct CollectSink final : RecordSink {
   void on_dhcp(const DhcpLease& d) override { dhcp.push_back(d); }
   void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
   void on_file(const FileRecord& f) override { files.push_back(f); }
+  void on_proxy(const ProxyRecord& r) override { proxy.push_back(r); }
 };
 
 // A file of ../shared/datasets (tests skip with REQUIRE_FILE where it is absent).

@@ -46,8 +46,12 @@ class CheckingSink final : public RecordSink {
     ++flows;
     check(f.start != kNoTime && in_record_range(f.start));
     check(f.end == kNoTime || (in_record_range(f.end) && f.end >= f.start));
-    for (const std::string* s : {&f.uid, &f.conn_state, &f.history, &f.service, &f.sensor, &f.community_id})
+    for (const std::string* s : {&f.uid, &f.conn_state, &f.history, &f.service, &f.sensor, &f.community_id,
+                                 &f.action, &f.user, &f.app, &f.end_reason})
       sum += touch(*s);
+    // Firewall records: counts within the plausibility limit, an unknown volume carries no bytes.
+    if (firewall_source(f.source)) check(f.orig_bytes <= (uint64_t{1} << 50) && f.resp_bytes <= (uint64_t{1} << 50));
+    check(!f.bytes_unknown || (f.orig_bytes == 0 && f.resp_bytes == 0));
     sum += f.orig_bytes + f.resp_bytes + f.orig_pkts + f.resp_pkts + f.orig_p + f.resp_p;
   }
   void on_dns(const DnsAnswer& d) override {
@@ -73,6 +77,16 @@ class CheckingSink final : public RecordSink {
     check(l.ts != kNoTime && in_record_range(l.ts));
     check(l.ts_delta >= 0 && l.percent_lost >= 0 && l.percent_lost <= 100);
     sum += touch(l.peer) + l.gaps + l.acks;
+  }
+  void on_proxy(const ProxyRecord& r) override {
+    ++app;
+    check(r.end != kNoTime && in_record_range(r.end));
+    check(r.start == kNoTime || (in_record_range(r.start) && r.start <= r.end));
+    check(r.bytes_from_client_known || r.bytes_from_client == 0);
+    for (const std::string* s : {&r.proxy, &r.method, &r.url, &r.host, &r.result, &r.user, &r.hierarchy, &r.peer,
+                                 &r.content_type})
+      sum += touch(*s);
+    sum += r.bytes_to_client + r.bytes_from_client + r.port + r.status + r.client_port;
   }
   uint64_t app = 0;
 };

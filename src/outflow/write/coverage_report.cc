@@ -115,6 +115,9 @@ std::string coverage_text(const CoverageInputs& in) {
   std::string o;
   o += fmt::format("OUTFLOW COVERAGE  {} files, {} host events, {} flow records, {} sessions\n\n", in.files.size(),
                    st.host_events, st.flow_records, st.sessions);
+  if (st.denied_flows)
+    o += fmt::format("{} flow records are connections a firewall denied or dropped: read, not sessions (not transfers)\n\n",
+                     st.denied_flows);
   o += "INPUTS\n";
   o += fmt::format("  {:<14} {:>10} {:>10} {:>6}  {}\n", "format", "MB", "records", "bad", "file");
   for (const auto& f : in.files)
@@ -204,7 +207,7 @@ std::string coverage_json(const CoverageInputs& in) {
   for (const auto& f : in.files)
     j.begin_object().str("path", f.path).str("format", input_format_name(f.format)).unum("bytes", f.bytes)
         .unum("host_events", f.host_events).unum("flows", f.flows).unum("dns", f.dns).unum("app", f.app).unum("dhcp", f.dhcp)
-        .unum("capture_loss", f.capture_loss).unum("unused_lines", f.unused_lines).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
+        .unum("capture_loss", f.capture_loss).unum("proxy", f.proxy).unum("unused_lines", f.unused_lines).unum("bad", f.bad).unum("recovered", f.recovered).end_object();
   j.end_array();
   j.begin_array("hosts");
   for (const auto& [hid, hc] : st.hosts) {
@@ -250,7 +253,8 @@ std::string coverage_json(const CoverageInputs& in) {
   j.end_array();
   j.begin_object("overall").unum("host_events", st.host_events).unum("flow_records", st.flow_records)
       .unum("app_records", st.app_records).unum("dhcp_leases", st.dhcp_leases)
-      .unum("capture_loss_records", st.capture_loss_records).unum("file_records", st.file_records).unum("sessions", st.sessions)
+      .unum("capture_loss_records", st.capture_loss_records).unum("file_records", st.file_records)
+      .unum("denied_flow_records", st.denied_flows).unum("sessions", st.sessions)
       .unum("bytes", st.bytes);
   for (const auto& [s, c] : st.by_status) j.unum(std::string("sessions_") + attribution_status_name(s), c);
   uint64_t attributed = 0, battr = 0;

@@ -145,6 +145,14 @@ inline void reset_flow(FlowRecord& f) {
   f.service.clear();
   f.sensor.clear();
   f.community_id.clear();
+  f.action.clear();
+  f.user.clear();
+  f.app.clear();
+  f.end_reason.clear();
+  f.interim = f.bytes_unknown = f.has_nat = false;
+  f.verdict = FlowVerdict::unknown;
+  f.nat_orig_h = f.nat_resp_h = IpAddr{};
+  f.nat_orig_p = f.nat_resp_p = 0;
 }
 
 inline std::string_view trim_spaces(std::string_view s) {
