@@ -196,6 +196,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     // core, the join and the detector on another. A flow-only input is otherwise one thread.
     MergeOptions mo;
     mo.threads = o.threads;
+    mo.batch = 1024;  // one input: nothing to interleave, so fewer hand-overs (wake-ups)
     std::vector<FileStats> one;
     const bool ok = read_merged({MergeInput{in.path, kNoTime, phase == 1, in.once}}, pipe, mo, diag, one, e3);
     in.once.reset();  // read: its buffers go
