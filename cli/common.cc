@@ -19,8 +19,9 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "Files or folders (searched recursively), - for stdin, pipes (<(...)) or FIFOs (read once). Formats are "
                   "detected from content: "
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek logs (TSV or JSON: conn, dns, ssl, "
-                  "http, dhcp, capture_loss; the others counted as read but not used), "
-                  "nfdump -o csv; plain, .gz or .zst.")
+                  "http, files, dhcp, capture_loss; the others counted as read but not used), "
+                  "nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log "
+                  "(read; not yet joined); plain, .gz or .zst.")
       ->required();
   cmd->add_option("--max-processes", o.max_processes, "Cap of the process table; past it new processes are dropped and counted")
       ->capture_default_str()

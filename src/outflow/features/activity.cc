@@ -101,8 +101,9 @@ void ActivityAggregator::add_outbound_app(ProcessActivity& p, const Session& s, 
 void ActivityAggregator::add(const Session& s, const Attribution& given, const ProcessTable* procs, const AppNames* apps) {
   ++seen_;
   if (given.host == kNoHost) {
-    // A flow-only host: an internal initiator sending to an external address.
-    if (opt_.internal.empty() || !opt_.internal.contains(s.orig_h) || opt_.internal.contains(s.resp_h)) {
+    // A flow-only host: an internal initiator sending to an external address (not to multicast,
+    // broadcast, link-local or loopback: SSDP, mDNS, DHCP and the like never leave the segment).
+    if (opt_.internal.empty() || !opt_.internal.contains(s.orig_h) || opt_.internal.contains(s.resp_h) || s.resp_h.is_special()) {
       ++unmonitored_;
       return;
     }

@@ -12,7 +12,7 @@ void add_evidence_dests(const ScoreContext& sc, const ProcessActivity& a, const 
     DestSummary s;
     s.index = i;
     s.key = destination_key(a.dests[i]);
-    s.internal = sc.cfg.internal_networks.contains(a.dests[i].ip);
+    s.internal = sc.cfg.internal_networks.contains(a.dests[i].ip) || a.dests[i].ip.is_special();
     s.hosts_in_org = i < prevalence.size() ? prevalence[i] : 0;
     if (auto it = sc.base.dests.find(s.key); it != sc.base.dests.end()) s.first_seen = it->second.first_seen;
     s.evidence = std::string(evidence);

@@ -95,7 +95,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     DestSummary s;
     s.index = order[k];
     s.key = keys[order[k]];
-    s.internal = c.internal_networks.contains(d.ip);
+    s.internal = c.internal_networks.contains(d.ip) || d.ip.is_special();  // multicast, broadcast: local
     if (auto it = sc.base.dests.find(s.key); it != sc.base.dests.end()) {
       s.hosts_in_org = it->second.hosts;
       s.first_seen = it->second.first_seen;

@@ -105,6 +105,36 @@ TEST(HuntHostEntity, TwoWayTrafficIsNotAFlowOnlyHostsVolume) {
   EXPECT_NE(World::factor(up, "large_session"), nullptr);
 }
 
+// SSDP, mDNS, DHCP broadcasts and link-local peers never leave the segment: they make no
+// flow-only host (seen on RITA's proxy_rolling: fe80:: -> ff02::16, 169.254.x -> 239.255.255.250).
+TEST(HuntHostEntity, MulticastBroadcastAndLinkLocalAreNotOutbound) {
+  ActivityAggregator::Options o;
+  std::string err;
+  ASSERT_TRUE(o.internal.add("10.0.0.0/8", err));
+  ASSERT_TRUE(o.internal.add("fe80::/10", err));
+  ActivityAggregator agg(o);
+  Attribution none;
+  auto send = [&](const char* from, const char* to) {
+    Session s;
+    ASSERT_TRUE(IpAddr::parse(from, s.orig_h));
+    ASSERT_TRUE(IpAddr::parse(to, s.resp_h));
+    s.resp_p = 1900;
+    s.proto = kProtoUdp;
+    s.orig_bytes = 5000;
+    agg.add(s, none);
+  };
+  send("10.1.1.1", "239.255.255.250");
+  send("10.1.1.1", "255.255.255.255");
+  send("fe80::1", "ff02::16");
+  send("10.1.1.2", "169.254.10.10");
+  for (const auto& a : agg.processes()) EXPECT_FALSE(a.flow_only()) << a.entity_ip.to_string();
+  EXPECT_EQ(agg.sessions_unmonitored(), 4u);
+  send("10.1.1.1", "203.0.113.5");  // the same host going out is one
+  size_t entities = 0;
+  for (const auto& a : agg.processes()) entities += a.flow_only();
+  EXPECT_EQ(entities, 1u);
+}
+
 TEST(HuntHostEntity, CapOnHostEntitiesCountsDrops) {
   ActivityAggregator::Options o;
   std::string err;
