@@ -54,6 +54,66 @@ std::string IpAddr::to_string() const {
   return buf;
 }
 
+namespace {
+bool ends_with_nocase(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    char c = s[s.size() - suffix.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != suffix[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool IpAddr::from_reverse_name(std::string_view n, IpAddr& out) {
+  if (!n.empty() && n.back() == '.') n.remove_suffix(1);
+  if (ends_with_nocase(n, ".in-addr.arpa")) {
+    n.remove_suffix(13);
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const size_t dot = n.rfind('.');
+      const std::string_view label = dot == std::string_view::npos ? n : n.substr(dot + 1);
+      if (label.empty() || label.size() > 3) return false;
+      uint32_t octet = 0;
+      for (char c : label) {
+        if (c < '0' || c > '9') return false;
+        octet = octet * 10 + static_cast<uint32_t>(c - '0');
+      }
+      if (octet > 255) return false;
+      // Labels run from the last octet to the first: the rightmost label is the first octet.
+      v |= octet << (8 * (3 - k));
+      if (dot == std::string_view::npos) {
+        if (k != 3) return false;
+        n = {};
+      } else {
+        if (k == 3) return false;  // more than four labels
+        n = n.substr(0, dot);
+      }
+    }
+    out = v4(v);
+    return true;
+  }
+  if (ends_with_nocase(n, ".ip6.arpa")) {
+    n.remove_suffix(9);
+    if (n.size() != 63) return false;  // 32 nibbles and 31 dots
+    IpAddr a;
+    for (size_t i = 0; i < 32; ++i) {
+      const char c = n[62 - 2 * i];
+      if (i < 31 && n[62 - 2 * i - 1] != '.') return false;
+      uint8_t nib;
+      if (c >= '0' && c <= '9') nib = static_cast<uint8_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') nib = static_cast<uint8_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') nib = static_cast<uint8_t>(c - 'A' + 10);
+      else return false;
+      a.b[i / 2] = static_cast<uint8_t>(a.b[i / 2] | (i % 2 == 0 ? nib << 4 : nib));
+    }
+    out = a;
+    return true;
+  }
+  return false;
+}
+
 bool IpAddr::is_special() const {
   if (is_v4()) {
     const uint8_t a = b[12], c = b[13];

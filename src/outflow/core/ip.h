@@ -30,6 +30,10 @@ struct IpAddr {
   // Accepts dotted IPv4, IPv6 (with "::", optional zone "%eth0", optional brackets) and
   // IPv4-mapped IPv6. Returns false on anything else.
   static bool parse(std::string_view s, IpAddr& out);
+  // The address a reverse-lookup name stands for: "4.3.2.10.in-addr.arpa" is 10.2.3.4, and the
+  // 32 nibbles of an "ip6.arpa" name an IPv6 address (any case, trailing dot allowed). False for
+  // any other name, or a partial one (a zone such as "2.10.in-addr.arpa").
+  static bool from_reverse_name(std::string_view name, IpAddr& out);
   std::string to_string() const;
 
   friend bool operator==(const IpAddr& a, const IpAddr& c) { return a.b == c.b; }

@@ -176,6 +176,45 @@ TEST(AppNamesPipeline, SniNamesTheSessionBeforeDnsAndOtherSessionsByTime) {
   EXPECT_EQ(p.index().apps().conns(), 0u);  // forgotten once its session was emitted
 }
 
+// dns.log's reverse lookups name the addresses they ask for, as DHCP does (issue 12: a flow-only
+// host's name "from a reverse name in dns.log"); a forward query's CNAME names nothing.
+TEST(AppNamesPipeline, ReverseLookupsNameTheirAddress) {
+  SessionPipeline p(PipelineOptions{}, nullptr);
+  DnsAnswer d;
+  d.time = t0;
+  d.client = ip("10.0.0.5");
+  d.query = "15.2.0.10.in-addr.arpa";
+  d.qtype = 12;
+  d.ptr_name = "ws-0015.corp.example";
+  p.on_dns(d);
+  EXPECT_EQ(p.index().name_for_address(ip("10.0.2.15"), t0 + kNsPerSec), "ws-0015.corp.example");
+  d.query = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.";
+  d.ptr_name = "v6host.corp.example";
+  p.on_dns(d);
+  EXPECT_EQ(p.index().name_for_address(ip("2001:db8::1"), t0), "v6host.corp.example");
+  d.query = "www.example.com";  // a forward query whose first name answer is a CNAME
+  d.ptr_name = "cdn.example.net";
+  d.answers = {ip("198.51.100.7")};
+  p.on_dns(d);
+  EXPECT_EQ(p.index().name_for_address(ip("198.51.100.7"), t0), "");
+}
+
+TEST(IpReverseName, ParsesFullNamesOnly) {
+  IpAddr a;
+  ASSERT_TRUE(IpAddr::from_reverse_name("4.3.2.10.IN-ADDR.ARPA.", a));
+  EXPECT_EQ(a, ip("10.2.3.4"));
+  EXPECT_FALSE(IpAddr::from_reverse_name("2.10.in-addr.arpa", a));        // a zone, not an address
+  EXPECT_FALSE(IpAddr::from_reverse_name("5.4.3.2.10.in-addr.arpa", a));  // five labels
+  EXPECT_FALSE(IpAddr::from_reverse_name("256.3.2.10.in-addr.arpa", a));
+  EXPECT_FALSE(IpAddr::from_reverse_name("x.3.2.10.in-addr.arpa", a));
+  EXPECT_FALSE(IpAddr::from_reverse_name("..2.10.in-addr.arpa", a));
+  EXPECT_FALSE(IpAddr::from_reverse_name("in-addr.arpa", a));
+  EXPECT_FALSE(IpAddr::from_reverse_name("example.com", a));
+  EXPECT_FALSE(IpAddr::from_reverse_name("1.0.ip6.arpa", a));
+  ASSERT_TRUE(IpAddr::from_reverse_name("B.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa", a));
+  EXPECT_EQ(a, ip("4321:0:1:2:3:4:567:89ab"));
+}
+
 TEST(AppNamesPipeline, DhcpAndCaptureLoss) {
   SessionPipeline p(PipelineOptions{}, nullptr);
   p.on_dhcp({t0, ip("10.0.2.15"), "John-PC", "08:00:27:7f:09:e1"});

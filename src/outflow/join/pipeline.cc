@@ -116,6 +116,9 @@ SensorCoverage& SessionPipeline::sensor_coverage(const std::string& name) {
 void SessionPipeline::on_dns(const DnsAnswer& d) {
   ++stats_.dns_answers;
   for (const auto& a : d.answers) index_.add_dns(kNoHost, d.client, d.time, d.query, a);
+  // A reverse lookup names the address it asks for, as a DHCP lease does (flow-only hosts).
+  if (IpAddr addr; !d.ptr_name.empty() && IpAddr::from_reverse_name(d.query, addr))
+    index_.apps().add_lease(DhcpLease{d.time, addr, d.ptr_name, {}});
   if (on_dns_) on_dns_(d, d.client.is_unset() ? kNoHost : index_.host_of(d.client, d.time));
 }
 

@@ -164,6 +164,9 @@ struct DnsAnswer {
   uint16_t qtype = 0; // query type (Zeek qtype: 1 A, 16 TXT, 10 NULL...), 0 if unknown
   std::string query;
   std::vector<IpAddr> answers;  // addresses only; empty for queries answered otherwise or not at all
+  // The first answer that is a name, not an address: for a reverse lookup (*.in-addr.arpa,
+  // *.ip6.arpa) the host name of the address it asks for; for other queries a CNAME.
+  std::string ptr_name;
 };
 
 // What a Zeek application log says about one connection: a name for its responder address at

@@ -48,6 +48,7 @@ struct Batch {
   static void fit(FlowRecord&) {}  // its strings are short and capped at 1 KiB
   static void fit(DnsAnswer& d) {
     fit(d.query);
+    fit(d.ptr_name);
     if (d.answers.capacity() > 2 * d.answers.size() + 8) d.answers.shrink_to_fit();
   }
   static void fit(AppRecord& a) {

@@ -288,6 +288,7 @@ class ZeekJsonReader {
           if (elem.get_string().get(s)) return "zeek json: bad answers";
           IpAddr ip;
           if (flowread::parse_ip(s, ip)) dns_.answers.push_back(ip);
+          else if (dns_.ptr_name.empty() && !s.empty() && s.size() <= 253) dns_.ptr_name.assign(s);
         }
         return nullptr;
       }
@@ -306,6 +307,7 @@ class ZeekJsonReader {
     }
     JsonRecord r;
     dns_.answers.clear();
+    dns_.ptr_name.clear();
     for (auto fr : obj) {
       od::field f;
       if (auto e = std::move(fr).get(f)) return bad_json(e);

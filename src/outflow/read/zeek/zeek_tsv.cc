@@ -340,6 +340,7 @@ class ZeekTsvReader {
     DnsAnswer& d = dns_;
     d.answers.clear();
     d.query.clear();
+    d.ptr_name.clear();
     d.client = IpAddr{};
     d.time = kNoTime;
     if (!time_field(d.time)) return;
@@ -355,6 +356,7 @@ class ZeekTsvReader {
         const std::string_view a = ans.substr(start, e == std::string_view::npos ? e : e - start);
         IpAddr ip;
         if (flowread::parse_ip(a, ip)) d.answers.push_back(ip);
+        else if (d.ptr_name.empty() && !a.empty() && a.size() <= 253) d.ptr_name.assign(a);
         if (e == std::string_view::npos) break;
         start = e + 1;
       }
