@@ -88,7 +88,11 @@ with tempfile.TemporaryDirectory() as t:
     check(p.returncode in (0, 1), f"hunt on the scan: exit {p.returncode}: {p.stderr[-2000:]}")
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"hunt on {SCAN_DESTINATIONS:,} destinations from one host: peak RSS {rss_mb:.0f} MB")
-    check(rss_mb < RSS_LIMIT_MB, f"peak RSS on the scan {rss_mb:.0f} MB, limit {RSS_LIMIT_MB} MB")
+    if sanitized():
+        # ASan's quarantine (256 MB of freed memory held back) and shadow memory: not the product's.
+        print(f"peak RSS bound ({RSS_LIMIT_MB} MB) not asserted: this binary is built with AddressSanitizer")
+    else:
+        check(rss_mb < RSS_LIMIT_MB, f"peak RSS on the scan {rss_mb:.0f} MB, limit {RSS_LIMIT_MB} MB")
     m = re.search(r"(\d+) flow records -> (\d+) sessions", p.stderr)
     expect_eq(m and (int(m.group(1)), int(m.group(2))), (SCAN_DESTINATIONS, SCAN_DESTINATIONS),
               "scan: every record read and made a session")

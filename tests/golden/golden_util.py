@@ -73,6 +73,17 @@ def tsv_rows(path):
     return rows
 
 
+def sanitized():
+    """Whether the binary under test is built with AddressSanitizer (its memory figures are not the product's)."""
+    if "ASAN_OPTIONS" in os.environ:
+        return True
+    try:
+        out = subprocess.run(["ldd", OUTFLOW], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return False
+    return "libasan" in out
+
+
 def check(cond, msg):
     if not cond:
         failures.append(msg)

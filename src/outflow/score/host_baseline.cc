@@ -70,7 +70,10 @@ uint64_t one_day_upload(const ScoreContext& sc, const ProcessActivity& a, const 
 bool score_host_baseline(const ScoreContext& sc, const ProcessActivity& a, Finding& f, bool active) {
   const DetectConfig& c = sc.cfg;
   if (!a.flow_only() || a.daily.empty() || a.volume_mostly_unknown()) return active;
-  const auto [day, v] = a.daily.peak();
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const std::pair<int64_t, uint64_t> peak = a.daily.peak();
+  const int64_t day = peak.first;
+  const uint64_t v = peak.second;
   if (v < c.volume_notable) return active;
   bool peak_is_sample = false;
   a.daily.for_each_sample([&](int64_t d, uint64_t) { peak_is_sample |= d == day; });
