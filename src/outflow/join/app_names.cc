@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "outflow/read/squid/proxy_target.h"
+
 namespace outflow {
 
 namespace {
@@ -107,6 +109,14 @@ bool AppNames::add(const AppRecord& r) {
   c.http_response_body += r.response_body_len;
   if (proxy_request(r)) {
     c.proxied = true;
+    std::string target;
+    uint16_t port = 0;
+    // CONNECT's URI is "host:port"; Zeek puts an absolute URI whole in `uri`.
+    if (squid::proxy_target(r.method, r.uri.empty() ? r.name : r.uri, target, port)) {
+      const uint32_t id = intern(target);
+      if (c.proxy_host == kNone) c.proxy_host = id, c.proxy_port = port;
+      else if (id != c.proxy_host) ++c.proxy_other_hosts;
+    }
     return false;
   }
   if (c.host == kNone) c.host = intern(r.name);

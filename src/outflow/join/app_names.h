@@ -37,6 +37,12 @@ class AppNames {
     uint32_t sni = kNone, host = kNone, ja3 = kNone, ja3s = kNone;  // name ids (name())
     uint32_t http_requests = 0, http_uploads = 0;  // requests; POST and PUT among them
     bool proxied = false;                          // an HTTP request to a proxy was seen on it
+    // The host and port the first request to a proxy named (CONNECT host:port, an absolute
+    // URI's host): the session's destination for the detector (features/proxy_dest.h). Later
+    // requests naming another host are counted, not split: the connection stays the first's.
+    uint32_t proxy_host = kNone;
+    uint16_t proxy_port = 0;
+    uint32_t proxy_other_hosts = 0;
     uint64_t http_request_body = 0, http_response_body = 0;
     // Upload evidence (features/app_evidence.h): the first user agent, the first POST/PUT's URI
     // (path without its query), the POST/PUT bodies, requests without a Host header.

@@ -52,7 +52,7 @@ std::string program_stem(std::string_view file) {
 
 std::string dest_text(const DestActivity& d) {
   const std::string ip = d.ip.is_v4() ? d.ip.to_string() : "[" + d.ip.to_string() + "]";
-  return (d.domain.empty() ? ip : d.domain + " (" + ip + ")") + ":" + std::to_string(d.port) + "/" + proto_name(d.proto);
+  return (d.domain.empty() ? ip : d.ip.is_unset() ? d.domain : d.domain + " (" + ip + ")") + ":" + std::to_string(d.port) + "/" + proto_name(d.proto);
 }
 
 bool is_web(const DestActivity& d) {
