@@ -259,7 +259,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     add(f, "new_destination", 2, ts.key, "", "not in the state for this " + std::string(ts.new_for_host ? "host" : "user"),
         "known to the organisation, but new for this " + std::string(ts.new_for_host ? "host" : "user"));
   }
-  if (!ts.internal) add(f, "external_destination", 2, top.ip.to_string(), "", "", "the top destination is outside the internal networks");
+  if (!ts.internal) add(f, "external_destination", 2, top.ip.is_unset() ? top.domain : top.ip.to_string(), "", "", "the top destination is outside the internal networks");
   if (sc.geo) {
     const std::string cc = ts.country.empty() ? "unknown" : ts.country;
     auto listed = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), ts.country) != v.end(); };
