@@ -74,4 +74,18 @@ ex = run("hunt", "-q", "--min-score", "0", "--explain", str(get(f, "outflow.rank
 check("www.honestimnotevil.com:443/tcp via proxy 10.136.0.16" in ex, "explain shows the destination via the proxy")
 check("Beacon name -> www.honestimnotevil.com" in ex and "357 connections" in ex, "explain shows the beacon by name")
 check(f"{PROXY}:3128" not in ex, "explain names no destination at the proxy's port")
+
+# coverage lists the proxy: one client (10.136.0.18) sent all 407 CONNECTs, so by the rule (2+
+# clients) it is a candidate; named in the config, it is "configured, seen".
+cov = json.loads(run("coverage", "--json", d).stdout)
+px = [x for x in cov.get("proxies", []) if x["ip"] == PROXY and x["port"] == 3128]
+check(len(px) == 1 and px[0]["connects"] == 407 and px[0]["clients"] == 1 and px[0]["status"] == "candidate",
+      f"coverage lists {PROXY}:3128 as a candidate with 407 CONNECT from 1 client: {cov.get('proxies')}")
+import tempfile  # noqa: E402
+with tempfile.TemporaryDirectory() as t:
+    cfg = os.path.join(t, "proxy.yaml")
+    with open(cfg, "w") as fh:
+        fh.write(f"proxies: ['{PROXY}:3128']\n")
+    txt = run("coverage", "--config", cfg, d).stdout
+check(f"{PROXY}:3128" in txt and "configured, seen" in txt, "coverage text shows the configured proxy, seen")
 done()

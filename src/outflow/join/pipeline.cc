@@ -11,7 +11,9 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
       stitcher_(o.stitch, [this](Session&& s) { emit(std::move(s)); }),
       on_session_(std::move(on_session)),
       retention_(o.retention),
-      evict_processes_(o.evict_processes) {}
+      evict_processes_(o.evict_processes) {
+  proxies_.configure(o.proxies);
+}
 
 void SessionPipeline::advance(TimeNs now) {
   if (now == kNoTime) return;
@@ -126,6 +128,7 @@ void SessionPipeline::on_file(const FileRecord& f) {
 
 void SessionPipeline::on_app(const AppRecord& r) {
   ++stats_.app_records;
+  proxies_.observe(r);
   // The name also serves other sessions to the address, time-aware like a DNS answer to the
   // client. Not a proxy's: requests through it name its targets (AppNames::add).
   if (index_.apps().add(r) && !r.name.empty()) index_.add_dns(kNoHost, r.orig_h, r.ts, r.name, r.resp_h);

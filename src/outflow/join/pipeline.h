@@ -14,6 +14,7 @@
 
 #include "outflow/join/attributor.h"
 #include "outflow/join/flow_stitcher.h"
+#include "outflow/join/proxy_finder.h"
 #include "outflow/read/sink.h"
 
 namespace outflow {
@@ -31,6 +32,7 @@ struct PipelineOptions {
   EndpointIndex::Caps index_caps;
   FlowStitcher::Options stitch;
   Attributor::Options attribute;
+  std::vector<ProxyAddress> proxies;  // the config's `proxies:` (reported by coverage with the ones found)
 };
 
 // Counters for `outflow coverage`.
@@ -134,6 +136,7 @@ class SessionPipeline final : public RecordSink {
   const ClockOffsets& offsets() const { return offsets_; }
   const FlowStitcher& stitcher() const { return stitcher_; }
   const PipelineStats& stats() const { return stats_; }
+  const ProxyFinder& proxies() const { return proxies_; }
 
  private:
   void emit(Session&& s);
@@ -142,6 +145,7 @@ class SessionPipeline final : public RecordSink {
   HostRegistry hosts_;
   ProcessTable procs_;
   EndpointIndex index_;
+  ProxyFinder proxies_;
   ClockOffsets offsets_;
   Attributor attributor_;
   FlowStitcher stitcher_;
