@@ -8,6 +8,7 @@
 #include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
 #include "outflow/score/pair_factors.h"
+#include "outflow/score/proxy_bypass.h"
 #include "outflow/score/relay_pattern.h"
 
 namespace outflow {
@@ -344,6 +345,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     }
     active |= score_relay_pattern(sc, a, prevalence, f);
   }
+  score_proxy_bypass(sc, a, f);
   // A rare top destination counts in full once any activity factor fired (fan-out, scans and
   // relaying are scored after it).
   if (active)
