@@ -64,6 +64,15 @@ AppNames::ConnMap::iterator AppNames::conn_entry(const std::string& uid, const F
   return it;
 }
 
+void AppNames::add_proxied(const std::string& uid, const FlowKey& key, TimeNs ts, std::string_view host, uint16_t port) {
+  auto it = conn_entry(uid, key, ts);
+  if (it == by_uid_.end()) return;
+  ConnApp& c = it->second;
+  c.first = c.last = ts;
+  c.proxied = true;
+  if (c.proxy_host == kNone) c.proxy_host = intern(host), c.proxy_port = port;
+}
+
 void AppNames::add_file(const FileRecord& f) {
   // Only what the originator sent is upload evidence; a file the responder sent is a download.
   const bool sent = f.is_orig == 1 || (f.is_orig < 0 && !f.tx.is_unset() && f.tx == f.orig_h);

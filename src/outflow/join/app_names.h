@@ -62,6 +62,8 @@ class AppNames {
   // it): not an HTTP request to a proxy (CONNECT, absolute URI), nor the SNI of a TLS session
   // tunnelled through one (after a CONNECT on the same connection).
   bool add(const AppRecord& r);
+  // A request a proxy logged (Squid) for connection `uid`: it named `host`:`port`.
+  void add_proxied(const std::string& uid, const FlowKey& key, TimeNs ts, std::string_view host, uint16_t port);
   // A files.log record: a file the originator sent counts on its connection.
   void add_file(const FileRecord& f);
   void add_lease(const DhcpLease& d);

@@ -83,6 +83,7 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
 
 void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
+  if (proxies_.is_configured(f.resp_h, f.resp_p)) proxies_.note_sensor_client(f.orig_h);
   // A connection the firewall denied or dropped moved nothing out: not a session, counted.
   if (f.verdict == FlowVerdict::denied) {
     ++stats_.denied_flows;

@@ -114,6 +114,9 @@ class SessionPipeline final : public RecordSink {
   void on_capture_loss(const CaptureLossRecord& l) override;
   // Zeek files.log: files the originator sent, per connection (AppNames::add_file).
   void on_file(const FileRecord& f) override;
+  // A Squid access.log record (join/squid_sessions.cc): a session of its own to the named host,
+  // unless a sensor in front of the proxy saw the client's traffic (then it is that session's).
+  void on_proxy(const ProxyRecord& p) override;
   // Every DNS query (answered or not) with the monitored host that has its client address then
   // (kNoHost if none): the detector's DNS tunnelling view (features/dns_view.h).
   using OnDns = std::function<void(const DnsAnswer&, HostId)>;
@@ -146,6 +149,7 @@ class SessionPipeline final : public RecordSink {
   ProcessTable procs_;
   EndpointIndex index_;
   ProxyFinder proxies_;
+  uint64_t squid_uids_ = 0;
   ClockOffsets offsets_;
   Attributor attributor_;
   FlowStitcher stitcher_;

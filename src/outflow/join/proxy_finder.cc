@@ -17,7 +17,23 @@ bool parse_proxy_address(std::string_view s, ProxyAddress& out, std::string& err
   return true;
 }
 
+void ProxyFinder::note_sensor_client(const IpAddr& client) {
+  if (seen_full_ || seen_clients_.count(client)) return;
+  if (seen_clients_.size() >= kMaxSeenClients) {
+    seen_full_ = true;
+    return;
+  }
+  seen_clients_.insert(client);
+}
+
+bool ProxyFinder::is_configured(const IpAddr& ip, uint16_t port) const {
+  for (const auto& c : configured_)
+    if (c.ip == ip && (c.port == 0 || c.port == port)) return true;
+  return false;
+}
+
 void ProxyFinder::configure(const std::vector<ProxyAddress>& configured) {
+  configured_ = configured;
   for (const auto& c : configured) {
     if (Proxy* p = find(c.ip, c.port)) {
       p->configured = true;
@@ -54,6 +70,7 @@ void ProxyFinder::observe(const AppRecord& r) {
     p->ip = r.resp_h;
     p->port = r.resp_p;
   }
+  note_sensor_client(r.orig_h);
   ++p->requests;
   p->connects += r.method == "CONNECT";
   if (p->clients.size() < kMaxClients && std::find(p->clients.begin(), p->clients.end(), r.orig_h) == p->clients.end())

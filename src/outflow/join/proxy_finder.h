@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "outflow/core/ip.h"
@@ -44,6 +45,21 @@ class ProxyFinder {
   // An http.log record: counted when it is a request to a proxy.
   void observe(const AppRecord& r);
 
+  // Clients a sensor saw talking to a proxy (an http.log proxy request, a flow to a configured
+  // proxy): their Squid records are the same transfers, not sessions of their own. Capped at
+  // kMaxSeenClients; past it every client counts as seen (undercount rather than count twice).
+  static constexpr size_t kMaxSeenClients = 1'000'000;
+  void note_sensor_client(const IpAddr& client);
+  bool sensor_saw(const IpAddr& client) const { return seen_full_ || seen_clients_.count(client) != 0; }
+  // A flow to a configured proxy (address, and port when the config gave one).
+  bool is_configured(const IpAddr& ip, uint16_t port) const;
+  // The one configured proxy, when there is exactly one (Squid does not log its own address).
+  const ProxyAddress* single_configured() const { return configured_.size() == 1 ? &configured_[0] : nullptr; }
+
+  // Squid access.log records (SessionPipeline::on_proxy): made sessions, left to the sensor's
+  // session (same transfer), or unused (denied, no named host, no time).
+  uint64_t squid_records = 0, squid_sessions = 0, squid_seen_by_sensor = 0, squid_unused = 0;
+
   // Configured ones first, then by requests (most first).
   std::vector<Proxy> list() const;
   uint64_t dropped() const { return dropped_; }  // requests to address:ports past the cap
@@ -51,6 +67,9 @@ class ProxyFinder {
  private:
   Proxy* find(const IpAddr& ip, uint16_t port);
   std::vector<Proxy> proxies_;
+  std::vector<ProxyAddress> configured_;
+  std::unordered_set<IpAddr, IpAddrHash> seen_clients_;
+  bool seen_full_ = false;
   uint64_t dropped_ = 0;
 };
 

@@ -27,7 +27,7 @@ std::string clients(const ProxyFinder::Proxy& p) {
 
 std::string proxies_text(const ProxyFinder& f) {
   const auto list = f.list();
-  if (list.empty()) return {};
+  if (list.empty() && !f.squid_records) return {};
   std::string o = fmt::format(
       "\nPROXIES (explicit web proxies: config `proxies:`, and private address:ports answering CONNECT or absolute-URI "
       "requests in http.log from {}+ clients; sessions through them go to the host the requests named)\n",
@@ -37,6 +37,10 @@ std::string proxies_text(const ProxyFinder& f) {
     o += fmt::format("  {:<30} {:<28} {:>9} {:>9} {:>8}  {} .. {}\n", terminal_safe(endpoint(p)), status(p), p.requests, p.connects,
                      clients(p), format_time(p.first), format_time(p.last));
   if (f.dropped()) o += fmt::format("  {} requests to further address:ports not kept (cap {})\n", f.dropped(), ProxyFinder::kMaxProxies);
+  if (f.squid_records)
+    o += fmt::format("  Squid access.log: {} requests; {} made sessions of their own (no sensor in front of the proxy saw the client), "
+                     "{} left to the sensor's sessions (same transfers, not counted twice), {} unused (denied, no host or time)\n",
+                     f.squid_records, f.squid_sessions, f.squid_seen_by_sensor, f.squid_unused);
   return o;
 }
 
@@ -51,6 +55,8 @@ void proxies_json(JsonOut& j, const ProxyFinder& f) {
   }
   j.end_array();
   if (f.dropped()) j.unum("proxy_requests_not_kept", f.dropped());
+  j.begin_object("squid").unum("records", f.squid_records).unum("sessions", f.squid_sessions)
+      .unum("seen_by_sensor", f.squid_seen_by_sensor).unum("unused", f.squid_unused).end_object();
 }
 
 }  // namespace outflow
