@@ -7,6 +7,7 @@
 #include "outflow/config/detect_config.h"
 #include "outflow/write/coverage_questions.h"
 #include "outflow/write/coverage_report.h"
+#include "outflow/write/terminal.h"
 
 namespace outflow::cli {
 namespace {
@@ -14,13 +15,22 @@ namespace {
 struct CoverageOptions {
   CommonOptions common;
   bool json = false;
+  std::string config_file;
 };
 
 int run_coverage(const CoverageOptions& co) {
   // Hosts seen only in flows: internal addresses (the shipped internal_networks) starting
   // sessions no monitored host is part of.
-  FlowHostCounter flow_hosts(default_config().internal_networks);
-  SessionPipeline pipe(pipeline_options(co.common), [&](const Session& s, const Attribution& a) { flow_hosts.add(s, a); });
+  DetectConfig cfg = default_config();
+  std::string err;
+  if (!co.config_file.empty() && !load_config_file(co.config_file, cfg, err)) {
+    std::fprintf(stderr, "outflow: %s\n", terminal_safe(err).c_str());
+    return kExitError;
+  }
+  FlowHostCounter flow_hosts(cfg.internal_networks);
+  PipelineOptions po = pipeline_options(co.common);
+  po.proxies = cfg.proxies;
+  SessionPipeline pipe(po, [&](const Session& s, const Attribution& a) { flow_hosts.add(s, a); });
   std::vector<FileStats> files;
   Diagnostics diag;
   const int rc = run_inputs(co.common, pipe, files, diag);
@@ -39,6 +49,7 @@ const bool registered = register_command(20, [](CLI::App& app) {
                                  "anomalies (e.g. a sensor that misses outgoing packets).");
   add_common(cmd, o->common);
   cmd->add_flag("--json", o->json, "Machine-readable JSON instead of the table");
+  cmd->add_option("--config", o->config_file, "YAML config over the built-in defaults (internal_networks, proxies)");
   return Command{cmd, [o] { return run_coverage(*o); }};
 });
 

@@ -46,7 +46,9 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   }
   run.agg = std::make_unique<ActivityAggregator>(Hunter::aggregator_options(run.cfg));
   ActivityAggregator* agg = run.agg.get();
-  run.pipe = std::make_unique<SessionPipeline>(pipeline_options(o.common),
+  PipelineOptions po = pipeline_options(o.common);
+  po.proxies = run.cfg.proxies;
+  run.pipe = std::make_unique<SessionPipeline>(po,
                                                [agg, &run](const Session& s, const Attribution& a) {
                                                  agg->add(s, a, &run.pipe->processes(), &run.pipe->index().apps());
                                                });

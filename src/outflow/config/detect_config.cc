@@ -149,6 +149,16 @@ void apply(const YAML::Node& root, DetectConfig& c) {
            if (!s.add(v, err)) throw ConfigError("internal_networks: " + err + where(n));
          c.internal_networks = s;
        }},
+      {"proxies",
+       [&](auto& n) {
+         c.proxies.clear();
+         std::string err;
+         for (const auto& v : strings(n, "proxies")) {
+           ProxyAddress a;
+           if (!parse_proxy_address(v, a, err)) throw ConfigError("proxies: " + err + where(n));
+           c.proxies.push_back(a);
+         }
+       }},
       {"rare_max_hosts", [&](auto& n) { c.rare_max_hosts = bounded<uint32_t>(n, "rare_max_hosts", 1, 1000000); }},
       {"rarity_min_hosts", [&](auto& n) { c.rarity_min_hosts = bounded<uint32_t>(n, "rarity_min_hosts", 2, 1000000); }},
       {"fan_out", [&](auto& n) { c.fan_out = bounded<uint32_t>(n, "fan_out", 2, 100000000); }},

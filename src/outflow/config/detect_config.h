@@ -8,6 +8,7 @@
 
 #include "outflow/core/time.h"
 #include "outflow/features/networks.h"
+#include "outflow/join/proxy_finder.h"
 
 namespace outflow {
 
@@ -50,6 +51,7 @@ struct DetectConfig {
   TimeNs beacon_min_span = 0;
 
   NetworkSet internal_networks;
+  std::vector<ProxyAddress> proxies;  // explicit web proxies (address, port 0 = any)
   uint32_t rare_max_hosts = 0, rarity_min_hosts = 0;
   uint32_t fan_out = 0, fan_out_high = 0;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "outflow/core/win_path.h"
+#include "outflow/features/proxy_dest.h"
 
 namespace outflow {
 
@@ -102,8 +103,10 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   ++seen_;
   if (given.host == kNoHost) {
     // A flow-only host: an internal initiator sending to an external address (not to multicast,
-    // broadcast, link-local or loopback: SSDP, mDNS, DHCP and the like never leave the segment).
-    if (opt_.internal.empty() || !opt_.internal.contains(s.orig_h) || opt_.internal.contains(s.resp_h) || s.resp_h.is_special()) {
+    // broadcast, link-local or loopback: SSDP, mDNS, DHCP and the like never leave the segment),
+    // or to an internal proxy that names the external host behind it.
+    if (opt_.internal.empty() || !opt_.internal.contains(s.orig_h) || s.resp_h.is_special() ||
+        (opt_.internal.contains(s.resp_h) && !proxied_dest(apps, apps ? apps->conn(s) : nullptr).named)) {
       ++unmonitored_;
       return;
     }
@@ -172,8 +175,10 @@ uint32_t ActivityAggregator::slot() {
 
 void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, const Attribution& a, const AppNames* apps,
                                       const AppNames::ConnApp* app) {
-  const IpAddr& remote = s.resp_h;
-  const uint16_t port = s.resp_p;
+  // Through a proxy, the destination is the host the requests named (features/proxy_dest.h).
+  const ProxiedDest via = proxied_dest(apps, app);
+  const IpAddr& remote = via.named ? via.ip : s.resp_h;
+  const uint16_t port = via.named ? via.port : s.resp_p;
   const uint64_t out = s.orig_bytes, in = s.resp_bytes, pout = s.orig_pkts, pin = s.resp_pkts;
   const TimeNs dur = s.end != kNoTime && s.start != kNoTime && s.end > s.start ? s.end - s.start : 0;
 
@@ -189,7 +194,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
   if (s.start != kNoTime && (p.first == kNoTime || s.start < p.first)) p.first = s.start;
   const TimeNs end = s.end != kNoTime ? s.end : s.start;
   if (end != kNoTime && (p.last == kNoTime || end > p.last)) p.last = end;
-  if (!p.dest_ips_capped) {
+  if (!p.dest_ips_capped && !remote.is_unset()) {
     p.dest_ips.insert(remote);
     if (p.dest_ips.size() >= opt_.max_dest_ips) p.dest_ips_capped = true;
   }
@@ -200,7 +205,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
     fold_windows(p, std::max<int64_t>(1, opt_.fold_after / opt_.window));
   }
 
-  const uint64_t dk = dest_key(remote, port, s.proto);
+  const uint64_t dk = !via.name.empty() ? named_dest_key(via.name, port, s.proto) : dest_key(remote, port, s.proto);
   auto [dit, dfresh] = p.dest_index.try_emplace(dk, static_cast<uint32_t>(p.dests.size()));
   if (dfresh) {
     if (p.dests.size() >= opt_.max_dests) {
@@ -214,6 +219,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
       d.ip = remote;
       d.port = port;
       d.proto = s.proto;
+      if (via.named) d.via_proxy = s.resp_h, d.domain = std::string(via.name);
     }
   }
   DestActivity& d = dit == p.dest_index.end() ? p.dests.back() : p.dests[dit->second];
@@ -298,7 +304,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   into.app.merge(from.app);
   into.daily.merge(from.daily);
   for (const auto& d : from.dests) {
-    const uint64_t k = dest_key(d.ip, d.port, d.proto);
+    const uint64_t k = d.ip.is_unset() && !d.domain.empty() ? named_dest_key(d.domain, d.port, d.proto) : dest_key(d.ip, d.port, d.proto);
     auto [it, fresh] = into.dest_index.try_emplace(k, static_cast<uint32_t>(into.dests.size()));
     if (fresh) {
       into.dests.push_back(d);

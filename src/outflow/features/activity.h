@@ -28,6 +28,9 @@ namespace outflow {
 
 struct DestActivity {
   IpAddr ip;
+  // Reached through this explicit proxy (features/proxy_dest.h); unset when direct. `ip` is then
+  // the target's address when the request named one, else unset, and `domain` names the target.
+  IpAddr via_proxy;
   uint16_t port = 0;
   uint8_t proto = 0;
   uint64_t bytes_out = 0, bytes_in = 0, pkts_out = 0, pkts_in = 0;

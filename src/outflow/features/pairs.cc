@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "outflow/core/byte_io.h"
+#include "outflow/features/proxy_dest.h"
 #include "outflow/join/app_names.h"
 #include "outflow/model/session.h"
 
@@ -190,7 +191,12 @@ void add_to_pairs(PairTable& t, const Session& s, const AppNames* names, const A
                   PairBudget& budget) {
   PairTable::Conn c;
   c.resp = &s.resp_h;
-  if (names && app) {
+  // Through a proxy: the pair is the host the requests named, never the proxy.
+  const ProxiedDest via = proxied_dest(names, app);
+  if (via.named) {
+    c.resp = &via.ip;  // unset for a name
+    c.name_id = via.name_id;
+  } else if (names && app) {
     if (app->sni != AppNames::kNone && !names->name(app->sni).empty()) c.name_id = app->sni;
     else if (app->host != AppNames::kNone && !names->name(app->host).empty()) c.name_id = app->host;
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "outflow/read/squid/proxy_target.h"
+
 namespace outflow {
 
 namespace {
@@ -62,6 +64,15 @@ AppNames::ConnMap::iterator AppNames::conn_entry(const std::string& uid, const F
   return it;
 }
 
+void AppNames::add_proxied(const std::string& uid, const FlowKey& key, TimeNs ts, std::string_view host, uint16_t port) {
+  auto it = conn_entry(uid, key, ts);
+  if (it == by_uid_.end()) return;
+  ConnApp& c = it->second;
+  c.first = c.last = ts;
+  c.proxied = true;
+  if (c.proxy_host == kNone) c.proxy_host = intern(host), c.proxy_port = port;
+}
+
 void AppNames::add_file(const FileRecord& f) {
   // Only what the originator sent is upload evidence; a file the responder sent is a download.
   const bool sent = f.is_orig == 1 || (f.is_orig < 0 && !f.tx.is_unset() && f.tx == f.orig_h);
@@ -107,6 +118,14 @@ bool AppNames::add(const AppRecord& r) {
   c.http_response_body += r.response_body_len;
   if (proxy_request(r)) {
     c.proxied = true;
+    std::string target;
+    uint16_t port = 0;
+    // CONNECT's URI is "host:port"; Zeek puts an absolute URI whole in `uri`.
+    if (squid::proxy_target(r.method, r.uri.empty() ? r.name : r.uri, target, port)) {
+      const uint32_t id = intern(target);
+      if (c.proxy_host == kNone) c.proxy_host = id, c.proxy_port = port;
+      else if (id != c.proxy_host) ++c.proxy_other_hosts;
+    }
     return false;
   }
   if (c.host == kNone) c.host = intern(r.name);

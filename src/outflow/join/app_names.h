@@ -37,6 +37,12 @@ class AppNames {
     uint32_t sni = kNone, host = kNone, ja3 = kNone, ja3s = kNone;  // name ids (name())
     uint32_t http_requests = 0, http_uploads = 0;  // requests; POST and PUT among them
     bool proxied = false;                          // an HTTP request to a proxy was seen on it
+    // The host and port the first request to a proxy named (CONNECT host:port, an absolute
+    // URI's host): the session's destination for the detector (features/proxy_dest.h). Later
+    // requests naming another host are counted, not split: the connection stays the first's.
+    uint32_t proxy_host = kNone;
+    uint16_t proxy_port = 0;
+    uint32_t proxy_other_hosts = 0;
     uint64_t http_request_body = 0, http_response_body = 0;
     // Upload evidence (features/app_evidence.h): the first user agent, the first POST/PUT's URI
     // (path without its query), the POST/PUT bodies, requests without a Host header.
@@ -56,6 +62,8 @@ class AppNames {
   // it): not an HTTP request to a proxy (CONNECT, absolute URI), nor the SNI of a TLS session
   // tunnelled through one (after a CONNECT on the same connection).
   bool add(const AppRecord& r);
+  // A request a proxy logged (Squid) for connection `uid`: it named `host`:`port`.
+  void add_proxied(const std::string& uid, const FlowKey& key, TimeNs ts, std::string_view host, uint16_t port);
   // A files.log record: a file the originator sent counts on its connection.
   void add_file(const FileRecord& f);
   void add_lease(const DhcpLease& d);

@@ -11,7 +11,9 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
       stitcher_(o.stitch, [this](Session&& s) { emit(std::move(s)); }),
       on_session_(std::move(on_session)),
       retention_(o.retention),
-      evict_processes_(o.evict_processes) {}
+      evict_processes_(o.evict_processes) {
+  proxies_.configure(o.proxies);
+}
 
 void SessionPipeline::advance(TimeNs now) {
   if (now == kNoTime) return;
@@ -81,6 +83,7 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
 
 void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
+  if (proxies_.is_configured(f.resp_h, f.resp_p)) proxies_.note_sensor_client(f.orig_h);
   // A connection the firewall denied or dropped moved nothing out: not a session, counted.
   if (f.verdict == FlowVerdict::denied) {
     ++stats_.denied_flows;
@@ -129,6 +132,7 @@ void SessionPipeline::on_file(const FileRecord& f) {
 
 void SessionPipeline::on_app(const AppRecord& r) {
   ++stats_.app_records;
+  proxies_.observe(r);
   // The name also serves other sessions to the address, time-aware like a DNS answer to the
   // client. Not a proxy's: requests through it name its targets (AppNames::add).
   if (index_.apps().add(r) && !r.name.empty()) index_.add_dns(kNoHost, r.orig_h, r.ts, r.name, r.resp_h);

@@ -14,6 +14,7 @@
 
 #include "outflow/join/attributor.h"
 #include "outflow/join/flow_stitcher.h"
+#include "outflow/join/proxy_finder.h"
 #include "outflow/read/sink.h"
 
 namespace outflow {
@@ -31,6 +32,7 @@ struct PipelineOptions {
   EndpointIndex::Caps index_caps;
   FlowStitcher::Options stitch;
   Attributor::Options attribute;
+  std::vector<ProxyAddress> proxies;  // the config's `proxies:` (reported by coverage with the ones found)
 };
 
 // Counters for `outflow coverage`.
@@ -112,6 +114,9 @@ class SessionPipeline final : public RecordSink {
   void on_capture_loss(const CaptureLossRecord& l) override;
   // Zeek files.log: files the originator sent, per connection (AppNames::add_file).
   void on_file(const FileRecord& f) override;
+  // A Squid access.log record (join/squid_sessions.cc): a session of its own to the named host,
+  // unless a sensor in front of the proxy saw the client's traffic (then it is that session's).
+  void on_proxy(const ProxyRecord& p) override;
   // Every DNS query (answered or not) with the monitored host that has its client address then
   // (kNoHost if none): the detector's DNS tunnelling view (features/dns_view.h).
   using OnDns = std::function<void(const DnsAnswer&, HostId)>;
@@ -134,6 +139,7 @@ class SessionPipeline final : public RecordSink {
   const ClockOffsets& offsets() const { return offsets_; }
   const FlowStitcher& stitcher() const { return stitcher_; }
   const PipelineStats& stats() const { return stats_; }
+  const ProxyFinder& proxies() const { return proxies_; }
 
  private:
   void emit(Session&& s);
@@ -142,6 +148,8 @@ class SessionPipeline final : public RecordSink {
   HostRegistry hosts_;
   ProcessTable procs_;
   EndpointIndex index_;
+  ProxyFinder proxies_;
+  uint64_t squid_uids_ = 0;
   ClockOffsets offsets_;
   Attributor attributor_;
   FlowStitcher stitcher_;

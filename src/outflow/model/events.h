@@ -217,7 +217,7 @@ struct FileRecord {
 };
 
 // One request through a web proxy (Squid access.log), as the proxy logged it. Read, and handed
-// to RecordSink::on_proxy; used from issue 13's join on (the pipeline ignores it for now).
+// to RecordSink::on_proxy; the join makes it a session or evidence (join/squid_sessions.cc).
 // Sizes: `bytes_to_client` is what the proxy sent the client (Squid's native %<st: headers and
 // body, or a CONNECT tunnel's download); what the client sent (`bytes_from_client`, the upload)
 // is logged only by formats with %>st: otherwise `bytes_from_client_known` is false (unknown,

@@ -15,7 +15,7 @@ class RecordSink {
   virtual void on_dhcp(const DhcpLease&) {}
   virtual void on_capture_loss(const CaptureLossRecord&) {}
   virtual void on_file(const FileRecord&) {}  // Zeek files.log
-  // Web proxy requests (Squid access.log): read; used from issue 13's join on. No-op by default.
+  // Web proxy requests (Squid access.log); the pipeline joins them (join/squid_sessions.cc). No-op by default.
   virtual void on_proxy(const ProxyRecord&) {}
   // A new kind of record: add it to ForwardingSink below too.
 };

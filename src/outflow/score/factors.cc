@@ -8,6 +8,7 @@
 #include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
 #include "outflow/score/pair_factors.h"
+#include "outflow/score/proxy_bypass.h"
 #include "outflow/score/relay_pattern.h"
 
 namespace outflow {
@@ -52,7 +53,7 @@ std::string program_stem(std::string_view file) {
 
 std::string dest_text(const DestActivity& d) {
   const std::string ip = d.ip.is_v4() ? d.ip.to_string() : "[" + d.ip.to_string() + "]";
-  return (d.domain.empty() ? ip : d.domain + " (" + ip + ")") + ":" + std::to_string(d.port) + "/" + proto_name(d.proto);
+  return (d.domain.empty() ? ip : d.ip.is_unset() ? d.domain : d.domain + " (" + ip + ")") + ":" + std::to_string(d.port) + "/" + proto_name(d.proto);
 }
 
 bool is_web(const DestActivity& d) {
@@ -259,7 +260,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     add(f, "new_destination", 2, ts.key, "", "not in the state for this " + std::string(ts.new_for_host ? "host" : "user"),
         "known to the organisation, but new for this " + std::string(ts.new_for_host ? "host" : "user"));
   }
-  if (!ts.internal) add(f, "external_destination", 2, top.ip.to_string(), "", "", "the top destination is outside the internal networks");
+  if (!ts.internal) add(f, "external_destination", 2, top.ip.is_unset() ? top.domain : top.ip.to_string(), "", "", "the top destination is outside the internal networks");
   if (sc.geo) {
     const std::string cc = ts.country.empty() ? "unknown" : ts.country;
     auto listed = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), ts.country) != v.end(); };
@@ -344,6 +345,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     }
     active |= score_relay_pattern(sc, a, prevalence, f);
   }
+  score_proxy_bypass(sc, a, f);
   // A rare top destination counts in full once any activity factor fired (fan-out, scans and
   // relaying are scored after it).
   if (active)

@@ -16,6 +16,7 @@ void add(Finding& f, std::string name, double points, std::string observed, std:
 
 std::string pair_text(const PairActivity& p) {
   if (!p.by_name) return p.ip.to_string();
+  if (p.ip.is_unset()) return p.name;  // through a proxy: known by name only
   return p.addresses > 1 ? fmt::format("{} ({} and {} more address(es))", p.name, p.ip.to_string(), p.addresses - 1)
                          : fmt::format("{} ({})", p.name, p.ip.to_string());
 }

@@ -119,6 +119,7 @@ void put_activity(Out& o, const ProcessActivity& a) {
     o.num(d.sessions), o.num(d.sessions_out_unknown), o.num(d.first), o.num(d.last), o.num(d.longest), o.num(d.duration_sum), o.num(d.max_session_out);
     o.num(d.max_session_out_duration), o.num(static_cast<uint8_t>(d.burst)), o.num(d.out_sum), o.num(d.out_sq);
     o.str(d.domain);
+    o.ip(d.via_proxy);
   }
   // Sorted, so that a record's bytes do not depend on hash order.
   std::vector<IpAddr> ips(a.dest_ips.begin(), a.dest_ips.end());
@@ -158,6 +159,7 @@ void get_activity(In& in, ProcessActivity& a) {
     d.duration_sum = in.num<TimeNs>(), d.max_session_out = in.num<uint64_t>(), d.max_session_out_duration = in.num<TimeNs>();
     d.burst = in.num<uint8_t>() != 0, d.out_sum = in.num<double>(), d.out_sq = in.num<double>();
     d.domain = in.str();
+    d.via_proxy = in.ip();
   }
   const uint32_t ni = in.count(16);
   for (uint32_t i = 0; i < ni; ++i) a.dest_ips.insert(in.ip());

@@ -67,6 +67,7 @@ TEST(Retire, ARecordReadsBackWhole) {
   const ProcId b = run.pipe->processes().find_by_guid(0, "{B}");
   ASSERT_NE(b, kNoProc);
   ASSERT_EQ(run.agg->processes().size(), 1u);
+  run.agg->processes().front().dests.back().via_proxy = testing::ip("10.0.0.3");  // reached through a proxy
   ProcessActivity before = run.agg->processes().front();
   ASSERT_EQ(before.proc, b);
   run.retirer->finish();
@@ -88,6 +89,7 @@ TEST(Retire, ARecordReadsBackWhole) {
   ASSERT_EQ(r.act.dests.size(), before.dests.size());
   for (size_t i = 0; i < r.act.dests.size(); ++i) {
     EXPECT_EQ(r.act.dests[i].ip, before.dests[i].ip);
+    EXPECT_EQ(r.act.dests[i].via_proxy, before.dests[i].via_proxy);
     EXPECT_EQ(r.act.dests[i].bytes_out, before.dests[i].bytes_out);
     EXPECT_EQ(r.act.dests[i].longest, before.dests[i].longest);
     EXPECT_EQ(r.act.dests[i].out_sq, before.dests[i].out_sq);

@@ -7,6 +7,7 @@
 #include "outflow/write/clock_report.h"
 #include "outflow/write/coverage_questions.h"
 #include "outflow/write/json_out.h"
+#include "outflow/write/proxy_report.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow {
@@ -144,6 +145,7 @@ std::string coverage_text(const CoverageInputs& in) {
   for (const auto& [name, sc] : st.sensors)
     o += fmt::format("  {:<48} {:<15} {:>9} {:<20} {:<20} {:>10}\n", terminal_safe(name, 48), sc.kind, sc.records,
                      format_time(sc.first).substr(0, 19), format_time(sc.last).substr(0, 19), sc.one_sided);
+  o += proxies_text(in.pipeline.proxies());
   o += "\nJOIN\n";
   for (auto s : {AttributionStatus::matched, AttributionStatus::inferred, AttributionStatus::ambiguous,
                  AttributionStatus::no_endpoint_event, AttributionStatus::host_unknown}) {
@@ -242,6 +244,7 @@ std::string coverage_json(const CoverageInputs& in) {
         .str("last", format_time(sc.last)).unum("one_sided", sc.one_sided).unum("one_sided_resp_bytes", sc.one_sided_resp_bytes)
         .unum("sessions", sc.sessions).unum("unpaired_sessions", sc.unpaired_sessions).end_object();
   j.end_array();
+  proxies_json(j, in.pipeline.proxies());
   j.begin_array("capture_loss");
   for (const auto& [peer, cl] : st.capture_loss) {
     j.begin_object().str("sensor", peer).unum("intervals", cl.intervals).unum("intervals_with_loss", cl.intervals_with_loss)

@@ -58,7 +58,8 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   if (!a.volume_mostly_unknown()) j.unum("bytes", a.bytes_out);
   j.end_object();
   if (top) {
-    j.begin_object("destination").str("ip", top->ip.to_string()).unum("port", top->port).str_if("domain", top->domain)
+    // Through a proxy to a name: no address, and never the proxy's.
+    j.begin_object("destination").str_if("ip", top->ip.is_unset() ? std::string() : top->ip.to_string()).unum("port", top->port).str_if("domain", top->domain)
         .unum("bytes", top->bytes_in);
     if (!f.dests[0].country.empty()) j.begin_object("geo").str("country_iso_code", f.dests[0].country).end_object();
     j.end_object();
@@ -101,7 +102,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   j.begin_array("destinations");
   for (const auto& s : f.dests) {
     const DestActivity& d = a.dests[s.index];
-    j.begin_object().str("ip", d.ip.to_string()).unum("port", d.port).str("transport", proto_name(d.proto)).str_if("domain", d.domain)
+    j.begin_object().str_if("ip", d.ip.is_unset() ? std::string() : d.ip.to_string()).str_if("via_proxy", d.via_proxy.is_unset() ? std::string() : d.via_proxy.to_string()).unum("port", d.port).str("transport", proto_name(d.proto)).str_if("domain", d.domain)
         .unum("bytes_out", d.bytes_out).unum("bytes_in", d.bytes_in).unum("sessions", d.sessions)
         .str("start", format_time(d.first)).str("end", format_time(d.last)).num("longest_ns", d.longest)
         .num("cumulative_ns", d.cumulative()).unum("hosts_in_org", s.hosts_in_org).boolean("internal", s.internal)

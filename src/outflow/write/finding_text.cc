@@ -133,9 +133,10 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
                    "cumulative", "hosts", "country", "first .. last");
   for (const auto& s : f.dests) {
     const DestActivity& d = a.dests[s.index];
-    const std::string addr = d.domain.empty() ? d.ip.to_string() : d.domain + " " + d.ip.to_string();
+    const std::string addr = d.domain.empty() ? d.ip.to_string() : d.ip.is_unset() ? d.domain : d.domain + " " + d.ip.to_string();
+    const std::string via = d.via_proxy.is_unset() ? "" : " via proxy " + d.via_proxy.to_string();
     o += fmt::format("  {:<56} {:>9} {:>9} {:>6} {:>9} {:>10} {:>7} {:<8} {} .. {}\n",
-                     terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + (s.internal ? " (int)" : "") +
+                     terminal_safe(clip(addr + ":" + std::to_string(d.port) + "/" + proto_name(d.proto) + via + (s.internal ? " (int)" : "") +
                                         (s.evidence.empty() ? "" : " [" + s.evidence + "]"), 56)),
                      out_text(d.bytes_out, d.sessions_out_unknown, d.sessions), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),

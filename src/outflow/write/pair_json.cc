@@ -11,7 +11,7 @@ void write_pairs_json(JsonOut& j, const Finding& f) {
   j.begin_array("pairs");
   for (const auto& s : f.pairs) {
     const PairActivity& p = t.pairs()[s.index];
-    j.begin_object().str("kind", p.by_name ? "name" : "ip").str("ip", p.ip.to_string());
+    j.begin_object().str("kind", p.by_name ? "name" : "ip").str_if("ip", p.ip.is_unset() ? std::string() : p.ip.to_string());
     if (p.by_name) j.str("name", p.name).unum("addresses", p.addresses);
     j.unum("sessions", p.sessions).unum("bytes_out", p.bytes_out).unum("bytes_in", p.bytes_in)
         .str("start", format_time(p.first)).str("end", format_time(p.last)).num("longest_ns", p.longest)

@@ -119,7 +119,8 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   if (!s_unknown) j.unum("bytes", sbytes).unum("packets", spk);
   j.end_object();
   const std::string domain = p.index().destination_name(s, dst, a.host, src);
-  j.begin_object("destination").str("ip", dst.to_string()).unum("port", dport);
+  // A Squid request with no proxy address known: no destination address (docs/proxies.md).
+  j.begin_object("destination").str_if("ip", dst.is_unset() ? std::string() : dst.to_string()).unum("port", dport);
   if (!d_unknown) j.unum("bytes", dbytes).unum("packets", dpk);
   j.str_if("domain", domain).end_object();
   j.begin_object("network").str("transport", proto_name(s.proto))
