@@ -81,6 +81,10 @@ int run_hunt(const HuntOptions& o) {
                r.reported, run.cfg.min_score, r.suppressed, o.show_suppressed ? "" : ", --show-suppressed lists them",
                r.below_threshold, r.candidates, r.org_hosts,
                run.have_state ? fmt::format("; state: {} earlier run(s)", run.state.runs) : "; baselines from this input only");
+    if (r.proxy_egress.proxies)
+      fmt::print(stderr, "outflow: {} web prox{}' own connections to the Internet ({} sessions, {} out) are their clients' transfers, "
+                 "scored as the clients' findings: no finding of their own (docs/proxies.md)\n",
+                 r.proxy_egress.proxies, r.proxy_egress.proxies == 1 ? "y" : "ies", r.proxy_egress.sessions, human_bytes(r.proxy_egress.bytes_out));
     if (const uint64_t d = run.agg->host_entity_sessions_dropped())
       fmt::print(stderr, "outflow: warning: {} sessions of addresses no monitored host has were not scored (more than {} such hosts)\n",
                  d, run.agg->options().max_host_entities);

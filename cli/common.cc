@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -148,6 +149,14 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   const bool tty = isatty(2) && !o.quiet;
   const bool has_endpoint = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first == 1; });
   const bool has_flow = std::any_of(ordered.begin(), ordered.end(), [](auto& x) { return x.first != 1; });
+  // Flows from two kinds of sensor (Zeek and a firewall's log...) may log the same connection
+  // twice: the pipeline merges them (join/sensor_merge.h), which needs them read side by side.
+  std::set<InputFormat> flow_kinds;
+  for (const auto& [phase, in] : ordered)
+    if (phase == 3 && in.format != InputFormat::squid)
+      flow_kinds.insert(in.format == InputFormat::zeek_json || in.format == InputFormat::zeek_text ? InputFormat::zeek_tsv : in.format);
+  const bool several_sensors = flow_kinds.size() > 1;
+  if (several_sensors) pipe.engage_sensor_merge();
   // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
   // offsets of days are known before the flows they concern. Inputs read only once (pipes)
   // are not surveyed.
@@ -159,7 +168,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     survey = survey_clocks(sin, survey_budget(sin), pipeline_options(o));
     survey.seed(pipe);
   }
-  if (o.read_order == "time" && has_endpoint && has_flow && ordered.size() > 1) {
+  if (o.read_order == "time" && ((has_endpoint && has_flow) || several_sensors) && ordered.size() > 1) {
     // Merged by time: each input's first record time tells when to open it (endpoint events
     // on the sensor's clock, as the merge keys them; at once for one read only once: its bytes
     // are not read twice).
@@ -223,11 +232,14 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
   if (st.denied_flows)
     fmt::print(stderr, "outflow: {} flow records are connections a firewall denied or dropped: no session (not transfers)\n",
                st.denied_flows);
-  uint64_t proxy = 0;
-  for (const auto& f : files) proxy += f.proxy;
-  if (proxy)
-    fmt::print(stderr, "outflow: {} web proxy requests read (Squid access.log): not used yet (the join through a proxy is to come)\n",
-               proxy);
+  if (const ProxyFinder& px = pipe.proxies(); px.squid_records)
+    fmt::print(stderr,
+               "outflow: {} web proxy requests read (Squid access.log): {} made sessions, {} the same transfers as a sensor's "
+               "sessions, {} unused (denied, no host or time)\n",
+               px.squid_records, px.squid_sessions, px.squid_seen_by_sensor, px.squid_unused);
+  if (const SensorMerge& m = pipe.sensor_merge(); pipe.sensors_merged() && m.merged())
+    fmt::print(stderr, "outflow: {} sessions were logged by two kinds of sensor and merged (not counted twice; {} on post-NAT addresses)\n",
+               m.merged(), m.merged_by_nat());
   if (diag.bad_records()) {
     fmt::print(stderr, "outflow: {} malformed records skipped:\n", diag.bad_records());
     for (const auto& [r, c] : diag.bad_by_reason()) fmt::print(stderr, "  {:>8}  {}\n", c, terminal_safe(r));

@@ -186,6 +186,7 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
   p.bytes_out += out;
   p.bytes_in += in;
   ++p.sessions;
+  if (!s.fw.user.empty()) p.fw_users.add(s.fw.user, out);
   if (a.status == AttributionStatus::inferred) ++p.sessions_inferred;
   if (s.orig_unknown) {
     ++p.sessions_out_unknown;
@@ -302,6 +303,7 @@ void merge_activity(ProcessActivity& into, const ProcessActivity& from) {
   if (from.folded_peak > into.folded_peak) into.folded_peak = from.folded_peak, into.folded_peak_bucket = from.folded_peak_bucket;
   into.newest_bucket = std::max(into.newest_bucket, from.newest_bucket);
   into.app.merge(from.app);
+  into.fw_users.merge(from.fw_users);
   into.daily.merge(from.daily);
   for (const auto& d : from.dests) {
     const uint64_t k = d.ip.is_unset() && !d.domain.empty() ? named_dest_key(d.domain, d.port, d.proto) : dest_key(d.ip, d.port, d.proto);

@@ -18,6 +18,7 @@
 
 #include "outflow/features/app_evidence.h"
 #include "outflow/features/dns_view.h"
+#include "outflow/features/firewall_users.h"
 #include "outflow/features/daily_profile.h"
 #include "outflow/features/networks.h"
 #include "outflow/features/pairs.h"
@@ -91,6 +92,7 @@ struct ProcessActivity {
   int64_t folded_peak_bucket = 0, newest_bucket = std::numeric_limits<int64_t>::min();
   uint64_t peak_window_out() const;
   int64_t peak_window() const;  // bucket number of the peak (0 if none)
+  FirewallUsers fw_users;  // the firewall's users of its outbound sessions (User-ID)
   AppEvidence app;  // HTTP uploads and files sent, from Zeek's http.log and files.log
   // Per destination address and per destination name: beacons, strobes, long connections
   // (features/pairs.h).

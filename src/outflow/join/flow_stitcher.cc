@@ -58,6 +58,7 @@ void FlowStitcher::init_session(Session& s, const FlowRecord& r) {
   s.orig_h = r.orig_h, s.resp_h = r.resp_h, s.orig_p = r.orig_p, s.resp_p = r.resp_p;
   s.proto = r.proto, s.start = r.start, s.end = r.end != kNoTime ? r.end : r.start;
   s.source = r.source, s.sensor = r.sensor, s.uid = r.uid;
+  if (firewall_source(r.source)) s.fw.take(r);
   if (r.bidirectional) {  // Zeek, firewalls: one record has both directions
     s.orig_bytes = r.orig_bytes, s.resp_bytes = r.resp_bytes;
     s.orig_pkts = r.orig_pkts, s.resp_pkts = r.resp_pkts;
@@ -244,6 +245,7 @@ void FlowStitcher::add_zeek(const FlowRecord& r) {
     if (!r.service.empty()) s.service = r.service;
     if (final_record(r)) s.source = r.source;
   }
+  if (s.records > 0 && firewall_source(r.source)) s.fw.take(r);
   ++s.records;
   it->second.touched = watermark_;
   if (final_record(r)) {

@@ -39,6 +39,7 @@ class FlowStitcher {
   void finish();  // emits everything still open
 
   uint64_t records() const { return records_; }
+  TimeNs watermark() const { return watermark_; }  // the highest record end seen
   uint64_t sessions_emitted() const { return emitted_; }
   uint64_t forced_early() const { return forced_; }
   uint64_t duplicate_snapshots() const { return dup_snapshots_; }

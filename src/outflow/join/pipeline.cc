@@ -8,7 +8,13 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
     : procs_(hosts_, o.max_processes),
       index_(o.index_caps),
       attributor_(procs_, index_, offsets_, o.attribute),
-      stitcher_(o.stitch, [this](Session&& s) { emit(std::move(s)); }),
+      stitcher_(o.stitch,
+                [this](Session&& s) {
+                  if (merge_engaged_) merge_.add(std::move(s), stitcher_.watermark());
+                  else emit(std::move(s));
+                }),
+      merge_(o.sensor_merge, [this](Session&& s) { emit(std::move(s)); }),
+      merge_sensors_(o.merge_sensors),
       on_session_(std::move(on_session)),
       retention_(o.retention),
       evict_processes_(o.evict_processes) {
@@ -43,6 +49,11 @@ void SessionPipeline::advance(TimeNs now) {
 }
 
 namespace {
+// Sensors of one kind log a connection once; two kinds may both log it.
+int flow_sensor_kind(FlowSource s) {
+  return s == FlowSource::zeek_open_conn ? static_cast<int>(FlowSource::zeek_conn) : static_cast<int>(s);
+}
+
 void widen(TimeNs& first, TimeNs& last, TimeNs t) {
   if (t == kNoTime) return;
   if (first == kNoTime || t < first) first = t;
@@ -105,6 +116,11 @@ void SessionPipeline::on_flow(const FlowRecord& f) {
     sc.one_sided_resp_bytes += f.resp_bytes;
   }
   attributor_.observe_flow(f);
+  // A second kind of sensor: from now on the same connection may come twice (SensorMerge).
+  if (const int kind = flow_sensor_kind(f.source); first_flow_kind_ != kind) {
+    if (first_flow_kind_ < 0) first_flow_kind_ = kind;
+    else merge_engaged_ |= merge_sensors_;
+  }
   stitcher_.add(f);
 }
 
@@ -218,6 +234,9 @@ void SessionPipeline::emit(Session&& s) {
   index_.apps().forget(s);
 }
 
-void SessionPipeline::finish() { stitcher_.finish(); }
+void SessionPipeline::finish() {
+  stitcher_.finish();
+  merge_.finish();
+}
 
 }  // namespace outflow

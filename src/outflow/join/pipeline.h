@@ -14,6 +14,7 @@
 
 #include "outflow/join/attributor.h"
 #include "outflow/join/flow_stitcher.h"
+#include "outflow/join/sensor_merge.h"
 #include "outflow/join/proxy_finder.h"
 #include "outflow/read/sink.h"
 
@@ -31,6 +32,10 @@ struct PipelineOptions {
   bool evict_processes = true;
   EndpointIndex::Caps index_caps;
   FlowStitcher::Options stitch;
+  // Sessions of one connection logged by sensors of different kinds (Zeek and a firewall...)
+  // are merged (join/sensor_merge.h), from the first record of a second kind on.
+  bool merge_sensors = true;
+  SensorMerge::Options sensor_merge;
   Attributor::Options attribute;
   std::vector<ProxyAddress> proxies;  // the config's `proxies:` (reported by coverage with the ones found)
 };
@@ -138,6 +143,13 @@ class SessionPipeline final : public RecordSink {
   const EndpointIndex& index() const { return index_; }
   const ClockOffsets& offsets() const { return offsets_; }
   const FlowStitcher& stitcher() const { return stitcher_; }
+  const SensorMerge& sensor_merge() const { return merge_; }
+  // Whether flows of two kinds of sensor were read (sessions then pass through sensor_merge()).
+  bool sensors_merged() const { return merge_engaged_; }
+  // Merge from the first record on (the caller knows two kinds of sensor come): otherwise the
+  // merge starts at the first record of a second kind, and a connection whose other record
+  // came just before that is counted twice.
+  void engage_sensor_merge() { merge_engaged_ = merge_sensors_; }
   const PipelineStats& stats() const { return stats_; }
   const ProxyFinder& proxies() const { return proxies_; }
 
@@ -153,6 +165,9 @@ class SessionPipeline final : public RecordSink {
   ClockOffsets offsets_;
   Attributor attributor_;
   FlowStitcher stitcher_;
+  SensorMerge merge_;
+  bool merge_sensors_ = true, merge_engaged_ = false;
+  int first_flow_kind_ = -1;
   OnSession on_session_;
   PipelineStats stats_;
   SensorCoverage* last_sensor_ = nullptr;  // std::map nodes are stable

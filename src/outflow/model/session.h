@@ -22,6 +22,36 @@ enum class VolumeGap : uint8_t {
 };
 const char* volume_gap_reason(VolumeGap g);
 
+// What a firewall logged of a connection beyond the flow (PAN-OS, FortiGate): its user
+// (User-ID, `user`/`unauthuser`), its application and the post-NAT 5-tuple (evidence; the
+// pre-NAT one is the session's, the one the host's events and an inside sensor see). Empty for
+// other sensors. A later record's non-empty values win (the end-of-session log's).
+struct FirewallView {
+  std::string user, app;
+  bool has_nat = false;
+  IpAddr nat_orig_h, nat_resp_h;
+  uint16_t nat_orig_p = 0, nat_resp_p = 0;
+
+  bool empty() const { return user.empty() && app.empty() && !has_nat; }
+  void take(const FlowRecord& r) {
+    if (!r.user.empty()) user = r.user;
+    if (!r.app.empty()) app = r.app;
+    if (r.has_nat) {
+      has_nat = true;
+      nat_orig_h = r.nat_orig_h, nat_resp_h = r.nat_resp_h;
+      // A port logged as 0 (PAN-OS with only the other side translated) is not translated.
+      nat_orig_p = r.nat_orig_p ? r.nat_orig_p : r.orig_p;
+      nat_resp_p = r.nat_resp_p ? r.nat_resp_p : r.resp_p;
+    }
+  }
+  void take(const FirewallView& o) {
+    if (user.empty()) user = o.user;
+    if (app.empty()) app = o.app;
+    if (!has_nat && o.has_nat) has_nat = true, nat_orig_h = o.nat_orig_h, nat_resp_h = o.nat_resp_h,
+                                nat_orig_p = o.nat_orig_p, nat_resp_p = o.nat_resp_p;
+  }
+};
+
 struct Session {
   IpAddr orig_h, resp_h;  // orig = initiator (known for Zeek, inferred for NetFlow)
   uint16_t orig_p = 0, resp_p = 0;
@@ -41,6 +71,12 @@ struct Session {
   bool bytes_not_logged = false;  // every record of it lacked byte counts (FlowRecord::bytes_unknown)
   FlowSource source = FlowSource::other;
   std::string uid, conn_state, history, service, sensor;
+  FirewallView fw;
+  // Sensors of another kind that logged the same connection (join/sensor_merge.h): their
+  // records were merged into this session, never counted as a session of their own.
+  FlowSource merged_source = FlowSource::other;
+  bool merged = false;
+  bool merged_by_nat = false;  // matched on the firewall's post-NAT 5-tuple
 };
 
 }  // namespace outflow

@@ -10,6 +10,7 @@
 #include "outflow/score/pair_factors.h"
 #include "outflow/score/proxy_bypass.h"
 #include "outflow/score/relay_pattern.h"
+#include "outflow/score/user_context.h"
 
 namespace outflow {
 
@@ -346,6 +347,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     active |= score_relay_pattern(sc, a, prevalence, f);
   }
   score_proxy_bypass(sc, a, f);
+  score_user_mismatch(sc, a, f);
   // A rare top destination counts in full once any activity factor fired (fan-out, scans and
   // relaying are scored after it).
   if (active)

@@ -180,6 +180,10 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts, &agg.dns()};
   sc.data_first = agg.first_outbound(), sc.data_last = agg.last_outbound();
   ProcessTable& procs = pipe.mutable_processes();
+  const auto proxies = pipe.proxies().list();
+  const auto is_proxy = [&proxies](const IpAddr& ip) {
+    return std::any_of(proxies.begin(), proxies.end(), [&ip](const auto& p) { return (p.configured || p.detected()) && p.ip == ip; });
+  };
 
   auto make = [&](const ProcessActivity& a, ProcId proc, bool rollup_only, const RetiredRecord& rec) {
     Finding f;
@@ -283,6 +287,14 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
       }
     }
     if (a.empty_slot() || a.dests.empty()) continue;
+    if (a.flow_only() && is_proxy(a.entity_ip)) {
+      // The proxy's own connections to the Internet carry its clients' transfers, which are
+      // findings of their own (to the host each request named): not counted twice.
+      ++r.proxy_egress.proxies;
+      r.proxy_egress.sessions += a.sessions;
+      r.proxy_egress.bytes_out += a.bytes_out;
+      continue;
+    }
     const ProcId proc = restore(rec);
     a.proc = proc;  // the activity names its process by id: the restored one
     Finding f = make(a, proc, false, rec);

@@ -33,6 +33,13 @@ struct HuntResult {
   TimeNs time_window = 0;         // the TimeWindow of ProcessActivity::window_out buckets
   // Counts for the summary.
   size_t reported = 0, below_threshold = 0, suppressed = 0, candidates = 0;
+  // Flow-only hosts that are the organisation's web proxies (configured or found): their
+  // connections to the Internet are their clients' transfers, scored as the clients' findings
+  // (features/proxy_dest.h), so the proxy is no finding of its own (never counted twice).
+  struct ProxyEgress {
+    size_t proxies = 0;
+    uint64_t sessions = 0, bytes_out = 0;
+  } proxy_egress;
   std::string error;  // the retired-process file failed: some candidates were not scored
 };
 

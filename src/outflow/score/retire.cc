@@ -138,6 +138,9 @@ void put_activity(Out& o, const ProcessActivity& a) {
   std::string pairs;
   a.pairs.save(pairs);
   o.str(pairs);
+  std::string users;
+  a.fw_users.serialize(users);
+  o.str(users);
   o.num(static_cast<uint32_t>(a.daily.day_out.size()));
   for (const auto& [d, v] : a.daily.day_out) o.num(d), o.num(v);
   for (uint64_t v : a.daily.hour_out) o.num(v);
@@ -174,6 +177,9 @@ void get_activity(In& in, ProcessActivity& a) {
   std::string_view av = app;
   if (!a.app.deserialize(av) || !av.empty()) in.fail();
   if (!a.pairs.load(in.str())) in.fail();
+  const std::string users = in.str();
+  std::string_view uv = users;
+  if (!a.fw_users.deserialize(uv) || !uv.empty()) in.fail();
   const uint32_t ndays = in.count(16);
   for (uint32_t i = 0; i < ndays; ++i) {
     const auto d = in.num<int64_t>();

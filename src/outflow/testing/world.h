@@ -79,6 +79,34 @@ class World {
     return conn("", "", src, dst, dport, start, dur, out, in, proto, false);
   }
 
+  // The perimeter firewall's log of the Zeek connection `uid` (PAN-OS: same pre-NAT 5-tuple and
+  // bytes, its own clock `skew` off), with its User-ID `user` and source NAT to `nat_ip`.
+  void firewall_log(const std::string& uid, const std::string& user, const char* nat_ip = nullptr, TimeNs skew = 0) {
+    for (size_t i = 0, n = flows_.size(); i < n; ++i) {
+      if (flows_[i].uid != uid) continue;
+      FlowRecord f = flows_[i];
+      f.source = FlowSource::panos;
+      f.sensor = "pa-fw";
+      f.uid = "panos:001:" + uid;
+      f.conn_state.clear();
+      f.start += skew, f.end += skew;
+      f.verdict = FlowVerdict::allowed;
+      f.user = user;
+      f.app = "ssl";
+      if (nat_ip) {
+        f.has_nat = true;
+        f.nat_orig_h = ip(nat_ip);
+        f.nat_orig_p = static_cast<uint16_t>(f.orig_p + 1);
+        f.nat_resp_h = f.resp_h;
+        f.nat_resp_p = f.resp_p;
+      }
+      flows_.push_back(f);
+      return;
+    }
+  }
+  // A flow record as given (another sensor's view, a NAT-ed copy...).
+  void flow_record(const FlowRecord& f) { flows_.push_back(f); }
+
   // Zeek http.log / files.log / dns.log records, delivered before the conn records (as
   // `outflow hunt` reads the logs that name things first).
   void app(const AppRecord& r) { apps_.push_back(r); }
@@ -130,6 +158,9 @@ class World {
     std::vector<HostEvent> ev = events_;
     std::stable_sort(ev.begin(), ev.end(), [](const HostEvent& a, const HostEvent& b) { return a.time < b.time; });
     for (const auto& e : ev) pipe_->on_host_event(e);
+    // As the CLI does when its inputs hold two kinds of sensor (cli/common.cc).
+    for (const auto& f : flows_)
+      if (f.source != flows_.front().source) pipe_->engage_sensor_merge();
     for (const auto& f : flows_) pipe_->on_flow(f);
     pipe_->finish();
     agg_->finish(pipe_->index());

@@ -119,6 +119,11 @@ std::string coverage_text(const CoverageInputs& in) {
   if (st.denied_flows)
     o += fmt::format("{} flow records are connections a firewall denied or dropped: read, not sessions (not transfers)\n\n",
                      st.denied_flows);
+  if (const SensorMerge& m = in.pipeline.sensor_merge(); in.pipeline.sensors_merged())
+    o += fmt::format("Flows from sensors of more than one kind: {} sessions were the same connection as another sensor's and "
+                     "were merged into it, not counted twice ({} matched on a firewall's post-NAT addresses){}\n\n",
+                     m.merged(), m.merged_by_nat(),
+                     m.forced_early() ? fmt::format("; {} were released before their hold (too many at once) and may count twice", m.forced_early()) : "");
   o += "INPUTS\n";
   o += fmt::format("  {:<14} {:>10} {:>10} {:>6}  {}\n", "format", "MB", "records", "bad", "file");
   for (const auto& f : in.files)
@@ -258,6 +263,8 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("app_records", st.app_records).unum("dhcp_leases", st.dhcp_leases)
       .unum("capture_loss_records", st.capture_loss_records).unum("file_records", st.file_records)
       .unum("denied_flow_records", st.denied_flows).unum("sessions", st.sessions)
+      .unum("sessions_merged_across_sensors", in.pipeline.sensor_merge().merged())
+      .unum("sessions_merged_by_nat", in.pipeline.sensor_merge().merged_by_nat())
       .unum("bytes", st.bytes);
   for (const auto& [s, c] : st.by_status) j.unum(std::string("sessions_") + attribution_status_name(s), c);
   uint64_t attributed = 0, battr = 0;

@@ -37,6 +37,10 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   if (proc && !proc->user.empty()) {
     auto [dom, name] = split_user(proc->user);
     j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
+  } else if (const FirewallUsers::Entry* fu = !proc ? a.fw_users.top() : nullptr) {
+    // No process: the firewall's user (User-ID) is the only "as whom" (outflow.firewall_users).
+    auto [dom, name] = split_user(fu->user);
+    j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
   }
   if (proc) {
     j.begin_object("process").str_if("entity_id", proc->guid);
@@ -73,6 +77,14 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
   j.num("rank", f.rank).str("finding_id", f.finding_id).str("severity", f.severity);
   j.str("entity", host_entity ? "host" : "process");
   j.str_if("host_role", f.host_role);
+  if (!a.fw_users.empty()) {
+    // The firewall's users of these sessions, beside the process's own (score/user_context.h).
+    j.begin_array("firewall_users");
+    for (const auto& e : a.fw_users.users)
+      j.begin_object().str("name", e.user).unum("sessions", e.sessions).unum("bytes_out", e.bytes_out).end_object();
+    j.end_array();
+    if (a.fw_users.other_sessions) j.unum("firewall_users_other_sessions", a.fw_users.other_sessions);
+  }
   // Host time minus sensor time, as in coverage: the clock of its process events, and of its
   // connection events (they can differ by days).
   if (off.known) j.num("host_clock_offset_ms", -off.offset / 1'000'000);

@@ -55,7 +55,7 @@ void row(std::string& out, const Finding& f, const SessionPipeline& p, const std
   const std::string dest = f.dests.empty() ? "-" : dest_label(a.dests[f.dests[0].index]) +
                                                        (a.dests.size() > 1 ? fmt::format(" +{}", a.dests.size() - 1) : "");
   out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
-                     terminal_safe(clip(entity_host_label(p, a), 16)), terminal_safe(clip(pr ? pr->user : "", 22)),
+                     terminal_safe(clip(entity_host_label(p, a), 16)), terminal_safe(clip(pr ? pr->user : a.fw_users.top() ? a.fw_users.top()->user : "", 22)),
                      terminal_safe(clip(process_label(f, p), 24)), terminal_safe(clip(dest, 34)), out_text(a.bytes_out, a.sessions_out_unknown, a.sessions),
                      human_bytes(a.bytes_in), human_duration(a.last > a.first ? a.last - a.first : 0),
                      top_factors(f, 4) + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
@@ -100,6 +100,12 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
     o += fmt::format("; start times on the sensor's clock (this host's clock is {} {})", human_duration(off.offset < 0 ? -off.offset : off.offset),
                      off.offset < 0 ? "ahead" : "behind");
   o += ":\n";
+  if (!a.fw_users.empty()) {
+    o += "  firewall users (User-ID):";
+    for (const auto& e : a.fw_users.users) o += fmt::format(" {} ({} sessions)", terminal_safe(e.user), e.sessions);
+    if (a.fw_users.other_sessions) o += fmt::format(" +{} sessions of other users", a.fw_users.other_sessions);
+    o += "\n";
+  }
   if (a.flow_only()) {
     o += fmt::format("  (no process: no endpoint telemetry names the process behind this traffic; Sysmon 1 (process\n"
                      "   creation) and Sysmon 3 (network connection) on the host at {} would; see `outflow coverage`)\n",

@@ -115,18 +115,38 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   if (r) j.members(r->top(), r->top_replaced);
   // A direction the sensor did not see has no bytes: absent, never 0 (outflow.volume_unknown).
   const bool s_unknown = host_orig ? s.orig_unknown : s.resp_unknown, d_unknown = host_orig ? s.resp_unknown : s.orig_unknown;
+  // The firewall's view (PAN-OS, FortiGate): its user is the initiator's (User-ID), its
+  // post-NAT addresses are what the Internet saw (ECS source.nat / destination.nat).
+  const FirewallView& fw = s.fw;
+  const auto nat = [&](bool orig_side) {
+    if (!fw.has_nat) return;
+    const IpAddr& ip = orig_side ? fw.nat_orig_h : fw.nat_resp_h;
+    const uint16_t port = orig_side ? fw.nat_orig_p : fw.nat_resp_p;
+    if (ip.is_unset() || (ip == (orig_side ? s.orig_h : s.resp_h) && port == (orig_side ? s.orig_p : s.resp_p))) return;
+    j.begin_object("nat").str("ip", ip.to_string()).unum("port", port).end_object();
+  };
+  const auto fw_user = [&](bool orig_side) {
+    if (!orig_side || fw.user.empty()) return;
+    auto [dom, name] = split_user(fw.user);
+    j.begin_object("user").str("name", name).str_if("domain", dom).end_object();
+  };
   j.begin_object("source").str("ip", src.to_string()).unum("port", sport);
   if (!s_unknown) j.unum("bytes", sbytes).unum("packets", spk);
+  nat(host_orig);
+  fw_user(host_orig);
   j.end_object();
   const std::string domain = p.index().destination_name(s, dst, a.host, src);
   // A Squid request with no proxy address known: no destination address (docs/proxies.md).
   j.begin_object("destination").str_if("ip", dst.is_unset() ? std::string() : dst.to_string()).unum("port", dport);
   if (!d_unknown) j.unum("bytes", dbytes).unum("packets", dpk);
+  nat(!host_orig);
+  fw_user(!host_orig);
   j.str_if("domain", domain).end_object();
   j.begin_object("network").str("transport", proto_name(s.proto))
       .str("community_id", community_id_v1(s.orig_h, s.orig_p, s.resp_h, s.resp_p, s.proto));
   if (!s_unknown && !d_unknown) j.unum("bytes", s.orig_bytes + s.resp_bytes).unum("packets", s.orig_pkts + s.resp_pkts);
   if (a.host != kNoHost) j.str("direction", host_orig ? "outbound" : "inbound");
+  j.str_if("application", fw.app);
   j.end_object();
 
   j.begin_object("outflow");
@@ -152,6 +172,11 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   j.end_object();
   j.begin_object("session").unum("records", s.records).unum("sensors", s.sensors).str("source", flow_source_name(s.source)).str_if("sensor", s.sensor)
       .str_if("uid", s.uid).str_if("conn_state", s.conn_state).str_if("history", s.history).str_if("service", s.service);
+  if (s.merged) {
+    // Another kind of sensor logged the same connection: merged, not a session of its own.
+    j.str("merged_source", flow_source_name(s.merged_source));
+    if (s.merged_by_nat) j.boolean("merged_by_nat", true);
+  }
   if (s.source == FlowSource::nfdump) {
     j.boolean("initiator_inferred", s.initiator_inferred);
     j.boolean("both_directions_seen", s.seen_orig_dir && s.seen_resp_dir);
