@@ -34,7 +34,11 @@ bool parse_intel_arg(std::string_view arg, const std::vector<FeedSpec>& configur
     err = "--intel: no path";
     return false;
   }
-  if (out.name.empty()) out.name = fs::path(out.path).filename().string();
+  // A MISP warning list is always list.json: its folder names it.
+  if (out.name.empty()) {
+    const fs::path p(out.path);
+    out.name = p.filename() == "list.json" && p.has_parent_path() ? p.parent_path().filename().string() : p.filename().string();
+  }
   if (out.name.empty()) out.name = out.path;
   return true;
 }
