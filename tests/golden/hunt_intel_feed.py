@@ -96,6 +96,14 @@ if f:
     check(intel and intel[0]["matched"] == "ce7.stearns.org" and intel[0]["indicator"] == "stearns.org" and
           intel[0]["confidence"] == 90 and intel[0]["age_days"] == 30 and intel[0]["type"] == "domain",
           f"open_sni: the SNI name matches the registered domain: {intel}")
+# sessions --intel: each session to the named host carries the match.
+p = run("sessions", "-q", "--intel", stix, rita, expect_rc=None)
+rows = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+hit = [r for r in rows if r.get("intel")]
+check(hit and all(get(r, "destination.domain") == "ce7.stearns.org" for r in hit) and
+      all(r["intel"][0]["indicator"] == "stearns.org" for r in hit), f"sessions: matches on ce7.stearns.org only: {len(hit)}")
+check(len(hit) == len([r for r in rows if get(r, "destination.domain") == "ce7.stearns.org"]),
+      "sessions: every session to ce7.stearns.org carries the match")
 expired = os.path.join(tmp, "expired.stix.json")
 bundle(expired, "2023-01-01T00:00:00Z", "2023-06-01T00:00:00Z")
 rows, _ = hunt("--min-score", "0", "--intel", expired, rita)

@@ -19,6 +19,31 @@ void intel_hits_json(JsonOut& j, const Finding& f) {
   j.end_array();
 }
 
+void append_session_intel(std::string& out, const IntelSet& set, const IpAddr& dst, std::string_view name, TimeNs start,
+                          TimeNs end, std::vector<IntelMatch>& m) {
+  m.clear();
+  set.match_ip(dst, start, end, m);
+  if (!name.empty()) set.match_name(name, start, end, m);
+  if (m.empty() || !out.ends_with("}\n")) return;
+  out.resize(out.size() - 2);
+  out += ',';
+  std::string body;
+  JsonOut j(body);
+  j.begin_object();
+  j.begin_array("intel");
+  for (const auto& x : m) {
+    const FeedSpec& f = set.feeds()[x.meta->feed];
+    j.begin_object().str("feed", f.name).str("kind", intel_kind_name(f.kind)).str("type", indicator_type_name(x.type))
+        .str("indicator", x.indicator).str("matched", x.matched).str_if("label", set.label_text(x.meta->label));
+    if (x.meta->confidence >= 0) j.num("confidence", x.meta->confidence);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  out.append(body, 1, std::string::npos);  // without the opening brace: members of the line's object
+  if (!out.ends_with("\n")) out += '\n';
+}
+
 namespace {
 
 std::string by_type(const FeedStats& st) {

@@ -11,6 +11,11 @@
 namespace outflow {
 
 void intel_hits_json(JsonOut& j, const Finding& f);
+// `outflow sessions --intel`: the matches of one session's destination (address and name) as a
+// top-level "intel" member appended to the JSON line just written at the end of `out` (which
+// ends with "}\n"). Nothing when nothing matches.
+void append_session_intel(std::string& out, const IntelSet& set, const IpAddr& dst, std::string_view name, TimeNs start,
+                          TimeNs end, std::vector<IntelMatch>& scratch);
 std::string intel_feeds_text(const IntelSet& set);
 void intel_feeds_json(JsonOut& j, const IntelSet& set);
 
