@@ -1,6 +1,8 @@
 #include <algorithm>
 
+#include "outflow/features/classify.h"
 #include "outflow/intel/csv_header.h"
+#include "outflow/intel/feed_lines.h"
 #include "outflow/intel/feed_formats.h"
 #include "outflow/read/line_reader.h"
 
@@ -12,13 +14,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '"')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return o;
 }
 
 int rank_of(std::string_view col, std::initializer_list<std::string_view> names) {
@@ -72,7 +67,7 @@ CsvHeader find_csv_header(std::string_view line) {
 
   int best = 1 << 20;
   for (size_t i = 0; i < f.size(); ++i) {
-    const std::string c = lower(trim(f[i]));
+    const std::string c = ascii_lower(trim(f[i]));
     if (const int r = rank_of(c, {"dst_ip", "ip", "ip_address", "ipaddress", "url", "domain", "hostname", "host", "indicator", "ioc",
                                    "ioc_value", "value", "dst_host"}); r >= 0 && r < best) best = r, h.indicator = static_cast<int>(i), h.url = c == "url";
     if (h.date < 0 && rank_of(c, {"first_seen_utc", "first_seen", "dateadded", "date_added", "date", "created"}) >= 0) h.date = static_cast<int>(i);
@@ -90,19 +85,7 @@ void read_csv_feed(LineReader& lines, const std::string& where, const IndicatorM
   std::string_view line;
   std::vector<std::string_view> f;
   std::string scratch, reason;
-  for (;;) {
-    const auto s = lines.next(line);
-    if (s == LineReader::Status::end) break;
-    if (s == LineReader::Status::error) {
-      st.error = lines.error();
-      break;
-    }
-    if (s == LineReader::Status::too_long) {
-      ++st.bad;
-      st.sample(where, lines.line_number(), "line longer than 64 KB");
-      continue;
-    }
-    if (lines.line_number() == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+  while (next_feed_line(lines, where, st, line)) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) continue;
     if (line.front() == '#') {

@@ -3,24 +3,19 @@
 #include <simdjson.h>
 
 #include "outflow/intel/csv_header.h"
+#include "outflow/intel/feed_lines.h"
 #include "outflow/read/line_reader.h"
 
 namespace outflow {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view strip_bom(std::string_view s) { return s.starts_with("\xEF\xBB\xBF") ? s.substr(3) : s; }
 
 }  // namespace
 
 bool parse_feed_date(std::string_view s, TimeNs& out) {
-  s = trim(s);
+  s = trim_blanks(s);
   while (!s.empty() && s.front() == '"') s.remove_prefix(1);
   while (!s.empty() && s.back() == '"') s.remove_suffix(1);
   if (s.empty()) return false;
@@ -41,7 +36,7 @@ FeedFormat detect_feed_format(std::string_view head) {
     size_t end = head.find('\n', i);
     const bool complete = end != std::string_view::npos;
     if (!complete) end = head.size();
-    const std::string_view line = trim(head.substr(i, end - i));
+    const std::string_view line = trim_blanks(head.substr(i, end - i));
     i = end + 1;
     if (line.empty()) continue;
     if (line.front() == '#') {
@@ -60,27 +55,15 @@ void read_plain_feed(LineReader& lines, const std::string& where, const Indicato
   st.format = "plain";
   std::string_view line;
   std::string reason;
-  for (;;) {
-    const auto s = lines.next(line);
-    if (s == LineReader::Status::end) break;
-    if (s == LineReader::Status::error) {
-      st.error = lines.error();
-      break;
-    }
-    if (s == LineReader::Status::too_long) {
-      ++st.bad;
-      st.sample(where, lines.line_number(), "line longer than 64 KB");
-      continue;
-    }
-    if (lines.line_number() == 1) line = strip_bom(line);
-    line = trim(line);
+  while (next_feed_line(lines, where, st, line)) {
+    line = trim_blanks(line);
     if (line.empty() || line.front() == '#' || line.front() == ';' || line.starts_with("//")) continue;
-    if (const size_t c = line.find(" #"); c != std::string_view::npos) line = trim(line.substr(0, c));
-    if (const size_t c = line.find("\t#"); c != std::string_view::npos) line = trim(line.substr(0, c));
+    if (const size_t c = line.find(" #"); c != std::string_view::npos) line = trim_blanks(line.substr(0, c));
+    if (const size_t c = line.find("\t#"); c != std::string_view::npos) line = trim_blanks(line.substr(0, c));
     // The first token; a hosts-file line ("0.0.0.0 evil.com") gives its second.
     std::string_view tok = line.substr(0, line.find_first_of(" \t"));
     if ((tok == "0.0.0.0" || tok == "127.0.0.1") && tok.size() < line.size()) {
-      std::string_view rest = trim(line.substr(tok.size()));
+      std::string_view rest = trim_blanks(line.substr(tok.size()));
       tok = rest.substr(0, rest.find_first_of(" \t"));
     }
     if (!set.add_text(tok, base, reason)) {

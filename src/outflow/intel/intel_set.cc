@@ -3,17 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
+#include "outflow/features/classify.h"
+#include "outflow/intel/feed_lines.h"
 #include "outflow/intel/registered_domain.h"
 
 namespace outflow {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 IpAddr mask(const IpAddr& a, unsigned len) {
   IpAddr m = a;
@@ -34,13 +30,6 @@ bool parse_addr(std::string_view s, IpAddr& out, std::string& reason) {
     return false;
   }
   return true;
-}
-
-std::string ascii_lower_copy(std::string_view s) {
-  std::string o(s);
-  for (char& c : o)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return o;
 }
 
 }  // namespace
@@ -77,11 +66,11 @@ const char* indicator_type_name(IndicatorType t) {
 }
 
 bool normalise_domain(std::string_view in, std::string& out, std::string& reason) {
-  in = trim(in);
+  in = trim_blanks(in);
   if (!in.empty() && in.back() == '.') in.remove_suffix(1);
   if (in.empty()) return reason = "empty name", false;
   if (in.size() > 253) return reason = "name longer than 253 bytes", false;
-  out = ascii_lower_copy(in);
+  out = ascii_lower(in);
   size_t label = 0, dots = 0;
   for (char c : out) {
     if (c == '.') {
@@ -178,16 +167,16 @@ bool IntelSet::add_name(std::string_view name, bool subdomains, std::string_view
 }
 
 bool IntelSet::add_substring(std::string_view text, const IndicatorMeta& m, std::string& reason) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.size() < 3) return reason = "substring shorter than 3 bytes", false;
   if (subs_.size() >= kMaxSubstrings) return ++dropped_, reason = "substring cap reached", false;
-  subs_.push_back(Sub{ascii_lower_copy(text), meta_index(m)});
+  subs_.push_back(Sub{ascii_lower(text), meta_index(m)});
   ++stats_[m.feed].by_type[static_cast<size_t>(IndicatorType::substring)];
   return true;
 }
 
 bool IntelSet::add_typed(IndicatorType type, std::string_view text, const IndicatorMeta& m, std::string& reason) {
-  text = trim(text);
+  text = trim_blanks(text);
   switch (type) {
     case IndicatorType::ipv4:
     case IndicatorType::ipv6:
@@ -235,7 +224,7 @@ bool IntelSet::add_typed(IndicatorType type, std::string_view text, const Indica
 }
 
 bool IntelSet::add_text(std::string_view text, const IndicatorMeta& m, std::string& reason) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.empty()) return reason = "empty", false;
   if (text.find("://") != std::string_view::npos) return add_typed(IndicatorType::url, text, m, reason);
   if (text.find('/') != std::string_view::npos || text.find(':') != std::string_view::npos ||

@@ -42,7 +42,7 @@ bool write_intel_feed(const std::vector<Label>& labels, uint64_t seed, TimeNs st
     std::string pattern;
     for (const auto& v : values) {
       IpAddr a;
-      const bool ip = IpAddr::parse(v, a);
+      const bool ip = IpAddr::parse(v.substr(0, v.find('/')), a);
       pattern += fmt::format("{}[{}:value = '{}']", pattern.empty() ? "" : " OR ", ip ? (a.is_v4() ? "ipv4-addr" : "ipv6-addr") : "domain-name", v);
     }
     j.begin_object().str("type", "indicator").str("spec_version", "2.1")
