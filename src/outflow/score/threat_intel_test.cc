@@ -39,13 +39,22 @@ void add_feed(IntelSet& set, IntelKind kind, const std::string& text, double wei
   read_feed(*src, f.name, id, set);
 }
 
-std::unique_ptr<Hunt> hunt(const std::vector<Flow>& flows, const IntelSet* intel, DetectConfig cfg = default_config()) {
+std::unique_ptr<Hunt> hunt(const std::vector<Flow>& flows, const IntelSet* intel, DetectConfig cfg = default_config(),
+                           const std::vector<std::pair<const char*, const char*>>& names = {}) {
   auto h = std::make_unique<Hunt>();
   ActivityAggregator agg(Hunter::aggregator_options(cfg));
   std::unique_ptr<SessionPipeline> pipe;
   pipe = std::make_unique<SessionPipeline>(PipelineOptions{}, [&](const Session& s, const Attribution& a) {
     agg.add(s, a, &pipe->processes(), &pipe->index().apps());
   });
+  for (const auto& [name, addr] : names) {  // DNS answers naming the destinations, before the flows
+    DnsAnswer d;
+    d.time = kT0 - kNsPerSec;
+    d.client = ip("10.0.0.5");
+    d.query = name;
+    d.answers = {ip(addr)};
+    pipe->on_dns(d);
+  }
   uint16_t port = 40000;
   for (const auto& f : flows) {
     const TimeNs t = kT0 + f.at;
@@ -154,6 +163,48 @@ TEST(ThreatIntel, LabelNamesWithoutScoring) {
   EXPECT_EQ(x->observed, "Test cloud");
   EXPECT_EQ(x->contribution, 0);
   EXPECT_EQ(f->score, finding(*a, "10.0.0.5")->score);
+}
+
+TEST(ThreatIntel, PopularLowersOnlyRarityOfSitesOtherHostsUseAndNeverATenant) {
+  DetectConfig cfg = default_config();
+  cfg.rare_max_hosts = 3;  // a site two hosts use is still rare: the case popular is for
+  std::vector<Flow> flows;
+  for (const char* h : {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"})
+    flows.push_back({h, "198.18.0.1", 1'000});
+  flows.push_back({"10.0.0.5", "203.0.113.66", 200'000});
+  flows.push_back({"10.0.0.6", "203.0.113.66", 200'000});
+  flows.push_back({"10.0.0.5", "203.0.113.77", 200'000, 60 * kNsPerSec, 3600 * kNsPerSec});
+  IntelSet set;
+  add_feed(set, IntelKind::popular, "popular.example\n*.github.io\n");  // a listed hosting suffix: its tenants match
+  set.finish();
+  const std::vector<std::pair<const char*, const char*>> names = {{"cdn.popular.example", "203.0.113.66"}};
+  auto h = hunt(flows, &set, cfg, names);
+  const Finding* f = finding(*h, "10.0.0.5");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->act->dests[f->dests[0].index].domain, "cdn.popular.example");
+  const Factor* rare = factor(f, "rare_destination");
+  ASSERT_NE(rare, nullptr);
+  const Factor* pop = factor(f, "popular_destination");
+  ASSERT_NE(pop, nullptr);
+  EXPECT_EQ(pop->contribution, -std::min(kPopularMaxDiscount, rare->contribution / 2));
+  EXPECT_NE(pop->baseline.find("used by 2 hosts"), std::string::npos) << pop->baseline;
+  // A hosted tenant gets no discount, even when a listed suffix matches it.
+  auto t = hunt(flows, &set, cfg, {{"attacker.github.io", "203.0.113.66"}});
+  const Finding* tf = finding(*t, "10.0.0.5");
+  ASSERT_NE(tf, nullptr);
+  ASSERT_FALSE(tf->intel.empty());  // matched as popular ...
+  EXPECT_EQ(tf->intel[0].indicator, ".github.io");
+  EXPECT_EQ(factor(tf, "popular_destination"), nullptr);  // ... but a tenant's rarity stands
+  // Used by this host alone: no discount either.
+  IntelSet one;
+  add_feed(one, IntelKind::popular, "other.example\n");
+  one.finish();
+  flows.push_back({"10.0.0.5", "203.0.113.77", 900'000, 60 * kNsPerSec, 7200 * kNsPerSec});
+  auto u = hunt(flows, &one, cfg, {{"x.other.example", "203.0.113.77"}});
+  const Finding* g = finding(*u, "10.0.0.5");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->act->dests[g->dests[0].index].domain, "x.other.example");
+  EXPECT_EQ(factor(g, "popular_destination"), nullptr);
 }
 
 }  // namespace
