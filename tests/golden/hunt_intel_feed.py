@@ -75,6 +75,22 @@ if feeds:
     check(feeds[0]["samples"] == [f"{plain}:6: prefix length over 32"], f"bad line sampled: {feeds[0]['samples']}")
 
 
+# A feed older than its max_age (config intel:) is a warning on stderr; config --check lists it.
+old_feed = os.path.join(tmp, "old.csv")
+with open(old_feed, "w") as f:
+    f.write("first_seen_utc,dst_ip,malware\n2020-01-01 00:00:00,198.18.0.77,Old\n")
+cfg = os.path.join(tmp, "intel.yaml")
+with open(cfg, "w") as f:
+    f.write(f"intel:\n  - {{name: old-c2, kind: suspicious, path: {old_feed}, max_age: 30}}\n")
+p = run("coverage", "--config", cfg, rita, expect_rc=None)
+check("intel feed old-c2 is older than its max_age of 30 day(s): newest date 2020-01-01" in p.stderr,
+      f"coverage warns of the stale feed: {p.stderr[-600:]}")
+check("old-c2 [suspicious] csv" in p.stdout, "coverage lists the configured feed")
+p = run("config", "--check", cfg, expect_rc=None)
+check(p.returncode == 0 and "1 intel feed(s)" in p.stdout and "indicators: 1 ipv4" in p.stdout and "older than its max_age" in p.stderr,
+      f"config --check lists the feed and warns: {p.stdout} {p.stderr}")
+
+
 def bundle(path, valid_from, valid_until=None):
     ind = {"type": "indicator", "spec_version": "2.1", "id": "indicator--9a1b2c3d-0000-4000-8000-000000000001",
            "created": valid_from, "modified": valid_from, "valid_from": valid_from, "confidence": 90,
