@@ -35,7 +35,7 @@ struct IntelMatch {
 
 class IntelSet {
  public:
-  static constexpr size_t kMaxIndicators = 50'000'000;
+  static constexpr size_t kMaxIndicators = 10'000'000;
   static constexpr size_t kMaxSubstrings = 10'000;
   static constexpr size_t kMaxMatches = 32;  // per lookup
 
