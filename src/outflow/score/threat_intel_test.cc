@@ -40,13 +40,15 @@ void add_feed(IntelSet& set, IntelKind kind, const std::string& text, double wei
 }
 
 std::unique_ptr<Hunt> hunt(const std::vector<Flow>& flows, const IntelSet* intel, DetectConfig cfg = default_config(),
-                           const std::vector<std::pair<const char*, const char*>>& names = {}) {
+                           const std::vector<std::pair<const char*, const char*>>& names = {},
+                           const std::vector<HostEvent>& events = {}) {
   auto h = std::make_unique<Hunt>();
   ActivityAggregator agg(Hunter::aggregator_options(cfg));
   std::unique_ptr<SessionPipeline> pipe;
   pipe = std::make_unique<SessionPipeline>(PipelineOptions{}, [&](const Session& s, const Attribution& a) {
     agg.add(s, a, &pipe->processes(), &pipe->index().apps());
   });
+  for (const auto& e : events) pipe->on_host_event(e);
   for (const auto& [name, addr] : names) {  // DNS answers naming the destinations, before the flows
     DnsAnswer d;
     d.time = kT0 - kNsPerSec;
@@ -112,6 +114,28 @@ TEST(ThreatIntel, MaliciousMatchIsReportedBelowTheScoreAndNamesItsIndicator) {
   EXPECT_EQ(f->intel[0].indicator, "203.0.113.0/24");
   EXPECT_EQ(f->intel[0].type, "cidr4");
   EXPECT_EQ(with->r.reported, 1u);
+}
+
+TEST(ThreatIntel, AnExclusionHidingAMaliciousMatchIsCounted) {
+  DetectConfig cfg = default_config();
+  cfg.process_name_exclusions = {"updater.exe"};
+  IntelSet set;
+  add_feed(set, IntelKind::malicious, "203.0.113.66\n");
+  set.finish();
+  const std::vector<HostEvent> events = {
+      testing::start("WS1", "{00000000-0000-0000-0000-000000000001}", "{00000000-0000-0000-0000-000000000000}",
+                     "C:\\Tools\\updater.exe", "C:\\Windows\\explorer.exe", kT0 - 10 * kNsPerSec),
+      testing::connect("WS1", "{00000000-0000-0000-0000-000000000001}", "10.0.0.5", 40000, "203.0.113.66", 443, kT0)};
+  auto h = hunt({{"10.0.0.5", "203.0.113.66", 2'000}}, &set, cfg, {}, events);
+  const Finding* f = nullptr;
+  for (const auto& x : h->r.findings)
+    if (x.proc != kNoProc) f = &x;
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->suppressed_by, "process_name_exclusions");
+  EXPECT_TRUE(f->intel_malicious);
+  EXPECT_EQ(f->rank, 0);
+  EXPECT_EQ(h->r.intel_suppressed, 1u);  // said on stderr by hunt; listed by --show-suppressed
+  EXPECT_EQ(h->r.reported, 0u);
 }
 
 TEST(ThreatIntel, ConfidenceAndWeightScaleThePoints) {
