@@ -94,12 +94,12 @@ void misp_attribute(Ctx& c, const element& a, const IndicatorMeta& event) {
   if (type == "domain|ip") pair_ip = true, t = IndicatorType::domain;
   else if (base_type == "ip-dst" || base_type == "ip-src") t = IndicatorType::ipv4;
   else if (base_type == "domain" || base_type == "hostname") t = IndicatorType::domain;
-  else if (type == "url" || type == "uri" || type == "link") t = IndicatorType::url;
+  else if (type == "url") t = IndicatorType::url;  // "uri" (a path alone) and "link" (a reference) name no destination
   else {
     ++c.st.skipped;
     return;
   }
-  if (type == "link" || !to_ids(a)) {
+  if (!to_ids(a)) {
     ++c.st.skipped;  // not for detection
     return;
   }
