@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include <ctime>
+
 #include "command.h"
+#include "intel_common.h"
+#include "outflow/write/intel_out.h"
 #include "outflow/config/detect_config.h"
 #include "outflow/write/terminal.h"
 
@@ -27,8 +31,16 @@ int run_config(const ConfigOptions& o) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
     return kExitError;
   }
-  fmt::print("{}: valid ({} exclusion rules, {} host roles, min_score {:g})\n", terminal_safe(o.check), c.exclusions.size(),
-             c.host_roles.size(), c.min_score);
+  fmt::print("{}: valid ({} exclusion rules, {} host roles, min_score {:g}, {} intel feed(s))\n", terminal_safe(o.check),
+             c.exclusions.size(), c.host_roles.size(), c.min_score, c.intel.size());
+  if (!c.intel.empty()) {
+    // The feeds are read to be checked; their age is judged against today (no data here).
+    IntelSet intel;
+    if (const int irc = load_run_intel(CommonOptions{}, c, intel); irc != kExitOk) return irc;
+    report_intel_warnings(intel, static_cast<TimeNs>(std::time(nullptr)) * kNsPerSec, false);
+    const std::string text = intel_feeds_text(intel);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "intel_common.h"
 #include "outflow/config/detect_config.h"
 #include "outflow/write/coverage_questions.h"
 #include "outflow/write/coverage_report.h"
@@ -27,6 +28,8 @@ int run_coverage(const CoverageOptions& co) {
     std::fprintf(stderr, "outflow: %s\n", terminal_safe(err).c_str());
     return kExitError;
   }
+  IntelSet intel;
+  if (const int irc = load_run_intel(co.common, cfg, intel); irc != kExitOk) return irc;
   FlowHostCounter flow_hosts(cfg.internal_networks);
   PipelineOptions po = pipeline_options(co.common);
   po.proxies = cfg.proxies;
@@ -35,7 +38,12 @@ int run_coverage(const CoverageOptions& co) {
   Diagnostics diag;
   const int rc = run_inputs(co.common, pipe, files, diag);
   if (rc != kExitOk) return rc;
-  const CoverageInputs in{pipe, files, diag, &flow_hosts};
+  // The data's last record time: what a feed's age is judged against.
+  TimeNs last = kNoTime;
+  for (const auto& [h, c] : pipe.stats().hosts) last = c.last != kNoTime && (last == kNoTime || c.last > last) ? c.last : last;
+  for (const auto& [n, c] : pipe.stats().sensors) last = c.last != kNoTime && (last == kNoTime || c.last > last) ? c.last : last;
+  report_intel_warnings(intel, last, co.common.quiet);
+  const CoverageInputs in{pipe, files, diag, &flow_hosts, &intel};
   const std::string out = co.json ? coverage_json(in) : coverage_text(in);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;

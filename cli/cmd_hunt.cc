@@ -8,6 +8,7 @@
 #include "command.h"
 #include "detect_common.h"
 #include "hunt_command.h"
+#include "intel_common.h"
 #include "outflow/write/finding_json.h"
 #include "outflow/write/finding_text.h"
 #include "outflow/write/terminal.h"
@@ -29,6 +30,7 @@ int run_hunt(const HuntOptions& o) {
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
   hunter.keep_suppressed(o.show_suppressed);  // counted either way; kept only to be listed
+  if (!run.intel.empty()) hunter.set_intel(&run.intel);
   const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, run.retirer.get());
   if (!r.error.empty()) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(r.error));
@@ -88,6 +90,15 @@ int run_hunt(const HuntOptions& o) {
     if (const uint64_t d = run.agg->host_entity_sessions_dropped())
       fmt::print(stderr, "outflow: warning: {} sessions of addresses no monitored host has were not scored (more than {} such hosts)\n",
                  d, run.agg->options().max_host_entities);
+    if (!run.intel.feeds().empty()) {
+      report_intel_warnings(run.intel, run.agg->last_outbound(), o.d.common.quiet);
+      if (r.intel_below_score)
+        fmt::print(stderr, "outflow: {} finding(s) below score {:g} reported for a malicious intel match\n", r.intel_below_score,
+                   run.cfg.min_score);
+      if (r.intel_suppressed)
+        fmt::print(stderr, "outflow: warning: {} finding(s) with a malicious intel match are suppressed by exclusions{}\n",
+                   r.intel_suppressed, o.show_suppressed ? "" : " (--show-suppressed lists them)");
+    }
     if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
   }
   return r.reported > 0 ? kExitFindings : kExitOk;

@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "detect_common.h"
+#include "intel_common.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow::cli {
@@ -23,6 +24,7 @@ int run_learn(const DetectOptions& o) {
     return kExitError;
   }
   print_summary(o.common, *run.pipe, run.diag, run.files);
+  if (!run.intel.feeds().empty()) report_intel_warnings(run.intel, run.agg->last_outbound(), o.common.quiet);
   if (!o.common.quiet)
     fmt::print(stderr, "outflow: state {}: {} run(s), {} hosts, {} destinations, {} process-name baselines, {} parent-child pairs\n",
                terminal_safe(o.state_file), next.runs, next.hosts.size(), next.dests.size(), next.volume.size(), next.pairs.size());

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "outflow/simulate/intel_feed.h"
 #include "outflow/simulate/simulator.h"
 #include "outflow/write/terminal.h"
 
@@ -21,6 +22,7 @@ struct SimulateCliOptions {
   double active_timeout_s = 300;
   std::vector<std::string> clock_skews;  // each a comma list of EVENT:SKEW[@HOSTS]
   bool quiet = false;
+  std::string intel;  // --intel FILE (simulate/intel_feed.h)
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -81,6 +83,19 @@ int run_simulate(SimulateCliOptions& o) {
   if (!sim::simulate(so, r, error)) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(error));
     return kExitError;
+  }
+  if (!o.intel.empty()) {
+    sim::IntelFeedResult ir;
+    if (!sim::write_intel_feed(r.labels, so.seed, so.start, o.intel, ir, error)) {
+      fmt::print(stderr, "outflow: {}\n", terminal_safe(error));
+      return kExitError;
+    }
+    if (!o.quiet) {
+      std::string names;
+      for (const auto& s : ir.scenarios) names += (names.empty() ? "" : ", ") + s;
+      fmt::print(stderr, "outflow: intel feed {} (+ .stix.json): {} indicators naming the command servers of {}; {} decoys\n",
+                 terminal_safe(o.intel), ir.indicators, names.empty() ? "no scenario" : names, ir.decoys);
+    }
   }
   for (const auto& f : r.stale)  // readers given DIR/sysmon would read these too
     fmt::print(stderr, "outflow: warning: {} is not from this run (an older simulation's?): remove it\n", terminal_safe(f));
@@ -154,6 +169,10 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "(endpoint_hosts, and endpoint per host) when some host is flow-only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--intel", o->intel,
+                  "Also write a threat-intel feed FILE (plain list) and FILE.stix.json (STIX 2.1) naming the command "
+                  "servers of about half of the planted scenarios (chosen from the seed) plus indicators that never "
+                  "occur; labels are unchanged (hunt --intel FILE, then eval reports which findings carried the match)");
   cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
   return Command{cmd, [o] { return run_simulate(*o); }};
 });

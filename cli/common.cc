@@ -24,6 +24,11 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log "
                   "(read; not yet joined); plain, .gz or .zst.")
       ->required();
+  cmd->add_option("--intel", o.intel,
+                  "Threat-intel or trusted-site feed, [KIND:]PATH (repeatable; a folder = every file in it). KIND: malicious "
+                  "(default), suspicious, trusted_abused, popular, label. Plain lists, CSV (abuse.ch), STIX 2.1, MISP events and "
+                  "warning lists, recognised from content; read offline (docs/intel.md)")
+      ->allow_extra_args(false);
   cmd->add_option("--max-processes", o.max_processes, "Cap of the process table; past it new processes are dropped and counted")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1000}, size_t{1} << 34));

@@ -22,6 +22,7 @@ struct CommonOptions {
   unsigned threads = 0;  // EVTX chunk parsing; 0 = one per usable core
   std::string read_order = "time";  // "time": merged by time; "endpoint-first": endpoint files whole, then flows
   double retention_h = 48;
+  std::vector<std::string> intel;  // --intel [KIND:]PATH (cli/intel_common.h)
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "intel_common.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow::cli {
@@ -37,6 +38,7 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
     fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
     return kExitError;
   }
+  if (const int irc = load_run_intel(o.common, run.cfg, run.intel); irc != kExitOk) return irc;
   if (!o.state_file.empty()) {
     if (!run.store.open(o.state_file, create_state, err) || !run.store.load(run.state, err)) {
       fmt::print(stderr, "outflow: {}\n", terminal_safe(err));

@@ -10,6 +10,7 @@
 #include "outflow/config/detect_config.h"
 #include "outflow/features/activity.h"
 #include "outflow/features/geoip.h"
+#include "outflow/intel/intel_set.h"
 #include "outflow/score/hunter.h"
 #include "outflow/score/retire.h"
 
@@ -37,6 +38,7 @@ struct DetectRun {
   std::unique_ptr<SessionPipeline> pipe;
   std::vector<FileStats> files;
   Diagnostics diag;
+  IntelSet intel;  // config `intel:` + --intel (cli/intel_common.h)
 };
 
 // Loads config, GeoIP and state (locked for the run), then reads every input. Returns an exit

@@ -331,6 +331,34 @@ def excerpts():
         n += 1
 
 
+def intel_seeds():
+    """feed_reader_fuzz: one seed per feed format, and the real MISP warning lists (excerpts)."""
+    t = "feed_reader_fuzz"
+    put(t, "plain", "# c2\n203.0.113.10\n198.51.100.0/24\n2001:db8::1\n.dyn.example\n*.t.example\n"
+                    "http://drop.example.org/a.php\n0.0.0.0 blocked.example.com\n10.0.0.0/33\nfe80::1%eth0\n")
+    put(t, "plain_gz", gzip.compress(b"203.0.113.10\nevil.example\n"))
+    put(t, "feodo_csv", '# "first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"\n'
+                        '"2021-01-17 07:30:05","67.213.75.205","443","online","2023-09-18","Pikabot"\n')
+    put(t, "urlhaus_csv", "# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n"
+                          '"1","2024-09-19 14:22:07","http://198.51.100.23:44273/i","online","","malware_download","elf","x","y"\n')
+    put(t, "stix", '{"type":"bundle","id":"bundle--1","objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--1",'
+                   '"created":"2026-11-01T00:00:00Z","valid_from":"2026-11-01T00:00:00Z","valid_until":"2026-12-01T00:00:00Z",'
+                   '"confidence":85,"indicator_types":["malicious-activity"],"pattern_type":"stix","pattern":'
+                   '"[ipv4-addr:value = \'198.51.100.1/32\' OR domain-name:value = \'c2.example\'] OR [url:value = \'http://x.test/a\']"},'
+                   '{"type":"indicator","pattern":"[file:hashes.MD5 = \'x\'] AND [ipv4-addr:value = \'1.2.3.4\']"}]}')
+    put(t, "misp", '{"Event":{"info":"x","date":"2026-11-08","Attribute":[{"type":"ip-dst","to_ids":true,"value":"203.0.113.10"},'
+                   '{"type":"domain|ip","to_ids":true,"value":"a.example|198.51.100.20"},{"type":"url","to_ids":false,"value":"http://b/c"}],'
+                   '"Object":[{"Attribute":[{"type":"hostname","to_ids":"1","value":"obj.example.com"}]}]}}')
+    put(t, "warninglist", '{"name":"x","version":20250115,"type":"hostname","list":[".a.example","b.example"]}')
+    root = os.path.join(DATA, "misp-warninglists")
+    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        path = os.path.join(root, name, "list.json")
+        if os.path.isfile(path):
+            put(t, "wl_" + name, read_any(path, 16 << 10).rsplit(b",", 1)[0] + b"]}")
+
+
+intel_seeds()
+
 synthetic()
 excerpts()
 print("make_seeds: " + ", ".join("%s %d" % kv for kv in sorted(count.items())), file=sys.stderr)

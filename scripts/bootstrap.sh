@@ -13,6 +13,7 @@ PKGS=(
   libsqlite3-dev       # baseline state store
   libyaml-cpp-dev      # config
   libmaxminddb-dev     # DestinationCountry lookups
+  libpsl-dev publicsuffix  # registered domains (Public Suffix List) for intel feed matching
   libgtest-dev libgmock-dev googletest  # unit tests
   libbenchmark-dev     # micro benchmarks
   libssl-dev           # SHA-1 for Community ID v1

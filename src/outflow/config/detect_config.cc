@@ -159,6 +159,25 @@ void apply(const YAML::Node& root, DetectConfig& c) {
            c.proxies.push_back(a);
          }
        }},
+      {"intel",
+       [&](auto& n) {
+         if (n.IsNull()) return c.intel.clear();
+         if (!n.IsSequence()) throw ConfigError("intel: expected a list of feeds" + where(n));
+         c.intel.clear();
+         for (const auto& e : n) {
+           if (!e.IsMap() || !e["path"]) throw ConfigError("intel: each feed needs a path" + where(e));
+           check_keys(e, "intel: ", {"name", "kind", "weight", "max_age", "path", "enabled"});
+           FeedSpec f;
+           f.path = scalar<std::string>(e["path"], "intel.path");
+           f.name = e["name"] ? scalar<std::string>(e["name"], "intel.name") : f.path;
+           if (e["kind"] && !parse_intel_kind(scalar<std::string>(e["kind"], "intel.kind"), f.kind))
+             throw ConfigError("intel." + f.name + ": kind must be malicious, suspicious, trusted_abused, popular or label" + where(e));
+           if (e["weight"]) f.weight = bounded<double>(e["weight"], "intel.weight", 0, 100);
+           if (e["max_age"]) f.max_age = static_cast<TimeNs>(bounded<double>(e["max_age"], "intel.max_age (days)", 0, 36500) * 86400e9);
+           if (e["enabled"]) f.enabled = scalar<bool>(e["enabled"], "intel.enabled");
+           c.intel.push_back(std::move(f));
+         }
+       }},
       {"rare_max_hosts", [&](auto& n) { c.rare_max_hosts = bounded<uint32_t>(n, "rare_max_hosts", 1, 1000000); }},
       {"rarity_min_hosts", [&](auto& n) { c.rarity_min_hosts = bounded<uint32_t>(n, "rarity_min_hosts", 2, 1000000); }},
       {"fan_out", [&](auto& n) { c.fan_out = bounded<uint32_t>(n, "fan_out", 2, 100000000); }},

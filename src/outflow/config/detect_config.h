@@ -8,6 +8,7 @@
 
 #include "outflow/core/time.h"
 #include "outflow/features/networks.h"
+#include "outflow/intel/indicator.h"
 #include "outflow/join/proxy_finder.h"
 
 namespace outflow {
@@ -52,6 +53,7 @@ struct DetectConfig {
 
   NetworkSet internal_networks;
   std::vector<ProxyAddress> proxies;  // explicit web proxies (address, port 0 = any)
+  std::vector<FeedSpec> intel;        // threat-intel and trusted-site feeds (intel/feed_loader.h)
   uint32_t rare_max_hosts = 0, rarity_min_hosts = 0;
   uint32_t fan_out = 0, fan_out_high = 0;
 

@@ -166,6 +166,10 @@ bool parse_findings(std::string_view text, std::vector<Finding>& out, std::vecto
     if (!doc.at_pointer("/outflow/destinations").get_array().get(dests))
       for (auto d : dests)
         if (const auto s = str_at(d, "/ip"); !s.empty()) f.destinations.push_back(lower(s));
+    simdjson::dom::array intel;
+    if (!doc.at_pointer("/outflow/intel").get_array().get(intel))
+      for (auto x : intel)
+        f.intel |= str_at(x, "/kind") == "malicious" || str_at(x, "/kind") == "suspicious";
     f.start = time_at(doc, "/event/start");
     f.end = time_at(doc, "/event/end");
     if (f.start == kNoTime) f.start = time_at(doc, "/@timestamp");

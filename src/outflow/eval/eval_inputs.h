@@ -40,6 +40,7 @@ struct Finding {
   std::string process;     // process.executable, for reports
   std::vector<std::string> destinations;  // outflow.destinations[].ip, destination.ip and .domain, lower case
   TimeNs start = kNoTime, end = kNoTime;
+  bool intel = false;  // outflow.intel holds a malicious or suspicious match (`hunt --intel`)
 };
 
 struct ParseProblem {

@@ -60,6 +60,7 @@ Evaluation evaluate(const Labels& labels, const std::vector<Finding>& all, doubl
   }
   const auto& inst = labels.instances;
   std::vector<bool> found(inst.size(), false), as_process(inst.size(), false), as_host(inst.size(), false);
+  std::vector<bool> with_intel(inst.size(), false);
   for (const auto& l : inst) ++e.scenarios[l.scenario].instances;
   for (const Finding* f : findings) {
     const std::string host = finding_host_key(labels, *f);
@@ -68,6 +69,7 @@ Evaluation evaluate(const Labels& labels, const std::vector<Finding>& all, doubl
       if (!matches(*f, host, inst[i])) continue;
       found[i] = true;
       (f->entity == Entity::host ? as_host : as_process)[i] = true;
+      if (f->intel) with_intel[i] = true;
       matched_scenarios.insert(inst[i].scenario);
     }
     for (const auto& name : matched_scenarios) {
@@ -97,8 +99,10 @@ Evaluation evaluate(const Labels& labels, const std::vector<Finding>& all, doubl
       ++s->found;
       if (as_process[i]) ++s->found_as_process;
       if (as_host[i]) ++s->found_as_host;
+      if (with_intel[i]) ++s->found_with_intel;
     }
   }
+  for (const Finding* f : findings) e.intel |= f->intel;
   e.overall.instances = inst.size();
   finish(e.overall);
   for (auto& [name, s] : e.scenarios) finish(s);
@@ -120,6 +124,7 @@ void score_json(JsonOut& j, const Score& s) {
   j.unum("true_findings", s.findings).unum("false_findings", s.false_findings);
   if (s.first_rank) j.num("first_rank", *s.first_rank);
   else j.dbl("first_rank", kNull);
+  j.unum("found_with_intel", s.found_with_intel);
 }
 
 }  // namespace
@@ -137,6 +142,11 @@ std::string evaluation_text(const Evaluation& e) {
   for (const auto& [name, s] : e.scenarios) row(name, s);
   row("overall", e.overall);
   o += fmt::format("\n  false findings per 100 host-days: {:.2f}\n", e.false_per_100_host_days);
+  if (e.intel) {  // hunt --intel: which scenarios' findings carried the feed's match
+    o += "  threat-intel match on the finding (found with a match / found):";
+    for (const auto& [name, s] : e.scenarios) o += fmt::format(" {} {}/{};", terminal_safe(name), s.found_with_intel, s.found);
+    o += "\n";
+  }
   o += "  (per scenario, \"false\" counts unmatched findings on its hosts during its span; \"as proc\" / \"as host\"\n"
        "   count the instances found by a process / a host finding, one found both ways in both)\n";
   if (!e.missed.empty()) {

@@ -39,6 +39,7 @@ struct Score {
   std::optional<double> precision;
   double recall = 0, f1 = 0;
   std::optional<int64_t> first_rank;
+  size_t found_with_intel = 0;  // instances found by a finding that carried a threat-intel match
 };
 
 struct Evaluation {
@@ -49,6 +50,7 @@ struct Evaluation {
   double false_per_100_host_days = 0;
   std::vector<const Finding*> false_findings;             // best ranked first
   std::vector<const LabelledInstance*> missed;
+  bool intel = false;  // some finding carried a threat-intel match: the text lists found_with_intel
 };
 
 // host_days > 0 overrides the labels' organisation line.

@@ -11,6 +11,7 @@
 #include "outflow/score/proxy_bypass.h"
 #include "outflow/score/relay_pattern.h"
 #include "outflow/score/user_context.h"
+#include "outflow/score/threat_intel.h"
 
 namespace outflow {
 
@@ -381,6 +382,7 @@ bool score_activity(const ScoreContext& sc, const ProcessActivity& a, Finding& f
     }
   }
   active |= score_app_evidence(sc, a, f);  // HTTP uploads, user agents, files, DNS (app_factors.h)
+  active |= score_threat_intel(sc, a, f);  // feeds: threat_intel, trusted_site_abuse, popular (threat_intel.h)
   return active;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include "outflow/baseline/baselines.h"
 #include "outflow/features/geoip.h"
+#include "outflow/intel/intel_set.h"
 #include "outflow/join/pipeline.h"
 #include "outflow/score/context.h"
 #include "outflow/score/finding.h"
@@ -22,6 +23,7 @@ struct ScoreContext {
   // The earliest and latest outbound session starts (ActivityAggregator::first_outbound): the
   // data's span, for the beacon windows.
   TimeNs data_first = kNoTime, data_last = kNoTime;
+  const IntelSet* intel = nullptr;  // loaded feeds (score/threat_intel.h), if any
 };
 
 // Fills f.dests (top destinations with prevalence, country) and every factor; returns whether

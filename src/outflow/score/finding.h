@@ -5,6 +5,7 @@
 
 #include "outflow/features/activity.h"
 #include "outflow/features/classify.h"
+#include "outflow/intel/indicator.h"
 
 namespace outflow {
 
@@ -67,6 +68,10 @@ struct Finding {
   std::vector<DnsDomainStats> dns;
   // Hosts of the organisation using each of act->app.agents (same order): user agent rarity.
   std::vector<uint32_t> agent_hosts;
+  // Threat-intel and trusted-site matches (score/threat_intel.h); intel_malicious: a malicious
+  // feed named a destination (reported whatever the score).
+  std::vector<IntelHit> intel;
+  bool intel_malicious = false;
 };
 
 const char* severity_for(double score);

@@ -179,6 +179,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   ContextRules rules(cfg_);
   ScoreContext sc{cfg_, rules, pipe, combined, r.had_state ? state : nullptr, geo_, r.org_hosts, &agg.dns()};
   sc.data_first = agg.first_outbound(), sc.data_last = agg.last_outbound();
+  sc.intel = intel_;
   ProcessTable& procs = pipe.mutable_processes();
   const auto proxies = pipe.proxies().list();
   const auto is_proxy = [&proxies](const IpAddr& ip) {
@@ -252,7 +253,10 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   auto settle = [&](Finding&& f, ProcessActivity&& a) {
     ++r.candidates;
     const bool suppressed = !f.suppressed_by.empty();
-    const bool reported = !suppressed && f.score >= cfg_.min_score;
+    // A malicious intel match is reported whatever its score (the user gave the feed to see every hit).
+    const bool reported = !suppressed && (f.score >= cfg_.min_score || f.intel_malicious);
+    if (f.intel_malicious && suppressed) ++r.intel_suppressed;
+    if (f.intel_malicious && reported && f.score < cfg_.min_score) ++r.intel_below_score;
     if (suppressed) ++r.suppressed;
     else if (!reported) ++r.below_threshold;
     else ++r.reported;
@@ -323,7 +327,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   });
   int rank = 0;
   for (auto& f : r.findings)
-    if (f.suppressed_by.empty() && f.score >= cfg_.min_score) f.rank = ++rank;
+    if (f.suppressed_by.empty() && (f.score >= cfg_.min_score || f.intel_malicious)) f.rank = ++rank;
   return r;
 }
 

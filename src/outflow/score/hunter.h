@@ -14,6 +14,7 @@
 #include "outflow/config/detect_config.h"
 #include "outflow/features/activity.h"
 #include "outflow/features/geoip.h"
+#include "outflow/intel/intel_set.h"
 #include "outflow/join/pipeline.h"
 #include "outflow/score/context.h"
 #include "outflow/score/finding.h"
@@ -40,6 +41,9 @@ struct HuntResult {
     size_t proxies = 0;
     uint64_t sessions = 0, bytes_out = 0;
   } proxy_egress;
+  // Findings with a malicious intel match: reported below min_score, and suppressed by an
+  // exclusion (kept for --show-suppressed, and said on stderr).
+  size_t intel_below_score = 0, intel_suppressed = 0;
   std::string error;  // the retired-process file failed: some candidates were not scored
 };
 
@@ -76,12 +80,15 @@ class Hunter {
   // Findings suppressed by an exclusion are kept (for --show-suppressed) unless turned off;
   // they are counted either way.
   void keep_suppressed(bool on) { keep_suppressed_ = on; }
+  // Threat-intel and trusted-site feeds (score/threat_intel.h); null: none.
+  void set_intel(const IntelSet* intel) { intel_ = intel; }
 
  private:
   const DetectConfig& cfg_;
   const GeoIp* geo_;
   bool keep_all_ = false;
   bool keep_suppressed_ = true;
+  const IntelSet* intel_ = nullptr;
 };
 
 // The key a finding's host is counted by in the baselines (hosts of the organisation, who

@@ -62,7 +62,8 @@ bool score_pairs(const ScoreContext& sc, const ProcessActivity& a, Finding& f) {
     else if (auto it = dest_of.find(p.ip); it != dest_of.end()) key_of.domain = it->second->domain;
     if (auto it = sc.base.dests.find(destination_key(key_of)); it != sc.base.dests.end()) s.hosts_in_org = it->second.hosts;
     s.common = rarity_known && s.hosts_in_org >= common_hosts;
-    s.internal = c.internal_networks.contains(p.ip) || p.ip.is_special();
+    // A name pair reached only through a proxy has no address: by its name, not internal.
+    s.internal = !(p.by_name && p.ip.is_unset()) && (c.internal_networks.contains(p.ip) || p.ip.is_special());
     if (const BeaconAccumulator* acc = a.pairs.accumulator(p)) {
       s.window = pair_window(*acc, sc.data_first, sc.data_last);
       // Bytes out the sensor mostly did not see are unknown, not a constant 0: the data size

@@ -1,4 +1,5 @@
 #include "outflow/write/coverage_report.h"
+#include "outflow/write/intel_out.h"
 
 #include <fmt/format.h>
 
@@ -201,6 +202,7 @@ std::string coverage_text(const CoverageInputs& in) {
     for (const auto& [r, c] : in.diag.notes_by_reason()) o += fmt::format("  {:>8} files: {}\n", c, terminal_safe(r));
     for (const auto& s : in.diag.note_samples()) o += fmt::format("  e.g. {}: {}\n", terminal_safe(s.file), terminal_safe(s.reason));
   }
+  if (in.intel && !in.intel->feeds().empty()) o += "\n" + intel_feeds_text(*in.intel);
   return o;
 }
 
@@ -339,6 +341,7 @@ std::string coverage_json(const CoverageInputs& in) {
   j.begin_array("no_records");
   for (const auto& [f, r] : in.diag.no_record_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();
+  if (in.intel && !in.intel->feeds().empty()) intel_feeds_json(j, *in.intel);
   j.end_object();
   o.push_back('\n');
   return o;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "outflow/intel/intel_set.h"
 #include "outflow/join/pipeline.h"
 #include "outflow/read/input.h"
 
@@ -17,6 +18,7 @@ struct CoverageInputs {
   const std::vector<FileStats>& files;
   const Diagnostics& diag;
   const FlowHostCounter* flow_hosts = nullptr;  // hosts seen only in flows (coverage_questions.h)
+  const IntelSet* intel = nullptr;              // feeds given (--intel, config intel:), listed when any
 };
 
 std::string coverage_text(const CoverageInputs& in);

@@ -1,6 +1,7 @@
 #include "outflow/write/finding_json.h"
 
 #include "outflow/write/app_evidence_out.h"
+#include "outflow/write/intel_out.h"
 #include "outflow/write/json_out.h"
 #include "outflow/write/pair_json.h"
 #include "outflow/write/session_json.h"
@@ -135,6 +136,7 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
         .str_if("baseline", x.baseline).dbl("contribution", x.contribution).str_if("detail", x.detail).end_object();
   }
   j.end_array();
+  intel_hits_json(j, f);  // feed matches (write/intel_out.h)
   if (a.volume_unknown())
     j.begin_object("volume_unknown").unum("sessions", a.sessions_out_unknown).unum("of_sessions", a.sessions)
         .unum("bytes_out_seen", a.bytes_out).end_object();
