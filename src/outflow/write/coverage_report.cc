@@ -71,7 +71,7 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
   for (const auto& [sensor, cl] : st.capture_loss) {
     if (cl.intervals_with_loss == 0) continue;
     n.anomalies.push_back(fmt::format(
-        "sensor {} lost up to {:.2f}% of packets ({} of {} intervals with loss between {} and {}; Zeek capture_loss.log): "
+        "sensor {} lost up to {:.2f}% of packets ({} of {} intervals with loss between {} and {}; Zeek capture_loss.log or Suricata stats): "
         "flows and byte counts from those spans may be short",
         sensor.empty() ? "(unnamed)" : sensor, cl.max_percent, cl.intervals_with_loss, cl.intervals,
         format_time(cl.first_loss).substr(0, 19), format_time(cl.last_loss).substr(0, 19)));
