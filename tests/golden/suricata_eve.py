@@ -32,7 +32,7 @@ expect_eq(get(up, "outflow.ids_alert.severity"), 2, "upload session: alert sever
 expect_eq(get(up, "outflow.ids_alert.policy_or_c2"), 1, "upload session: a policy signature")
 tls = by_uid.get("4444", {})
 expect_eq(get(tls, "destination.domain"), "files.example.org", "tls session: named by its SNI")
-expect_eq(get(tls, "event.start"), "2024-03-01T10:00:09.900Z", "tls session: -0500 read as the sensor's offset")
+expect_eq(get(tls, "event.start"), "2024-03-01T10:00:09.900000Z", "tls session: -0500 read as the sensor's offset")
 mid = by_uid.get("7777", {})
 expect_eq(get(mid, "destination.port"), 443, "midstream session: turned round, the server's port as destination")
 expect_eq(get(mid, "source.bytes"), 3000, "midstream session: the client's bytes as sent")
@@ -91,13 +91,19 @@ found = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
 hosts = [r for r in found if get(r, "host.ip") == INF and get(r, "outflow.entity") == "host"]
 check(len(hosts) == 1, f"one host finding for {INF}: {[get(r, 'host.ip') for r in found]}")
 h = hosts[0] if hosts else {}
-pr = {x.get("ip"): x for x in get(h, "outflow.pairs", []) or []}.get(C2, {})
-expect_eq(pr.get("sessions"), want["n"], f"host finding: {C2} sessions")
-expect_eq(pr.get("bytes_out"), want["out"], f"host finding: {C2} bytes out")
+dst = [x for x in get(h, "outflow.destinations", []) or [] if x.get("ip") == C2 and x.get("port") == PORT]
+check(len(dst) == 1, f"host finding: one destination {C2}:{PORT}: {dst}")
+x = dst[0] if dst else {}
+expect_eq((x.get("sessions"), x.get("bytes_out"), x.get("bytes_in"), x.get("transport")), (want["n"], want["out"], want["in"], "udp"),
+          f"host finding: {C2}:{PORT} sessions, bytes out, bytes in, transport")
+check(abs(x.get("cumulative_ns", 0) / 1e9 - want["dur"]) < 1, f"host finding: {C2}:{PORT} duration {x.get('cumulative_ns')}")
+expect_eq(x.get("domain"), "www.myedimax.com", f"host finding: {C2} named by the EVE dns answers")
+pr = {p.get("ip"): p for p in get(h, "outflow.pairs", []) or []}.get(C2, {})
+check(pr.get("sessions", 0) >= want["n"] and get(pr, "beacon.score", 0) > 0, f"host finding: the pair to {C2}, a beacon: {pr.get('sessions')}")
 for r in found:
     dests = {x.get("ip") for x in get(r, "outflow.destinations", []) or []}
     dests |= {x.get("ip") for x in get(r, "outflow.pairs", []) or []}
     check(not (dests & LOCAL_ONLY), f"{get(r, 'host.ip')}: multicast/broadcast as destinations: {dests & LOCAL_ONLY}")
 print(f"test6: {len(rows)} sessions; {INF} -> {C2}:{PORT}: {len(c2)} sessions, "
-      f"{sum(get(r, 'source.bytes', 0) for r in c2)} B out, {dur:.0f} s; host finding pair {pr.get('sessions')} sessions")
+      f"{sum(get(r, 'source.bytes', 0) for r in c2)} B out, {dur:.0f} s; host finding {x.get('sessions')} sessions, {x.get('bytes_out')} B out")
 done()

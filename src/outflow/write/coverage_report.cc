@@ -176,7 +176,7 @@ std::string coverage_text(const CoverageInputs& in) {
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
   }
   if (in.diag.unused_log_files()) {
-    o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs Outflow recognises and does not need: not errors)\n",
+    o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs or Suricata EVE event types Outflow recognises and does not need: not errors)\n",
                      in.diag.unused_log_files());
     for (const auto& [log, u] : in.diag.unused_logs())
       o += fmt::format("  {:<24} {:>6} files {:>10} lines\n", terminal_safe(log, 24), u.files, u.lines);

@@ -133,8 +133,12 @@ class EveReader {
     }
     if (!fl.have_bytes) f.bytes_unknown = true;
     // Suricata counts whole packets (link-layer header included): allow it beyond the IP limit.
-    checks_.check(f, fl.have_pkts_toserver, fl.have_pkts_toclient, (f.orig_pkts + f.resp_pkts) * 64,
-                  netflow ? kNetflowNames : kFlowNames, lines_, ctx_);
+    // Flows cut by Suricata's shutdown are logged all at once, in flow-table order: their ends
+    // are in no order, so they are not checked against earlier lines' (a fresh FlowChecks).
+    if (f.interim) shutdown_checks_ = flowread::FlowChecks{};
+    (f.interim ? shutdown_checks_ : checks_)
+        .check(f, fl.have_pkts_toserver, fl.have_pkts_toclient, (f.orig_pkts + f.resp_pkts) * 64,
+               netflow ? kNetflowNames : kFlowNames, lines_, ctx_);
     assign_capped(f.uid, ev_.flow_id, kMaxFlowText);
     if (ev_.app_proto != "failed") assign_capped(f.service, ev_.app_proto, kMaxFlowText);
     assign_capped(f.sensor, ev_.sensor, kMaxFlowText);
@@ -258,7 +262,7 @@ class EveReader {
   flowread::SkipCounter skips_;
   flowread::UnusedLogs unused_;
   std::string unused_name_;
-  flowread::FlowChecks checks_;
+  flowread::FlowChecks checks_, shutdown_checks_;
   static constexpr flowread::FlowChecks::Fields kFlowNames{"suricata flow", "bytes_toserver", "pkts_toserver",
                                                            "bytes_toclient", "pkts_toclient"};
   static constexpr flowread::FlowChecks::Fields kNetflowNames{"suricata netflow", "bytes", "pkts", "bytes", "pkts"};
