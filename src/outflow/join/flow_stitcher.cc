@@ -112,8 +112,9 @@ void FlowStitcher::emit(Open& o, uint64_t uid_hash) {
     // of the whole input.
     recent_.add(uid_hash ? uid_hash : std::hash<std::string>()(o.s.uid), watermark_, opt_.idle);
   }
-  ++emitted_;
   --open_;
+  if (cross_.duplicate(o.s, watermark_, opt_.idle)) return;  // Zeek and Suricata saw it both
+  ++emitted_;
   emit_(std::move(o.s));
 }
 

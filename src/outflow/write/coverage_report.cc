@@ -278,7 +278,8 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
       .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
       .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())
-      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots());
+      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots())
+      .unum("duplicate_cross_sensor", in.pipeline.stitcher().cross_sensor_duplicates());
   j.end_object();
   coverage_questions_json(j, in);
   const CoverageNotes notes = coverage_notes(in);
