@@ -100,6 +100,10 @@ check(abs(x.get("cumulative_ns", 0) / 1e9 - want["dur"]) < 1, f"host finding: {C
 expect_eq(x.get("domain"), "www.myedimax.com", f"host finding: {C2} named by the EVE dns answers")
 pr = {p.get("ip"): p for p in get(h, "outflow.pairs", []) or []}.get(C2, {})
 check(pr.get("sessions", 0) >= want["n"] and get(pr, "beacon.score", 0) > 0, f"host finding: the pair to {C2}, a beacon: {pr.get('sessions')}")
+# The file's 745 alerts are all inbound (scans and reputation lists hitting the camera): none
+# reaches the scanned host's finding.
+check(get(h, "outflow.ids_alerts") is None and not any(f["name"] == "ids_alert" for f in get(h, "outflow.factors", [])),
+      f"inbound alerts do not raise the scanned host: {get(h, 'outflow.ids_alerts')}")
 for r in found:
     dests = {x.get("ip") for x in get(r, "outflow.destinations", []) or []}
     dests |= {x.get("ip") for x in get(r, "outflow.pairs", []) or []}
