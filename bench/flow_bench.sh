@@ -9,6 +9,8 @@
 #   BENCH_FLOW_DAYS   days of the smaller input (default 20: ~1.05 million connections with 50 hosts)
 #   BENCH_HOSTS (50), BENCH_SEED (42), BENCH_RUNS (3): as for bench/run.sh
 #   BENCH_DUCKDB      1 (default): also run DuckDB; 0: outflow rows only
+#   BENCH_EVE         1 (default): also `outflow hunt` on the same organisation's Suricata eve.json
+#                     (flow, dns, tls, http and stats events; BENCH_FLOW_DAYS only); 0: not
 #   DUCKDB_VERSION    the @duckdb/node-api version npm installs into BUILD_DIR/bench-tools (pinned)
 # DuckDB is not a Debian 12 package: it comes from npm (@duckdb/node-api, whose native library is in
 # @duckdb/node-bindings-linux-x64), run by node; node and npm come from `scripts/bootstrap.sh --bench`
@@ -22,6 +24,7 @@ HOSTS=${BENCH_HOSTS:-50}
 SEED=${BENCH_SEED:-42}
 RUNS=${BENCH_RUNS:-3}
 WITH_DUCKDB=${BENCH_DUCKDB:-1}
+WITH_EVE=${BENCH_EVE:-1}
 DUCKDB_VERSION=${DUCKDB_VERSION:-1.5.6-r.1}
 OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
 DATA=$BUILD/bench-data
@@ -56,6 +59,22 @@ gen() {
   rm -rf "$d"
   { echo "$VERSION"; echo "conns=$(grep -vc '^#' "$base.conn.log") hosts=$HOSTS days=$days seed=$SEED"; } > "$base.meta"
   echo "$base.conn.log"
+}
+
+# gen_eve DAYS: the same organisation's Suricata eve.json (made once) and prints its path.
+gen_eve() {
+  local base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
+  if [ -f "$base.eve.meta" ] && [ "$(head -1 "$base.eve.meta")" = "$VERSION" ] && [ -f "$base.eve.json" ]; then
+    echo "$base.eve.json"
+    return
+  fi
+  echo "flow bench: simulating $HOSTS hosts x $1 days, Suricata eve.json only (seed $SEED) ..." >&2
+  rm -rf "$d" "$base.eve.meta"
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$1" --endpoint-share 0 --formats suricata --out "$d" -q
+  mv "$d/suricata/eve.json" "$base.eve.json"
+  rm -rf "$d"
+  { echo "$VERSION"; echo "flows=$(grep -c '"event_type":"flow"' "$base.eve.json") events=$(wc -l < "$base.eve.json") hosts=$HOSTS days=$1 seed=$SEED"; } > "$base.eve.meta"
+  echo "$base.eve.json"
 }
 
 # DuckDB from npm, pinned; prints why not on stderr and fails when it cannot be had.
@@ -132,6 +151,13 @@ for days in "$DAYS" $((DAYS * 2)); do
   echo "flow bench: outflow on $days days ($conns connections) ..." >&2
   measure "sessions$days" "outflow sessions (${days} d)" "$conn" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
   measure "hunt$days" "outflow hunt (${days} d)" "$conn" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
+  if [ "$WITH_EVE" = 1 ] && [ "$days" = "$DAYS" ]; then
+    eve=$(gen_eve "$days")
+    NOTES+=("$(basename "$eve"): $(tail -1 "${eve%.eve.json}.eve.meta")")
+    cat "$eve" > /dev/null
+    echo "flow bench: outflow hunt on the Suricata eve.json of $days days ..." >&2
+    measure "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
+  fi
   if [ "$DUCK" = 1 ]; then
     for t in 2 1; do
       echo "flow bench: DuckDB ($t threads) on $days days ..." >&2
@@ -158,6 +184,10 @@ D2=$((DAYS * 2))
   if [ "$DUCK" = 1 ]; then
     echo "outflow hunt MB/s as a share of DuckDB's (2 threads; target >= 100%): $DAYS d $(share "hunt$DAYS" "duckdb2-$DAYS"), $D2 d $(share "hunt$D2" "duckdb2-$D2")"
     echo "outflow sessions MB/s as a share of DuckDB's (2 threads): $DAYS d $(share "sessions$DAYS" "duckdb2-$DAYS"), $D2 d $(share "sessions$D2" "duckdb2-$D2")"
+  fi
+  if [ "$WITH_EVE" = 1 ]; then
+    echo "EVE: the same connections as Suricata flow events, with dns (query and answer), tls/http and per-minute stats events:"
+    echo "  conns/s is comparable with the Zeek rows, MB/s is not (an EVE event is ~4x a conn.log line)"
   fi
   echo "peak RSS, $DAYS d -> $D2 d (target <= 256 MB and flat): hunt ${RSS[hunt$DAYS]:-?} -> ${RSS[hunt$D2]:-?} MB," \
     "sessions ${RSS[sessions$DAYS]:-?} -> ${RSS[sessions$D2]:-?} MB"

@@ -56,13 +56,14 @@ int run_simulate(SimulateCliOptions& o) {
       so.scenarios.push_back(n);
     }
   }
-  so.sysmon = so.zeek = so.netflow = false;
+  so.sysmon = so.zeek = so.netflow = so.suricata = false;
   for (const auto& f : split_commas(o.formats)) {
     if (f == "sysmon") so.sysmon = true;
     else if (f == "zeek") so.zeek = true;
     else if (f == "netflow") so.netflow = true;
+    else if (f == "suricata") so.suricata = true;
     else {
-      fmt::print(stderr, "outflow: unknown format '{}' (sysmon, zeek, netflow)\n", terminal_safe(f));
+      fmt::print(stderr, "outflow: unknown format '{}' (sysmon, zeek, netflow, suricata)\n", terminal_safe(f));
       return kExitError;
     }
   }
@@ -103,9 +104,9 @@ int run_simulate(SimulateCliOptions& o) {
     const std::string of_hosts = r.endpoint_hosts == r.org.hosts.size()
                                      ? std::string()
                                      : fmt::format(" ({} of {} hosts; the others flow-only)", r.endpoint_hosts, r.org.hosts.size());
-    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records, {} scenarios labelled\n",
+    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records{}, {} scenarios labelled\n",
                so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, of_hosts, r.conn_records,
-               r.netflow_records, r.labels.size());
+               r.netflow_records, so.suricata ? fmt::format(", {} Suricata EVE events", r.eve_records) : std::string(), r.labels.size());
     for (const auto& l : r.labels)
       fmt::print(stderr, "  {:<22} {:<10} {}  {} .. {}\n", l.scenario, l.host, l.process_guids.empty() ? "" : l.process_guids.front(),
                  format_time(l.start), format_time(l.end));
@@ -134,7 +135,11 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "Attacks to plant: all, none, or a comma list of rclone_cloud_upload, macro_powershell_post, "
                   "sqlservr_curl_dump, proxyware, dns_tunnel, low_and_slow, masquerade_svchost, scanner_fanout")
       ->capture_default_str();
-  cmd->add_option("--formats", o->formats, "Outputs: a comma list of sysmon, zeek, netflow")->capture_default_str();
+  cmd->add_option("--formats", o->formats, "Outputs: a comma list of sysmon, zeek, netflow, suricata (DIR/suricata/eve.json)")->capture_default_str();
+  cmd->add_option("--eve-drop-rate", o->sim.eve_drop_rate,
+                  "Suricata: share of packets its stats events say the kernel dropped (capture loss), 0 to 1")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--sysmon-shape", o->shape,
                   "Sysmon JSON shape: mixed (flat NXLog and Winlogbeat ECS, alternating by host), flat or ecs")
       ->capture_default_str()

@@ -21,7 +21,7 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "detected from content: "
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek logs (TSV or JSON: conn, dns, ssl, "
                   "http, files, dhcp, capture_loss; the others counted as read but not used), "
-                  "nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log "
+                  "Suricata EVE JSON (flow, netflow, dns, tls, http, fileinfo, alert, stats), nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log "
                   "(read; not yet joined); plain, .gz or .zst.")
       ->required();
   cmd->add_option("--intel", o.intel,
@@ -267,7 +267,10 @@ void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Di
     // One line, not one per file: other Zeek logs are expected next to conn.log.
     std::string logs;
     for (const auto& [log, u] : diag.unused_logs()) logs += fmt::format("{}{} {}", logs.empty() ? "" : ", ", log, u.files);
-    fmt::print(stderr, "outflow: read but not used: {} Zeek log{} ({})\n", n, n == 1 ? "" : "s", terminal_safe(logs));
+    // Zeek logs by name; Suricata EVE event types as "eve TYPE" (docs/suricata.md).
+    const bool eve = logs.find("eve ") != std::string::npos;
+    fmt::print(stderr, "outflow: read but not used: {} {}{} ({})\n", n, eve ? "Zeek log or EVE event type" : "Zeek log",
+               n == 1 ? "" : "s", terminal_safe(logs));
   }
   for (const auto* inputs : {&diag.bad_inputs(), &diag.no_record_inputs()})
     for (const auto& [f, r] : *inputs) fmt::print(stderr, "outflow: {}: {}\n", terminal_safe(f), terminal_safe(r));

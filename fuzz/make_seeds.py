@@ -179,6 +179,13 @@ def synthetic():
                  "concat": ZEEK_DNS_TSV + ZEEK_CONN_TSV, "aux": ZEEK_AUX_TSV}.items():
         put("zeek_tsv_fuzz", "syn_" + k, v)
     put("zeek_json_fuzz", "syn_all", ZEEK_JSON)
+    # Suricata EVE: the fixture of documented shapes (tests/fixtures/suricata, written here).
+    with open(os.path.join(SRC, "tests", "fixtures", "suricata", "eve_docs.json"), "rb") as f:
+        eve = f.read()
+    put("eve_fuzz", "syn_docs", eve)
+    for i, line in enumerate(eve.split(b"\n")[:18]):
+        if line:
+            put("eve_fuzz", "syn_line_%02d" % i, line + b"\n")
     put("nfdump_csv_fuzz", "syn_csv", NFDUMP)
     put("nfdump_csv_fuzz", "syn_td", NFDUMP_TD)
     put("panos_traffic_fuzz", "syn_panos", PANOS)
@@ -197,7 +204,8 @@ def synthetic():
         put("pipeline_fuzz", "zstd_endpoint", z + b"\n==FLOWS==\n" + NFDUMP.encode())
     endpoint = "\n".join(FLAT + [WLB7, WLB6, AZURE_JSON, AZURE_XML]) + "\n"
     for name, flows in {"zeek_tsv": ZEEK_AUX_TSV + ZEEK_CONN_TSV + ZEEK_DNS_TSV, "zeek_json": ZEEK_JSON, "nfdump": NFDUMP,
-                        "panos": PANOS, "fortigate": FORTIGATE, "winfw": WINFW, "squid": SQUID}.items():
+                        "panos": PANOS, "fortigate": FORTIGATE, "winfw": WINFW, "squid": SQUID,
+                        "suricata": eve.decode()}.items():
         put("pipeline_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
         put("hunt_fuzz", "syn_" + name, endpoint + "\n==FLOWS==\n" + flows)
     # The detector's config: the shipped file, and small variations.
@@ -302,6 +310,17 @@ def excerpts():
                 elif c == b"{" and js < 12:
                     put("zeek_json_fuzz", sub + "_" + p.replace("/", "_"), head_lines(p, 20))
                     js += 1
+    # Suricata EVE: the first lines of each event type of Stratosphere's test6.
+    p = os.path.join(DATA, "slips-flow-samples", "dataset", "test6-malicious.suricata.json")
+    if os.path.exists(p):
+        seen = {}
+        with open(p, "rb") as f:
+            for line in f:
+                m = re.search(rb'"event_type":"(\w+)"', line)
+                t = m.group(1).decode() if m else "other"
+                if seen.get(t, 0) < 3:
+                    seen[t] = seen.get(t, 0) + 1
+                    put("eve_fuzz", "test6_%s_%d" % (t, seen[t]), line)
     # Firewall and proxy sample logs (parser-oracles: Elastic's, DataDog's and plaso's test
     # files): whole, they are a few KiB each.
     for fmt, target in (("panos", "panos_traffic_fuzz"), ("fortigate", "fortigate_traffic_fuzz"),

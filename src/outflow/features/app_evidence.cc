@@ -60,6 +60,15 @@ void AppEvidence::add(const AppNames::ConnApp& c, const AppNames& names) {
   file_bytes += c.file_bytes;
   if (c.http_uploads > 0) bump(uris, kMaxUris, uris_dropped, name(c.upload_uri).empty() ? "(no URI)" : name(c.upload_uri), "", c.http_uploads, c.upload_body);
   if (c.http_requests > 0 && c.user_agent != AppNames::kNone) bump(agents, kMaxAgents, agents_dropped, name(c.user_agent), "", c.http_requests, 0);
+  ids_alerts += c.alerts;
+  ids_relevant += c.alerts_relevant;
+  if (c.alerts > 0) {
+    const std::string_view cat = name(c.alert_category);
+    const std::string detail = (cat.empty() ? std::string("no category") : std::string(cat)) +
+                               (c.alert_severity ? ", severity " + std::to_string(c.alert_severity) : std::string());
+    bump(alerts, kMaxAlerts, alerts_dropped, name(c.alert_signature).empty() ? "(no signature)" : name(c.alert_signature), detail,
+         c.alerts, 0);
+  }
   if (c.files_sent > 0)
     bump(files, kMaxFiles, files_dropped, name(c.file_name).empty() ? "(no name)" : name(c.file_name), name(c.file_mime), c.files_sent, c.file_bytes);
 }
@@ -73,6 +82,8 @@ void AppEvidence::merge(const AppEvidence& o) {
   for (const auto& i : o.uris) bump(uris, kMaxUris, uris_dropped, i.text, i.detail, i.count, i.bytes);
   for (const auto& i : o.agents) bump(agents, kMaxAgents, agents_dropped, i.text, i.detail, i.count, i.bytes);
   for (const auto& i : o.files) bump(files, kMaxFiles, files_dropped, i.text, i.detail, i.count, i.bytes);
+  ids_alerts += o.ids_alerts, ids_relevant += o.ids_relevant, alerts_dropped += o.alerts_dropped;
+  for (const auto& i : o.alerts) bump(alerts, kMaxAlerts, alerts_dropped, i.text, i.detail, i.count, i.bytes);
 }
 
 void AppEvidence::serialize(std::string& out) const {
@@ -81,14 +92,20 @@ void AppEvidence::serialize(std::string& out) const {
     put(out, v);
   put(out, sessions_bounded);
   put_items(out, uris), put_items(out, agents), put_items(out, files);
+  if (ids_alerts == 0) return;  // records without alerts keep their earlier layout
+  put(out, ids_alerts), put(out, ids_relevant), put(out, alerts_dropped);
+  put_items(out, alerts);
 }
 
 bool AppEvidence::deserialize(std::string_view& in) {
   for (uint64_t* v : {&http_requests, &uploads, &request_body, &upload_body, &response_body, &blank_host, &files_sent, &file_bytes,
                       &uris_dropped, &agents_dropped, &files_dropped})
     if (!take(in, *v)) return false;
-  return take(in, sessions_bounded) && take_items(in, uris, kMaxUris) && take_items(in, agents, kMaxAgents) &&
-         take_items(in, files, kMaxFiles);
+  if (!(take(in, sessions_bounded) && take_items(in, uris, kMaxUris) && take_items(in, agents, kMaxAgents) &&
+        take_items(in, files, kMaxFiles)))
+    return false;
+  if (in.empty()) return true;  // no IDS alerts (or written before they were kept)
+  return take(in, ids_alerts) && take(in, ids_relevant) && take(in, alerts_dropped) && take_items(in, alerts, kMaxAlerts);
 }
 
 }  // namespace outflow

@@ -18,7 +18,7 @@
 namespace outflow {
 
 struct AppEvidence {
-  static constexpr size_t kMaxUris = 5, kMaxAgents = 8, kMaxFiles = 5;
+  static constexpr size_t kMaxUris = 5, kMaxAgents = 8, kMaxFiles = 5, kMaxAlerts = 3;
   struct Item {
     std::string text;     // URI path, user agent, or file name
     std::string detail;   // files: MIME type
@@ -34,8 +34,13 @@ struct AppEvidence {
   uint32_t sessions_bounded = 0;
   std::vector<Item> uris, agents, files;
   uint64_t uris_dropped = 0, agents_dropped = 0, files_dropped = 0;
+  // IDS alerts on the activity's outbound sessions (join/ids_alerts.h): all, and the policy /
+  // command-and-control ones; the signatures (text), category and severity (detail), alerts
+  // (count) of at most kMaxAlerts, the most frequent kept.
+  uint64_t ids_alerts = 0, ids_relevant = 0, alerts_dropped = 0;
+  std::vector<Item> alerts;
 
-  bool empty() const { return http_requests == 0 && files_sent == 0; }
+  bool empty() const { return http_requests == 0 && files_sent == 0 && ids_alerts == 0; }
   // One connection's records (`names` resolves its name ids).
   void add(const AppNames::ConnApp& c, const AppNames& names);
   void merge(const AppEvidence& o);

@@ -207,7 +207,7 @@ void add_to_pairs(PairTable& t, const Session& s, const AppNames* names, const A
   // byte counts are IP bytes already.
   c.sample_bytes = s.orig_ip_bytes ? s.orig_ip_bytes : s.orig_bytes;
   c.bytes_in = s.resp_bytes;
-  c.open = s.source == FlowSource::zeek_open_conn;
+  c.open = s.source == FlowSource::zeek_open_conn || s.source == FlowSource::suricata_open;
   c.out_unknown = s.orig_unknown;
   t.add(c, lim, budget);
 }

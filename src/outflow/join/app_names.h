@@ -53,6 +53,12 @@ class AppNames {
     // name and MIME type.
     uint32_t files_sent = 0, file_name = kNone, file_mime = kNone;
     uint64_t file_bytes = 0;
+    // IDS alerts on this connection (Suricata EVE; join/ids_alerts.h): how many, the most
+    // severe one's signature and category, and how many were policy or command-and-control
+    // signatures (the ids_alert factor's).
+    uint32_t alerts = 0, alerts_relevant = 0;
+    uint32_t alert_signature = kNone, alert_category = kNone;
+    uint8_t alert_severity = 0;
   };
 
   AppNames() = default;
@@ -67,6 +73,8 @@ class AppNames {
   // A files.log record: a file the originator sent counts on its connection.
   void add_file(const FileRecord& f);
   void add_lease(const DhcpLease& d);
+  // An IDS alert on a connection (join/ids_alerts.cc), by its flow id, else its 5-tuple.
+  void add_alert(const AlertRecord& a);
 
   // What the ssl/http records of session `s` said: by its uid, else by its 5-tuple within its
   // span (± kTupleSlack). nullptr if nothing.

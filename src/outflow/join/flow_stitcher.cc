@@ -12,7 +12,8 @@ bool ephemeral_port(uint16_t p) { return p >= 49152; }
 // A record after which nothing more comes for its uid: Zeek's conn.log, a firewall's end-of-
 // session log (its start and interim logs are snapshots, like open_conn's).
 bool final_record(const FlowRecord& r) {
-  return r.source == FlowSource::zeek_conn || (firewall_source(r.source) && !r.interim);
+  return r.source == FlowSource::zeek_conn || r.source == FlowSource::suricata ||
+         (firewall_source(r.source) && !r.interim);
 }
 
 }  // namespace
@@ -75,7 +76,7 @@ void FlowStitcher::mark_unknown_volume(Session& s) {
   const bool bad_orig = s.orig_unknown, bad_resp = s.resp_unknown;
   s.orig_unknown = s.resp_unknown = false;
   s.gap = VolumeGap::none;
-  if (s.source == FlowSource::nfdump) {
+  if (netflow_source(s.source)) {
     // A TCP conversation has packets both ways: a direction never exported was not seen. (UDP
     // and ICMP can be one-way; an unanswered SYN has a packet or three.)
     if (s.proto == kProtoTcp) {
@@ -104,7 +105,7 @@ void FlowStitcher::mark_unknown_volume(Session& s) {
 
 void FlowStitcher::emit(Open& o, uint64_t uid_hash) {
   settle_sensors(o);
-  if (o.s.source == FlowSource::nfdump) finalize_initiator(o.s);
+  if (netflow_source(o.s.source)) finalize_initiator(o.s);
   mark_unknown_volume(o.s);
   if (!o.s.uid.empty()) {
     // Remembered for at least `idle` of record time (a late snapshot comes within `idle` of the
@@ -112,8 +113,9 @@ void FlowStitcher::emit(Open& o, uint64_t uid_hash) {
     // of the whole input.
     recent_.add(uid_hash ? uid_hash : std::hash<std::string>()(o.s.uid), watermark_, opt_.idle);
   }
-  ++emitted_;
   --open_;
+  if (cross_.duplicate(o.s, watermark_, opt_.idle)) return;  // Zeek and Suricata saw it both
+  ++emitted_;
   emit_(std::move(o.s));
 }
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/join/cross_sensor.h"
 #include "outflow/join/flow_key.h"
 #include "outflow/join/recent_uids.h"
 #include "outflow/model/session.h"
@@ -34,7 +35,8 @@ class FlowStitcher {
   };
   using Emit = std::function<void(Session&&)>;
 
-  FlowStitcher(Options o, Emit emit) : opt_(o), emit_(std::move(emit)), recent_(o.recent_uids) {}
+  FlowStitcher(Options o, Emit emit)
+      : opt_(o), emit_(std::move(emit)), recent_(o.recent_uids), cross_(o.recent_uids) {}
   void add(const FlowRecord& r);
   void finish();  // emits everything still open
 
@@ -48,6 +50,8 @@ class FlowStitcher {
   // remembers its first kPieceMemory pieces per sensor for this.
   static constexpr size_t kPieceMemory = 64;
   uint64_t duplicate_records() const { return dup_records_; }
+  // Sessions Zeek and Suricata both logged, the second dropped (cross_sensor.h).
+  uint64_t cross_sensor_duplicates() const { return cross_.dropped(); }
 
  private:
   // The same connection captured by two sensors (e.g. a pcap on each host) must not count
@@ -80,6 +84,7 @@ class FlowStitcher {
   std::unordered_map<std::string, Open> zeek_;
   // Hashes of recently emitted uids (a 64-bit collision would drop one late snapshot).
   RecentUids recent_;
+  CrossSensorDedup cross_;
   TimeNs watermark_ = kNoTime, last_sweep_ = kNoTime;
   uint64_t records_ = 0, emitted_ = 0, forced_ = 0, dup_snapshots_ = 0, dup_records_ = 0, since_sweep_ = 0;
   size_t open_ = 0;

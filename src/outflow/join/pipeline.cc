@@ -111,7 +111,7 @@ void SessionPipeline::on_flow(const FlowRecord& f) {
   widen(sc.first, sc.last, f.start);
   widen(sc.first, sc.last, f.end);
   if (f.bidirectional && f.source != FlowSource::nfdump && f.orig_pkts == 0 && f.resp_pkts > 0 &&
-      f.source == FlowSource::zeek_conn) {
+      (f.source == FlowSource::zeek_conn || f.source == FlowSource::suricata)) {
     ++sc.one_sided;
     sc.one_sided_resp_bytes += f.resp_bytes;
   }
@@ -144,6 +144,11 @@ void SessionPipeline::on_dns(const DnsAnswer& d) {
 void SessionPipeline::on_file(const FileRecord& f) {
   ++stats_.file_records;
   index_.apps().add_file(f);
+}
+
+void SessionPipeline::on_alert(const AlertRecord& a) {
+  ++stats_.alert_records;
+  index_.apps().add_alert(a);
 }
 
 void SessionPipeline::on_app(const AppRecord& r) {
@@ -199,7 +204,7 @@ void SessionPipeline::emit(Session&& s) {
   stats_.bytes += bytes;
   ++stats_.by_status[a.status];
   stats_.bytes_by_status[a.status] += bytes;
-  if (s.source == FlowSource::nfdump) {
+  if (netflow_source(s.source)) {
     SensorCoverage& sc = sensor_coverage(s.sensor);
     ++sc.sessions;
     if (!(s.seen_orig_dir && s.seen_resp_dir)) ++sc.unpaired_sessions;

@@ -92,6 +92,7 @@ struct PipelineStats {
   uint64_t sessions_out_unknown = 0;
   std::map<IpAddr, std::pair<uint64_t, uint64_t>> out_unknown_by_addr;  // address -> (unknown, sessions)
   uint64_t app_records = 0, dhcp_leases = 0, capture_loss_records = 0, file_records = 0;
+  uint64_t alert_records = 0;  // IDS alerts (Suricata EVE), joined to sessions (join/ids_alerts.h)
   // By sensor (capture_loss.log `peer`), at most SessionPipeline::kMaxSensors names.
   std::map<std::string, CaptureLoss> capture_loss;
   // The highest loss any sensor reported for an interval overlapping [from, to]; 0 if none
@@ -119,6 +120,7 @@ class SessionPipeline final : public RecordSink {
   void on_capture_loss(const CaptureLossRecord& l) override;
   // Zeek files.log: files the originator sent, per connection (AppNames::add_file).
   void on_file(const FileRecord& f) override;
+  void on_alert(const AlertRecord& a) override;
   // A Squid access.log record (join/squid_sessions.cc): a session of its own to the named host,
   // unless a sensor in front of the proxy saw the client's traffic (then it is that session's).
   void on_proxy(const ProxyRecord& p) override;

@@ -70,6 +70,9 @@ const char* flow_source_name(FlowSource s) {
     case FlowSource::panos: return "panos";
     case FlowSource::fortigate: return "fortigate";
     case FlowSource::winfw: return "winfw";
+    case FlowSource::suricata: return "suricata";
+    case FlowSource::suricata_open: return "suricata_open";
+    case FlowSource::suricata_netflow: return "suricata_netflow";
     default: return "other";
   }
 }

@@ -85,8 +85,14 @@ struct HostEvent {
 
 // panos, fortigate, winfw: a firewall's own record of a connection (read/panos, read/fortigate,
 // read/winfw), bidirectional, initiator known.
-enum class FlowSource : uint8_t { zeek_conn, zeek_open_conn, nfdump, other, panos, fortigate, winfw };
+// suricata: an EVE `flow` event (bidirectional, src = the side Suricata saw first);
+// suricata_open: one cut by Suricata's shutdown (reason "shutdown"), still open, like Zeek's
+// open_conn; suricata_netflow: an EVE `netflow` event, one direction, stitched like NetFlow.
+enum class FlowSource : uint8_t { zeek_conn, zeek_open_conn, nfdump, other, panos, fortigate, winfw,
+                                  suricata, suricata_open, suricata_netflow };
 const char* flow_source_name(FlowSource s);
+// Unidirectional records the stitcher pairs by 5-tuple and time (NetFlow, Suricata's netflow).
+inline bool netflow_source(FlowSource s) { return s == FlowSource::nfdump || s == FlowSource::suricata_netflow; }
 inline bool firewall_source(FlowSource s) {
   return s == FlowSource::panos || s == FlowSource::fortigate || s == FlowSource::winfw;
 }
@@ -252,6 +258,29 @@ struct ProxyRecord {
     client_port = port = status = 0;
     bytes_to_client = bytes_from_client = 0;
     bytes_from_client_known = false;
+  }
+};
+
+// An IDS alert on a connection (Suricata EVE `alert`): context for the session it fired on,
+// joined by the flow's id (uid) or, without one, its 5-tuple and time (join/ids_alerts.h).
+// src / dst as the alert logged them (the packet's direction for most rules).
+struct AlertRecord {
+  TimeNs ts = kNoTime;
+  std::string uid;  // Suricata's flow_id; empty when not logged
+  IpAddr src, dst;
+  uint16_t src_port = 0, dst_port = 0;
+  uint8_t proto = 0;
+  uint8_t severity = 0;       // 1 (high) to 4 (low); 0 when not logged
+  uint32_t signature_id = 0;
+  std::string signature, category, action;
+
+  void clear() {
+    for (std::string* s : {&uid, &signature, &category, &action}) s->clear();
+    ts = kNoTime;
+    src = dst = IpAddr{};
+    src_port = dst_port = 0;
+    proto = severity = 0;
+    signature_id = 0;
   }
 };
 

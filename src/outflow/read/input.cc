@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "outflow/read/fw_detect.h"
+#include "outflow/read/suricata/eve_detect.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
 namespace outflow {
@@ -22,6 +23,7 @@ const char* input_format_name(InputFormat f) {
     case InputFormat::panos: return "panos";
     case InputFormat::fortigate: return "fortigate";
     case InputFormat::winfw: return "windows-firewall";
+    case InputFormat::suricata_eve: return "suricata-eve";
     default: return "unknown";
   }
 }
@@ -57,6 +59,7 @@ InputFormat detect_format(std::string_view head, std::string_view path) {
   if (head.starts_with("ts,te,td,sa,da,sp,dp,pr")) return InputFormat::nfdump_csv;
   if (head.front() == '{') {
     const std::string_view first_line = head.substr(0, head.find('\n'));
+    if (suricata::eve_line(first_line)) return InputFormat::suricata_eve;
     if (first_line.find("\"id.orig_h\"") != std::string_view::npos ||
         first_line.find("\"id_orig_h\"") != std::string_view::npos || zeek_json_line(first_line, path))
       return InputFormat::zeek_json;
@@ -128,6 +131,7 @@ bool detect_input(const std::string& path, DetectedInput& in, std::string& error
   const flowread::ZeekLog log = flowread::zeek_log_of_head(head, in.format, path);
   in.names = log == flowread::ZeekLog::dns || log == flowread::ZeekLog::ssl || log == flowread::ZeekLog::http ||
              log == flowread::ZeekLog::dhcp || log == flowread::ZeekLog::files;
+  if (in.format == InputFormat::suricata_eve) in.names = suricata::eve_names_line(head.substr(0, head.find('\n')));
   if (src->read_once()) in.once = std::make_shared<PeekedSource>(std::move(src), std::move(head));
   return true;
 }
@@ -172,7 +176,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
     ok = true;
   } else if (stats.format == InputFormat::unknown) {
     error = path + ": format not recognised (expected Windows/Sysmon JSON lines, EVTX, Zeek TSV or "
-                   "JSON logs, nfdump -o csv, Squid access.log, PAN-OS or FortiGate traffic logs, or pfirewall.log)";
+                   "JSON logs, Suricata EVE JSON, nfdump -o csv, Squid access.log, PAN-OS or FortiGate traffic logs, or pfirewall.log)";
     diag.bad_input(path, "format not recognised");
     return false;
   } else {
@@ -187,6 +191,7 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
       case InputFormat::panos: ok = read_panos(lines, ctx); break;
       case InputFormat::fortigate: ok = read_fortigate(lines, ctx); break;
       case InputFormat::winfw: ok = read_winfw(lines, ctx); break;
+      case InputFormat::suricata_eve: ok = read_suricata_eve(lines, ctx); break;
       default: break;
     }
     stats.bytes = lines.bytes_consumed();

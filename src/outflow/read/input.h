@@ -18,7 +18,7 @@ namespace outflow {
 // squid, panos, fortigate, winfw: proxy and firewall logs (read/squid, read/panos, read/fortigate,
 // read/winfw; docs/firewall-logs.md).
 enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text,
-                         squid, panos, fortigate, winfw };
+                         squid, panos, fortigate, winfw, suricata_eve };
 const char* input_format_name(InputFormat f);
 
 // Looks at the first bytes (decompressed) of a file. `path`, when given, helps with JSON lines
@@ -37,9 +37,10 @@ struct FileStats {
   uint64_t app = 0, dhcp = 0, capture_loss = 0;  // Zeek ssl/http, dhcp and capture_loss records used
   uint64_t files = 0;                             // Zeek files.log records
   uint64_t proxy = 0;                             // proxy requests (Squid access.log)
+  uint64_t alerts = 0;                            // IDS alerts (Suricata EVE)
   // Zeek logs recognised but not used (files, x509, weird...): log names and their data lines.
   uint64_t unused_logs = 0, unused_lines = 0;
-  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss + files + proxy; }
+  uint64_t records() const { return host_events + flows + dns + app + dhcp + capture_loss + files + proxy + alerts; }
   uint64_t bad = 0;
   uint64_t recovered = 0;      // records kept from damaged structures (EVTX), see Diagnostics
 };
@@ -64,6 +65,7 @@ bool read_squid(LineReader& lines, ReadContext& ctx);
 bool read_panos(LineReader& lines, ReadContext& ctx);
 bool read_fortigate(LineReader& lines, ReadContext& ctx);
 bool read_winfw(LineReader& lines, ReadContext& ctx);
+bool read_suricata_eve(LineReader& lines, ReadContext& ctx);  // read/suricata (docs/suricata.md)
 // EVTX is binary: read from the byte stream (the peeked bytes included).
 bool read_evtx(ByteSource& src, ReadContext& ctx);
 

@@ -16,7 +16,7 @@ namespace {
 // A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
 // of a reused batch keep their capacity (no allocation per record once warm).
 struct Batch {
-  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile, kProxy };
+  enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile, kProxy, kAlert };
   std::vector<HostEvent> host;
   std::vector<FlowRecord> flow;
   std::vector<DnsAnswer> dns;
@@ -25,11 +25,12 @@ struct Batch {
   std::vector<CaptureLossRecord> loss;
   std::vector<FileRecord> file;
   std::vector<ProxyRecord> proxy;
-  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0, np = 0;
+  std::vector<AlertRecord> alert;
+  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0, np = 0, nal = 0;
   std::vector<std::pair<Kind, uint32_t>> order;
 
   void reset() {
-    nh = nf = nd = na = ndh = nl = nfi = np = 0;
+    nh = nf = nd = na = ndh = nl = nfi = np = nal = 0;
     order.clear();
   }
   // A string assigned over keeps its capacity (and libstdc++ grows it geometrically), so over a
@@ -62,6 +63,9 @@ struct Batch {
   static void fit(ProxyRecord& p) {
     for (std::string* s : {&p.proxy, &p.method, &p.url, &p.host, &p.result, &p.user, &p.hierarchy, &p.peer, &p.content_type}) fit(*s);
   }
+  static void fit(AlertRecord& a) {
+    for (std::string* s : {&a.uid, &a.signature, &a.category, &a.action}) fit(*s);
+  }
   template <class T>
   static void put(std::vector<T>& v, size_t& n, const T& x) {
     if (n < v.size()) {
@@ -80,6 +84,7 @@ struct Batch {
   void add(const CaptureLossRecord& l) { order.emplace_back(kLoss, static_cast<uint32_t>(nl)), put(loss, nl, l); }
   void add(const FileRecord& f) { order.emplace_back(kFile, static_cast<uint32_t>(nfi)), put(file, nfi, f); }
   void add(const ProxyRecord& p) { order.emplace_back(kProxy, static_cast<uint32_t>(np)), put(proxy, np, p); }
+  void add(const AlertRecord& a) { order.emplace_back(kAlert, static_cast<uint32_t>(nal)), put(alert, nal, a); }
 };
 
 // One input: a producer thread fills batches, the merging thread takes them. Two batches:
@@ -117,6 +122,7 @@ class QueueSink final : public ForwardingSink {
   void on_capture_loss(const CaptureLossRecord& l) override { add(l); }
   void on_file(const FileRecord& f) override { add(f); }
   void on_proxy(const ProxyRecord& p) override { add(p); }
+  void on_alert(const AlertRecord& a) override { add(a); }
 
   void flush() {
     if (!filling_ || filling_ == &discard_) return;
@@ -209,6 +215,7 @@ TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
     case Batch::kLoss: return b.loss[i].ts;
     case Batch::kFile: return b.file[i].ts;  // before the connection's record, as kApp
     case Batch::kProxy: return b.proxy[i].end != kNoTime ? b.proxy[i].end : b.proxy[i].start;  // logged at its end
+    case Batch::kAlert: return b.alert[i].ts;
   }
   return kNoTime;
 }
@@ -295,6 +302,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       case Batch::kLoss: sink.on_capture_loss(s.cur->loss[i]); break;
       case Batch::kFile: sink.on_file(s.cur->file[i]); break;
       case Batch::kProxy: sink.on_proxy(s.cur->proxy[i]); break;
+      case Batch::kAlert: sink.on_alert(s.cur->alert[i]); break;
     }
     if (++s.pos < s.cur->order.size()) {
       heap.push({head_key(s, o, clock), s.index});
@@ -356,6 +364,7 @@ TimeNs probe_first_time(const std::string& path, const std::function<TimeNs(cons
     void on_capture_loss(const CaptureLossRecord& l) override { see(l.ts); }
     void on_file(const FileRecord& f) override { see(f.ts); }
     void on_proxy(const ProxyRecord& p) override { see(p.end != kNoTime ? p.end : p.start); }
+    void on_alert(const AlertRecord& a) override { see(a.ts); }
   } first(shift);
   auto mem = memory_byte_source(std::move(head));
   Diagnostics scratch;  // the head ends mid-record: what it says about that is not news

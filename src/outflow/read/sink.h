@@ -17,6 +17,8 @@ class RecordSink {
   virtual void on_file(const FileRecord&) {}  // Zeek files.log
   // Web proxy requests (Squid access.log); the pipeline joins them (join/squid_sessions.cc). No-op by default.
   virtual void on_proxy(const ProxyRecord&) {}
+  // IDS alerts (Suricata EVE alert events); the pipeline joins them to sessions (join/ids_alerts.h).
+  virtual void on_alert(const AlertRecord&) {}
   // A new kind of record: add it to ForwardingSink below too.
 };
 
@@ -30,6 +32,7 @@ class ForwardingSink : public RecordSink {
   void on_capture_loss(const CaptureLossRecord&) override = 0;
   void on_file(const FileRecord&) override = 0;
   void on_proxy(const ProxyRecord&) override = 0;
+  void on_alert(const AlertRecord&) override = 0;
 };
 
 }  // namespace outflow

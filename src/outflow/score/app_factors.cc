@@ -78,6 +78,15 @@ bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Findin
         fmt::format("files.log saw this host send files out, e.g. {}{}", top.text, top.detail.empty() ? "" : " (" + top.detail + ")"));
     active |= big;
   }
+  // --- IDS alerts on outbound sessions (join/ids_alerts.h): context, and a few points for a
+  // policy or command-and-control signature; never an activity factor (no finding alone).
+  if (e.ids_alerts > 0) {
+    const auto& top = e.alerts.empty() ? AppEvidence::Item{} : e.alerts.front();
+    push(f, "ids_alert", e.ids_relevant > 0 ? kIdsAlertPoints : 0,
+        fmt::format("{} alert(s), {} policy / command-and-control", e.ids_alerts, e.ids_relevant),
+        "policy or command-and-control signature scored", "",
+        fmt::format("the IDS alerted on this host's outbound sessions, e.g. \"{}\" ({})", top.text, top.detail));
+  }
   // --- User agents and Host headers (RITA's rare signature and missing host header) ------
   for (const auto& ua : e.agents) {
     auto it = sc.base.dests.find(user_agent_key(ua.text));

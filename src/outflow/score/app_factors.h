@@ -18,6 +18,9 @@ inline constexpr uint64_t kDnsTunnelNames = 300;        // points start
 inline constexpr uint64_t kDnsTunnelNamesHigh = 3000;
 inline constexpr uint64_t kDnsShowNames = 20;           // domains listed in a finding from this many
 inline constexpr uint64_t kBlankHostMinRequests = 3;
+// ids_alert: an IDS policy or command-and-control signature on an outbound session (context
+// for a finding, never one alone: it is not an activity factor).
+inline constexpr double kIdsAlertPoints = 3;
 
 // Returns whether an activity factor fired (an upload worth a look, a DNS tunnel).
 bool score_app_evidence(const ScoreContext& sc, const ProcessActivity& a, Finding& f);

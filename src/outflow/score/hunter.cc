@@ -140,7 +140,7 @@ void add_caveats(const SessionPipeline& pipe, const ProcessActivity& a, Finding&
   // Zeek's capture_loss.log: packets the sensor dropped while this entity was active.
   if (const double loss = pipe.stats().max_loss_between(a.first, a.last); loss > 0)
     f.caveats.push_back(fmt::format("the flow sensor reported losing up to {:.2f}% of packets while this was active "
-                                    "(capture_loss.log): bytes and sessions may be missing",
+                                    "(Zeek capture_loss.log or Suricata stats): bytes and sessions may be missing",
                                     loss));
   if (a.host != kNoHost && pipe.offsets().connect_clock_unknown(a.host))
     f.caveats.push_back(

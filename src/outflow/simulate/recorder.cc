@@ -123,10 +123,12 @@ void Recorder::flow(SimConn c) {
   }
   if (zeek_) zeek_->add(c);
   if (netflow_) netflow_->add(c);
+  if (eve_) eve_->add(c);
 }
 
 void Recorder::wire_dns(const DnsRecord& d) {
   if (zeek_) zeek_->add_dns(d);
+  if (eve_) eve_->add_dns(d);
 }
 
 void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t) {
@@ -223,6 +225,10 @@ bool Recorder::flush_before(TimeNs t, std::string& error) {
   }
   if (zeek_ && !zeek_->flush_before(t)) {
     error = "cannot write the Zeek logs";
+    return false;
+  }
+  if (eve_ && !eve_->flush_before(t)) {
+    error = "cannot write eve.json";
     return false;
   }
   if (netflow_ && !netflow_->flush_before(t)) {

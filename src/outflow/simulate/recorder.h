@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/simulate/eve_writer.h"
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/organisation.h"
 #include "outflow/simulate/sysmon_format.h"
@@ -27,6 +28,8 @@ class Recorder {
   // Mean number of unused Sysmon events (7, 10, 11, 13) written with each used one, as in real
   // logs where they are most of the volume. 0: none.
   void set_other_events(double per_event) { other_events_ = per_event; }
+  // The Suricata sensor (eve_writer.h), when that format is wanted.
+  void set_eve(EveWriter* eve) { eve_ = eve; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -76,6 +79,7 @@ class Recorder {
   std::string dir_;
   ZeekWriter* zeek_;
   NetflowWriter* netflow_;
+  EveWriter* eve_ = nullptr;
   std::vector<SysmonFormatter> fmt_;
   std::vector<HostOut> out_;
   std::vector<SimProcess*> resolver_;

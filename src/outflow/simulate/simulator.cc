@@ -81,10 +81,20 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
     netflow = std::make_unique<NetflowWriter>(o.active_timeout);
     if (!netflow->open(o.out + "/netflow", error)) return false;
   }
+  std::unique_ptr<EveWriter> eve;
+  if (o.suricata) {
+    if (!fs::create_directories(o.out + "/suricata", ec) && ec) {
+      error = o.out + "/suricata: " + ec.message();
+      return false;
+    }
+    eve = std::make_unique<EveWriter>(o.seed, org.start, o.eve_drop_rate);
+    if (!eve->open(o.out + "/suricata", error)) return false;
+  }
   // Without --formats sysmon the host records go nowhere; the flows are the same.
   const std::string sysmon_dir = o.sysmon ? o.out + "/sysmon" : std::string();
   Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
   rec.set_other_events(o.other_events);
+  rec.set_eve(eve.get());
   std::vector<HostSim> hosts;
   hosts.reserve(org.hosts.size());
   for (const auto& h : org.hosts) hosts.emplace_back(org, h, o.seed, rec);
@@ -103,6 +113,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   if (!rec.flush_before(std::numeric_limits<TimeNs>::max(), error)) return false;
   if (zeek && !zeek->close(org.end(), error)) return false;
   if (netflow && !netflow->close(error)) return false;
+  if (eve && !eve->close(error)) return false;
 
   std::string labels = organisation_json(org, o.seed, o.scenarios, o.endpoint_share);
   for (size_t i = 0; i < scenarios.size(); ++i) {
@@ -130,6 +141,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   r.sysmon_bytes = rec.sysmon_bytes();
   r.conn_records = zeek ? zeek->conn_records() : 0;
   r.netflow_records = netflow ? netflow->records() : 0;
+  r.eve_records = eve ? eve->records() : 0;
   return true;
 }
 

@@ -4,6 +4,7 @@
 //                           rows or Winlogbeat ECS (alternating); the folder exists even when empty
 //   DIR/zeek/conn.log, dns.log
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
+//   DIR/suricata/eve.json   Suricata EVE (--formats suricata): flow, dns, tls, http and stats events
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
 //
 // The simulation runs ten minutes at a time over the whole organisation and writes each slice
@@ -27,6 +28,8 @@ struct SimulateOptions {
   std::string out;
   std::vector<std::string> scenarios;  // names from scenario_names()
   bool sysmon = true, zeek = true, netflow = true;
+  bool suricata = false;        // DIR/suricata/eve.json (eve_writer.h)
+  double eve_drop_rate = 0;     // its stats events' kernel_drops, a share of the packets
   enum class Shapes : uint8_t { mixed, flat, ecs } shapes = Shapes::mixed;  // Sysmon JSON shape(s)
   TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
   double other_events = 0;  // unused Sysmon events (7, 10, 11, 13) per used one, on average
@@ -44,6 +47,7 @@ struct SimulateResult {
   std::vector<std::string> not_planted;   // scenarios that found no moment (e.g. nobody logged on)
   size_t endpoint_hosts = 0;             // hosts with endpoint telemetry (a Sysmon file, with --formats sysmon)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
+  uint64_t eve_records = 0;  // Suricata EVE events
   std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
 };
 

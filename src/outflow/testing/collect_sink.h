@@ -20,6 +20,7 @@ struct CollectSink final : RecordSink {
   std::vector<DhcpLease> dhcp;
   std::vector<CaptureLossRecord> loss;
   std::vector<FileRecord> files;
+  std::vector<AlertRecord> alerts;
   std::vector<ProxyRecord> proxy;
   void on_host_event(const HostEvent& e) override { events.push_back(e); }
   void on_flow(const FlowRecord& f) override { flows.push_back(f); }
@@ -28,6 +29,7 @@ struct CollectSink final : RecordSink {
   void on_dhcp(const DhcpLease& d) override { dhcp.push_back(d); }
   void on_capture_loss(const CaptureLossRecord& l) override { loss.push_back(l); }
   void on_file(const FileRecord& f) override { files.push_back(f); }
+  void on_alert(const AlertRecord& a) override { alerts.push_back(a); }
   void on_proxy(const ProxyRecord& r) override { proxy.push_back(r); }
 };
 

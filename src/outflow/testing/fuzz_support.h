@@ -90,6 +90,12 @@ class CheckingSink final : public RecordSink {
       sum += touch(*s);
     sum += r.bytes_to_client + r.bytes_from_client + r.port + r.status + r.client_port;
   }
+  void on_alert(const AlertRecord& a) override {
+    ++app;
+    check(a.ts != kNoTime && in_record_range(a.ts));
+    for (const std::string* s : {&a.uid, &a.signature, &a.category, &a.action}) sum += touch(*s);
+    sum += a.severity + a.signature_id + a.src_port + a.dst_port;
+  }
   uint64_t app = 0;
 };
 

@@ -38,6 +38,13 @@ std::string app_evidence_text(const Finding& f, uint32_t org_hosts) {
                        x.detail.empty() ? "" : "  (" + terminal_safe(x.detail) + ")");
     if (e.files_dropped) o += fmt::format("  ({} more file names not kept)\n", e.files_dropped);
   }
+  if (e.ids_alerts > 0) {
+    o += fmt::format("\nIDS alerts (Suricata) on outbound sessions: {}, {} policy / command-and-control\n", e.ids_alerts,
+                     e.ids_relevant);
+    for (const auto& x : e.alerts)
+      o += fmt::format("  {:>6} x  {}  ({})\n", x.count, terminal_safe(clip(x.text, 120)), terminal_safe(x.detail));
+    if (e.alerts_dropped) o += fmt::format("  ({} more signatures not kept)\n", e.alerts_dropped);
+  }
   if (!f.dns.empty()) {
     o += "\nDNS (dns.log; names under one registered domain, per host):\n";
     o += fmt::format("  {:<40} {:>14} {:>9} {:>9}  {}\n", "domain", "unique names", "queries", "TXT/NULL", "first .. last");
@@ -73,6 +80,13 @@ void app_evidence_json(JsonOut& j, const Finding& f) {
       j.begin_object().str("name", x.text).str_if("mime_type", x.detail).unum("files", x.count).unum("bytes", x.bytes).end_object();
     j.end_array();
     if (e.files_dropped) j.unum("names_dropped", e.files_dropped);
+    j.end_object();
+  }
+  if (e.ids_alerts > 0) {
+    j.begin_object("ids_alerts").unum("alerts", e.ids_alerts).unum("policy_or_c2", e.ids_relevant).begin_array("signatures");
+    for (const auto& x : e.alerts) j.begin_object().str("signature", x.text).str("detail", x.detail).unum("alerts", x.count).end_object();
+    j.end_array();
+    if (e.alerts_dropped) j.unum("signatures_dropped", e.alerts_dropped);
     j.end_object();
   }
   if (!f.dns.empty()) {

@@ -72,7 +72,7 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
   for (const auto& [sensor, cl] : st.capture_loss) {
     if (cl.intervals_with_loss == 0) continue;
     n.anomalies.push_back(fmt::format(
-        "sensor {} lost up to {:.2f}% of packets ({} of {} intervals with loss between {} and {}; Zeek capture_loss.log): "
+        "sensor {} lost up to {:.2f}% of packets ({} of {} intervals with loss between {} and {}; Zeek capture_loss.log or Suricata stats): "
         "flows and byte counts from those spans may be short",
         sensor.empty() ? "(unnamed)" : sensor, cl.max_percent, cl.intervals_with_loss, cl.intervals,
         format_time(cl.first_loss).substr(0, 19), format_time(cl.last_loss).substr(0, 19)));
@@ -182,7 +182,7 @@ std::string coverage_text(const CoverageInputs& in) {
       o += fmt::format("  e.g. {}:{} (offset {}): {}\n", terminal_safe(s.file), s.line, s.offset, terminal_safe(s.reason));
   }
   if (in.diag.unused_log_files()) {
-    o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs Outflow recognises and does not need: not errors)\n",
+    o += fmt::format("\nREAD BUT NOT USED ({} Zeek logs or Suricata EVE event types Outflow recognises and does not need: not errors)\n",
                      in.diag.unused_log_files());
     for (const auto& [log, u] : in.diag.unused_logs())
       o += fmt::format("  {:<24} {:>6} files {:>10} lines\n", terminal_safe(log, 24), u.files, u.lines);
@@ -287,7 +287,8 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("pid_history_dropped", in.pipeline.processes().pid_history_dropped())
       .unum("sessions_forced_early", in.pipeline.stitcher().forced_early())
       .unum("duplicate_flow_records", in.pipeline.stitcher().duplicate_records())
-      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots());
+      .unum("duplicate_zeek_snapshots", in.pipeline.stitcher().duplicate_snapshots())
+      .unum("duplicate_cross_sensor", in.pipeline.stitcher().cross_sensor_duplicates());
   j.end_object();
   coverage_questions_json(j, in);
   const CoverageNotes notes = coverage_notes(in);

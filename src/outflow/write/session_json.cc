@@ -154,6 +154,14 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
   if (s_unknown || d_unknown)
     j.begin_object("volume_unknown").str("direction", s_unknown && d_unknown ? "both" : s_unknown ? "source" : "destination")
         .str("reason", volume_gap_reason(s.gap)).end_object();
+  if (const AppNames::ConnApp* c = p.index().apps().conn(s); c && c->alerts > 0) {  // IDS alerts (join/ids_alerts.h)
+    const AppNames& names = p.index().apps();
+    j.begin_object("ids_alert").unum("alerts", c->alerts).unum("policy_or_c2", c->alerts_relevant);
+    if (c->alert_signature != AppNames::kNone) j.str("signature", names.name(c->alert_signature));
+    if (c->alert_category != AppNames::kNone) j.str("category", names.name(c->alert_category));
+    if (c->alert_severity) j.unum("severity", c->alert_severity);
+    j.end_object();
+  }
   j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
   if (a.event_id) j.unum("event_id", a.event_id);
   if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
@@ -177,7 +185,7 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
     j.str("merged_source", flow_source_name(s.merged_source));
     if (s.merged_by_nat) j.boolean("merged_by_nat", true);
   }
-  if (s.source == FlowSource::nfdump) {
+  if (netflow_source(s.source)) {
     j.boolean("initiator_inferred", s.initiator_inferred);
     j.boolean("both_directions_seen", s.seen_orig_dir && s.seen_resp_dir);
   }

@@ -51,7 +51,7 @@ std::vector<std::string> telemetry_warnings(const SessionPipeline& p) {
     if (cl.max_percent > 0)
       lossy.push_back(fmt::format("{} up to {:.2f}% in {} of {} intervals", sensor, cl.max_percent, cl.intervals_with_loss, cl.intervals));
   if (!lossy.empty())
-    out.push_back(fmt::format("{} flow sensor(s) reported packet loss (capture_loss.log: {}): sessions and bytes of those "
+    out.push_back(fmt::format("{} flow sensor(s) reported packet loss (capture_loss.log or Suricata stats: {}): sessions and bytes of those "
                               "spans may be missing; findings in them say so in outflow.caveats",
                               lossy.size(), list_of(lossy)));
   if (!no_connects.empty())

@@ -1,0 +1,345 @@
+#include "outflow/read/suricata/eve_parse.h"
+
+#include <cstring>
+
+#include "outflow/read/line_reader.h"
+#include "outflow/read/zeek/zeek_fields.h"
+
+namespace outflow::suricata {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Keys are plain ASCII in EVE; a key with an escaped quote is cut there and matches nothing.
+std::string_view key_of(od::field& f, const char* end) {
+  const char* k = f.key().raw();
+  if (k >= end) return {};
+  const char* q = static_cast<const char*>(std::memchr(k, '"', static_cast<size_t>(end - k)));
+  return q ? std::string_view(k, static_cast<size_t>(q - k)) : std::string_view{};
+}
+
+bool is_null(od::value& v) {
+  bool n = false;
+  return !v.is_null().get(n) && n;
+}
+
+// A string; null reads as empty.
+bool str(od::value& v, std::string_view& out) {
+  if (is_null(v)) {
+    out = {};
+    return true;
+  }
+  return !v.get_string().get(out);
+}
+
+// A non-negative integer (a negative or fractional count is malformed); null reads as 0.
+bool count(od::value& v, uint64_t& out) {
+  if (is_null(v)) {
+    out = 0;
+    return true;
+  }
+  return !v.get_uint64().get(out);
+}
+
+bool port(od::value& v, uint16_t& out) {
+  uint64_t x = 0;
+  if (!count(v, x) || x > 65535) return false;
+  out = static_cast<uint16_t>(x);
+  return true;
+}
+
+// A number's digits as written (flow_id: up to 2^64, kept as text, the uid of the flow).
+bool digits(od::value& v, std::string_view& out) {
+  od::json_type t;
+  if (v.type().get(t) || t != od::json_type::number) return false;
+  out = v.raw_json_token();
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r' || out.back() == '\n'))
+    out.remove_suffix(1);
+  if (out.empty() || out.size() > 20) return false;
+  for (const char c : out)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// An object's fields, each handed to `f(key, value)`; false on malformed JSON or when `f` says so.
+template <class F>
+bool each(od::value& v, const char* end, F&& f) {
+  od::object obj;
+  if (v.get_object().get(obj)) return false;
+  for (auto fr : obj) {
+    od::field fl;
+    if (std::move(fr).get(fl)) return false;
+    const std::string_view k = key_of(fl, end);
+    od::value val = fl.value();
+    if (!f(k, val)) return false;
+  }
+  return true;
+}
+
+// One DNS answer: an address goes to answers, the first name to ptr_name (a CNAME's target,
+// a PTR's host name).
+void dns_rdata(std::string_view rdata, DnsAnswer& dns) {
+  IpAddr ip;
+  if (flowread::parse_ip(rdata, ip)) {
+    if (dns.answers.size() < 256) dns.answers.push_back(ip);
+  } else if (dns.ptr_name.empty() && !rdata.empty() && rdata.size() <= 253) {
+    dns.ptr_name.assign(rdata);
+  }
+}
+
+bool dns_answers(od::value& v, const char* end, DnsAnswer& dns) {
+  od::array arr;
+  if (v.get_array().get(arr)) return false;
+  for (auto e : arr) {
+    od::value item;
+    if (e.get(item)) return false;
+    const bool ok = each(item, end, [&](std::string_view k, od::value& x) {
+      if (k != "rdata") return true;
+      std::string_view s;
+      if (is_null(x)) return true;
+      od::json_type t;
+      if (x.type().get(t)) return false;
+      if (t != od::json_type::string) return true;  // SOA, SRV...: objects, no address
+      if (x.get_string().get(s)) return false;
+      dns_rdata(s, dns);
+      return true;
+    });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool dns_object(od::value& v, const char* end, EveDns& d, DnsAnswer& dns) {
+  d.present = true;
+  return each(v, end, [&](std::string_view k, od::value& x) {
+    if (k == "type") return str(x, d.type);
+    if (k == "rrname") return str(x, d.rrname);
+    if (k == "rrtype") return str(x, d.rrtype);
+    if (k == "id") return count(x, d.id);
+    if (k == "version") {
+      uint64_t n = 0;
+      if (!count(x, n)) return false;
+      d.version = static_cast<int>(std::min<uint64_t>(n, 99));
+      return true;
+    }
+    if (k == "rdata") {  // v1: one answer per event
+      std::string_view s;
+      if (!str(x, s)) return true;  // not a string: no address
+      dns_rdata(s, dns);
+      return true;
+    }
+    if (k == "answers") return dns_answers(x, end, dns);
+    if (k == "queries") {  // v3: [{"rrname":..., "rrtype":...}]
+      od::array arr;
+      if (x.get_array().get(arr)) return false;
+      for (auto e : arr) {
+        od::value q;
+        if (e.get(q)) return false;
+        if (!each(q, end, [&](std::string_view qk, od::value& qv) {
+              if (qk == "rrname") return str(qv, d.rrname);
+              if (qk == "rrtype") return str(qv, d.rrtype);
+              return true;
+            }))
+          return false;
+        break;  // the first query (DNS servers answer one)
+      }
+      return true;
+    }
+    return true;
+  });
+}
+
+bool flow_object(od::value& v, const char* end, EveFlow& fl, bool netflow) {
+  fl.present = true;
+  return each(v, end, [&](std::string_view k, od::value& x) {
+    if (netflow) {
+      if (k == "pkts") return fl.have_pkts_toserver = true, count(x, fl.pkts_toserver);
+      if (k == "bytes") return fl.have_bytes = true, count(x, fl.bytes_toserver);
+    } else {
+      if (k == "pkts_toserver") return fl.have_pkts_toserver = true, count(x, fl.pkts_toserver);
+      if (k == "pkts_toclient") return fl.have_pkts_toclient = true, count(x, fl.pkts_toclient);
+      if (k == "bytes_toserver") return fl.have_bytes = true, count(x, fl.bytes_toserver);
+      if (k == "bytes_toclient") return fl.have_bytes = true, count(x, fl.bytes_toclient);
+      if (k == "state") return str(x, fl.state);
+      if (k == "reason") return str(x, fl.reason);
+    }
+    if (k == "start") return str(x, fl.start);
+    if (k == "end") return str(x, fl.end);
+    return true;
+  });
+}
+
+// A "hash" inside an object ({"hash": ..., "string": ...}), or a plain string (ja4).
+bool hash_of(od::value& x, const char* end, std::string_view& out) {
+  od::json_type t;
+  if (x.type().get(t)) return false;
+  if (t == od::json_type::string) return !x.get_string().get(out);
+  if (t != od::json_type::object) return true;
+  return each(x, end, [&](std::string_view k, od::value& h) { return k != "hash" || str(h, out); });
+}
+
+bool hex_syn(std::string_view flags) {
+  unsigned v = 0;
+  for (const char c : flags) {
+    const unsigned d = c >= '0' && c <= '9' ? unsigned(c - '0') : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? unsigned((c | 0x20) - 'a' + 10) : 16u;
+    if (d == 16 || v > 0xFFF) return false;
+    v = v * 16 + d;
+  }
+  return (v & 0x02) != 0;
+}
+
+bool field(std::string_view k, od::value& x, const char* end, EveEvent& ev, DnsAnswer& dns) {
+  switch (k.empty() ? '\0' : k.front()) {
+    case 'a':
+      if (k == "app_proto") return str(x, ev.app_proto);
+      if (k == "alert") {
+        ev.alert.present = true;
+        return each(x, end, [&](std::string_view ak, od::value& av) {
+          if (ak == "signature") return str(av, ev.alert.signature);
+          if (ak == "category") return str(av, ev.alert.category);
+          if (ak == "action") return str(av, ev.alert.action);
+          if (ak == "signature_id") return count(av, ev.alert.signature_id);
+          if (ak == "severity") return count(av, ev.alert.severity);
+          return true;
+        });
+      }
+      return true;
+    case 'c':
+      if (k == "community_id") return str(x, ev.community_id);
+      return true;
+    case 'd':
+      if (k == "dest_ip") return str(x, ev.dest_ip);
+      if (k == "dest_port") return ev.have_dest_port = true, port(x, ev.dest_port);
+      if (k == "dns") return dns_object(x, end, ev.dns, dns);
+      if (k == "direction") return str(x, ev.direction);
+      return true;
+    case 'e':
+      if (k == "event_type") return str(x, ev.event_type);
+      return true;
+    case 'f':
+      if (k == "flow_id") return digits(x, ev.flow_id);
+      if (k == "flow") return flow_object(x, end, ev.flow, false);
+      if (k == "fileinfo") {
+        ev.fileinfo.present = true;
+        return each(x, end, [&](std::string_view fk, od::value& fv) {
+          if (fk == "size") return ev.fileinfo.have_size = true, count(fv, ev.fileinfo.size);
+          if (fk == "filename") return str(fv, ev.fileinfo.filename);
+          if (fk == "mimetype") return str(fv, ev.fileinfo.mimetype);
+          return true;
+        });
+      }
+      return true;
+    case 'h':
+      if (k == "host") return str(x, ev.sensor);
+      if (k == "http") {
+        ev.http.present = true;
+        return each(x, end, [&](std::string_view hk, od::value& hv) {
+          if (hk == "hostname") return ev.http.have_hostname = true, str(hv, ev.http.hostname);
+          if (hk == "url") return str(hv, ev.http.url);
+          if (hk == "http_method") return str(hv, ev.http.method);
+          if (hk == "http_user_agent") return str(hv, ev.http.user_agent);
+          if (hk == "status") return count(hv, ev.http.status);
+          if (hk == "length") return count(hv, ev.http.length);
+          return true;
+        });
+      }
+      return true;
+    case 'i': {
+      uint64_t n = 0;
+      if (k == "icmp_type") return count(x, n) && n < 256 && (ev.icmp_type = static_cast<int>(n), true);
+      if (k == "icmp_code") return count(x, n) && n < 256 && (ev.icmp_code = static_cast<int>(n), true);
+      return true;
+    }
+    case 'n':
+      if (k == "netflow") return flow_object(x, end, ev.netflow, true);
+      return true;
+    case 'p':
+      if (k == "proto") {
+        od::json_type t;
+        if (x.type().get(t)) return false;
+        if (t == od::json_type::number) return digits(x, ev.proto);  // older Suricata: "proto": 47
+        return str(x, ev.proto);
+      }
+      return true;
+    case 's':
+      if (k == "src_ip") return str(x, ev.src_ip);
+      if (k == "src_port") return ev.have_src_port = true, port(x, ev.src_port);
+      if (k == "stats") {
+        ev.stats.present = true;
+        return each(x, end, [&](std::string_view sk, od::value& sv) {
+          if (sk == "uptime") return count(sv, ev.stats.uptime);
+          if (sk != "capture") return true;
+          ev.stats.have_capture = true;
+          return each(sv, end, [&](std::string_view ck, od::value& cv) {
+            if (ck == "kernel_packets") return count(cv, ev.stats.kernel_packets);
+            if (ck == "kernel_drops") return count(cv, ev.stats.kernel_drops);
+            return true;
+          });
+        });
+      }
+      return true;
+    case 't':
+      if (k == "timestamp") return str(x, ev.timestamp);
+      if (k == "tls") {
+        ev.tls.present = true;
+        return each(x, end, [&](std::string_view tk, od::value& tv) {
+          if (tk == "sni") return str(tv, ev.tls.sni);
+          if (tk == "ja3") return hash_of(tv, end, ev.tls.ja3);
+          if (tk == "ja3s") return hash_of(tv, end, ev.tls.ja3s);
+          if (tk == "ja4") return hash_of(tv, end, ev.tls.ja4);
+          return true;
+        });
+      }
+      if (k == "tcp") {
+        return each(x, end, [&](std::string_view tk, od::value& tv) {
+          if (tk != "tcp_flags_ts") return true;
+          std::string_view f;
+          if (!str(tv, f)) return false;
+          ev.have_tcp_flags = !f.empty();
+          ev.syn_toserver = hex_syn(f);
+          return true;
+        });
+      }
+      return true;
+    default: return true;
+  }
+}
+
+}  // namespace
+
+const char* EveParser::parse(std::string_view line, EveEvent& ev, DnsAnswer& dns) {
+  ev = EveEvent{};
+  dns.answers.clear();
+  dns.ptr_name.clear();
+  const simdjson::padded_string_view psv(line.data(), line.size(), line.size() + LineReader::kPadding);
+  od::document doc;
+  if (parser_.iterate(psv).get(doc)) return "suricata eve: malformed JSON";
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return e == simdjson::INCORRECT_TYPE ? "suricata eve: not an object" : "suricata eve: malformed JSON";
+  const char* end = line.data() + line.size();
+  for (auto fr : obj) {
+    od::field f;
+    if (std::move(fr).get(f)) return "suricata eve: malformed JSON";
+    const std::string_view k = key_of(f, end);
+    od::value v = f.value();
+    if (!field(k, v, end, ev, dns)) return "suricata eve: bad field value (wrong type, negative or out of range)";
+  }
+  return nullptr;
+}
+
+EveTime parse_eve_time(std::string_view s, TimeNs& out) {
+  // Suricata writes "+0200" (or "Z"): a time without one names no instant.
+  if (s.size() < 19) return EveTime::bad;
+  if (s.back() != 'Z' && s.back() != 'z' && s.find_first_of("+-", 19) == std::string_view::npos) {
+    TimeNs ignored;
+    return parse_datetime(s, ignored) ? EveTime::no_offset : EveTime::bad;
+  }
+  switch (parse_record_time(s, out)) {
+    case TimeParse::ok: return EveTime::ok;
+    case TimeParse::out_of_range: return EveTime::out_of_range;
+    default: return EveTime::bad;
+  }
+}
+
+}  // namespace outflow::suricata

@@ -1,0 +1,217 @@
+// The EVE reader on tests/fixtures/suricata/eve_docs.json (events in the shapes Suricata's
+// manual documents, written for this project: make_eve_docs.py) and on small cases.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "outflow/join/community_id.h"
+#include "outflow/read/suricata/eve_detect.h"
+#include "outflow/read/suricata/eve_parse.h"
+#include "outflow/testing/collect_sink.h"
+
+namespace outflow {
+namespace {
+
+using testing::ip;
+using testing::read_result;
+
+std::string fixture() {
+  std::ifstream in(std::string(OUTFLOW_SOURCE_DIR) + "/tests/fixtures/suricata/eve_docs.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TimeNs at(const char* s) {
+  TimeNs t = kNoTime;
+  EXPECT_TRUE(parse_datetime(s, t)) << s;
+  return t;
+}
+
+const FlowRecord* flow_by_uid(const testing::CollectSink& s, const std::string& uid) {
+  for (const auto& f : s.flows)
+    if (f.uid == uid) return &f;
+  return nullptr;
+}
+
+TEST(EveDetect, RecognisedFromContent) {
+  const std::string text = fixture();
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(detect_format(text), InputFormat::suricata_eve);
+  EXPECT_EQ(detect_format(R"({"timestamp":"2024-03-01T10:00:00.000000+0000","event_type":"stats","stats":{"uptime":8}})"),
+            InputFormat::suricata_eve);
+  // Zeek JSON and Windows events are not EVE.
+  EXPECT_EQ(detect_format(R"({"ts":1,"uid":"C1","id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2","event_type":"x","src_ip":"1","dest_ip":"2"})"),
+            InputFormat::zeek_json);
+  EXPECT_EQ(detect_format(R"({"EventID":3,"event_type":"x","src_ip":"1","dest_ip":"2"})"), InputFormat::windows_json);
+  EXPECT_TRUE(suricata::eve_names_line(R"({"event_type":"dns","src_ip":"a","dest_ip":"b"})"));
+  EXPECT_FALSE(suricata::eve_names_line(R"({"event_type":"flow","src_ip":"a","dest_ip":"b"})"));
+}
+
+TEST(EveTime, OffsetReadNeverAssumed) {
+  TimeNs t = kNoTime;
+  ASSERT_EQ(suricata::parse_eve_time("2021-06-01T12:00:00.123456+0200", t), suricata::EveTime::ok);
+  EXPECT_EQ(t, at("2021-06-01 10:00:00.123456"));
+  ASSERT_EQ(suricata::parse_eve_time("2021-06-01T05:00:00.5-0500", t), suricata::EveTime::ok);
+  EXPECT_EQ(t, at("2021-06-01 10:00:00.5"));
+  EXPECT_EQ(suricata::parse_eve_time("2021-06-01T12:00:00.123456", t), suricata::EveTime::no_offset);
+  EXPECT_EQ(suricata::parse_eve_time("yesterday", t), suricata::EveTime::bad);
+  EXPECT_EQ(suricata::parse_eve_time("2150-06-01T12:00:00Z", t), suricata::EveTime::out_of_range);
+}
+
+TEST(EveReader, DocumentedEvents) {
+  auto r = read_result(read_suricata_eve, fixture());
+  const auto& s = r->sink;
+  EXPECT_EQ(r->stats.bad, 0u) << (r->diag.samples().empty() ? "" : r->diag.samples()[0].reason);
+  EXPECT_EQ(r->diag.dubious_values(), 0u);  // the fixture's community ids are right
+
+  // The HTTP upload's flow: both directions, Suricata's counts, the app protocol as service.
+  const FlowRecord* up = flow_by_uid(s, "1111111111111111");
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->source, FlowSource::suricata);
+  EXPECT_TRUE(up->bidirectional);
+  EXPECT_FALSE(up->interim);
+  EXPECT_EQ(up->orig_h, ip("192.0.2.10"));
+  EXPECT_EQ(up->resp_h, ip("203.0.113.10"));
+  EXPECT_EQ(up->orig_p, 49200);
+  EXPECT_EQ(up->resp_p, 80);
+  EXPECT_EQ(up->proto, kProtoTcp);
+  EXPECT_EQ(up->orig_bytes, 1100000u);
+  EXPECT_EQ(up->resp_bytes, 21000u);
+  EXPECT_EQ(up->orig_pkts, 760u);
+  EXPECT_EQ(up->resp_pkts, 380u);
+  EXPECT_EQ(up->start, at("2024-03-01 10:00:01"));  // +0200 read
+  EXPECT_EQ(up->end, at("2024-03-01 10:00:03.5"));
+  EXPECT_EQ(up->service, "http");
+  EXPECT_EQ(up->conn_state, "closed");
+  EXPECT_EQ(up->end_reason, "timeout");
+  EXPECT_EQ(up->community_id, community_id_v1(up->orig_h, 49200, up->resp_h, 80, kProtoTcp));
+
+  // -0500: the sensor's local time, read as such.
+  const FlowRecord* tls = flow_by_uid(s, "4444");
+  ASSERT_NE(tls, nullptr);
+  EXPECT_EQ(tls->start, at("2024-03-01 10:00:09.9"));
+  EXPECT_EQ(tls->service, "tls");
+
+  // ICMP: type and code in the ports, as Zeek and Community ID have them.
+  const FlowRecord* icmp = flow_by_uid(s, "5555");
+  ASSERT_NE(icmp, nullptr);
+  EXPECT_EQ(icmp->proto, kProtoIcmp);
+  EXPECT_EQ(icmp->orig_p, 8);
+  EXPECT_EQ(icmp->resp_p, 0);
+
+  // Cut by Suricata's shutdown: still open, a snapshot.
+  const FlowRecord* open = flow_by_uid(s, "6666");
+  ASSERT_NE(open, nullptr);
+  EXPECT_TRUE(open->interim);
+  EXPECT_EQ(open->source, FlowSource::suricata_open);
+
+  // Picked up midstream (src port 443, no SYN from src): turned round, the client as orig.
+  const FlowRecord* mid = flow_by_uid(s, "7777");
+  ASSERT_NE(mid, nullptr);
+  EXPECT_EQ(mid->orig_h, ip("192.0.2.10"));
+  EXPECT_EQ(mid->orig_p, 50123);
+  EXPECT_EQ(mid->resp_p, 443);
+  EXPECT_EQ(mid->orig_bytes, 3000u);
+  EXPECT_EQ(mid->resp_bytes, 60000u);
+  EXPECT_EQ(r->skipped("suricata flow picked up midstream (ports say src is the server: swapped)"), 1u);
+
+  // netflow: one direction per record, for the stitcher to pair.
+  int netflows = 0;
+  for (const auto& f : s.flows)
+    if (f.source == FlowSource::suricata_netflow) {
+      ++netflows;
+      EXPECT_FALSE(f.bidirectional);
+      EXPECT_EQ(f.resp_bytes, 0u);
+    }
+  EXPECT_EQ(netflows, 2);
+  EXPECT_EQ(s.flows.size(), 7u);
+  EXPECT_EQ(r->stats.flows, 7u);
+
+  // DNS: the v2 query and answer are one transaction (the query's time), the v3 response one.
+  ASSERT_EQ(s.dns.size(), 2u);
+  EXPECT_EQ(s.dns[0].query, "files.example.org");
+  EXPECT_EQ(s.dns[0].time, at("2024-03-01 10:00:00"));
+  EXPECT_EQ(s.dns[0].qtype, 1);
+  ASSERT_EQ(s.dns[0].answers.size(), 1u);
+  EXPECT_EQ(s.dns[0].answers[0], ip("198.51.100.20"));
+  EXPECT_EQ(s.dns[0].ptr_name, "cdn.example.org");
+  EXPECT_EQ(s.dns[0].client, ip("192.0.2.10"));
+  EXPECT_EQ(s.dns[0].server, ip("192.0.2.53"));
+  EXPECT_EQ(s.dns[1].query, "mail.example.org");
+  EXPECT_EQ(s.dns[1].qtype, 28);
+  ASSERT_EQ(s.dns[1].answers.size(), 1u);
+  EXPECT_EQ(s.dns[1].answers[0], ip("2001:db8::25"));
+
+  // tls and http as Zeek's ssl.log and http.log records, joined by flow_id.
+  ASSERT_EQ(s.app.size(), 2u);
+  const AppRecord& h = s.app[0];
+  EXPECT_EQ(h.kind, AppKind::http);
+  EXPECT_EQ(h.uid, "1111111111111111");
+  EXPECT_EQ(h.name, "upload.example.net");
+  EXPECT_EQ(h.method, "POST");
+  EXPECT_EQ(h.uri, "/put");
+  EXPECT_EQ(h.user_agent, "curl/8.0");
+  EXPECT_EQ(h.status_code, 200);
+  EXPECT_EQ(h.response_body_len, 2u);
+  const AppRecord& t = s.app[1];
+  EXPECT_EQ(t.kind, AppKind::ssl);
+  EXPECT_EQ(t.uid, "4444");
+  EXPECT_EQ(t.name, "files.example.org");
+  EXPECT_EQ(t.ja3, "e7d705a3286e19ea42f587b344ee6865");
+  EXPECT_EQ(t.ja3s, "15af977ce25de452b96affa2addb1036");
+
+  // fileinfo: a file the client sent (direction to_server).
+  ASSERT_EQ(s.files.size(), 1u);
+  EXPECT_EQ(s.files[0].uid, "1111111111111111");
+  EXPECT_EQ(s.files[0].is_orig, 1);
+  EXPECT_EQ(s.files[0].seen_bytes, 1048576u);
+  EXPECT_EQ(s.files[0].tx, ip("192.0.2.10"));
+
+  // alert: signature, category, severity, joined by flow_id.
+  ASSERT_EQ(s.alerts.size(), 1u);
+  EXPECT_EQ(s.alerts[0].uid, "1111111111111111");
+  EXPECT_EQ(s.alerts[0].signature, "ET POLICY curl User-Agent Outbound");
+  EXPECT_EQ(s.alerts[0].category, "Attempted Information Leak");
+  EXPECT_EQ(s.alerts[0].severity, 2);
+  EXPECT_EQ(s.alerts[0].signature_id, 2013028u);
+  EXPECT_EQ(r->stats.alerts, 1u);
+
+  // stats: the first interval is the uptime without loss, the second lost 500 of 10,000.
+  ASSERT_EQ(s.loss.size(), 2u);
+  EXPECT_EQ(s.loss[0].percent_lost, 0.0);
+  EXPECT_EQ(s.loss[0].ts_delta, 8 * kNsPerSec);
+  EXPECT_EQ(s.loss[1].gaps, 500u);
+  EXPECT_EQ(s.loss[1].acks, 10000u);
+  EXPECT_DOUBLE_EQ(s.loss[1].percent_lost, 5.0);
+  EXPECT_EQ(s.loss[1].ts_delta, 8 * kNsPerSec);
+
+  // anomaly and ssh: read, not used (never "not understood").
+  const auto& unused = r->diag.unused_logs();
+  ASSERT_TRUE(unused.count("eve anomaly"));
+  EXPECT_EQ(unused.at("eve anomaly").lines, 1u);
+  ASSERT_TRUE(unused.count("eve ssh"));
+  EXPECT_EQ(r->stats.unused_lines, 2u);
+}
+
+TEST(EveReader, UnansweredQueryGoesOutAlone) {
+  auto r = read_result(read_suricata_eve,
+                       R"({"timestamp":"2024-03-01T10:00:00Z","flow_id":1,"event_type":"dns","src_ip":"192.0.2.1","src_port":5000,"dest_ip":"192.0.2.53","dest_port":53,"proto":"UDP","dns":{"type":"query","id":1,"rrname":"a.example","rrtype":"TXT"}})"
+                       "\n");
+  ASSERT_EQ(r->sink.dns.size(), 1u);
+  EXPECT_EQ(r->sink.dns[0].query, "a.example");
+  EXPECT_EQ(r->sink.dns[0].qtype, 16);
+  EXPECT_TRUE(r->sink.dns[0].answers.empty());
+}
+
+TEST(EveReader, CommunityIdMismatchCounted) {
+  auto r = read_result(read_suricata_eve,
+                       R"({"event_type":"flow","flow_id":2,"src_ip":"192.0.2.1","src_port":5000,"dest_ip":"198.51.100.1","dest_port":443,"proto":"TCP","community_id":"1:AAAAAAAAAAAAAAAAAAAAAAAAAAA=","flow":{"pkts_toserver":1,"pkts_toclient":1,"bytes_toserver":60,"bytes_toclient":60,"start":"2024-03-01T10:00:00Z","end":"2024-03-01T10:00:01Z","state":"closed","reason":"timeout"}})"
+                       "\n");
+  ASSERT_EQ(r->sink.flows.size(), 1u);
+  EXPECT_EQ(r->dubious("suricata flow: community_id does not match the 5-tuple (kept)"), 1u);
+}
+
+}  // namespace
+}  // namespace outflow
