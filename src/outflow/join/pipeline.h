@@ -14,6 +14,7 @@
 
 #include "outflow/join/attributor.h"
 #include "outflow/join/flow_stitcher.h"
+#include "outflow/join/proxy_attribution.h"
 #include "outflow/join/proxy_finder.h"
 #include "outflow/read/sink.h"
 
@@ -149,6 +150,7 @@ class SessionPipeline final : public RecordSink {
   ProcessTable procs_;
   EndpointIndex index_;
   ProxyFinder proxies_;
+  ProxyAttribution proxy_attribution_;  // proxied sessions' processes by the host they named
   uint64_t squid_uids_ = 0;
   ClockOffsets offsets_;
   Attributor attributor_;

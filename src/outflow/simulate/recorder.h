@@ -16,6 +16,8 @@
 
 namespace outflow::sim {
 
+class ProxyNet;
+
 // How long Sysmon stays silent about a process's repeated connections to one destination.
 inline constexpr TimeNs kSysmonRepeatQuiet = 2 * 3600 * kNsPerSec;
 inline constexpr TimeNs kDnsTtl = 300 * kNsPerSec;
@@ -27,6 +29,8 @@ class Recorder {
   // Mean number of unused Sysmon events (7, 10, 11, 13) written with each used one, as in real
   // logs where they are most of the volume. 0: none.
   void set_other_events(double per_event) { other_events_ = per_event; }
+  // An explicit web proxy and the perimeter firewall (simulate --proxy, proxy_net.h), or null.
+  void set_proxy(ProxyNet* proxy) { proxy_ = proxy; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -90,6 +94,7 @@ class Recorder {
   uint64_t sysmon_bytes_ = 0;
   double other_events_ = 0;
   bool drops_outgoing_ = false;  // some host's outgoing packets are lost to the sensors
+  ProxyNet* proxy_ = nullptr;
 };
 
 }  // namespace outflow::sim
