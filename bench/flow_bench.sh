@@ -119,7 +119,7 @@ measure() {
     printf "%-28s %10.1f %9.3f %9.1f %12.0f %12.1f %6s %7s %6s  %s", l, mb, w, mb / w, n / w, r, c, cs, ld, x }')")
   MBS[$key]=$(awk -v mb="$mb" -v w="$wall" 'BEGIN { printf "%.1f", mb / w }')
   RSS[$key]=$rss
-  CPUS[$key]=$(awk -v mb="$mb" -v c="$cpus" 'BEGIN { printf "%.1f", c > 0 ? mb / c : 0 }')  # MB per CPU second
+  CPUS[$key]=$(awk -v mb="$mb" -v c="$cpus" 'BEGIN { printf "%.1f", (c > 0 ? mb / c : 0) }')  # MB per CPU second
 }
 
 # gen_proxy: makes (once) the Squid access.log and PAN-OS traffic log of the same organisation behind a

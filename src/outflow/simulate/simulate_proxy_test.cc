@@ -80,8 +80,9 @@ TEST(SimulateProxy, EveryLogReadsCleanAndTheWebGoesThroughTheProxy) {
   size_t from_proxy = 0, with_user = 0;
   for (const auto& f : fw->sink.flows) {
     EXPECT_FALSE(f.resp_h.is_private() && f.orig_h.is_private()) << f.orig_h.to_string() << " -> " << f.resp_h.to_string();
-    if (f.resp_p == 80 || f.resp_p == 443)
+    if (f.resp_p == 80 || f.resp_p == 443) {
       EXPECT_TRUE(f.orig_h == proxy || bypass.count(f.orig_h) || !f.orig_h.is_private()) << f.orig_h.to_string();
+    }
     from_proxy += f.orig_h == proxy;
     with_user += !f.user.empty();
     EXPECT_TRUE(f.has_nat);
