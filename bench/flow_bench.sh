@@ -2,12 +2,15 @@
 # `make bench`, flow-only rows (issue 12): `outflow hunt` and `outflow sessions` on the Zeek conn.log
 # of a simulated organisation with no endpoint telemetry, at BENCH_FLOW_DAYS days and twice that (peak
 # RSS must stay flat), beside DuckDB grouping the same file by pair (count, sum of orig and resp bytes,
-# first and last ts), in the same run. See bench/README.md.
+# first and last ts), in the same run. Then `outflow sessions` on the Squid access.log and the PAN-OS
+# traffic log of the same organisation behind a proxy (`simulate --proxy`, issue 13): MB per CPU second
+# (target >= 300 per core), lines/s, peak RSS. See bench/README.md.
 #
 # Usage: bench/flow_bench.sh BUILD_DIR
 # Env:
 #   BENCH_FLOW_DAYS   days of the smaller input (default 20: ~1.05 million connections with 50 hosts)
 #   BENCH_HOSTS (50), BENCH_SEED (42), BENCH_RUNS (3): as for bench/run.sh
+#   BENCH_PROXY_DAYS  days of the proxied organisation for the Squid and PAN-OS rows (default BENCH_FLOW_DAYS)
 #   BENCH_DUCKDB      1 (default): also run DuckDB; 0: outflow rows only
 #   BENCH_EVE         1 (default): also `outflow hunt` on the same organisation's Suricata eve.json
 #                     (flow, dns, tls, http and stats events; BENCH_FLOW_DAYS only); 0: not
@@ -97,7 +100,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 STATUS=0
 ROWS=()
-declare -A MBS RSS
+declare -A MBS RSS CPUS
 
 # measure KEY LABEL FILE CONNS OK_RC CMD...: runs CMD RUNS times under GNU time; one row with the fastest
 # run's wall, CPU share and the 1-minute load average before it, and the highest peak RSS of all runs.
@@ -135,6 +138,25 @@ measure() {
     printf "%-28s %10.1f %9.3f %9.1f %12.0f %12.1f %6s %7s %6s  %s", l, mb, w, mb / w, n / w, r, c, cs, ld, x }')")
   MBS[$key]=$(awk -v mb="$mb" -v w="$wall" 'BEGIN { printf "%.1f", mb / w }')
   RSS[$key]=$rss
+  CPUS[$key]=$(awk -v mb="$mb" -v c="$cpus" 'BEGIN { printf "%.1f", (c > 0 ? mb / c : 0) }')  # MB per CPU second
+}
+
+# gen_proxy: makes (once) the Squid access.log and PAN-OS traffic log of the same organisation behind a
+# proxy (`simulate --proxy`, issue 13) over BENCH_PROXY_DAYS days, and prints the folder's base path.
+gen_proxy() {
+  local days=$1 base="$DATA/proxy-seed$SEED-h$HOSTS-d$1" d="$DATA/proxy-work"
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$VERSION" ] && [ -f "$base.access.log" ] && [ -f "$base.panos.log" ]; then
+    echo "$base"
+    return
+  fi
+  echo "flow bench: simulating $HOSTS hosts x $days days behind a proxy (seed $SEED) ..." >&2
+  rm -rf "$d" "$base.meta"
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --endpoint-share 0 --formats zeek --proxy --out "$d" -q
+  mv "$d/proxy/access.log" "$base.access.log"
+  mv "$d/firewall/panos.log" "$base.panos.log"
+  rm -rf "$d"
+  { echo "$VERSION"; echo "squid_lines=$(wc -l < "$base.access.log") panos_lines=$(wc -l < "$base.panos.log") hosts=$HOSTS days=$days seed=$SEED"; } > "$base.meta"
+  echo "$base"
 }
 
 VERSION=$(flow_sim_version)
@@ -167,6 +189,20 @@ for days in "$DAYS" $((DAYS * 2)); do
   fi
 done
 
+# The readers of issue 13 on their own logs: `outflow sessions` on Squid's access.log (each request a
+# session) and on the PAN-OS traffic log (each line a flow). Records/s here are the log's lines.
+PDAYS=${BENCH_PROXY_DAYS:-$DAYS}
+pbase=$(gen_proxy "$PDAYS")
+NOTES+=("$(basename "$pbase"): $(tail -1 "$pbase.meta")")
+for log in access panos; do
+  f="$pbase.$log.log"
+  cat "$f" > /dev/null
+  n=$(wc -l < "$f")
+  label=$([ "$log" = access ] && echo "Squid access.log" || echo "PAN-OS traffic log")
+  echo "flow bench: outflow sessions on the $label ($PDAYS d, $n lines) ..." >&2
+  measure "$log" "sessions: $label" "$f" "$n" 0 "$OUTFLOW_BIN" sessions "$f"
+done
+
 D2=$((DAYS * 2))
 {
   echo "Flow-only benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts, no endpoint telemetry"
@@ -174,9 +210,10 @@ D2=$((DAYS * 2))
   echo "DuckDB: @duckdb/node-api $DUCKDB_VERSION on node $(node --version 2> /dev/null || echo '(none)'): read_csv(delim tab, comment '#',"
   echo "  nullstr '-') grouped by (id.orig_h, id.resp_h): count, sum(orig_bytes), sum(resp_bytes), min(ts), max(ts)"
   echo
-  printf '%-28s %10s %9s %9s %12s %12s %6s %7s %6s\n' "run" "input MB" "wall s" "MB/s" "conns/s" "peak RSS MB" "CPU" "CPU s" "load"
+  printf '%-28s %10s %9s %9s %12s %12s %6s %7s %6s\n' "run" "input MB" "wall s" "MB/s" "records/s" "peak RSS MB" "CPU" "CPU s" "load"
   for row in "${ROWS[@]}"; do echo "$row"; done
   echo
+  echo "records/s: conn.log connections, or the Squid / PAN-OS log's lines, per wall second."
   echo "CPU: CPU time / wall time; CPU s: user + system seconds of the fastest run (less sensitive to other load)."
   echo "load: 1-minute load average before the fastest run (other work on the machine slows every row)."
   echo "query_s: DuckDB's query alone, without node's start-up and DuckDB's set-up and tear-down (wall s has them)."
@@ -191,6 +228,8 @@ D2=$((DAYS * 2))
   fi
   echo "peak RSS, $DAYS d -> $D2 d (target <= 256 MB and flat): hunt ${RSS[hunt$DAYS]:-?} -> ${RSS[hunt$D2]:-?} MB," \
     "sessions ${RSS[sessions$DAYS]:-?} -> ${RSS[sessions$D2]:-?} MB"
+  echo "readers (MB per CPU second of outflow sessions; target >= 300 MB/s per core): Squid ${CPUS[access]:-?}," \
+    "PAN-OS ${CPUS[panos]:-?}; peak RSS ${RSS[access]:-?} / ${RSS[panos]:-?} MB"
   echo "data (cached in $DATA):"
   for n in "${NOTES[@]}"; do echo "  $n"; done
 }

@@ -23,6 +23,7 @@ struct SimulateCliOptions {
   std::vector<std::string> clock_skews;  // each a comma list of EVENT:SKEW[@HOSTS]
   bool quiet = false;
   std::string intel;  // --intel FILE (simulate/intel_feed.h)
+  std::string firewall = "panos";
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -79,6 +80,7 @@ int run_simulate(SimulateCliOptions& o) {
   so.shapes = o.shape == "flat" ? sim::SimulateOptions::Shapes::flat
               : o.shape == "ecs" ? sim::SimulateOptions::Shapes::ecs
                                  : sim::SimulateOptions::Shapes::mixed;
+  so.firewall = o.firewall == "fortigate" ? sim::FirewallFormat::fortigate : sim::FirewallFormat::panos;
   sim::SimulateResult r;
   std::string error;
   if (!sim::simulate(so, r, error)) {
@@ -107,6 +109,10 @@ int run_simulate(SimulateCliOptions& o) {
     fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records{}, {} scenarios labelled\n",
                so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, of_hosts, r.conn_records,
                r.netflow_records, so.suricata ? fmt::format(", {} Suricata EVE events", r.eve_records) : std::string(), r.labels.size());
+    if (so.proxy)
+      fmt::print(stderr, "  behind the proxy {}:{}: {} Squid access.log lines, {} firewall records ({}), config in {}/outflow.yaml\n",
+                 r.org.proxy_ip.to_string(), r.org.proxy_port, r.squid_records, r.firewall_records, o.firewall,
+                 terminal_safe(so.out));
     for (const auto& l : r.labels)
       fmt::print(stderr, "  {:<22} {:<10} {}  {} .. {}\n", l.scenario, l.host, l.process_guids.empty() ? "" : l.process_guids.front(),
                  format_time(l.start), format_time(l.end));
@@ -178,6 +184,22 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "Also write a threat-intel feed FILE (plain list) and FILE.stix.json (STIX 2.1) naming the command "
                   "servers of about half of the planted scenarios (chosen from the seed) plus indicators that never "
                   "occur; labels are unchanged (hunt --intel FILE, then eval reports which findings carried the match)");
+  cmd->add_flag("--proxy", o->sim.proxy,
+                "Route the organisation's web traffic (TCP 80/443 to the Internet, the scenarios' web exfiltration and "
+                "C2 included) through an explicit proxy at 10.1.0.3 and write what such a network records: "
+                "DIR/proxy/access.log (Squid native), the sensor's DIR/zeek/conn.log + http.log (client -> proxy, CONNECT "
+                "host:port and absolute URIs), DIR/firewall/panos.log (the perimeter firewall: the proxy's connections out "
+                "and every other session crossing it, with NAT and User-ID) and DIR/outflow.yaml (proxies:). Sysmon 3 "
+                "shows the client leg to the proxy. Labels are unchanged (the real destinations)");
+  cmd->add_option("--proxy-port", o->sim.proxy_port, "The proxy's port (with --proxy)")->capture_default_str()->check(CLI::Range(1, 65535));
+  cmd->add_option("--proxy-bypass", o->sim.proxy_bypass,
+                  "With --proxy: N workstations (drawn from the seed) reach the Internet directly on web ports, past "
+                  "the proxy (as proxy_bypass flags); recorded in labels.jsonl")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--firewall", o->firewall, "With --proxy: the perimeter firewall's log format, panos or fortigate")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"panos", "fortigate"}));
   cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr");
   return Command{cmd, [o] { return run_simulate(*o); }};
 });

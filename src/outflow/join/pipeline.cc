@@ -95,6 +95,12 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
 void SessionPipeline::on_flow(const FlowRecord& f) {
   ++stats_.flow_records;
   if (proxies_.is_configured(f.resp_h, f.resp_p)) proxies_.note_sensor_client(f.orig_h);
+  // A proxy's own connection out (e.g. the perimeter firewall's log of proxy -> Internet) carries
+  // requests whose client legs are the sessions: counted, never a session of its own (docs/proxies.md).
+  if (!f.resp_h.is_private() && proxies_.is_proxy_host(f.orig_h)) {
+    ++proxies_.relayed_flows;
+    return;
+  }
   // A connection the firewall denied or dropped moved nothing out: not a session, counted.
   if (f.verdict == FlowVerdict::denied) {
     ++stats_.denied_flows;
@@ -198,7 +204,8 @@ double PipelineStats::max_loss_between(TimeNs from, TimeNs to) const {
 }
 
 void SessionPipeline::emit(Session&& s) {
-  const Attribution a = attributor_.attribute(s);
+  Attribution a = attributor_.attribute(s);
+  proxy_attribution_.refine(s, index_.apps(), procs_, a);  // a proxied session's process by the host it named
   ++stats_.sessions;
   const uint64_t bytes = s.orig_bytes + s.resp_bytes;
   stats_.bytes += bytes;

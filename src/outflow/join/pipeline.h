@@ -15,6 +15,7 @@
 #include "outflow/join/attributor.h"
 #include "outflow/join/flow_stitcher.h"
 #include "outflow/join/sensor_merge.h"
+#include "outflow/join/proxy_attribution.h"
 #include "outflow/join/proxy_finder.h"
 #include "outflow/read/sink.h"
 
@@ -163,6 +164,7 @@ class SessionPipeline final : public RecordSink {
   ProcessTable procs_;
   EndpointIndex index_;
   ProxyFinder proxies_;
+  ProxyAttribution proxy_attribution_;  // proxied sessions' processes by the host they named
   uint64_t squid_uids_ = 0;
   ClockOffsets offsets_;
   Attributor attributor_;

@@ -32,6 +32,12 @@ bool ProxyFinder::is_configured(const IpAddr& ip, uint16_t port) const {
   return false;
 }
 
+bool ProxyFinder::is_proxy_host(const IpAddr& ip) const {
+  for (const auto& p : proxies_)
+    if (p.ip == ip && (p.configured || p.detected())) return true;
+  return false;
+}
+
 void ProxyFinder::configure(const std::vector<ProxyAddress>& configured) {
   configured_ = configured;
   for (const auto& c : configured) {

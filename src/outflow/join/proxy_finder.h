@@ -53,6 +53,11 @@ class ProxyFinder {
   bool sensor_saw(const IpAddr& client) const { return seen_full_ || seen_clients_.count(client) != 0; }
   // A flow to a configured proxy (address, and port when the config gave one).
   bool is_configured(const IpAddr& ip, uint16_t port) const;
+  // A proxy's own address (configured, or found by the rule above), any port: its connections
+  // to the Internet relay the clients' requests (SessionPipeline::on_flow counts them in
+  // relayed_flows and makes no session of them: the client legs are the sessions).
+  bool is_proxy_host(const IpAddr& ip) const;
+  uint64_t relayed_flows = 0;
   // The one configured proxy, when there is exactly one (Squid does not log its own address).
   const ProxyAddress* single_configured() const { return configured_.size() == 1 ? &configured_[0] : nullptr; }
 

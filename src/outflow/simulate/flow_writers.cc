@@ -69,6 +69,7 @@ const char* zeek_service(const SimConn& c) {
   if (c.dport == 445) return "smb,gssapi";
   if (c.dport == 3389) return "rdp";
   if (c.dport == 123) return "ntp";
+  if (c.proto == kProtoTcp && (c.dport == 3128 || c.dport == 8080)) return "http";  // a proxy (simulate --proxy)
   return "-";
 }
 
@@ -109,11 +110,11 @@ ZeekSides zeek_sides(const SimConn& c) {
 
 ZeekWriter::ZeekWriter(uint64_t seed, TimeNs open_time) : rng_(seed, stream_id("zeek")), open_time_(open_time) {}
 
-void ZeekWriter::header(std::string& out, const char* path, const char* fields, const char* types) {
+void ZeekWriter::header(std::string& out, TimeNs open_time, const char* path, const char* fields, const char* types) {
   out += "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\t";
   out += path;
   out += "\n#open\t";
-  append_zeek_time(out, open_time_);
+  append_zeek_time(out, open_time);
   out += "\n#fields\t";
   out += fields;
   out += "\n#types\t";
@@ -123,13 +124,13 @@ void ZeekWriter::header(std::string& out, const char* path, const char* fields, 
 
 bool ZeekWriter::open(const std::string& dir, std::string& error) {
   if (!conn_file_.open(dir + "/conn.log", error) || !dns_file_.open(dir + "/dns.log", error)) return false;
-  header(buf_, "conn",
+  header(buf_, open_time_, "conn",
          "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\t"
          "conn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\t"
          "resp_ip_bytes\ttunnel_parents",
          "time\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\t"
          "string\tcount\tcount\tcount\tcount\tset[string]");
-  header(dns_buf_, "dns",
+  header(dns_buf_, open_time_, "dns",
          "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\t"
          "qtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected",
          "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\tcount\t"

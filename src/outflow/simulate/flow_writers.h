@@ -54,13 +54,15 @@ class ZeekWriter {
   bool flush_before(TimeNs t);
   bool close(TimeNs close_time, std::string& error);
   uint64_t conn_records() const { return conns_; }
+  // A connection's uid as Zeek writes it ("C" and 17 base-62 digits); http.log uses it too.
+  static void append_uid(std::string& out, uint64_t uid);
+  // The ASCII writer's header of a log opened at `open_time`.
+  static void header(std::string& out, TimeNs open_time, const char* path, const char* fields, const char* types);
 
  private:
   struct ByEnd {
     bool operator()(const SimConn& a, const SimConn& b) const { return a.end() > b.end(); }
   };
-  static void append_uid(std::string& out, uint64_t uid);
-  void header(std::string& out, const char* path, const char* fields, const char* types);
   std::priority_queue<SimConn, std::vector<SimConn>, ByEnd> pending_;
   std::vector<DnsRecord> dns_;
   OutputFile conn_file_, dns_file_;

@@ -56,6 +56,7 @@ struct Host {
   ClockSkews skew;
   bool sensor_drops_outgoing = false;  // the flow sensors miss the packets this host sends
   bool endpoint = true;  // has endpoint telemetry: its Sysmon file is written (--endpoint-share)
+  bool bypasses_proxy = false;  // reaches the Internet directly on web ports (--proxy-bypass)
 };
 
 struct Organisation {
@@ -67,6 +68,9 @@ struct Organisation {
   int days = 1;
   int dc = -1, backup = -1, db = -1, sccm = -1, file_server = -1;  // host indices (-1: absent)
   std::vector<int> app_servers, workstations;
+  // The explicit web proxy (simulate --proxy, proxy_net.h): not one of `hosts`; port 0: none.
+  IpAddr proxy_ip;
+  uint16_t proxy_port = 0;
 
   TimeNs end() const { return start + static_cast<TimeNs>(days) * 86400 * kNsPerSec; }
   std::string account(int user) const { return domain + "\\" + users[static_cast<size_t>(user)].name; }

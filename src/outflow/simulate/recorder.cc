@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "outflow/simulate/destinations.h"
+#include "outflow/simulate/proxy_net.h"
 
 namespace outflow::sim {
 
@@ -113,6 +114,7 @@ void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, co
 }
 
 void Recorder::flow(SimConn c) {
+  if (proxy_) proxy_->perimeter(c);
   if (drops_outgoing_) {
     auto lost = [&](const IpAddr& ip) {
       const auto it = host_by_ip_.find(ip);
@@ -188,6 +190,12 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
   c.src = h.ip;
   c.sport = ephemeral_port(host);
   c.uid = out_[host].rng.next();
+  if (proxy_ && proxy_->routes(h, c)) {  // to the proxy, which resolves the name itself
+    SimConn leg = proxy_->proxied(c, domain);
+    sysmon_connect(host, p, leg, leg.dst, out_[host].rng);
+    flow(leg);
+    return;
+  }
   if (!domain.empty()) {
     auto& expiry = out_[host].dns_cache[std::string(domain)];
     if (expiry <= c.start) {
@@ -229,6 +237,10 @@ bool Recorder::flush_before(TimeNs t, std::string& error) {
   }
   if (eve_ && !eve_->flush_before(t)) {
     error = "cannot write eve.json";
+    return false;
+  }
+  if (proxy_ && !proxy_->flush_before(t)) {
+    error = "cannot write the proxy's or the firewall's log";
     return false;
   }
   if (netflow_ && !netflow_->flush_before(t)) {

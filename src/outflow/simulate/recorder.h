@@ -17,6 +17,8 @@
 
 namespace outflow::sim {
 
+class ProxyNet;
+
 // How long Sysmon stays silent about a process's repeated connections to one destination.
 inline constexpr TimeNs kSysmonRepeatQuiet = 2 * 3600 * kNsPerSec;
 inline constexpr TimeNs kDnsTtl = 300 * kNsPerSec;
@@ -30,6 +32,8 @@ class Recorder {
   void set_other_events(double per_event) { other_events_ = per_event; }
   // The Suricata sensor (eve_writer.h), when that format is wanted.
   void set_eve(EveWriter* eve) { eve_ = eve; }
+  // An explicit web proxy and the perimeter firewall (simulate --proxy, proxy_net.h), or null.
+  void set_proxy(ProxyNet* proxy) { proxy_ = proxy; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -94,6 +98,7 @@ class Recorder {
   uint64_t sysmon_bytes_ = 0;
   double other_events_ = 0;
   bool drops_outgoing_ = false;  // some host's outgoing packets are lost to the sensors
+  ProxyNet* proxy_ = nullptr;
 };
 
 }  // namespace outflow::sim

@@ -8,6 +8,7 @@
 #include "outflow/simulate/endpoints.h"
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/host_sim.h"
+#include "outflow/simulate/proxy_net.h"
 #include "outflow/write/json_out.h"
 
 namespace outflow::sim {
@@ -24,6 +25,7 @@ std::string organisation_json(const Organisation& org, uint64_t seed, const std:
   j.end_array();
   faults_json(j, org);
   endpoint_json(j, org, endpoint_share);
+  proxy_json(j, org);
   const bool flow_only = any_flow_only(org);
   j.begin_array("host_list");
   for (const auto& h : org.hosts) {
@@ -60,6 +62,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   r.org = build_organisation(o.seed, o.hosts, o.days, o.start);
   if (!apply_faults(r.org, o.seed, o.clock_skews, o.sensor_drops_outgoing, error)) return false;
   if (!apply_endpoint_share(r.org, o.seed, o.endpoint_share, error)) return false;
+  if (o.proxy && !apply_proxy(r.org, o.seed, o.proxy_port, o.proxy_bypass, error)) return false;
   if (o.shapes != SimulateOptions::Shapes::mixed)
     for (auto& h : r.org.hosts) h.shape = o.shapes == SimulateOptions::Shapes::flat ? SysmonShape::flat : SysmonShape::ecs;
   const Organisation& org = r.org;
@@ -95,6 +98,15 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
   rec.set_other_events(o.other_events);
   rec.set_eve(eve.get());
+  std::unique_ptr<ProxyNet> proxy;
+  if (o.proxy) {
+    proxy = std::make_unique<ProxyNet>(org, o.seed, o.firewall);
+    if (!proxy->open(o.out, o.zeek, error)) return false;
+    rec.set_proxy(proxy.get());
+    OutputFile cf;
+    std::string config = proxy_config_yaml(org);
+    if (!cf.open(o.out + "/outflow.yaml", error) || !cf.write(config) || !cf.close(error)) return false;
+  }
   std::vector<HostSim> hosts;
   hosts.reserve(org.hosts.size());
   for (const auto& h : org.hosts) hosts.emplace_back(org, h, o.seed, rec);
@@ -114,6 +126,7 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   if (zeek && !zeek->close(org.end(), error)) return false;
   if (netflow && !netflow->close(error)) return false;
   if (eve && !eve->close(error)) return false;
+  if (proxy && !proxy->close(error)) return false;
 
   std::string labels = organisation_json(org, o.seed, o.scenarios, o.endpoint_share);
   for (size_t i = 0; i < scenarios.size(); ++i) {
@@ -142,6 +155,8 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
   r.conn_records = zeek ? zeek->conn_records() : 0;
   r.netflow_records = netflow ? netflow->records() : 0;
   r.eve_records = eve ? eve->records() : 0;
+  r.squid_records = proxy ? proxy->squid_records() : 0;
+  r.firewall_records = proxy ? proxy->firewall_records() : 0;
   return true;
 }
 

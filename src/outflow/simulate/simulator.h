@@ -6,6 +6,8 @@
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
 //   DIR/suricata/eve.json   Suricata EVE (--formats suricata): flow, dns, tls, http and stats events
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
+//   with --proxy: DIR/proxy/access.log, DIR/zeek/http.log, DIR/firewall/panos.log (or
+//   fortigate.log), DIR/outflow.yaml (proxy_net.h)
 //
 // The simulation runs ten minutes at a time over the whole organisation and writes each slice
 // as it goes: memory is one slice of the organisation's output (and the hour of scenario
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "outflow/simulate/faults.h"
+#include "outflow/simulate/firewall_writer.h"
 #include "outflow/simulate/scenarios.h"
 
 namespace outflow::sim {
@@ -39,6 +42,11 @@ struct SimulateOptions {
   int sensor_drops_outgoing = 0;
   // Share of the hosts with endpoint telemetry (endpoints.h): the others get no Sysmon file.
   double endpoint_share = 1.0;
+  // An explicit web proxy and the perimeter firewall's log (proxy_net.h): off by default.
+  bool proxy = false;
+  uint16_t proxy_port = 3128;
+  int proxy_bypass = 0;  // workstations that go to the Internet directly on web ports
+  FirewallFormat firewall = FirewallFormat::panos;
 };
 
 struct SimulateResult {
@@ -48,6 +56,7 @@ struct SimulateResult {
   size_t endpoint_hosts = 0;             // hosts with endpoint telemetry (a Sysmon file, with --formats sysmon)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
   uint64_t eve_records = 0;  // Suricata EVE events
+  uint64_t squid_records = 0, firewall_records = 0;  // with --proxy
   std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
 };
 

@@ -41,6 +41,9 @@ std::string proxies_text(const ProxyFinder& f) {
     o += fmt::format("  Squid access.log: {} requests; {} made sessions of their own (no sensor in front of the proxy saw the client), "
                      "{} left to the sensor's sessions (same transfers, not counted twice), {} unused (denied, no host or time)\n",
                      f.squid_records, f.squid_sessions, f.squid_seen_by_sensor, f.squid_unused);
+  if (f.relayed_flows)
+    o += fmt::format("  {} flow records of a proxy's own connections out: relayed requests, whose client legs are the sessions "
+                     "(not counted twice)\n", f.relayed_flows);
   return o;
 }
 
@@ -57,6 +60,7 @@ void proxies_json(JsonOut& j, const ProxyFinder& f) {
   if (f.dropped()) j.unum("proxy_requests_not_kept", f.dropped());
   j.begin_object("squid").unum("records", f.squid_records).unum("sessions", f.squid_sessions)
       .unum("seen_by_sensor", f.squid_seen_by_sensor).unum("unused", f.squid_unused).end_object();
+  j.unum("proxy_relayed_flow_records", f.relayed_flows);
 }
 
 }  // namespace outflow
