@@ -49,10 +49,7 @@ void SessionPipeline::advance(TimeNs now) {
 }
 
 namespace {
-// Sensors of one kind log a connection once; two kinds may both log it.
-int flow_sensor_kind(FlowSource s) {
-  return s == FlowSource::zeek_open_conn ? static_cast<int>(FlowSource::zeek_conn) : static_cast<int>(s);
-}
+int flow_sensor_kind(FlowSource s) { return static_cast<int>(sensor_kind(s)); }
 
 void widen(TimeNs& first, TimeNs& last, TimeNs t) {
   if (t == kNoTime) return;

@@ -65,6 +65,13 @@ void ProxyFinder::observe(const AppRecord& r) {
   std::string host;
   uint16_t port = 0;
   if (!squid::proxy_target(r.method, r.uri, host, port)) return;  // not a request to a proxy
+  // A web proxy's requests: CONNECT or an http(s)/ftp URI. RTSP's "OPTIONS rtsp://..." (a
+  // camera's port 554, logged as HTTP by Suricata) is a media server's, not a proxy's.
+  if (r.method != "CONNECT" && !r.uri.starts_with("http://") && !r.uri.starts_with("https://") && !r.uri.starts_with("ftp://"))
+    return;
+  // The organisation's clients use its proxy; an outside address sending absolute URIs to an
+  // inside one is a scanner probing for an open proxy (honeypots see it all day).
+  if (!r.orig_h.is_private()) return;
   Proxy* p = find(r.resp_h, r.resp_p);
   if (!p) {
     if (proxies_.size() >= kMaxProxies) {

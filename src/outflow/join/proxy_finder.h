@@ -1,7 +1,8 @@
 // Explicit web proxies: the ones the config names (`proxies:`, address[:port]) and the ones the
 // data shows. The rule for the data: a private address (RFC 1918, ULA) and port to which Zeek's
 // http.log shows requests only a proxy answers (CONNECT host:port, or a GET/POST with an
-// absolute URI) from at least kMinClients distinct clients. An address:port with such requests
+// http/https/ftp URI) from at least kMinClients distinct private clients (outside addresses
+// sending absolute URIs are scanners probing for open proxies; rtsp:// is a media server's). An address:port with such requests
 // from fewer clients is listed as a candidate, not a proxy. Reported by `outflow coverage`.
 // Capped: kMaxProxies address:ports, kMaxClients clients counted each (past it, "at least").
 #pragma once

@@ -69,9 +69,11 @@ void SensorMerge::merge_into(Session& into, Session&& from, bool by_nat) {
                                ? both_directions(from)
                                : from.orig_bytes + from.resp_bytes > into.orig_bytes + into.resp_bytes;
   const FlowSource other = from_better ? into.source : from.source;
+  // Zeek's uid and state: its ssl, http and files records join by uid (decided before the
+  // volume's source is taken over).
+  const bool take_uid = !flow_sensor(into) && flow_sensor(from);
   if (from_better) adopt_volume(into, from);
-  // Zeek's uid and state: its ssl, http and files records join by uid.
-  if (!flow_sensor(into) && flow_sensor(from)) {
+  if (take_uid) {
     into.uid = std::move(from.uid);
     into.conn_state = std::move(from.conn_state);
     into.history = std::move(from.history);
@@ -114,7 +116,9 @@ SensorMerge::Held* SensorMerge::find_match(const Session& s, const FlowKey& key,
   for (auto it = b; it != e; ++it) {
     Held& h = queue_[it->second - base_];
     const Session& o = h.s;
-    if (o.source == s.source && o.sensor == s.sensor) continue;  // one sensor's: not the same connection
+    // One sensor's records (one kind, one name: a file's flow and netflow events, open and
+    // final records) are separate connections here: the stitcher made its sessions.
+    if (sensor_kind(o.source) == sensor_kind(s.source) && o.sensor == s.sensor) continue;
     const TimeNs ss = s.start, se = s.end != kNoTime ? s.end : s.start;
     const TimeNs os = o.start, oe = o.end != kNoTime ? o.end : o.start;
     if (ss == kNoTime || os == kNoTime) continue;

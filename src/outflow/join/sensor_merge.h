@@ -29,6 +29,17 @@
 
 namespace outflow {
 
+// The kind of sensor behind a source: one kind logs a connection once (its own snapshots and
+// pieces are the stitcher's business); two kinds may both log it.
+inline FlowSource sensor_kind(FlowSource s) {
+  switch (s) {
+    case FlowSource::zeek_open_conn: return FlowSource::zeek_conn;
+    case FlowSource::suricata_open:
+    case FlowSource::suricata_netflow: return FlowSource::suricata;
+    default: return s;
+  }
+}
+
 class SensorMerge {
  public:
   struct Options {

@@ -75,6 +75,19 @@ TEST(SensorMerge, TheSensorThatSawBothDirectionsGivesTheBytes) {
   EXPECT_EQ(r.out[0].source, FlowSource::panos) << "the bytes' sensor";
   EXPECT_EQ(r.out[0].merged_source, FlowSource::zeek_conn);
   EXPECT_EQ(r.out[0].uid, "CzK1") << "still Zeek's uid";
+
+  // The firewall's log first and Zeek's better: Zeek's bytes, source and uid.
+  Merged r2;
+  Session fw2 = panos(zeek("10.0.0.5", 50009, "203.0.113.9", 443, t0, 30 * kNsPerSec, 5'000'000, 40'000), "corp\\alice");
+  fw2.orig_unknown = true, fw2.gap = VolumeGap::not_logged, fw2.bytes_not_logged = true;
+  r2.m.add(std::move(fw2), t0 + 30 * kNsPerSec);
+  r2.m.add(zeek("10.0.0.5", 50009, "203.0.113.9", 443, t0, 30 * kNsPerSec, 5'000'000, 40'000), t0 + 30 * kNsPerSec);
+  r2.m.finish();
+  ASSERT_EQ(r2.out.size(), 1u);
+  EXPECT_EQ(r2.out[0].source, FlowSource::zeek_conn);
+  EXPECT_EQ(r2.out[0].uid, "CzK1");
+  EXPECT_FALSE(r2.out[0].orig_unknown);
+  EXPECT_EQ(r2.out[0].fw.user, "corp\\alice");
 }
 
 TEST(SensorMerge, AZeekOutsideTheFirewallSeesThePostNatTuple) {

@@ -160,7 +160,7 @@ class World {
     for (const auto& e : ev) pipe_->on_host_event(e);
     // As the CLI does when its inputs hold two kinds of sensor (cli/common.cc).
     for (const auto& f : flows_)
-      if (f.source != flows_.front().source) pipe_->engage_sensor_merge();
+      if (sensor_kind(f.source) != sensor_kind(flows_.front().source)) pipe_->engage_sensor_merge();
     for (const auto& f : flows_) pipe_->on_flow(f);
     pipe_->finish();
     agg_->finish(pipe_->index());
