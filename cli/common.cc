@@ -141,7 +141,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       if (named_input(o, f)) {
         fmt::print(stderr,
                    "outflow: {}: format not recognised (expected Sysmon/Windows JSON lines, EVTX, Zeek TSV/JSON, nfdump -o csv, "
-                   "Squid access.log, PAN-OS/FortiGate traffic logs or pfirewall.log)\n",
+                   "Suricata EVE, Squid access.log, PAN-OS/FortiGate traffic logs or pfirewall.log)\n",
                    terminal_safe(f));
         return kExitError;
       }

@@ -4,6 +4,18 @@
 
 namespace outflow {
 
+namespace {
+// A sensor's session can reach the merge as late as the stitcher's idle time after its last
+// record, plus the time to its next sweep (a quarter of idle: FlowStitcher::maybe_sweep):
+// NetFlow pieces, Zeek open_conn snapshots and firewall start logs wait for more. The other
+// sensor's session of it is held that long.
+SensorMerge::Options merge_options(const PipelineOptions& o) {
+  SensorMerge::Options m = o.sensor_merge;
+  m.hold = std::max(m.hold, o.stitch.idle + o.stitch.idle / 2 + o.stitch.gap + m.slack);
+  return m;
+}
+}  // namespace
+
 SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
     : procs_(hosts_, o.max_processes),
       index_(o.index_caps),
@@ -13,7 +25,7 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
                   if (merge_engaged_) merge_.add(std::move(s), stitcher_.watermark());
                   else emit(std::move(s));
                 }),
-      merge_(o.sensor_merge, [this](Session&& s) { emit(std::move(s)); }),
+      merge_(merge_options(o), [this](Session&& s) { emit(std::move(s)); }),
       merge_sensors_(o.merge_sensors),
       on_session_(std::move(on_session)),
       retention_(o.retention),

@@ -43,7 +43,7 @@ inline FlowSource sensor_kind(FlowSource s) {
 class SensorMerge {
  public:
   struct Options {
-    TimeNs hold = 120 * kNsPerSec;
+    TimeNs hold = 120 * kNsPerSec;  // the pipeline raises it to the stitcher's idle time
     TimeNs slack = 60 * kNsPerSec;
     size_t max_held = 150'000;
   };
