@@ -117,9 +117,13 @@ void read_csv_feed(LineReader& lines, const std::string& where, const IndicatorM
       m.label = set.label(trim(f[static_cast<size_t>(h.label)]));
     if (h.confidence >= 0 && h.confidence < static_cast<int>(f.size())) {
       const std::string_view c = trim(f[static_cast<size_t>(h.confidence)]);
+      // At most three digits: 0 to 100. The size is checked before any digit is summed.
       int v = 0;
       bool digits = !c.empty() && c.size() <= 3;
-      for (char ch : c) digits &= ch >= '0' && ch <= '9', v = v * 10 + (ch - '0');
+      for (size_t i = 0; digits && i < c.size(); ++i) {
+        digits = c[i] >= '0' && c[i] <= '9';
+        v = v * 10 + (c[i] - '0');
+      }
       if (digits && v <= 100) m.confidence = static_cast<int8_t>(v);
     }
     const std::string_view v = trim(f[static_cast<size_t>(h.indicator)]);

@@ -142,6 +142,28 @@ TEST(FeedFormats, UrlhausCsv) {
   EXPECT_EQ(l->set.label_text(m[0].meta->label), "malware_download");
 }
 
+TEST(FeedFormats, CsvConfidenceColumnTakesZeroToHundredOnly) {
+  // A fuzzer found a ten-digit confidence summed into an int past its range: sizes are checked
+  // before digits are summed; anything but 0..100 leaves the confidence unknown.
+  const std::string csv =
+      "# ip,confidence\n"
+      "203.0.113.1,85\n"
+      "203.0.113.2,7625443580\n"
+      "203.0.113.3,101\n"
+      "203.0.113.4,x9\n";
+  auto l = load(csv);
+  EXPECT_EQ(l->st().format, "csv");
+  EXPECT_EQ(l->n(IndicatorType::ipv4), 4u);
+  auto m = l->ip("203.0.113.1");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].meta->confidence, 85);
+  for (const char* a : {"203.0.113.2", "203.0.113.3", "203.0.113.4"}) {
+    auto u = l->ip(a);
+    ASSERT_EQ(u.size(), 1u) << a;
+    EXPECT_EQ(u[0].meta->confidence, IndicatorMeta{}.confidence) << a;
+  }
+}
+
 TEST(StixPattern, TheSpecificationsExamples) {
   std::vector<StixTerm> t;
   std::string why;
