@@ -32,6 +32,16 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--max-processes", o.max_processes, "Cap of the process table; past it new processes are dropped and counted")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1000}, size_t{1} << 34));
+  cmd->add_option("--live-processes", o.live_processes,
+                  "Memory bound when reading by time: past this many processes held, the quarter idle longest are forgotten "
+                  "early (running or not) and counted in coverage; about 1 KiB each with their index entries")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1000}, size_t{1} << 32));
+  cmd->add_option("--live-connects", o.live_connects,
+                  "Memory bound when reading by time: past this many connection events waiting for their flows, the oldest "
+                  "quarter are forgotten early and counted in coverage")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1000}, size_t{1} << 34));
   cmd->add_option("--window", o.window_s,
                   "Seconds an event's time may fall outside its flow once the host's clock offset is known")
       ->capture_default_str()
@@ -67,6 +77,8 @@ static TimeNs pipe_lead(const CommonOptions& o) { return static_cast<TimeNs>(o.w
 PipelineOptions pipeline_options(const CommonOptions& o) {
   PipelineOptions p;
   p.max_processes = o.max_processes;
+  p.live_processes = o.live_processes;
+  p.live_connects = o.live_connects;
   p.attribute.window = static_cast<TimeNs>(o.window_s * 1e9);
   p.attribute.window_unknown = static_cast<TimeNs>(o.window_unknown_h * 3600e9);
   p.stitch.idle = static_cast<TimeNs>(o.idle_s * 1e9);

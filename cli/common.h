@@ -15,6 +15,7 @@ namespace outflow::cli {
 struct CommonOptions {
   std::vector<std::string> inputs;
   size_t max_processes = 4'000'000;
+  size_t live_processes = PipelineOptions{}.live_processes, live_connects = PipelineOptions{}.live_connects;
   double window_s = 120;
   double window_unknown_h = 12;
   double idle_s = 3600;

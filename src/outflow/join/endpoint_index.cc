@@ -1,6 +1,7 @@
 #include "outflow/join/endpoint_index.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace outflow {
 
@@ -12,10 +13,38 @@ void EndpointIndex::learn_address(const IpAddr& ip, HostId host, TimeNs t) {
       s.first = std::min(s.first, t);
       s.last = std::max(s.last, t);
       ++s.count;
+      s.arrival = now_;
       return;
     }
   }
-  spans.push_back({host, t, t, 1});
+  spans.push_back({host, t, t, 1, now_});
+}
+
+void EndpointIndex::forget_addresses_before(TimeNs horizon) {
+  for (auto it = addrs_.begin(); it != addrs_.end();) {
+    auto& v = it->second;
+    const size_t before = v.size();
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const AddrSpan& a) { return a.arrival == kNoTime || a.arrival < horizon; }),
+            v.end());
+    if (v.size() != before && v.empty()) ++forgotten_addrs_;
+    it = v.empty() ? addrs_.erase(it) : std::next(it);
+  }
+}
+
+void EndpointIndex::forget_addresses(size_t n) {
+  if (n == 0 || addrs_.empty()) return;
+  std::vector<TimeNs> latest;
+  latest.reserve(addrs_.size());
+  for (const auto& [ip, spans] : addrs_) {
+    TimeNs t = kNoTime;
+    for (const auto& a : spans)
+      if (a.arrival != kNoTime && (t == kNoTime || a.arrival > t)) t = a.arrival;
+    latest.push_back(t == kNoTime ? std::numeric_limits<TimeNs>::min() : t);
+  }
+  n = std::min(n, latest.size());
+  std::nth_element(latest.begin(), latest.begin() + static_cast<std::ptrdiff_t>(n - 1), latest.end());
+  const TimeNs cut = latest[n - 1];
+  forget_addresses_before(cut == std::numeric_limits<TimeNs>::max() ? cut : cut + 1);
 }
 
 void EndpointIndex::add_connect(const HostEvent& e, HostId host, ProcId proc) {

@@ -29,7 +29,13 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
       merge_sensors_(o.merge_sensors),
       on_session_(std::move(on_session)),
       retention_(o.retention),
-      evict_processes_(o.evict_processes) {
+      evict_processes_(o.evict_processes),
+      live_processes_(std::max<size_t>(o.live_processes, 1)),
+      live_connects_(std::max<size_t>(o.live_connects, 1)),
+      live_addresses_(std::max<size_t>(o.live_addresses, 1)),
+      process_trigger_(live_processes_),
+      connect_trigger_(live_connects_),
+      address_trigger_(live_addresses_) {
   proxies_.configure(o.proxies);
 }
 
@@ -60,6 +66,46 @@ void SessionPipeline::advance(TimeNs now) {
   }
 }
 
+void SessionPipeline::relieve_pressure() {
+  // Only with the index's arrival clock (a retention): it is what keeps a forgotten process's
+  // id out of the index.
+  // A pass that could not forget enough (every process a parent of another, say) is not tried
+  // again until the table has grown by an eighth more: never a scan per event.
+  const auto rearm = [this] {
+    process_trigger_ = std::max(live_processes_, procs_.live() + live_processes_ / 8);
+    connect_trigger_ = std::max<size_t>(live_connects_, index_.connects_stored() + live_connects_ / 8);
+    address_trigger_ = std::max(live_addresses_, index_.addresses() + live_addresses_ / 8);
+  };
+  if (retention_ <= 0 || last_evict_ == kNoTime) return rearm();
+  if (index_.addresses() > live_addresses_) {
+    // An address forgotten is learned again from its host's next connection event.
+    const uint64_t before = index_.addresses_forgotten();
+    index_.forget_addresses(live_addresses_ / 4 + 1);
+    stats_.pressure_addresses += index_.addresses_forgotten() - before;
+    ++stats_.pressure_passes;
+  }
+  if (index_.connects_stored() > live_connects_) {
+    const uint64_t before = index_.connects_evicted();
+    index_.evict_before(index_.arrival_of_oldest(live_connects_ / 4 + 1));
+    stats_.pressure_connects += index_.connects_evicted() - before;
+    ++stats_.pressure_passes;
+  }
+  if (evict_processes_ && procs_.live() > live_processes_) {
+    const TimeNs h = procs_.idle_horizon(live_processes_ / 4 + 1);
+    if (h != kNoTime) {
+      ++stats_.pressure_passes;
+      // Their connection events first (each arrived no later than its process was last named),
+      // so no index entry names a forgotten id.
+      const uint64_t before = index_.connects_evicted();
+      index_.evict_before(h);
+      stats_.pressure_connects += index_.connects_evicted() - before;
+      stats_.pressure_processes += procs_.evict_idle_before(h, on_evict_).size();
+      index_.forget_processes(procs_.release_forgotten());
+    }
+  }
+  rearm();
+}
+
 namespace {
 int flow_sensor_kind(FlowSource s) { return static_cast<int>(sensor_kind(s)); }
 
@@ -78,6 +124,9 @@ void SessionPipeline::on_host_event(const HostEvent& e) {
   ++hc.events[e.event_id];
   ++hc.time_fields[e.time_field];
   widen(hc.first, hc.last, e.time);
+  if (procs_.live() > process_trigger_ || index_.connects_stored() > connect_trigger_ ||
+      index_.addresses() > address_trigger_)
+    relieve_pressure();
   const ProcId proc = procs_.on_event(e, host);
   offsets_.count_event({host, e.event_id, e.time_field});
   if (e.type == HostEventType::net_connect) {

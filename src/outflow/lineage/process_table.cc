@@ -259,6 +259,7 @@ ProcId ProcessTable::restore(const Process& copy, ProcId parent) {
   p.parent = parent;
   p.live_children = 0;
   p.in_use = true;
+  p.restored = true;
   return id;
 }
 
@@ -324,6 +325,39 @@ std::vector<ProcId> ProcessTable::evict_before(TimeNs horizon, const std::functi
     }
     candidates_.resize(kept);
   }
+  return gone;
+}
+
+TimeNs ProcessTable::idle_horizon(size_t n) const {
+  std::vector<TimeNs> idle;
+  for (size_t i = 0; i < procs_.size(); ++i) {
+    const Process& p = procs_[i];
+    if (p.in_use && !p.restored && p.live_children == 0 && p.last_arrival != kNoTime) idle.push_back(p.last_arrival);
+  }
+  if (n == 0 || idle.size() < n) return kNoTime;
+  std::nth_element(idle.begin(), idle.begin() + static_cast<std::ptrdiff_t>(n - 1), idle.end());
+  return idle[n - 1] + 1;
+}
+
+std::vector<ProcId> ProcessTable::evict_idle_before(TimeNs horizon, const std::function<void(ProcId)>& on_evict) {
+  std::vector<ProcId> gone;
+  if (horizon == kNoTime) return gone;
+  // Children first; a parent whose last child goes in a pass is looked at in the next one
+  // (lineage is at most kMaxDepth deep in practice; loops cannot keep live_children up).
+  for (size_t pass = 0; pass <= kMaxDepth; ++pass) {
+    const size_t before = gone.size();
+    for (size_t i = 0; i < procs_.size(); ++i) {
+      const Process& p = procs_[i];
+      if (!p.in_use || p.restored || p.live_children != 0 || p.last_arrival == kNoTime || p.last_arrival >= horizon)
+        continue;
+      const ProcId id = static_cast<ProcId>(i);
+      if (on_evict) on_evict(id);
+      forget(id);
+      gone.push_back(id);
+    }
+    if (gone.size() == before) break;
+  }
+  evicted_idle_ += gone.size();
   return gone;
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/core/chunked_vector.h"
 #include "outflow/core/win_path.h"  // image_basename
 #include "outflow/lineage/host_registry.h"
 #include "outflow/model/events.h"
@@ -48,6 +49,7 @@ struct Process {
   TimeNs last_arrival = kNoTime;
   uint32_t live_children = 0;
   bool in_use = true;  // false: a free slot (its process was forgotten)
+  bool restored = false;  // a copy put back by restore(): never forgotten by eviction
   uint64_t serial = 0;  // unique for the run (ids are reused after forgetting, serials are not)
 };
 
@@ -91,6 +93,14 @@ class ProcessTable {
   void set_clock(TimeNs now) { now_ = now; }
   std::vector<ProcId> evict_before(TimeNs horizon, const std::function<void(ProcId)>& on_evict);
   uint64_t evicted() const { return evicted_; }
+  // Forgetting under memory pressure (PipelineOptions::live_processes): idle_horizon(n) is the
+  // table clock before which at least `n` processes that no process names as parent were last
+  // named (kNoTime if there are fewer); evict_idle_before(h) forgets every such process whatever
+  // its state (running ones too: a process named again later comes back as a new process known
+  // from that event), children first, and returns their ids as evict_before does.
+  TimeNs idle_horizon(size_t n) const;
+  std::vector<ProcId> evict_idle_before(TimeNs horizon, const std::function<void(ProcId)>& on_evict);
+  uint64_t evicted_idle() const { return evicted_idle_; }
   std::vector<ProcId> release_forgotten();
   size_t forgotten_pending() const { return quarantine_.size(); }
   uint64_t ended_by_boot() const { return ended_by_boot_; }
@@ -152,7 +162,7 @@ class ProcessTable {
   uint64_t dropped_ = 0, pid_history_dropped_ = 0;
   uint64_t generation_ = 0;
   TimeNs now_ = kNoTime;
-  uint64_t seen_ = 0, evicted_ = 0;
+  uint64_t seen_ = 0, evicted_ = 0, evicted_idle_ = 0;
   std::vector<ProcId> free_;
   std::vector<ProcId> quarantine_;  // forgotten, not reusable yet (see release_forgotten)
   ProcId fresh_ = kNoProc;  // created by the event being applied (its changes need no new generation)
@@ -167,7 +177,7 @@ class ProcessTable {
   ProcId take_slot();  // a free slot (reset) or a new one
   void forget(ProcId id);
   void index_pid(HostId host, uint64_t pid, ProcId id);
-  std::vector<Process> procs_;
+  ChunkedVector<Process> procs_;
   ShortNameMap short_names_;
   std::unordered_map<GuidKey, ProcId, GuidKeyHash> by_guid_;
   std::unordered_map<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation

@@ -83,6 +83,12 @@ CoverageNotes coverage_notes(const CoverageInputs& in) {
     n.anomalies.push_back(fmt::format("DHCP table full: {} host names dropped", in.pipeline.index().apps().leases_dropped()));
   if (in.pipeline.processes().dropped())
     n.anomalies.push_back(fmt::format("process table full: {} processes dropped (raise --max-processes)", in.pipeline.processes().dropped()));
+  if (const PipelineStats& ps = in.pipeline.stats(); ps.pressure_passes)
+    n.anomalies.push_back(fmt::format("memory bound: {} processes idle longest, {} connection events and {} host "
+                                      "addresses oldest were forgotten early (more than --live-processes / "
+                                      "--live-connects held); a process named again after that is a new entry "
+                                      "without its start",
+                                      ps.pressure_processes, ps.pressure_connects, ps.pressure_addresses));
   if (in.pipeline.index().connects_dropped())
     n.anomalies.push_back(fmt::format("connection index full: {} network events dropped", in.pipeline.index().connects_dropped()));
   if (in.pipeline.hosts().dropped())
@@ -279,6 +285,9 @@ std::string coverage_json(const CoverageInputs& in) {
       .unum("processes_forgotten", in.pipeline.processes().evicted())
       .unum("processes_ended_by_boot", in.pipeline.processes().ended_by_boot())
       .unum("connects_forgotten", in.pipeline.index().connects_evicted())
+      .unum("processes_forgotten_memory_bound", in.pipeline.stats().pressure_processes)
+      .unum("connects_forgotten_memory_bound", in.pipeline.stats().pressure_connects)
+      .unum("addresses_forgotten_memory_bound", in.pipeline.stats().pressure_addresses)
       .unum("connects_dropped", in.pipeline.index().connects_dropped())
       .unum("dns_dropped", in.pipeline.index().dns_dropped())
       .unum("app_connections_dropped", in.pipeline.index().apps().conns_dropped())
