@@ -85,6 +85,37 @@ TEST(ProcessTableEviction, AnEventKeepsAProcessFresh) {
   EXPECT_EQ(t.procs.evict_before(t0 + 9 * kH, nullptr), std::vector<ProcId>({b, root}));
 }
 
+TEST(ProcessTableEviction, UnderPressureTheLongestIdleLeavesGoRunningOrNotParentsAfterTheirChildren) {
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  // explorer (placeholder root {R}) -> cmd -> curl, and notepad: all still running.
+  const ProcId cmd = t.feed(start("WS1", "{P}", "{R}", "C:\\w\\cmd.exe", "C:\\w\\explorer.exe", t0), t0);
+  const ProcId curl = t.feed(start("WS1", "{C}", "{P}", "C:\\w\\curl.exe", "C:\\w\\cmd.exe", t0 + kH), t0 + kH);
+  const ProcId note = t.feed(start("WS1", "{O}", "{R}", "C:\\w\\notepad.exe", "C:\\w\\explorer.exe", t0 + 5 * kH),
+                             t0 + 5 * kH);
+  // Running processes are never candidates of the ordinary eviction.
+  EXPECT_TRUE(t.procs.evict_before(t0 + 100 * kH, nullptr).empty());
+  // Leaves only (curl, notepad) count for the horizon: one of them is curl, named at t0 + 1 h.
+  EXPECT_EQ(t.procs.idle_horizon(1), t0 + kH + 1);
+  EXPECT_EQ(t.procs.idle_horizon(3), kNoTime);  // only two leaves
+  std::vector<ProcId> seen;
+  const auto gone = t.procs.evict_idle_before(t0 + 2 * kH, [&](ProcId id) { seen.push_back(id); });
+  // curl goes, then cmd (its parent, idle since t0) in the next pass; notepad (fresh) and the
+  // root that still has notepad as child stay.
+  EXPECT_EQ(gone, std::vector<ProcId>({curl, cmd}));
+  EXPECT_EQ(seen, gone);
+  EXPECT_EQ(t.procs.evicted_idle(), 2u);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{C}"), kNoProc);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{O}"), note);
+  EXPECT_NE(t.procs.find_by_guid(t.h, "{R}"), kNoProc);
+  // A restored copy is never forgotten this way.
+  t.procs.release_forgotten();
+  const ProcId copy = t.procs.restore(t.procs.get(note), kNoProc);
+  t.procs.evict_idle_before(t0 + 100 * kH, nullptr);
+  EXPECT_TRUE(t.procs.get(copy).in_use);
+  EXPECT_FALSE(t.procs.get(note).in_use);
+}
+
 TEST(ProcessTableEviction, WithoutAClockNothingIsTrackedForForgetting) {
   // Endpoint logs read whole first (no clock): every process stays, as before.
   Table t;
