@@ -87,6 +87,21 @@ class Table {
   using const_iterator = Iter<true>;
 
   Table() = default;
+  Table(const Table&) = default;
+  Table& operator=(const Table&) = default;
+  // A moved-from table is empty and usable (its size must not outlive its arrays).
+  Table(Table&& o) noexcept
+      : ctrl_(std::move(o.ctrl_)), slots_(std::move(o.slots_)), size_(o.size_), deleted_(o.deleted_), shift_(o.shift_) {
+    o.clear();
+  }
+  Table& operator=(Table&& o) noexcept {
+    if (this != &o) {
+      ctrl_ = std::move(o.ctrl_), slots_ = std::move(o.slots_);
+      size_ = o.size_, deleted_ = o.deleted_, shift_ = o.shift_;
+      o.clear();
+    }
+    return *this;
+  }
 
   iterator begin() { return iterator(this, 0); }
   iterator end() { return iterator(this, ctrl_.size()); }
@@ -102,6 +117,7 @@ class Table {
     ctrl_.shrink_to_fit();
     slots_.shrink_to_fit();
     size_ = deleted_ = 0;
+    shift_ = 61;
   }
   void reserve(size_t n) {
     size_t cap = 8;

@@ -108,6 +108,22 @@ TEST(FlatHashSet, IPv4AddressesSpreadDespiteAWeakHash) {
   EXPECT_FALSE(s == t);
 }
 
+TEST(FlatHashMap, AMovedFromTableIsEmptyAndUsable) {
+  FlatHashMap<int64_t, int> m;
+  for (int i = 0; i < 100; ++i) m[i] = i;
+  FlatHashMap<int64_t, int> n = std::move(m);
+  EXPECT_EQ(n.size(), 100u);
+  EXPECT_TRUE(m.empty());  // NOLINT(bugprone-use-after-move): what is tested
+  EXPECT_EQ(m.find(5), m.end());
+  m[5] = 1;
+  EXPECT_EQ(m.size(), 1u);
+  FlatHashSet<int64_t> s, t;
+  s.insert(1);
+  t = std::move(s);
+  EXPECT_EQ(s.count(1), 0u);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(t.count(1), 1u);
+}
+
 TEST(FlatHashMap, ClearAndCopyKeepValues) {
   FlatHashMap<int64_t, std::string> m;
   for (int i = 0; i < 100; ++i) m[i] = std::string(50, static_cast<char>('a' + i % 26));
