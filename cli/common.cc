@@ -160,6 +160,11 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       diag.bad_input(f, "format not recognised, skipped");
       continue;
     }
+    if (srum_format(in.format)) {
+      // SRUM gives per-program volume per hour, not flows or process events: `outflow usage`.
+      diag.note(f, 0, "SRUM (SRUDB.dat or an export of it): read by `outflow usage`, skipped by this command");
+      continue;
+    }
     const int phase = endpoint_format(in.format) ? 1 : in.names ? 2 : 3;
     ordered.emplace_back(phase, std::move(in));
   }

@@ -1,0 +1,161 @@
+// `outflow usage`: SRUM network usage (SRUDB.dat, or SrumECmd / Chainsaw / Velociraptor exports):
+// bytes each program sent and received per interval, per host and user, ranked by bytes sent,
+// with the interface totals apart. JSON lines (default) or a table. See docs/srum.md.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+
+#include "command.h"
+#include "outflow/read/srum/srum_export.h"
+#include "outflow/read/srum/srum_input.h"
+#include "outflow/write/terminal.h"
+#include "outflow/write/usage_out.h"
+
+namespace outflow::cli {
+namespace {
+
+struct UsageOptions {
+  std::vector<std::string> inputs;
+  std::string host;
+  std::string format = "json";
+  size_t top = 0;
+  bool quiet = false;
+};
+
+std::string folder_of(const std::string& p) { return std::filesystem::path(p).parent_path().string(); }
+
+// What is said about one SRUM input on stderr.
+void report_file(const srum::UsageFile& f, const std::string& host) {
+  const std::string p = terminal_safe(f.path);
+  if (!f.error.empty()) {
+    fmt::print(stderr, "outflow: {}\n", terminal_safe(f.error));
+    return;
+  }
+  if (f.no_usage_table) {
+    fmt::print(stderr,
+               "outflow: {}: SRUM without a per-program network usage table ({{973F5D5C-...}}), as Windows Server keeps "
+               "none: which program sent how much cannot be told from it ({} ids mapped)\n",
+               p, f.id_map_rows);
+  } else {
+    const size_t totals = std::count_if(f.rows.begin(), f.rows.end(), [](const auto& r) { return r.interface_total; });
+    fmt::print(stderr, "outflow: {}: {} ({}), {} network usage rows: {} per program, {} interface totals{}\n", p, f.source,
+               host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows.size(),
+               f.rows.size() - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
+  }
+  if (f.dirty)
+    fmt::print(stderr,
+               "outflow: {}: the database is dirty (copied from a running system, state dirty shutdown): read from an "
+               "in-memory copy{}; the last interval may be missing. The file itself is unchanged\n",
+               p, f.header_checksums_fixed ? fmt::format(" whose {} header checksum(s) were corrected", f.header_checksums_fixed) : "");
+  if (f.bad_rows) fmt::print(stderr, "outflow: {}: {} rows could not be read (skipped)\n", p, f.bad_rows);
+  for (const auto& n : f.notes) fmt::print(stderr, "outflow: {}: note: {}\n", p, terminal_safe(n));
+  if (f.source == "chainsaw-json")
+    fmt::print(stderr, "outflow: {}: note: Chainsaw cuts time stamps to the second: they may be a second early\n", p);
+}
+
+int run_usage(const UsageOptions& o) {
+  std::vector<std::string> files;
+  std::string err;
+  if (!expand_inputs(o.inputs, files, err)) {
+    fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
+    return kExitError;
+  }
+  const auto named = [&](const std::string& f) { return std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end(); };
+  std::vector<std::unique_ptr<srum::UsageFile>> read;
+  std::map<std::string, std::vector<std::string>> event_logs;  // folder -> Windows event logs in it
+  std::map<std::string, uint64_t> skipped;                      // reason -> files
+  size_t failed = 0;
+  for (const auto& f : files) {
+    DetectedInput in;
+    std::string e2;
+    if (!detect_input(f, in, e2)) {
+      fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
+      return kExitError;
+    }
+    if (srum_format(in.format)) {
+      auto u = std::make_unique<srum::UsageFile>();
+      srum::read_srum_input(f, in.once.get(), in.format, *u);
+      if (!u->error.empty()) ++failed;
+      read.push_back(std::move(u));
+      continue;
+    }
+    if (in.format == InputFormat::windows_json || in.format == InputFormat::evtx) {
+      // A Windows event log: names the host; a JSON file with SRUM's fields in no known shape
+      // (a derived oracle, another tool's export) is not understood.
+      std::string head;
+      auto src = in.once ? nullptr : open_byte_source(f, e2);
+      if (src && read_up_to(*src, 8192, head) && srum::srum_like_json(head)) {
+        fmt::print(stderr,
+                   "outflow: {}: not understood: JSON with SRUM network usage fields in none of the known shapes "
+                   "(SrumECmd NetworkUsages CSV, Chainsaw analyse srum JSON, Velociraptor Windows.Forensics.SRUM), skipped\n",
+                   terminal_safe(f));
+        continue;
+      }
+      if (!in.once) event_logs[folder_of(f)].push_back(f);
+      continue;
+    }
+    if (in.format == InputFormat::unknown && named(f)) {
+      fmt::print(stderr, "outflow: {}: format not recognised (expected SRUDB.dat or a SRUM network usage export)\n",
+                 terminal_safe(f));
+      return kExitError;
+    }
+    ++skipped[in.format == InputFormat::unknown ? "format not recognised" : std::string(input_format_name(in.format)) +
+                                                                                 ": not SRUM, not used by `usage`"];
+  }
+  // Hosts: --host, else the Windows event logs in the same folder as the SRUM input.
+  std::vector<UsageInput> inputs;
+  std::map<std::string, std::string> folder_host;
+  for (const auto& u : read) {
+    std::string host = o.host;
+    if (host.empty()) {
+      const std::string dir = folder_of(u->path);
+      auto it = folder_host.find(dir);
+      if (it == folder_host.end())
+        it = folder_host.emplace(dir, event_logs.count(dir) ? srum::host_of_event_logs(event_logs[dir]) : "").first;
+      host = it->second;
+    }
+    if (!o.quiet || !u->error.empty()) report_file(*u, host);
+    if (u->error.empty()) inputs.push_back({host, u.get()});
+  }
+  if (!o.quiet)
+    for (const auto& [why, n] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", n, n == 1 ? "" : "s", why);
+  if (inputs.empty()) {
+    if (failed == 0) fmt::print(stderr, "outflow: no SRUM input (SRUDB.dat, or SrumECmd / Chainsaw / Velociraptor network usage export)\n");
+    return kExitError;
+  }
+  const UsageTotals totals = usage_totals(inputs);
+  std::string buf;
+  if (o.format == "table") write_usage_table(buf, totals, o.top);
+  else write_usage_json(buf, inputs, totals);
+  if (std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size() || std::fflush(stdout) != 0) {
+    fmt::print(stderr, "outflow: cannot write output\n");
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+const bool registered = register_command(25, [](CLI::App& app) {
+  auto o = std::make_shared<UsageOptions>();
+  auto* cmd = app.add_subcommand(
+      "usage",
+      "SRUM network usage: bytes each program sent and received per interval (about an hour), per host and user, "
+      "ranked by bytes sent; the interface-wide totals apart. Reads SRUDB.dat (never changed: read from memory) and "
+      "SrumECmd / Chainsaw / Velociraptor exports. SRUM has no destinations, ports or process ids.");
+  cmd->add_option("inputs", o->inputs,
+                  "SRUDB.dat files, SRUM exports, or folders (searched recursively; Windows event logs beside a SRUDB.dat "
+                  "name its host)")
+      ->required();
+  cmd->add_option("--host", o->host, "Host name of every SRUM input (else taken from the event logs in its folder)");
+  cmd->add_option("--format", o->format, "json: one JSON line per usage record (ECS names); table: programs ranked")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "table"}));
+  cmd->add_option("--top", o->top, "Table: at most this many programs (0 = all)")->capture_default_str();
+  cmd->add_flag("-q,--quiet", o->quiet, "No summary on stderr (errors are still printed)");
+  return Command{cmd, [o] { return run_usage(*o); }};
+});
+
+}  // namespace
+}  // namespace outflow::cli

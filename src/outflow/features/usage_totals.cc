@@ -1,0 +1,104 @@
+#include "outflow/features/usage_totals.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "outflow/core/win_path.h"
+#include "outflow/read/srum/srum_decode.h"
+
+namespace outflow {
+
+std::string usage_executable(const srum::UsageRecord& r) {
+  if (r.kind != srum::ProgramKind::path) return {};
+  return canonical_win_path(srum::program_of_app_info(r.program));
+}
+
+std::string usage_program_key(const srum::UsageRecord& r) {
+  std::string k = usage_executable(r);
+  if (k.empty()) k = r.program;
+  if (k.empty()) k = "app id " + std::to_string(r.app_id);
+  return k;
+}
+
+std::string usage_user_key(const srum::UsageRecord& r) {
+  return r.user_sid.empty() ? "user id " + std::to_string(r.user_id) : r.user_sid;
+}
+
+namespace {
+
+void widen(TimeNs& first, TimeNs& last, TimeNs t) {
+  if (first == kNoTime || t < first) first = t;
+  if (last == kNoTime || t > last) last = t;
+}
+
+}  // namespace
+
+UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
+  std::map<std::tuple<std::string, std::string, std::string>, ProgramUsage> progs;
+  std::map<std::pair<std::string, uint64_t>, InterfaceUsage> ifs;
+  for (const auto& in : inputs) {
+    for (const auto& r : in.file->rows) {
+      if (r.interface_total) {
+        auto& u = ifs[{in.host, r.interface_luid}];
+        u.host = in.host;
+        u.luid = r.interface_luid;
+        u.sent += r.bytes_sent;
+        u.recvd += r.bytes_recvd;
+        ++u.intervals;
+        widen(u.first, u.last, r.end);
+        continue;
+      }
+      std::string key = usage_program_key(r), user = usage_user_key(r);
+      auto& u = progs[{in.host, key, user}];
+      if (u.intervals == 0) {
+        u.host = in.host;
+        u.program = r.program.empty() ? key : r.program;
+        u.executable = usage_executable(r);
+        u.key = std::move(key);
+        u.user_key = std::move(user);
+        u.kind = r.kind;
+        u.user_sid = r.user_sid;
+      }
+      if (u.user_name.empty()) u.user_name = r.user_name;
+      u.sent += r.bytes_sent;
+      u.recvd += r.bytes_recvd;
+      ++u.intervals;
+      widen(u.first, u.last, r.end);
+    }
+  }
+  UsageTotals t;
+  for (auto& [k, u] : progs) t.programs.push_back(std::move(u));
+  std::stable_sort(t.programs.begin(), t.programs.end(), [](const ProgramUsage& a, const ProgramUsage& b) {
+    if (a.sent != b.sent) return a.sent > b.sent;
+    return a.recvd > b.recvd;
+  });
+  for (auto& [k, u] : ifs) t.interfaces.push_back(u);
+  std::stable_sort(t.interfaces.begin(), t.interfaces.end(), [](const InterfaceUsage& a, const InterfaceUsage& b) {
+    if (a.host != b.host) return a.host < b.host;
+    return a.sent > b.sent;
+  });
+  return t;
+}
+
+std::vector<TimeNs> distinct_stamps(const srum::UsageFile& f) {
+  std::vector<TimeNs> s;
+  s.reserve(f.rows.size());
+  for (const auto& r : f.rows) s.push_back(r.end);
+  std::sort(s.begin(), s.end());
+  s.erase(std::unique(s.begin(), s.end()), s.end());
+  return s;
+}
+
+TimeNs interval_start(const std::vector<TimeNs>& stamps, TimeNs end, bool& estimated) {
+  constexpr TimeNs kHour = 3600 * kNsPerSec, kMaxGap = kHour + 10 * 60 * kNsPerSec;
+  const auto it = std::lower_bound(stamps.begin(), stamps.end(), end);
+  if (it != stamps.begin() && end - *std::prev(it) <= kMaxGap) {
+    estimated = false;
+    return *std::prev(it);
+  }
+  estimated = true;
+  return end - kHour;
+}
+
+}  // namespace outflow
