@@ -102,8 +102,9 @@ int run_usage(const UsageOptions& o) {
                  terminal_safe(f));
       return kExitError;
     }
-    ++skipped[in.format == InputFormat::unknown ? "format not recognised" : std::string(input_format_name(in.format)) +
-                                                                                 ": not SRUM, not used by `usage`"];
+    ++skipped[in.format == InputFormat::unknown ? std::string("format not recognised")
+              : in.format == InputFormat::empty  ? std::string("empty (no bytes, or blank space only)")
+                                                 : std::string(input_format_name(in.format)) + ": not SRUM, not used by `usage`"];
   }
   // Hosts: --host, else the Windows event logs in the same folder as the SRUM input.
   std::vector<UsageInput> inputs;

@@ -8,21 +8,11 @@
 
 #include "outflow/core/win_path.h"
 #include "outflow/read/srum/srum_decode.h"
+#include "outflow/score/hunter.h"  // human_bytes
 #include "outflow/write/json_out.h"
 #include "outflow/write/terminal.h"
 
 namespace outflow {
-
-std::string human_bytes(uint64_t b) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
-  double v = static_cast<double>(b);
-  size_t u = 0;
-  while (v >= 1000 && u + 1 < std::size(units)) {
-    v /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
-}
 
 namespace {
 
@@ -130,15 +120,15 @@ void write_usage_table(std::string& buf, const UsageTotals& t, size_t top) {
   const size_t n = top == 0 ? t.programs.size() : std::min(top, t.programs.size());
   buf += fmt::format("Programs by bytes sent (SRUM network usage; {} program/user pairs{}):\n", t.programs.size(),
                      n < t.programs.size() ? fmt::format(", top {} shown", n) : std::string());
-  buf += fmt::format("{:>4}  {:>10}  {:>10}  {:>5}  {:<23}  {:<16}  {:<28}  {}\n", "#", "sent", "received", "rows", "span (UTC)",
+  buf += fmt::format("{:>4}  {:>10}  {:>10}  {:>5}  {:<23}  {:<16}  {:<46}  {}\n", "#", "sent", "received", "rows", "span (UTC)",
                      "host", "user", "program");
   for (size_t i = 0; i < n; ++i) {
     const auto& p = t.programs[i];
     const std::string user = !p.user_name.empty() ? p.user_name : p.user_sid.empty() ? p.user_key : p.user_sid;
     const std::string prog = p.executable.empty() ? p.program : p.executable;
-    buf += fmt::format("{:>4}  {:>10}  {:>10}  {:>5}  {:<23}  {:<16}  {:<28}  {}\n", i + 1, human_bytes(p.sent),
+    buf += fmt::format("{:>4}  {:>10}  {:>10}  {:>5}  {:<23}  {:<16}  {:<46}  {}\n", i + 1, human_bytes(p.sent),
                        human_bytes(p.recvd), p.intervals, span(p.first, p.last),
-                       terminal_safe(p.host.empty() ? "-" : p.host, 16), terminal_safe(user, 28),
+                       terminal_safe(p.host.empty() ? "-" : p.host, 16), terminal_safe(user, 46),
                        terminal_safe(prog, 200));
   }
   if (t.interfaces.empty()) return;

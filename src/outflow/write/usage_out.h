@@ -17,7 +17,4 @@ void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, c
 // totals per host and interface.
 void write_usage_table(std::string& buf, const UsageTotals& totals, size_t top);
 
-// "1.5 MB"-style size for tables.
-std::string human_bytes(uint64_t b);
-
 }  // namespace outflow

@@ -59,7 +59,7 @@ bool decode_id_blob(int id_type, const uint8_t* p, size_t n, std::string& out) {
   out.clear();
   if (id_type == static_cast<int>(IdType::sid)) return sid_to_string(p, n, out);
   if (id_type < 0 || id_type > 2 || n % 2 != 0) return false;
-  append_utf16(p, n / 2, out, /*stop_at_nul=*/true);
+  evtx::append_utf16(p, n / 2, out, /*stop_at_nul=*/true);
   return true;
 }
 
