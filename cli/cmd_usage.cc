@@ -36,8 +36,8 @@ void report_file(const srum::UsageFile& f, const std::string& host) {
   }
   if (f.no_usage_table) {
     fmt::print(stderr,
-               "outflow: {}: SRUM without a per-program network usage table ({{973F5D5C-...}}), as Windows Server keeps "
-               "none: which program sent how much cannot be told from it ({} ids mapped)\n",
+               "outflow: {}: SRUM without a per-program network usage table ({{973F5D5C-...}}; Windows Server keeps "
+               "none): which program sent how much cannot be told from it ({} ids mapped)\n",
                p, f.id_map_rows);
   } else {
     const size_t totals = std::count_if(f.rows.begin(), f.rows.end(), [](const auto& r) { return r.interface_total; });

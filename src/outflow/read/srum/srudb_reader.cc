@@ -28,19 +28,26 @@ std::string sha256_hex(std::string_view bytes) {
 
 namespace {
 
-// libesedb's message for an error (its innermost cause last, as libcerror prints it), freed.
+// libesedb's message for an error, on one line, freed: the innermost cause (libcerror's
+// backtrace starts with it) and, when there are more levels, the call that failed in the end.
 std::string take_error(libesedb_error_t** err) {
   std::string msg;
   if (err && *err) {
-    char buf[2048];
+    char buf[4096];
     if (libesedb_error_backtrace_sprint(*err, buf, sizeof buf) > 0) msg = buf;
     libesedb_error_free(err);
   }
-  // One line: the backtrace is a line per level; the first names the failing call's reason.
-  for (char& c : msg)
-    if (c == '\n' || c == '\r') c = ' ';
-  while (!msg.empty() && msg.back() == ' ') msg.pop_back();
-  return msg.empty() ? "unknown error" : msg;
+  std::vector<std::string> levels;
+  size_t pos = 0;
+  while (pos < msg.size()) {
+    size_t e = msg.find_first_of("\r\n", pos);
+    if (e == std::string::npos) e = msg.size();
+    if (e > pos) levels.push_back(msg.substr(pos, e - pos));
+    pos = e + 1;
+  }
+  if (levels.empty()) return "unknown error";
+  if (levels.size() == 1) return levels.front();
+  return levels.front() + " ... " + levels.back();
 }
 
 // RAII holders for libesedb's objects.
@@ -125,11 +132,12 @@ struct IdName {
 };
 
 // SruDbIdMapTable: IdIndex -> (IdType, text).
-std::unordered_map<int64_t, IdName> read_id_map(libesedb_file_t* f, UsageFile& out) {
+std::unordered_map<int64_t, IdName> read_id_map(libesedb_file_t* f, UsageFile& out, bool& found) {
   std::unordered_map<int64_t, IdName> ids;
   Table t;
-  if (libesedb_file_get_table_by_utf8_name(f, reinterpret_cast<const uint8_t*>(kIdMapTable), std::strlen(kIdMapTable),
-                                           &t.t, nullptr) != 1) {
+  found = libesedb_file_get_table_by_utf8_name(f, reinterpret_cast<const uint8_t*>(kIdMapTable),
+                                               std::strlen(kIdMapTable), &t.t, nullptr) == 1;
+  if (!found) {
     out.notes.push_back("no SruDbIdMapTable: programs and users are shown by their ids");
     return ids;
   }
@@ -264,8 +272,14 @@ void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out
     if (h.format_version != 0x620)
       out.error += "; ESE format version 0x" + std::to_string(h.format_version) + " (SRUM on Windows 8-11 is 0x620)";
   } else {
-    const auto ids = read_id_map(f, out);
+    bool id_map = false;
+    const auto ids = read_id_map(f, out, id_map);
     read_usage_table(f, ids, out);
+    if (!id_map && out.no_usage_table) {
+      out.notes.clear();
+      out.error = "an ESE database, but not SRUM: neither SruDbIdMapTable nor the network usage table " +
+                  std::string(kNetworkUsageTable);
+    }
     if (!out.error.empty()) out.error = path + ": " + out.error;
     libesedb_file_close(f, nullptr);
   }
