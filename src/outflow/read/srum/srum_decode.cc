@@ -1,5 +1,6 @@
 #include "outflow/read/srum/srum_decode.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -57,7 +58,11 @@ bool sid_to_string(const uint8_t* p, size_t n, std::string& out) {
 
 bool decode_id_blob(int id_type, const uint8_t* p, size_t n, std::string& out) {
   out.clear();
-  if (id_type == static_cast<int>(IdType::sid)) return sid_to_string(p, n, out);
+  if (id_type == static_cast<int>(IdType::sid)) {
+    // Windows 11 maps an id to 8 zero bytes (no SID): read, and named by nothing.
+    if (n == 8 && std::all_of(p, p + n, [](uint8_t b) { return b == 0; })) return true;
+    return sid_to_string(p, n, out);
+  }
   if (id_type < 0 || id_type > 2 || n % 2 != 0) return false;
   evtx::append_utf16(p, n / 2, out, /*stop_at_nul=*/true);
   return true;

@@ -28,7 +28,8 @@ bool sid_to_string(const uint8_t* p, size_t n, std::string& out);
 enum class IdType : int { program = 0, service = 1, package = 2, sid = 3 };
 
 // One IdBlob in text: IdType 0-2 are UTF-16LE strings (NUL-terminated or not; lone surrogates
-// become U+FFFD), IdType 3 a SID rendered "S-1-...". False when the blob cannot be that (odd
+// become U+FFFD), IdType 3 a SID rendered "S-1-..." (8 zero bytes, as Windows 11 writes, are no SID:
+// ""). False when the blob cannot be that (odd
 // length string, malformed SID, unknown type); `out` is then empty.
 bool decode_id_blob(int id_type, const uint8_t* p, size_t n, std::string& out);
 

@@ -91,6 +91,9 @@ TEST(SrumIdBlob, DecodesStringsAndSids) {
   EXPECT_EQ(out, "S-1-5-18");
   EXPECT_FALSE(decode_id_blob(3, system, 11, out));
   EXPECT_TRUE(out.empty());
+  const uint8_t zero[8] = {};
+  EXPECT_TRUE(decode_id_blob(3, zero, 8, out));  // Windows 11's "no SID"
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(SrumIdBlob, AppInfoNamesTheProgram) {
