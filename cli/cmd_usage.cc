@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "command.h"
+#include "common.h"
 #include "outflow/read/srum/srum_export.h"
 #include "outflow/read/srum/srum_input.h"
 #include "outflow/write/terminal.h"
@@ -70,11 +71,7 @@ int run_usage(const UsageOptions& o) {
   size_t failed = 0;
   for (const auto& f : files) {
     DetectedInput in;
-    std::string e2;
-    if (!detect_input(f, in, e2)) {
-      fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
-      return kExitError;
-    }
+    if (!detect_or_say(f, in)) return kExitError;
     if (srum_format(in.format)) {
       auto u = std::make_unique<srum::UsageFile>();
       srum::read_srum_input(f, in.once.get(), in.format, *u);
@@ -85,7 +82,7 @@ int run_usage(const UsageOptions& o) {
     if (in.format == InputFormat::windows_json || in.format == InputFormat::evtx) {
       // A Windows event log: names the host; a JSON file with SRUM's fields in no known shape
       // (a derived oracle, another tool's export) is not understood.
-      std::string head;
+      std::string head, e2;
       auto src = in.once ? nullptr : open_byte_source(f, e2);
       if (src && read_up_to(*src, 8192, head) && srum::srum_like_json(head)) {
         fmt::print(stderr,

@@ -43,13 +43,7 @@ def ts(s):
 
 def usage(*args, expect_rc=0):
     p = run("usage", *args, expect_rc=expect_rc)
-    rows = []
-    for n, line in enumerate(p.stdout.splitlines(), 1):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            failures.append(f"usage line {n} is not JSON: {e}")
-    return p, rows
+    return p, json_lines(p, "usage")
 
 
 def key(r):
