@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "outflow/join/usage_processes.h"
 #include "outflow/read/srum/srum_export.h"
 #include "outflow/read/srum/srum_input.h"
 #include "outflow/write/terminal.h"
@@ -103,20 +104,30 @@ int run_usage(const UsageOptions& o) {
               : in.format == InputFormat::empty  ? std::string("empty (no bytes, or blank space only)")
                                                  : std::string(input_format_name(in.format)) + ": not SRUM, not used by `usage`"];
   }
-  // Hosts: --host, else the Windows event logs in the same folder as the SRUM input.
+  // The Windows event logs in a SRUM input's folder: its host (unless --host) and the process
+  // creations its rows are joined to.
   std::vector<UsageInput> inputs;
-  std::map<std::string, std::string> folder_host;
+  std::map<std::string, std::unique_ptr<ProcessLog>> logs;  // folder -> its event logs read
   for (const auto& u : read) {
-    std::string host = o.host;
-    if (host.empty()) {
-      const std::string dir = folder_of(u->path);
-      auto it = folder_host.find(dir);
-      if (it == folder_host.end())
-        it = folder_host.emplace(dir, event_logs.count(dir) ? srum::host_of_event_logs(event_logs[dir]) : "").first;
-      host = it->second;
+    const std::string dir = folder_of(u->path);
+    auto it = logs.find(dir);
+    if (it == logs.end()) {
+      std::unique_ptr<ProcessLog> log;
+      if (event_logs.count(dir)) {
+        log = std::make_unique<ProcessLog>();
+        for (const auto& f : event_logs[dir]) {
+          Diagnostics diag;
+          FileStats stats;
+          std::string e3;
+          read_input_file(f, *log, diag, stats, e3);
+        }
+      }
+      it = logs.emplace(dir, std::move(log)).first;
     }
+    const ProcessLog* log = it->second.get();
+    const std::string host = !o.host.empty() ? o.host : log ? log->main_host() : std::string();
     if (!o.quiet || !u->error.empty()) report_file(*u, host);
-    if (u->error.empty()) inputs.push_back({host, u.get()});
+    if (u->error.empty()) inputs.push_back({host, u.get(), log});
   }
   if (!o.quiet)
     for (const auto& [why, n] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", n, n == 1 ? "" : "s", why);

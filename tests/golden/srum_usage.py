@@ -86,6 +86,16 @@ check(len(nbt) == 1 and get(nbt[0], "source.bytes") == 70104 and get(nbt[0], "de
       f"nbtscan.exe 70,104 / 615: {nbt}")
 check(nbt and nbt[0]["@timestamp"].startswith("2022-03-10T21:"), "nbtscan in the 21:10 flush")
 check(nbt and get(nbt[0], "outflow.srum.sha256") == before[os.path.join(win10, "SRUDB.dat")], "the file's SHA-256 is shown")
+# Joined to the Sysmon log's process creations of the same image whose lifetime overlaps the interval.
+nbt_procs = get(nbt[0], "outflow.srum.processes", []) if nbt else []
+check(get(nbt[0], "outflow.srum.process_join") in ("one", "candidates") and
+      any(p.get("entity_id") == "{E4421C3A-6198-622A-D603-000000000300}" and p.get("parent_executable", "").endswith("cmd.exe")
+          and "nbtscan.exe" in p.get("command_line", "") for p in nbt_procs), f"nbtscan joined to its process creation: {nbt_procs}")
+ninite = [r for r in out if get(r, "process.name") == "ninite.exe"]
+check(ninite and all(get(r, "outflow.srum.process_join") == "none" and "before the log" in get(r, "outflow.srum.process_join_reason", "")
+                     for r in ninite), f"ninite.exe: no process, and why: {[get(r, 'outflow.srum') for r in ninite][:1]}")
+svc = [r for r in out if get(r, "outflow.srum.program_kind") == "service"]
+check(svc and all(get(r, "outflow.srum.process_join") == "not_a_path" for r in svc), "services are not joined to a process")
 ranks = [get(r, "outflow.srum.rank") for r in out if not get(r, "outflow.srum.interface_total")]
 check(ranks == sorted(ranks), "JSON lines ranked")
 top = [r for r in out if get(r, "outflow.srum.rank") == 1]

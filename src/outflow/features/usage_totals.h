@@ -11,10 +11,13 @@
 
 namespace outflow {
 
-// One input's records, with the host they belong to.
+class ProcessLog;  // join/usage_processes.h
+
+// One input's records, with the host they belong to and that host's process creations.
 struct UsageInput {
   std::string host;  // "" when unknown
   const srum::UsageFile* file = nullptr;
+  const ProcessLog* processes = nullptr;  // the event logs beside it (nullptr: none)
 };
 
 struct ProgramUsage {

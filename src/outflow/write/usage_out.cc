@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "outflow/core/win_path.h"
+#include "outflow/join/usage_processes.h"
 #include "outflow/read/srum/srum_decode.h"
 #include "outflow/score/hunter.h"  // human_bytes
 #include "outflow/write/json_out.h"
@@ -23,6 +24,32 @@ struct Row {
   const std::vector<TimeNs>* stamps;
 };
 
+// outflow.srum.process_join ("one", "candidates", "none", "not_a_path") with the processes of the
+// image whose lifetime overlaps the interval, or why there is none.
+void write_processes(JsonOut& j, const srum::UsageRecord& r, const std::string& exe, const ProcessLog::Join& pj) {
+  if (exe.empty()) {
+    j.str("process_join", "not_a_path");
+    j.str("process_join_reason", r.kind == srum::ProgramKind::service
+                                     ? "a service: SRUM does not say which svchost.exe process ran it"
+                                     : "SRUM names no executable path");
+    return;
+  }
+  j.str("process_join", pj.candidates.empty() ? "none" : pj.candidates.size() == 1 ? "one" : "candidates");
+  j.str_if("process_join_reason", pj.reason);
+  if (pj.candidates.empty()) return;
+  j.begin_array("processes");
+  for (const UsageProcess* p : pj.candidates) {
+    j.begin_object();
+    j.str_if("entity_id", p->entity_id);
+    if (p->pid) j.unum("pid", p->pid);
+    j.time("start", p->start);
+    if (p->end != kNoTime) j.time("end", p->end);
+    j.str_if("command_line", p->command_line).str_if("parent_executable", p->parent_image).str_if("user", p->user);
+    j.end_object();
+  }
+  j.end_array();
+}
+
 void write_record(std::string& buf, const Row& row, size_t rank) {
   const srum::UsageRecord& r = *row.r;
   const srum::UsageFile& f = *row.in->file;
@@ -34,12 +61,23 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
   j.begin_object("event").str("kind", "metric").begin_array("category").str_elem("network").end_array();
   j.str("dataset", "srum.network_usage").time("start", start).time("end", r.end).end_object();
   if (!row.in->host.empty()) j.begin_object("host").str("name", row.in->host).end_object();
+  ProcessLog::Join pj;
+  const std::string exe = r.interface_total ? std::string() : usage_executable(r);
+  if (!exe.empty()) {
+    if (row.in->processes) pj = row.in->processes->join(row.in->host, exe, start, r.end);
+    else pj.reason = "no Windows event log beside the SRUM input";
+  }
   if (!r.interface_total) {
-    const std::string exe = usage_executable(r);
     if (!exe.empty() || r.kind == srum::ProgramKind::service) {
       j.begin_object("process");
       j.str_if("executable", exe);
       j.str("name", r.kind == srum::ProgramKind::service ? std::string("svchost.exe") : image_basename(exe));
+      if (pj.candidates.size() == 1) {  // one process of the image in the interval: it is the one
+        const UsageProcess& p = *pj.candidates.front();
+        if (p.pid) j.unum("pid", p.pid);
+        j.str_if("entity_id", p.entity_id).str_if("command_line", p.command_line).time("start", p.start);
+        if (!p.parent_image.empty()) j.begin_object("parent").str("executable", p.parent_image).end_object();
+      }
       j.end_object();
     }
     if (!r.user_sid.empty() || !r.user_name.empty())
@@ -55,6 +93,7 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
     j.str("program", r.program).str("program_kind", srum::program_kind_name(r.kind));
     if (r.kind == srum::ProgramKind::service) j.str("service", r.program);
     if (r.kind == srum::ProgramKind::package) j.str("package", r.program);
+    write_processes(j, r, exe, pj);
   }
   j.num("app_id", r.app_id).num("user_id", r.user_id);
   j.unum("interface_luid", r.interface_luid);

@@ -1,9 +1,5 @@
 #include "outflow/read/srum/srum_input.h"
 
-#include <map>
-
-#include "outflow/read/diagnostics.h"
-#include "outflow/read/sink.h"
 #include "outflow/read/srum/srudb_reader.h"
 #include "outflow/read/srum/srum_export.h"
 
@@ -12,16 +8,6 @@ namespace outflow::srum {
 namespace {
 
 constexpr uint64_t kMaxExportBytes = uint64_t{2} << 30;
-
-class HostCounter final : public RecordSink {
- public:
-  std::map<std::string, uint64_t> hosts;
-  void on_host_event(const HostEvent& e) override {
-    if (!e.host.empty() && hosts.size() < 1000) ++hosts[e.host];
-  }
-  void on_flow(const FlowRecord&) override {}
-  void on_dns(const DnsAnswer&) override {}
-};
 
 }  // namespace
 
@@ -52,24 +38,6 @@ void read_srum_input(const std::string& path, ByteSource* opened, InputFormat fo
     return;
   }
   read_export(bytes, detect_export(std::string_view(bytes).substr(0, 64 * 1024)), path, out);
-}
-
-std::string host_of_event_logs(const std::vector<std::string>& paths) {
-  HostCounter sink;
-  for (const auto& p : paths) {
-    Diagnostics diag;
-    FileStats stats;
-    std::string err;
-    read_input_file(p, sink, diag, stats, err);
-  }
-  std::string best;
-  uint64_t n = 0;
-  for (const auto& [h, c] : sink.hosts)
-    if (c > n) {
-      best = h;
-      n = c;
-    }
-  return best;
 }
 
 }  // namespace outflow::srum
