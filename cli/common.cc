@@ -181,6 +181,14 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     if (phase == 3 && in.format != InputFormat::squid)
       flow_kinds.insert(in.format == InputFormat::zeek_json || in.format == InputFormat::zeek_text ? InputFormat::zeek_tsv : in.format);
   const bool several_sensors = flow_kinds.size() > 1;
+  // Zeek and Suricata logging the same connection: only when both are read (their flows may
+  // also come in a file that names things, phase 2).
+  bool zeek = false, suricata = false;
+  for (const auto& [phase, in] : ordered) {
+    zeek |= in.format == InputFormat::zeek_tsv || in.format == InputFormat::zeek_json || in.format == InputFormat::zeek_text;
+    suricata |= in.format == InputFormat::suricata_eve;
+  }
+  pipe.set_cross_sensor_dedupe(zeek && suricata);
   if (several_sensors) pipe.engage_sensor_merge();
   // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
   // offsets of days are known before the flows they concern. Inputs read only once (pipes)

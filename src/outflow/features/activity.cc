@@ -55,7 +55,7 @@ uint64_t dest_key(const IpAddr& ip, uint16_t port, uint8_t proto) {
 // Floor division for negative times too.
 int64_t bucket_of(TimeNs t, TimeNs w) { return t >= 0 ? t / w : -((-t + w - 1) / w); }
 
-void spread(std::unordered_map<int64_t, uint64_t>& win, TimeNs start, TimeNs end, uint64_t bytes, TimeNs w,
+void spread(FlatHashMap<int64_t, uint64_t>& win, TimeNs start, TimeNs end, uint64_t bytes, TimeNs w,
             size_t max_buckets) {
   if (bytes == 0 || start == kNoTime) return;
   if (end == kNoTime || end < start) end = start;
@@ -116,7 +116,7 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
         ++host_entities_dropped_;
         return;
       }
-      it = by_ip_.emplace(s.orig_h, slot()).first;
+      it = by_ip_.try_emplace(s.orig_h, slot()).first;
       procs_[it->second].entity_ip = s.orig_h;
     }
     Attribution a = given;
@@ -149,7 +149,7 @@ void ActivityAggregator::add(const Session& s, const Attribution& given, const P
   const uint64_t key = (uint64_t{a.host} << 32) | a.proc;
   auto it = by_key_.find(key);
   if (it == by_key_.end()) {
-    it = by_key_.emplace(key, slot()).first;
+    it = by_key_.try_emplace(key, slot()).first;
     procs_[it->second].host = a.host;
     procs_[it->second].proc = a.proc;
   }

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outflow/core/flat_hash.h"
 #include "outflow/features/app_evidence.h"
 #include "outflow/features/dns_view.h"
 #include "outflow/features/firewall_users.h"
@@ -79,12 +80,12 @@ struct ProcessActivity {
   uint64_t inbound_sessions = 0, inbound_bytes_out = 0;
   TimeNs first = kNoTime, last = kNoTime;
   std::vector<DestActivity> dests;
-  std::unordered_map<uint64_t, uint32_t> dest_index;  // dest key -> index in dests
-  std::unordered_set<IpAddr, IpAddrHash> dest_ips;    // distinct addresses (capped)
+  FlatHashMap<uint64_t, uint32_t> dest_index;  // dest key -> index in dests
+  FlatHashSet<IpAddr, IpAddrHash> dest_ips;    // distinct addresses (capped)
   bool dest_ips_capped = false;
   // Bytes out per TimeWindow bucket (bucket = floor(time / window)); a session's bytes are
   // spread over the buckets it spans, in proportion to time.
-  std::unordered_map<int64_t, uint64_t> window_out;
+  FlatHashMap<int64_t, uint64_t> window_out;
   // Buckets older than Options::fold_after behind the newest are folded into their peak, so a
   // process that runs for weeks holds days of buckets, not weeks (a session reaching back
   // further than that adds to a fresh bucket: its peak may then be under-counted).
@@ -161,8 +162,8 @@ class ActivityAggregator {
  private:
   Options opt_;
   std::vector<ProcessActivity> procs_;
-  std::unordered_map<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
-  std::unordered_map<IpAddr, uint32_t, IpAddrHash> by_ip_;  // flow-only host address -> index
+  FlatHashMap<uint64_t, uint32_t> by_key_;  // (host, proc) -> index
+  FlatHashMap<IpAddr, uint32_t, IpAddrHash> by_ip_;  // flow-only host address -> index
   std::vector<uint32_t> free_;                      // slots emptied by take()
   uint64_t seen_ = 0, unmonitored_ = 0, folded_ = 0, ambiguous_resolved_ = 0, host_entities_dropped_ = 0;
   PairBudget pair_budget_;

@@ -184,6 +184,21 @@ void BeaconAccumulator::drop_before_horizon() {
   bytes_.resize(j);
   const int64_t cut_hour = floor_div(cut, 3600) - 1;
   for (auto it = hours_.begin(); it != hours_.end();) it = it->first < cut_hour ? hours_.erase(it) : std::next(it);
+  if (cur_.count && cur_hour_ < cut_hour) cur_ = HourCell{};
+}
+
+std::vector<std::pair<int64_t, BeaconAccumulator::HourCell>> BeaconAccumulator::hour_cells() const {
+  std::vector<std::pair<int64_t, HourCell>> hours(hours_.begin(), hours_.end());
+  if (cur_.count) {
+    if (auto it = hours_.find(cur_hour_); it != hours_.end()) {
+      for (auto& [h, c] : hours)
+        if (h == cur_hour_) c.add(cur_);
+    } else {
+      hours.emplace_back(cur_hour_, cur_);
+    }
+  }
+  std::sort(hours.begin(), hours.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return hours;
 }
 
 void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
@@ -191,10 +206,15 @@ void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
   if (count_ == 0 || s > newest_s_) newest_s_ = s;
   // Hour totals older than the horizon are forgotten, a day's worth at a time.
   if (horizon_s_ > 0 && hours_.size() > static_cast<size_t>(2 * (horizon_s_ / 3600 + 2))) drop_before_horizon();
-  HourCell& cell = hours_[floor_div(s, 3600)];
-  ++cell.count;
-  cell.bytes += bytes_sent;
-  if (duration > 0) cell.duration_s += static_cast<double>(duration) / kNsPerSec;
+  const int64_t hour = floor_div(s, 3600);
+  if (hour != cur_hour_ || cur_.count == 0) {
+    if (cur_.count) hours_[cur_hour_].add(cur_);
+    cur_hour_ = hour;
+    cur_ = HourCell{};
+  }
+  ++cur_.count;
+  cur_.bytes += bytes_sent;
+  if (duration > 0) cur_.duration_s += static_cast<double>(duration) / kNsPerSec;
   const uint64_t arrival = count_++;
   if ((arrival & (stride_ - 1)) != 0) return;  // decimated: one arrival in stride_ is kept
   ts_.push_back(static_cast<uint32_t>(std::clamp<int64_t>(s, 0, UINT32_MAX)));
@@ -224,8 +244,7 @@ void BeaconAccumulator::save(std::string& o) const {
   put(o, static_cast<uint64_t>(max_samples_)), put(o, horizon_s_), put(o, newest_s_), put(o, count_), put(o, stride_);
   put(o, static_cast<uint32_t>(ts_.size()));
   for (size_t i = 0; i < ts_.size(); ++i) put(o, ts_[i]), put(o, bytes_[i]);
-  std::vector<std::pair<int64_t, HourCell>> hours(hours_.begin(), hours_.end());
-  std::sort(hours.begin(), hours.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  const auto hours = hour_cells();
   put(o, static_cast<uint32_t>(hours.size()));
   for (const auto& [h, c] : hours) put(o, h), put(o, c.count), put(o, c.bytes), put(o, c.duration_s);
 }
@@ -243,6 +262,7 @@ bool BeaconAccumulator::load(std::string_view& in) {
   uint32_t nh = 0;
   if (!get(in, nh) || nh > in.size() / 32) return false;
   hours_.clear();
+  cur_ = HourCell{};
   for (uint32_t i = 0; i < nh; ++i) {
     int64_t h = 0;
     HourCell c;
@@ -254,8 +274,7 @@ bool BeaconAccumulator::load(std::string_view& in) {
 
 size_t BeaconAccumulator::memory_bytes() const {
   return sizeof(*this) + (ts_.capacity() + bytes_.capacity()) * sizeof(uint32_t) +
-         hours_.size() * (sizeof(HourCell) + sizeof(int64_t) + 2 * sizeof(void*)) +
-         hours_.bucket_count() * sizeof(void*);
+         hours_.bucket_count() * (sizeof(HourCell) + sizeof(int64_t) + 1);
 }
 
 BeaconScore BeaconAccumulator::score(const BeaconWindow& w, const BeaconConfig& cfg) const {
@@ -264,7 +283,7 @@ BeaconScore BeaconAccumulator::score(const BeaconWindow& w, const BeaconConfig& 
   // spagooper.go: only hours >= toStartOfHour(window min) are read for the pair.
   const int64_t first_hour = floor_div(w.min_s, 3600);
   const int64_t from_s = first_hour * 3600;
-  for (const auto& [hour, cell] : hours_) {
+  for (const auto& [hour, cell] : hour_cells()) {
     if (hour < first_hour) continue;
     r.connections += cell.count;
     r.total_bytes += cell.bytes;

@@ -120,7 +120,7 @@ class PairTable {
 
   std::vector<PairActivity> pairs_;
   std::vector<BeaconAccumulator> accs_;
-  std::unordered_map<uint64_t, uint32_t> index_;  // key -> index in pairs_
+  FlatHashMap<uint64_t, uint32_t> index_;  // key -> index in pairs_
   uint64_t samples_ = 0, evicted_ = 0, unpaired_ = 0, sessions_evicted_ = 0;
 };
 

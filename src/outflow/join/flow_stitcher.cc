@@ -114,7 +114,7 @@ void FlowStitcher::emit(Open& o, uint64_t uid_hash) {
     recent_.add(uid_hash ? uid_hash : std::hash<std::string>()(o.s.uid), watermark_, opt_.idle);
   }
   --open_;
-  if (cross_.duplicate(o.s, watermark_, opt_.idle)) return;  // Zeek and Suricata saw it both
+  if (cross_on_ && cross_.duplicate(o.s, watermark_, opt_.idle)) return;  // Zeek and Suricata saw it both
   ++emitted_;
   emit_(std::move(o.s));
 }
