@@ -29,6 +29,35 @@ struct UsageOptions {
 
 std::string folder_of(const std::string& p) { return std::filesystem::path(p).parent_path().string(); }
 
+bool within(const std::string& dir, const std::string& ancestor) {
+  return ancestor.empty() || dir == ancestor || (dir.starts_with(ancestor) && dir[ancestor.size()] == '/');
+}
+
+// The Windows event logs that belong with a SRUM input: those in the nearest folder, going up
+// from the input's own, whose tree holds event logs and no other SRUM input (a KAPE collection
+// keeps SRUDB.dat in Windows/System32/sru and the logs in Windows/System32/winevt/Logs), never
+// above the command-line input it was found in.
+std::vector<std::string> logs_for(const std::string& srum_path, const std::vector<std::string>& srum_paths,
+                                  const std::map<std::string, std::vector<std::string>>& event_logs,
+                                  const std::vector<std::string>& roots) {
+  std::string root;
+  for (const auto& r : roots) {
+    std::string rr = r;
+    while (rr.size() > 1 && rr.back() == '/') rr.pop_back();
+    if (within(srum_path, rr) && rr.size() > root.size() && rr != srum_path) root = rr;
+  }
+  for (std::string a = folder_of(srum_path);; a = folder_of(a)) {
+    if (!root.empty() && !within(a, root)) break;
+    if (std::any_of(srum_paths.begin(), srum_paths.end(), [&](const auto& o) { return o != srum_path && within(folder_of(o), a); }))
+      break;
+    std::vector<std::string> found;
+    for (const auto& [dir, files] : event_logs)
+      if (within(dir, a)) found.insert(found.end(), files.begin(), files.end());
+    if (!found.empty() || a.empty() || a == "/" || a == folder_of(a)) return found;
+  }
+  return {};
+}
+
 // What is said about one SRUM input on stderr.
 void report_file(const srum::UsageFile& f, const std::string& host) {
   const std::string p = terminal_safe(f.path);
@@ -104,25 +133,28 @@ int run_usage(const UsageOptions& o) {
               : in.format == InputFormat::empty  ? std::string("empty (no bytes, or blank space only)")
                                                  : std::string(input_format_name(in.format)) + ": not SRUM, not used by `usage`"];
   }
-  // The Windows event logs in a SRUM input's folder: its host (unless --host) and the process
-  // creations its rows are joined to.
+  // The Windows event logs with a SRUM input (logs_for): its host (unless --host) and the
+  // process creations its rows are joined to. Each set of logs is read once.
   std::vector<UsageInput> inputs;
-  std::map<std::string, std::unique_ptr<ProcessLog>> logs;  // folder -> its event logs read
+  std::vector<std::string> srum_paths;
+  for (const auto& u : read) srum_paths.push_back(u->path);
+  std::map<std::vector<std::string>, std::unique_ptr<ProcessLog>> logs;
   for (const auto& u : read) {
-    const std::string dir = folder_of(u->path);
-    auto it = logs.find(dir);
+    const std::vector<std::string> mine = logs_for(u->path, srum_paths, event_logs, o.inputs);
+    auto it = logs.find(mine);
     if (it == logs.end()) {
       std::unique_ptr<ProcessLog> log;
-      if (event_logs.count(dir)) {
+      if (!mine.empty()) {
         log = std::make_unique<ProcessLog>();
-        for (const auto& f : event_logs[dir]) {
+        for (const auto& f : mine) {
           Diagnostics diag;
           FileStats stats;
           std::string e3;
-          read_input_file(f, *log, diag, stats, e3);
+          if (!read_input_file(f, *log, diag, stats, e3) && !o.quiet)
+            fmt::print(stderr, "outflow: {}: event log not read ({})\n", terminal_safe(f), terminal_safe(e3));
         }
       }
-      it = logs.emplace(dir, std::move(log)).first;
+      it = logs.emplace(mine, std::move(log)).first;
     }
     const ProcessLog* log = it->second.get();
     const std::string host = !o.host.empty() ? o.host : log ? log->main_host() : std::string();

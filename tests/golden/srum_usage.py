@@ -155,6 +155,22 @@ with tempfile.TemporaryDirectory() as tmp:
     match_oracle(vo, programs, "Velociraptor rows")
     expect_eq(sum(1 for r in vo if get(r, "outflow.srum.interface_total")), 3, "Velociraptor interface totals")
 
+    # --- A KAPE-like collection of two hosts: the logs in winevt/Logs, SRUDB.dat in sru --------
+    kape = os.path.join(tmp, "kape")
+    sys32 = os.path.join(kape, "DESKTOP-TMKU40H", "C", "Windows", "System32")
+    for d in ("sru", os.path.join("winevt", "Logs")):
+        os.makedirs(os.path.join(sys32, d))
+    shutil.copy(os.path.join(win10, "SRUDB.dat"), os.path.join(sys32, "sru"))
+    shutil.copy(os.path.join(win10, "Sysmon-Operational.evtx"), os.path.join(sys32, "winevt", "Logs"))
+    other_sru = os.path.join(kape, "WIN11", "C", "Windows", "System32", "sru")
+    os.makedirs(other_sru)
+    shutil.copy(os.path.join(root, "win11-rathbunvm-clean", "SRUDB.dat"), other_sru)
+    _, ko = usage(kape)
+    hosts = {}
+    for r in ko:
+        hosts.setdefault(get(r, "outflow.srum.file").split(os.sep)[len(kape.split(os.sep))], set()).add(get(r, "host.name"))
+    expect_eq(hosts, {"DESKTOP-TMKU40H": {"DESKTOP-TMKU40H"}, "WIN11": {None}}, "hosts of a two-host collection")
+
     # --- Hostile copies --------------------------------------------------------------------------
     with open(os.path.join(win10, "SRUDB.dat"), "rb") as f:
         good = f.read()
