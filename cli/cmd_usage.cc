@@ -169,9 +169,15 @@ int run_usage(const UsageOptions& o) {
   }
   const UsageTotals totals = usage_totals(inputs);
   std::string buf;
+  bool written = true;
+  const auto flush = [&written](std::string& b) {
+    written = written && std::fwrite(b.data(), 1, b.size(), stdout) == b.size();
+    b.clear();
+    return written;
+  };
   if (o.format == "table") write_usage_table(buf, totals, o.top);
-  else write_usage_json(buf, inputs, totals);
-  if (std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size() || std::fflush(stdout) != 0) {
+  else write_usage_json(buf, inputs, totals, flush);
+  if (!flush(buf) || std::fflush(stdout) != 0) {
     fmt::print(stderr, "outflow: cannot write output\n");
     return kExitError;
   }

@@ -25,6 +25,18 @@ std::string usage_user_key(const srum::UsageRecord& r) {
   return r.user_sid.empty() ? "user id " + std::to_string(r.user_id) : r.user_sid;
 }
 
+const ProgramNames::Names& ProgramNames::of(const srum::UsageRecord& r) {
+  if (r.program.empty()) {  // named by its id: nothing to cache
+    scratch_ = {usage_executable(r), usage_program_key(r)};
+    return scratch_;
+  }
+  std::string k = r.program;
+  k.push_back(static_cast<char>('0' + static_cast<int>(r.kind)));
+  auto it = cache_.find(k);
+  if (it == cache_.end()) it = cache_.emplace(std::move(k), Names{usage_executable(r), usage_program_key(r)}).first;
+  return it->second;
+}
+
 namespace {
 
 void widen(TimeNs& first, TimeNs& last, TimeNs t) {
@@ -37,6 +49,7 @@ void widen(TimeNs& first, TimeNs& last, TimeNs t) {
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
   std::map<std::tuple<std::string, std::string, std::string>, ProgramUsage> progs;
   std::map<std::pair<std::string, uint64_t>, InterfaceUsage> ifs;
+  ProgramNames program_names;
   for (const auto& in : inputs) {
     for (const auto& r : in.file->rows) {
       if (r.interface_total) {
@@ -49,12 +62,13 @@ UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
         widen(u.first, u.last, r.end);
         continue;
       }
-      std::string key = usage_program_key(r), user = usage_user_key(r);
+      const ProgramNames::Names& names = program_names.of(r);
+      std::string key = names.key, user = usage_user_key(r);
       auto& u = progs[{in.host, key, user}];
       if (u.intervals == 0) {
         u.host = in.host;
         u.program = r.program.empty() ? key : r.program;
-        u.executable = usage_executable(r);
+        u.executable = names.executable;
         u.key = std::move(key);
         u.user_key = std::move(user);
         u.kind = r.kind;

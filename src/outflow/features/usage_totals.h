@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "outflow/read/srum/srum_usage.h"
@@ -49,6 +50,20 @@ UsageTotals usage_totals(const std::vector<UsageInput>& inputs);
 // `stamps` are an input's distinct time stamps, sorted.
 TimeNs interval_start(const std::vector<TimeNs>& stamps, TimeNs end, bool& estimated);
 std::vector<TimeNs> distinct_stamps(const srum::UsageFile& f);
+
+// usage_executable() and usage_program_key() of records, computed once per distinct program
+// (a 60-day export names each program about 1,440 times).
+class ProgramNames {
+ public:
+  struct Names {
+    std::string executable, key;
+  };
+  const Names& of(const srum::UsageRecord& r);
+
+ private:
+  std::unordered_map<std::string, Names> cache_;
+  Names scratch_;
+};
 
 // The program's canonical path ("" when SRUM's name is not a path).
 std::string usage_executable(const srum::UsageRecord& r);

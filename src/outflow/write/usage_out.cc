@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "outflow/core/win_path.h"
 #include "outflow/join/usage_processes.h"
@@ -22,6 +23,7 @@ struct Row {
   const srum::UsageRecord* r;
   const UsageInput* in;
   const std::vector<TimeNs>* stamps;
+  const std::string* exe;  // usage_executable(*r) ("" for interface totals)
 };
 
 // outflow.srum.process_join ("one", "candidates", "none", "not_a_path") with the processes of the
@@ -62,7 +64,7 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
   j.str("dataset", "srum.network_usage").time("start", start).time("end", r.end).end_object();
   if (!row.in->host.empty()) j.begin_object("host").str("name", row.in->host).end_object();
   ProcessLog::Join pj;
-  const std::string exe = r.interface_total ? std::string() : usage_executable(r);
+  const std::string& exe = *row.exe;
   if (!exe.empty()) {
     if (row.in->processes) pj = row.in->processes->join(row.in->host, exe, start, r.end);
     else pj.reason = "no Windows event log beside the SRUM input";
@@ -111,7 +113,8 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
 
 }  // namespace
 
-void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, const UsageTotals& totals) {
+void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, const UsageTotals& totals,
+                      const std::function<bool(std::string&)>& flush) {
   std::map<std::tuple<std::string_view, std::string_view, std::string_view>, size_t> rank;
   for (size_t i = 0; i < totals.programs.size(); ++i) {
     const auto& p = totals.programs[i];
@@ -121,22 +124,35 @@ void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, c
   stamps.reserve(inputs.size());
   for (const auto& in : inputs) stamps.push_back(distinct_stamps(*in.file));
   std::vector<Row> rows;
+  ProgramNames names;
+  std::vector<std::string> exes;  // one per distinct executable, for the rows to point at
+  std::unordered_map<std::string_view, size_t> exe_index;
+  exes.reserve(totals.programs.size() + 1);
+  exes.emplace_back();
+  for (const auto& p : totals.programs) exes.push_back(p.executable);
+  for (size_t i = 1; i < exes.size(); ++i) exe_index.emplace(exes[i], i);
   for (size_t k = 0; k < inputs.size(); ++k) {
     for (const auto& r : inputs[k].file->rows) {
       size_t rk = SIZE_MAX;  // interface totals last
+      const std::string* exe = &exes[0];
       if (!r.interface_total) {
-        const std::string key = usage_program_key(r), user = usage_user_key(r);
-        const auto it = rank.find(std::make_tuple(std::string_view(inputs[k].host), std::string_view(key), std::string_view(user)));
+        const ProgramNames::Names& n = names.of(r);
+        const std::string user = usage_user_key(r);
+        const auto it = rank.find(std::make_tuple(std::string_view(inputs[k].host), std::string_view(n.key), std::string_view(user)));
         rk = it == rank.end() ? SIZE_MAX - 1 : it->second;
+        if (const auto e = exe_index.find(n.executable); e != exe_index.end()) exe = &exes[e->second];
       }
-      rows.push_back({rk, &r, &inputs[k], &stamps[k]});
+      rows.push_back({rk, &r, &inputs[k], &stamps[k], exe});
     }
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     if (a.rank != b.rank) return a.rank < b.rank;
     return a.r->end < b.r->end;
   });
-  for (const auto& row : rows) write_record(buf, row, row.rank);
+  for (const auto& row : rows) {
+    write_record(buf, row, row.rank);
+    if (flush && buf.size() > (1u << 20) && !flush(buf)) return;
+  }
 }
 
 namespace {

@@ -287,23 +287,32 @@ void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out
   libbfio_handle_free(&io, nullptr);
 }
 
-void read_srudb(ByteSource& src, const std::string& path, UsageFile& out, uint64_t max_bytes) {
-  std::string bytes;
+bool read_whole(ByteSource& src, uint64_t max_bytes, std::string& out, std::string& error) {
+  out.clear();
+  if (const int64_t n = src.random_access_size(); n > 0 && static_cast<uint64_t>(n) <= max_bytes)
+    out.reserve(static_cast<size_t>(n));
   char buf[1 << 16];
   for (;;) {
     const long n = src.read(buf, sizeof buf);
     if (n < 0) {
-      out.path = path;
-      out.error = path + ": " + src.error();
-      return;
+      error = src.error();
+      return false;
     }
-    if (n == 0) break;
-    bytes.append(buf, static_cast<size_t>(n));
-    if (bytes.size() > max_bytes) {
-      out.path = path;
-      out.error = path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, not read";
-      return;
+    if (n == 0) return true;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      error = "larger than " + std::to_string(max_bytes >> 20) + " MiB, not read";
+      return false;
     }
+  }
+}
+
+void read_srudb(ByteSource& src, const std::string& path, UsageFile& out, uint64_t max_bytes) {
+  std::string bytes, err;
+  if (!read_whole(src, max_bytes, bytes, err)) {
+    out.path = path;
+    out.error = path + ": " + err;
+    return;
   }
   out.sha256 = sha256_hex(bytes);
   read_srudb_bytes(std::move(bytes), path, out);

@@ -23,6 +23,10 @@ void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out
 // At most `max_bytes`: a larger input is refused with a message.
 void read_srudb(ByteSource& src, const std::string& path, UsageFile& out, uint64_t max_bytes = uint64_t{8} << 30);
 
+// Reads all of `src` into `out` in 64 KiB steps (memory follows the input, not `max_bytes`).
+// False with `error` set on a read error or past `max_bytes`.
+bool read_whole(ByteSource& src, uint64_t max_bytes, std::string& out, std::string& error);
+
 // SHA-256 of bytes, lower-case hex.
 std::string sha256_hex(std::string_view bytes);
 

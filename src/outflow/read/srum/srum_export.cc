@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <unordered_map>
 #include <vector>
 
 #include "outflow/core/utf8.h"
@@ -46,9 +45,15 @@ void finish(UsageRecord& u) {
 // --- SrumECmd CSV ------------------------------------------------------------------------------
 
 void read_srumecmd(std::string_view bytes, UsageFile& out) {
+  // The columns read, by name (their order may change between SrumECmd versions).
+  enum Col { kTimestamp, kExeInfo, kSid, kUserName, kUserId, kAppId, kRecv, kSent, kLuid, kFlags, kProfile, kId, kCols };
+  static constexpr const char* kNames[kCols] = {"Timestamp", "ExeInfo", "Sid", "UserName", "UserId", "AppId",
+                                                "BytesReceived", "BytesSent", "InterfaceLuid", "L2ProfileFlags",
+                                                "L2ProfileId", "Id"};
+  size_t col[kCols];
+  std::fill(std::begin(col), std::end(col), SIZE_MAX);
   std::vector<std::string_view> f;
   std::string scratch;
-  std::unordered_map<std::string, size_t> col;
   bool header = true;
   size_t pos = 0;
   while (pos < bytes.size()) {
@@ -60,34 +65,32 @@ void read_srumecmd(std::string_view bytes, UsageFile& out) {
     if (header) {
       line = skip_bom_space(line);
       if (!split_csv(line, f, scratch)) break;
-      for (size_t i = 0; i < f.size(); ++i) col.emplace(std::string(f[i]), i);
+      for (size_t i = 0; i < f.size(); ++i)
+        for (int c = 0; c < kCols; ++c)
+          if (f[i] == kNames[c] && col[c] == SIZE_MAX) col[c] = i;
       header = false;
       continue;
     }
     if (line.empty()) continue;
-    auto get = [&](const char* name) -> std::string_view {
-      const auto it = col.find(name);
-      return it == col.end() || it->second >= f.size() ? std::string_view{} : f[it->second];
-    };
+    auto get = [&](Col c) { return col[c] < f.size() ? f[col[c]] : std::string_view{}; };
     UsageRecord u;
     int64_t sent = -1, recvd = -1, luid = 0;
-    if (!split_csv(line, f, scratch) || parse_record_time(get("Timestamp"), u.end) != TimeParse::ok ||
-        !parse_i64(get("BytesSent"), sent) || !parse_i64(get("BytesReceived"), recvd) || !plausible_bytes(sent) ||
-        !plausible_bytes(recvd)) {
+    if (!split_csv(line, f, scratch) || parse_record_time(get(kTimestamp), u.end) != TimeParse::ok ||
+        !parse_i64(get(kSent), sent) || !parse_i64(get(kRecv), recvd) || !plausible_bytes(sent) || !plausible_bytes(recvd)) {
       ++out.bad_rows;
       continue;
     }
     u.bytes_sent = static_cast<uint64_t>(sent);
     u.bytes_recvd = static_cast<uint64_t>(recvd);
-    parse_i64(get("AppId"), u.app_id);
-    parse_i64(get("UserId"), u.user_id);
-    parse_i64(get("Id"), u.row_id);
-    if (parse_i64(get("InterfaceLuid"), luid)) u.interface_luid = static_cast<uint64_t>(luid);
-    parse_i64(get("L2ProfileId"), u.l2_profile_id);
-    parse_i64(get("L2ProfileFlags"), u.l2_profile_flags);
-    assign_capped(u.program, get("ExeInfo"), kMaxText);
-    assign_capped(u.user_sid, get("Sid"), 256);
-    assign_capped(u.user_name, get("UserName"), 256);
+    parse_i64(get(kAppId), u.app_id);
+    parse_i64(get(kUserId), u.user_id);
+    parse_i64(get(kId), u.row_id);
+    if (parse_i64(get(kLuid), luid)) u.interface_luid = static_cast<uint64_t>(luid);
+    parse_i64(get(kProfile), u.l2_profile_id);
+    parse_i64(get(kFlags), u.l2_profile_flags);
+    assign_capped(u.program, get(kExeInfo), kMaxText);
+    assign_capped(u.user_sid, get(kSid), 256);
+    assign_capped(u.user_name, get(kUserName), 256);
     finish(u);
     out.rows.push_back(std::move(u));
   }

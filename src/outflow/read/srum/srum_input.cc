@@ -28,13 +28,9 @@ void read_srum_input(const std::string& path, ByteSource* opened, InputFormat fo
     read_srudb(*src, path, out);
     return;
   }
-  std::string bytes;
-  if (!read_up_to(*src, kMaxExportBytes + 1, bytes)) {
-    out.error = path + ": " + src->error();
-    return;
-  }
-  if (bytes.size() > kMaxExportBytes) {
-    out.error = path + ": larger than 2 GiB, not read";
+  std::string bytes, err;
+  if (!read_whole(*src, kMaxExportBytes, bytes, err)) {
+    out.error = path + ": " + err;
     return;
   }
   read_export(bytes, detect_export(std::string_view(bytes).substr(0, 64 * 1024)), path, out);
