@@ -37,7 +37,10 @@ bool parse_i64(std::string_view s, int64_t& v) {
 
 bool plausible_bytes(int64_t v) { return v >= 0 && v <= (int64_t{1} << 50); }
 
+// SRUM's time stamps are whole seconds: an export that prints the OLE date's double with a
+// fraction (16:34:59.9999) is rounded to the nearest one; one cut to the second stays cut.
 void finish(UsageRecord& u) {
+  u.end = (u.end + kNsPerSec / 2) / kNsPerSec * kNsPerSec;
   u.kind = kind_of_program_text(u.program);
   u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
 }

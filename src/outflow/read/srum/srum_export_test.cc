@@ -73,6 +73,8 @@ const char* kVelociraptor =
     R"("InterfaceLuid":1689399632855040,"L2ProfileId":0,"L2ProfileFlags":0})"
     "\n"
     R"({"SRUMId":3,"TimeStamp":"2022-03-10T16:35:00Z","App":"x","UserId":3,"BytesSent":-5,"BytesRecvd":1})"
+    "\n"
+    R"({"SRUMId":4,"TimeStamp":"2022-03-10T16:34:59.9999Z","App":"y.exe","UserId":3,"BytesSent":5,"BytesRecvd":1})"
     "\n";
 
 TEST(SrumExport, ReadsVelociraptorRows) {
@@ -80,8 +82,9 @@ TEST(SrumExport, ReadsVelociraptorRows) {
   UsageFile f;
   read_export(kVelociraptor, ExportShape::velociraptor_json, "v.json", f);
   ASSERT_TRUE(f.error.empty()) << f.error;
-  ASSERT_EQ(f.rows.size(), 2u);
+  ASSERT_EQ(f.rows.size(), 3u);
   EXPECT_EQ(f.bad_rows, 1u);  // negative bytes
+  EXPECT_EQ(f.rows[2].end, kT);  // the OLE date's double printed with a fraction: rounded
   EXPECT_TRUE(f.rows[0].interface_total);
   EXPECT_EQ(f.rows[1].end, kT);
   EXPECT_EQ(f.rows[1].bytes_sent, 70104u);  // a number as a string
