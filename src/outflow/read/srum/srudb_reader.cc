@@ -144,7 +144,12 @@ std::unordered_map<int64_t, IdName> read_id_map(libesedb_file_t* f, UsageFile& o
   const auto cols = column_entries(t.t);
   const int e_type = entry_of(cols, "IdType"), e_index = entry_of(cols, "IdIndex"), e_blob = entry_of(cols, "IdBlob");
   int n = 0;
-  if (libesedb_table_get_number_of_records(t.t, &n, nullptr) != 1) return ids;
+  libesedb_error_t* err = nullptr;
+  if (libesedb_table_get_number_of_records(t.t, &n, &err) != 1) {
+    out.notes.push_back("libesedb cannot walk SruDbIdMapTable (" + take_error(&err) +
+                        "): programs and users are shown by their ids");
+    return ids;
+  }
   std::string scratch, blob;
   uint64_t bad = 0;
   for (int i = 0; i < n; ++i) {
@@ -197,8 +202,9 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     return;
   }
   int n = 0;
-  if (libesedb_table_get_number_of_records(t.t, &n, nullptr) != 1) {
-    out.error = "cannot count the network usage table's records";
+  libesedb_error_t* err = nullptr;
+  if (libesedb_table_get_number_of_records(t.t, &n, &err) != 1) {
+    out.error = "libesedb cannot walk the network usage table (" + take_error(&err) + ")";
     return;
   }
   out.rows.reserve(static_cast<size_t>(n));
