@@ -13,6 +13,7 @@
 #include "outflow/join/usage_processes.h"
 #include "outflow/read/srum/srum_export.h"
 #include "outflow/read/srum/srum_input.h"
+#include "outflow/score/hunter.h"  // human_duration
 #include "outflow/write/terminal.h"
 #include "outflow/write/usage_out.h"
 
@@ -76,6 +77,13 @@ void report_file(const srum::UsageFile& f, const std::string& host) {
                host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows.size(),
                f.rows.size() - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
   }
+  if (const UsageSpan sp = usage_span(f); sp.intervals > 0)
+    fmt::print(stderr, "outflow: {}: {} to {} UTC, {} interval{}{}\n", p, format_time(sp.first).substr(0, 16),
+               format_time(sp.last).substr(0, 16), sp.intervals, sp.intervals == 1 ? "" : "s",
+               sp.gaps ? fmt::format(", {} gap{} over 2 h between flushes (longest {}: machine off or asleep, or rows "
+                                     "removed)",
+                                     sp.gaps, sp.gaps == 1 ? "" : "s", human_duration(sp.longest_gap))
+                       : std::string());
   if (f.dirty)
     fmt::print(stderr,
                "outflow: {}: the database is dirty (copied from a running system, state dirty shutdown): read from an "

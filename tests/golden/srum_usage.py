@@ -80,6 +80,7 @@ expect_eq(sorted((get(r, "source.bytes"), get(r, "destination.bytes")) for r in 
           sorted((e["BytesSent"], e["BytesRecvd"]) for e in totals), "win10 interface totals' bytes")
 check(all(get(r, "process") is None for r in got_totals), "interface totals are no program")
 check(all(get(r, "host.name") == "DESKTOP-TMKU40H" for r in out), "host named by the Sysmon log beside it")
+check("2022-03-10T16:35 to 2022-03-10T21:10 UTC, 3 intervals, 1 gap over 2 h" in p.stderr, f"span said: {p.stderr[-800:]}")
 check("expected_network_usage.jsonl: not understood" in p.stderr, f"the oracle is said not understood: {p.stderr[-800:]}")
 nbt = [r for r in out if get(r, "process.executable") == "c:\\tmp\\nbtscan.exe"]
 check(len(nbt) == 1 and get(nbt[0], "source.bytes") == 70104 and get(nbt[0], "destination.bytes") == 615,

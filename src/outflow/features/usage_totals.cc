@@ -104,6 +104,21 @@ std::vector<TimeNs> distinct_stamps(const srum::UsageFile& f) {
   return s;
 }
 
+UsageSpan usage_span(const srum::UsageFile& f) {
+  UsageSpan s;
+  const std::vector<TimeNs> t = distinct_stamps(f);
+  if (t.empty()) return s;
+  s.first = t.front();
+  s.last = t.back();
+  s.intervals = t.size();
+  for (size_t i = 1; i < t.size(); ++i) {
+    const TimeNs d = t[i] - t[i - 1];
+    if (d > 2 * 3600 * kNsPerSec) ++s.gaps;
+    s.longest_gap = std::max(s.longest_gap, d);
+  }
+  return s;
+}
+
 TimeNs interval_start(const std::vector<TimeNs>& stamps, TimeNs end, bool& estimated) {
   constexpr TimeNs kHour = 3600 * kNsPerSec, kMaxGap = kHour + 10 * 60 * kNsPerSec;
   const auto it = std::lower_bound(stamps.begin(), stamps.end(), end);

@@ -45,6 +45,16 @@ struct UsageTotals {
 
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs);
 
+// What an input's time stamps cover: SRUM flushes about hourly while the machine runs, so a gap
+// of over 2 h between two flushes is the machine off or asleep, or rows removed.
+struct UsageSpan {
+  TimeNs first = kNoTime, last = kNoTime;
+  size_t intervals = 0;  // distinct time stamps
+  size_t gaps = 0;       // consecutive time stamps over 2 h apart
+  TimeNs longest_gap = 0;
+};
+UsageSpan usage_span(const srum::UsageFile& f);
+
 // The start of the interval a row's time stamp ends: the input's previous distinct time stamp
 // when it lies within `max_gap` before (the previous flush), else `end` - 1 h (`estimated`).
 // `stamps` are an input's distinct time stamps, sorted.
