@@ -144,6 +144,8 @@ int run_usage(const UsageOptions& o) {
   // The Windows event logs with a SRUM input (logs_for): its host (unless --host) and the
   // process creations its rows are joined to. Each set of logs is read once.
   std::vector<UsageInput> inputs;
+  std::vector<srum::UsageFile*> readable;
+  std::vector<std::string> hosts;
   std::vector<std::string> srum_paths;
   for (const auto& u : read) srum_paths.push_back(u->path);
   std::map<std::vector<std::string>, std::unique_ptr<ProcessLog>> logs;
@@ -167,8 +169,18 @@ int run_usage(const UsageOptions& o) {
     const ProcessLog* log = it->second.get();
     const std::string host = !o.host.empty() ? o.host : log ? log->main_host() : std::string();
     if (!o.quiet || !u->error.empty()) report_file(*u, host);
-    if (u->error.empty()) inputs.push_back({host, u.get(), log});
+    if (u->error.empty()) {
+      inputs.push_back({host, u.get(), log});
+      readable.push_back(u.get());
+      hosts.push_back(host);
+    }
   }
+  // A SRUDB.dat and its export in one collection: each row counted once.
+  const std::vector<size_t> twice = drop_rows_read_twice(hosts, readable);
+  for (size_t k = 0; k < readable.size(); ++k)
+    if (twice[k] && !o.quiet)
+      fmt::print(stderr, "outflow: {}: {} rows were read from another input already (the same database exported?): "
+                 "counted once\n", terminal_safe(readable[k]->path), twice[k]);
   if (!o.quiet)
     for (const auto& [why, n] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", n, n == 1 ? "" : "s", why);
   if (inputs.empty()) {

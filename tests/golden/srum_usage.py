@@ -155,6 +155,10 @@ with tempfile.TemporaryDirectory() as tmp:
     _, vo = usage(velo)
     match_oracle(vo, programs, "Velociraptor rows")
     expect_eq(sum(1 for r in vo if get(r, "outflow.srum.interface_total")), 3, "Velociraptor interface totals")
+    # The database and its export side by side: each row once.
+    pb, both = usage("--host", "h", os.path.join(win10, "SRUDB.dat"), ecmd)
+    expect_eq(len(both), 96, "SRUDB.dat and its SrumECmd export together")
+    check("96 rows were read from another input already" in pb.stderr, f"said: {pb.stderr[-500:]}")
 
     # --- A KAPE-like collection of two hosts: the logs in winevt/Logs, SRUDB.dat in sru --------
     kape = os.path.join(tmp, "kape")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "outflow/core/win_path.h"
@@ -93,6 +94,34 @@ UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
     return a.sent > b.sent;
   });
   return t;
+}
+
+std::vector<size_t> drop_rows_read_twice(const std::vector<std::string>& hosts, std::vector<srum::UsageFile*>& files) {
+  std::vector<size_t> dropped(files.size(), 0);
+  std::set<std::tuple<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, TimeNs>> seen;
+  ProgramNames names;
+  for (size_t k = 0; k < files.size(); ++k) {
+    std::vector<std::tuple<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, TimeNs>> mine;
+    auto& rows = files[k]->rows;
+    size_t out = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      const TimeNs minute = (r.end + 30 * kNsPerSec) / (60 * kNsPerSec);
+      auto key = std::make_tuple(hosts[k], r.interface_total ? std::string("(interface total)") : names.of(r).key,
+                                 r.interface_total ? std::string() : usage_user_key(r), r.interface_luid, r.bytes_sent,
+                                 r.bytes_recvd, minute);
+      if (seen.count(key)) {
+        ++dropped[k];
+        continue;
+      }
+      mine.push_back(std::move(key));
+      if (out != i) rows[out] = std::move(rows[i]);
+      ++out;
+    }
+    rows.resize(out);
+    seen.insert(mine.begin(), mine.end());  // rows repeated within one input are SRUM's own
+  }
+  return dropped;
 }
 
 std::vector<TimeNs> distinct_stamps(const srum::UsageFile& f) {

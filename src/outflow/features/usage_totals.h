@@ -45,6 +45,12 @@ struct UsageTotals {
 
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs);
 
+// The same rows read twice (a SRUDB.dat and its SrumECmd export in one collection): a row of a
+// later input whose host, program, user, interface, bytes each way and time (to the nearest
+// minute: Chainsaw's times are cut to the second) equal an earlier input's is removed from
+// `rows`. Returns how many were removed per input (same order).
+std::vector<size_t> drop_rows_read_twice(const std::vector<std::string>& hosts, std::vector<srum::UsageFile*>& files);
+
 // What an input's time stamps cover: SRUM flushes about hourly while the machine runs, so a gap
 // of over 2 h between two flushes is the machine off or asleep, or rows removed.
 struct UsageSpan {

@@ -2,6 +2,7 @@
 
 #include <libbfio.h>
 #include <libesedb.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <cstring>
@@ -208,7 +209,7 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     return;
   }
   out.rows.reserve(static_cast<size_t>(n));
-  std::string scratch;
+  std::string scratch, ts;
   for (int i = 0; i < n; ++i) {
     Record r;
     if (libesedb_table_get_record(t.t, i, &r.r, nullptr) != 1) {
@@ -217,13 +218,13 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     }
     UsageRecord u;
     int64_t sent = 0, recvd = 0, luid = 0;
-    if (!raw_value(r.r, e_ts, scratch) || scratch.size() != 8 || !int_value(r.r, e_app, u.app_id, scratch) ||
+    // TimeStamp: the column's 8 raw bytes, an OLE date (srum_decode.h), not libesedb's conversion.
+    if (!raw_value(r.r, e_ts, ts) || ts.size() != 8 || !int_value(r.r, e_app, u.app_id, scratch) ||
         !int_value(r.r, e_sent, sent, scratch) || !int_value(r.r, e_recv, recvd, scratch) || sent < 0 || recvd < 0) {
       ++out.bad_rows;
       continue;
     }
-    raw_value(r.r, e_ts, scratch);
-    u.end = ole_date_bytes_to_ns(reinterpret_cast<const uint8_t*>(scratch.data()));
+    u.end = ole_date_bytes_to_ns(reinterpret_cast<const uint8_t*>(ts.data()));
     if (u.end == kNoTime) {
       ++out.bad_rows;
       continue;
@@ -276,7 +277,7 @@ void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out
   if (libesedb_file_open_file_io_handle(f, io, LIBESEDB_OPEN_READ, &err) != 1) {
     out.error = path + ": libesedb cannot read this database (" + take_error(&err) + ")";
     if (h.format_version != 0x620)
-      out.error += "; ESE format version 0x" + std::to_string(h.format_version) + " (SRUM on Windows 8-11 is 0x620)";
+      out.error += fmt::format("; ESE format version {:#x} (SRUM on Windows 8-11 is 0x620)", h.format_version);
   } else {
     bool id_map = false;
     const auto ids = read_id_map(f, out, id_map);
