@@ -177,19 +177,23 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   // Flows from two kinds of sensor (Zeek and a firewall's log...) may log the same connection
   // twice: the pipeline merges them (join/sensor_merge.h), which needs them read side by side.
   std::set<InputFormat> flow_kinds;
+  // Suricata's eve.json names things (dns, tls, http events) and carries flows: a flow input
+  // whatever its phase (read one after another, its sessions and Zeek's of the same connections
+  // came a whole file apart and were counted twice).
   for (const auto& [phase, in] : ordered)
-    if (phase == 3 && in.format != InputFormat::squid)
+    if ((phase == 3 && in.format != InputFormat::squid) || in.format == InputFormat::suricata_eve)
       flow_kinds.insert(in.format == InputFormat::zeek_json || in.format == InputFormat::zeek_text ? InputFormat::zeek_tsv : in.format);
   const bool several_sensors = flow_kinds.size() > 1;
-  // Zeek and Suricata logging the same connection: only when both are read (their flows may
-  // also come in a file that names things, phase 2).
+  if (several_sensors) pipe.engage_sensor_merge();
+  // Zeek and Suricata logging the same connection: the sensor merge takes them when it is on
+  // (it keeps the bytes of the sensor that saw both directions); the stitcher's first-wins
+  // check (join/cross_sensor.h) only when both are read and the merge is off.
   bool zeek = false, suricata = false;
   for (const auto& [phase, in] : ordered) {
     zeek |= in.format == InputFormat::zeek_tsv || in.format == InputFormat::zeek_json || in.format == InputFormat::zeek_text;
     suricata |= in.format == InputFormat::suricata_eve;
   }
-  pipe.set_cross_sensor_dedupe(zeek && suricata);
-  if (several_sensors) pipe.engage_sensor_merge();
+  pipe.set_cross_sensor_dedupe(zeek && suricata && !pipe.sensor_merge_engaged());
   // Clocks first (join/clock_survey.h): the join over the first part of every input, so that
   // offsets of days are known before the flows they concern. Inputs read only once (pipes)
   // are not surveyed.

@@ -171,6 +171,10 @@ const char* beacon_status_name(BeaconStatus s) {
 BeaconAccumulator::BeaconAccumulator(size_t max_samples, int64_t horizon_s)
     : max_samples_(std::max<size_t>(max_samples, 8)), horizon_s_(std::max<int64_t>(horizon_s, 0)) {}
 
+namespace {
+constexpr auto by_hour = [](const auto& cell, int64_t hour) { return cell.first < hour; };
+}  // namespace
+
 void BeaconAccumulator::drop_before_horizon() {
   const int64_t cut = newest_s_ - horizon_s_;
   size_t j = 0;
@@ -183,21 +187,29 @@ void BeaconAccumulator::drop_before_horizon() {
   ts_.resize(j);
   bytes_.resize(j);
   const int64_t cut_hour = floor_div(cut, 3600) - 1;
-  for (auto it = hours_.begin(); it != hours_.end();) it = it->first < cut_hour ? hours_.erase(it) : std::next(it);
+  hours_.erase(hours_.begin(), std::lower_bound(hours_.begin(), hours_.end(), cut_hour, by_hour));
   if (cur_.count && cur_hour_ < cut_hour) cur_ = HourCell{};
 }
 
-std::vector<std::pair<int64_t, BeaconAccumulator::HourCell>> BeaconAccumulator::hour_cells() const {
-  std::vector<std::pair<int64_t, HourCell>> hours(hours_.begin(), hours_.end());
-  if (cur_.count) {
-    if (auto it = hours_.find(cur_hour_); it != hours_.end()) {
-      for (auto& [h, c] : hours)
-        if (h == cur_hour_) c.add(cur_);
-    } else {
-      hours.emplace_back(cur_hour_, cur_);
-    }
+void BeaconAccumulator::merge_hour(std::vector<std::pair<int64_t, HourCell>>& hours, int64_t hour, const HourCell& c) {
+  if (hours.empty() || hour > hours.back().first) {
+    hours.emplace_back(hour, c);
+    return;
   }
-  std::sort(hours.begin(), hours.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto it = std::lower_bound(hours.begin(), hours.end(), hour, by_hour);
+  if (it != hours.end() && it->first == hour) it->second.add(c);
+  else hours.insert(it, {hour, c});
+}
+
+void BeaconAccumulator::flush_hour() {
+  if (!cur_.count) return;
+  merge_hour(hours_, cur_hour_, cur_);
+  cur_ = HourCell{};
+}
+
+std::vector<std::pair<int64_t, BeaconAccumulator::HourCell>> BeaconAccumulator::hour_cells() const {
+  std::vector<std::pair<int64_t, HourCell>> hours = hours_;
+  if (cur_.count) merge_hour(hours, cur_hour_, cur_);
   return hours;
 }
 
@@ -208,9 +220,8 @@ void BeaconAccumulator::add(TimeNs ts, uint64_t bytes_sent, TimeNs duration) {
   if (horizon_s_ > 0 && hours_.size() > static_cast<size_t>(2 * (horizon_s_ / 3600 + 2))) drop_before_horizon();
   const int64_t hour = floor_div(s, 3600);
   if (hour != cur_hour_ || cur_.count == 0) {
-    if (cur_.count) hours_[cur_hour_].add(cur_);
+    flush_hour();
     cur_hour_ = hour;
-    cur_ = HourCell{};
   }
   ++cur_.count;
   cur_.bytes += bytes_sent;
@@ -267,14 +278,23 @@ bool BeaconAccumulator::load(std::string_view& in) {
     int64_t h = 0;
     HourCell c;
     get(in, h), get(in, c.count), get(in, c.bytes), get(in, c.duration_s);
-    hours_[h] = c;
+    hours_.emplace_back(h, c);
   }
+  // Saved sorted; a damaged or hand-made state file is sorted here and its repeated hours summed
+  // (one insert each would be quadratic).
+  std::stable_sort(hours_.begin(), hours_.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  size_t j = 0;
+  for (size_t i = 0; i < hours_.size(); ++i) {
+    if (j > 0 && hours_[j - 1].first == hours_[i].first) hours_[j - 1].second.add(hours_[i].second);
+    else hours_[j++] = hours_[i];
+  }
+  hours_.resize(j);
   return true;
 }
 
 size_t BeaconAccumulator::memory_bytes() const {
   return sizeof(*this) + (ts_.capacity() + bytes_.capacity()) * sizeof(uint32_t) +
-         hours_.bucket_count() * (sizeof(HourCell) + sizeof(int64_t) + 1);
+         hours_.capacity() * sizeof(hours_[0]);
 }
 
 BeaconScore BeaconAccumulator::score(const BeaconWindow& w, const BeaconConfig& cfg) const {

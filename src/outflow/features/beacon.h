@@ -40,7 +40,6 @@
 #include <utility>
 #include <vector>
 
-#include "outflow/core/flat_hash.h"
 #include "outflow/core/time.h"
 
 namespace outflow {
@@ -140,7 +139,11 @@ class BeaconAccumulator {
   uint32_t stride_ = 1;
   std::vector<uint32_t> ts_;     // seconds, arrival order
   std::vector<uint32_t> bytes_;  // same index as ts_
-  FlatHashMap<int64_t, HourCell> hours_;  // hour number -> exact totals, but for cur_hour_
+  // Hour number -> exact totals, sorted by hour, but for cur_hour_. Hours come nearly in order
+  // (a flush appends; one out of order is a binary search) and leave from the front.
+  std::vector<std::pair<int64_t, HourCell>> hours_;
+  void flush_hour();
+  static void merge_hour(std::vector<std::pair<int64_t, HourCell>>& hours, int64_t hour, const HourCell& c);
   // The hour of the latest connection, kept apart until a connection of another hour comes: a
   // pair's connections come in time order, so most add() calls touch only this (a lookup in a
   // pair's own hour table was a twentieth of a flow-only hunt, nearly all cache misses).

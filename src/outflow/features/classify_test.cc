@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "outflow/baseline/log_hist.h"
 #include "outflow/core/win_path.h"
 #include "outflow/features/activity.h"
@@ -143,6 +146,25 @@ TEST(Networks, Cidr) {
   Cidr c;
   ASSERT_TRUE(Cidr::parse("172.16.5.9/12", c));
   EXPECT_EQ(c.to_string(), "172.16.0.0/12");
+}
+
+TEST(Networks, CidrContainsAgreesWithAByteByByteMaskAtEveryPrefixLength) {
+  std::mt19937_64 rng(3);
+  for (unsigned bits = 0; bits <= 128; ++bits) {
+    for (int k = 0; k < 200; ++k) {
+      IpAddr a, base;
+      for (auto& x : a.b) x = static_cast<uint8_t>(rng());
+      base = a;
+      if (k % 2) base.b[std::min<unsigned>(15, static_cast<unsigned>(rng() % 16))] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      Cidr c;
+      c.bits = static_cast<uint8_t>(bits);
+      c.base = base;
+      bool same = true;  // the reference: compare the first `bits` bits one by one
+      for (unsigned i = 0; i < bits; ++i) same &= ((a.b[i / 8] ^ base.b[i / 8]) >> (7 - i % 8) & 1) == 0;
+      for (unsigned i = bits; i < 128; ++i) c.base.b[i / 8] &= static_cast<uint8_t>(~(1u << (7 - i % 8)));  // masked base
+      ASSERT_EQ(c.contains(a), same) << bits;
+    }
+  }
 }
 
 TEST(LogHist, QuantilesWithinABucket) {

@@ -1,6 +1,7 @@
 #include "outflow/features/networks.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace outflow {
 
@@ -16,9 +17,16 @@ void apply_mask(IpAddr& a, unsigned bits) {
 }  // namespace
 
 bool Cidr::contains(const IpAddr& a) const {
-  IpAddr m = a;
-  apply_mask(m, bits);
-  return m == base;
+  // Two 64-bit halves, most significant byte first: a session asks this of each internal
+  // network several times (a twentieth of a flow-only hunt byte by byte).
+  auto half = [](const IpAddr& x, int i) {
+    uint64_t v;
+    std::memcpy(&v, x.b.data() + 8 * i, 8);
+    return __builtin_bswap64(v);
+  };
+  const uint64_t mask_hi = bits >= 64 ? ~uint64_t{0} : bits == 0 ? 0 : ~uint64_t{0} << (64 - bits);
+  const uint64_t mask_lo = bits <= 64 ? 0 : bits >= 128 ? ~uint64_t{0} : ~uint64_t{0} << (128 - bits);
+  return ((half(a, 0) ^ half(base, 0)) & mask_hi) == 0 && ((half(a, 1) ^ half(base, 1)) & mask_lo) == 0;
 }
 
 bool Cidr::parse(std::string_view s, Cidr& out) {

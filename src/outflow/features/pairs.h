@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/core/flat_hash.h"
 #include "outflow/core/ip.h"
 #include "outflow/core/time.h"
 #include "outflow/features/beacon.h"

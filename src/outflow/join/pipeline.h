@@ -165,6 +165,7 @@ class SessionPipeline final : public RecordSink {
   // merge starts at the first record of a second kind, and a connection whose other record
   // came just before that is counted twice.
   void engage_sensor_merge() { merge_engaged_ = merge_sensors_; }
+  bool sensor_merge_engaged() const { return merge_engaged_; }
   // Whether Zeek and Suricata may both have logged a connection (FlowStitcher::set_cross_sensor).
   void set_cross_sensor_dedupe(bool on) { stitcher_.set_cross_sensor(on); }
   const PipelineStats& stats() const { return stats_; }

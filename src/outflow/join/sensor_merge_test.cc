@@ -39,6 +39,29 @@ struct Merged {
   SensorMerge m{SensorMerge::Options{}, [this](Session&& s) { out.push_back(std::move(s)); }};
 };
 
+TEST(SensorMerge, ZeekAndSuricataOfOneConnectionKeepTheBytesOfTheSensorThatSawBothDirections) {
+  // Security Onion: Zeek and Suricata on one tap. Here Zeek lost the host's outgoing packets
+  // (one-sided: its bytes out are unknown), Suricata, picking the flow up midstream, logged it
+  // the other way round: one session, Suricata's bytes, turned to the client's orientation.
+  Merged r;
+  Session z = zeek("10.0.0.5", 50000, "203.0.113.9", 443, t0, 30 * kNsPerSec, 0, 40'000);
+  z.orig_pkts = 0, z.orig_unknown = true, z.gap = VolumeGap::zeek_one_sided;
+  Session s = zeek("203.0.113.9", 443, "10.0.0.5", 50000, t0 + kNsPerSec / 2, 30 * kNsPerSec, 41'000, 5'100'000);
+  s.source = FlowSource::suricata, s.sensor = "suricata", s.uid = "1148930411378613", s.conn_state = "closed", s.history.clear();
+  r.m.add(Session(z), z.end);
+  r.m.add(std::move(s), z.end + kNsPerSec);
+  r.m.finish();
+  ASSERT_EQ(r.out.size(), 1u);
+  const Session& m = r.out[0];
+  EXPECT_EQ(m.orig_h, ip("10.0.0.5"));
+  EXPECT_EQ(m.orig_bytes, 5'100'000u) << "the client's bytes, from the sensor that saw them";
+  EXPECT_EQ(m.resp_bytes, 41'000u);
+  EXPECT_FALSE(m.orig_unknown);
+  EXPECT_EQ(m.source, FlowSource::suricata);
+  EXPECT_EQ(m.uid, "CzK1") << "the first flow sensor's id stays (its records join by it)";
+  EXPECT_EQ(r.m.merged(), 1u);
+}
+
 TEST(SensorMerge, ZeekAndTheFirewallLogOfOneConnectionAreOneSession) {
   Merged r;
   const Session z = zeek("10.0.0.5", 50000, "203.0.113.9", 443, t0, 30 * kNsPerSec, 5'000'000, 40'000);
