@@ -70,6 +70,13 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("-q,--quiet", o.quiet, "No summary or progress on stderr");
 }
 
+bool detect_or_say(const std::string& path, DetectedInput& in) {
+  std::string err;
+  if (detect_input(path, in, err)) return true;
+  fmt::print(stderr, "outflow: {}\n", terminal_safe(err));
+  return false;
+}
+
 // How far ahead of the flows the endpoint side is read: as far as a host's clock may be off
 // while its offset is unknown.
 static TimeNs pipe_lead(const CommonOptions& o) { return static_cast<TimeNs>(o.window_unknown_h * 3600e9); }
@@ -144,11 +151,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
   std::vector<std::pair<int, DetectedInput>> ordered;
   for (const auto& f : files) {
     DetectedInput in;
-    std::string e2;
-    if (!detect_input(f, in, e2)) {
-      fmt::print(stderr, "outflow: {}\n", terminal_safe(e2));
-      return kExitError;
-    }
+    if (!detect_or_say(f, in)) return kExitError;
     if (in.format == InputFormat::unknown) {
       if (named_input(o, f)) {
         fmt::print(stderr,
@@ -158,6 +161,11 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
         return kExitError;
       }
       diag.bad_input(f, "format not recognised, skipped");
+      continue;
+    }
+    if (srum_format(in.format)) {
+      // SRUM gives per-program volume per hour, not flows or process events: `outflow usage`.
+      diag.note(f, 0, "SRUM (SRUDB.dat or an export of it): read by `outflow usage`, skipped by this command");
       continue;
     }
     const int phase = endpoint_format(in.format) ? 1 : in.names ? 2 : 3;

@@ -27,6 +27,10 @@ struct CommonOptions {
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o);
+
+// detect_input() on one expanded input; when it cannot be opened or read, prints why and
+// returns false (the command then ends with kExitError).
+bool detect_or_say(const std::string& path, DetectedInput& in);
 PipelineOptions pipeline_options(const CommonOptions& o);
 
 // Reads every input into the pipeline. With both endpoint and flow inputs, all are read at

@@ -376,7 +376,47 @@ def intel_seeds():
             put(t, "wl_" + name, read_any(path, 16 << 10).rsplit(b",", 1)[0] + b"]}")
 
 
+def srum_seeds():
+    """srum_fuzz: each SRUM export shape, SIDs and id blobs, an ESE header page (dirty: Windows' checksum
+    over the page), and the first pages of the SRUDB.dat samples when the datasets are there."""
+    import struct
+    t = "srum_fuzz"
+    put(t, "srumecmd_csv", "\ufeffId,Timestamp,ExeInfo,ExeInfoDescription,ExeTimestamp,SidType,Sid,UserName,UserId,AppId,"
+                           "BytesReceived,BytesSent,InterfaceLuid,InterfaceType,L2ProfileFlags,L2ProfileId,ProfileName\r\n"
+                           "1,2022-03-10 16:35:00,,,,,,,2,1,131866573,1721816,1689399632855040,IF_TYPE_ETHERNET_CSMACD,0,0,\r\n"
+                           "2,2022-03-10 16:35:00,\\device\\harddiskvolume3\\tmp\\x.exe,\"a, b\",,UnknownOrUserSid,"
+                           "S-1-5-21-1-2-3-1000,alice,178,285,615,70104,1689399632855040,IF_TYPE_ETHERNET_CSMACD,0,0,\r\n")
+    put(t, "chainsaw_json", '[{"Name":"MSysObjects","Table":"MSysObjects","TableName":"MSysObjects"},{"AppId":285,'
+                            '"AppName":"\\\\device\\\\x.exe","AutoIncId":2,"BytesRecvd":615,"BytesSent":70104,'
+                            '"InterfaceLuid":1689399632855040,"L2ProfileId":0,"Table":"{973F5D5C-1D90-4944-BE8E-24B94231A174}",'
+                            '"TableName":"Network Data Usage","TimeStamp":"2022-03-10T16:34:59Z","UserId":178,"UserSID":"S-1-5-18"}]')
+    put(t, "velociraptor_jsonl", '{"SRUMId":1,"TimeStamp":"2022-03-10T16:35:00Z","App":"","UserSid":"","User":"","UserId":2,'
+                                 '"BytesSent":1721816,"BytesRecvd":131866573,"InterfaceLuid":1689399632855040}\n'
+                                 '{"SRUMId":2,"TimeStamp":"2022-03-10T16:35:00Z","App":"C:\\\\x.exe","UserId":178,'
+                                 '"BytesSent":"70104","BytesRecvd":615}\n')
+    put(t, "sid_system", bytes([1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0]))
+    put(t, "ole_date", struct.pack("<d", 25569.0 + 1646930100 / 86400.0 - 1e-9))
+    page = bytearray(8192)
+    page[4:8] = bytes([0xEF, 0xCD, 0xAB, 0x89])
+    struct.pack_into("<I", page, 8, 0x620)
+    struct.pack_into("<I", page, 52, 2)
+    struct.pack_into("<I", page, 236, 4096)
+    page[1000] = 0x5A
+    x = 0x89ABCDEF
+    for i in range(4, 4096, 4):
+        x ^= struct.unpack_from("<I", page, i)[0]
+    struct.pack_into("<I", page, 0, x)
+    page[4096:8192] = page[0:4096]
+    put(t, "ese_dirty_header", bytes(page))
+    root = os.path.join(DATA, "srum-samples")
+    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        db = os.path.join(root, name, "SRUDB.dat")
+        if os.path.isfile(db):
+            put(t, name + "_head", read_any(db, 8192))
+
+
 intel_seeds()
+srum_seeds()
 
 synthetic()
 excerpts()

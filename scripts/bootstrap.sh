@@ -20,6 +20,7 @@ PKGS=(
   python3              # golden-test helpers and the benchmark driver
   time                 # /usr/bin/time -v for peak RSS in make bench
   libevtx-utils libevtx-dev  # EVTX differential test and benchmark baseline (evtxexport)
+  libesedb-dev libbfio-dev  # SRUM (SRUDB.dat, an ESE database): libesedb 20181229, read from an in-memory copy
   clang-14 libclang-rt-14-dev  # make fuzz: libFuzzer + ASan/UBSan runtimes (CXX=clang++-14)
 )
 

@@ -41,15 +41,19 @@ def run(*args, expect_rc=0, binary=False):
     return p
 
 
-def sessions(*args):
-    p = run("sessions", *args)
+def json_lines(p, what):
+    """The JSON lines a run printed; a line that is not JSON is a failure."""
     out = []
     for n, line in enumerate(p.stdout.splitlines(), 1):
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError as e:
-            failures.append(f"line {n} of sessions output is not JSON: {e}")
+            failures.append(f"line {n} of {what} output is not JSON: {e}")
     return out
+
+
+def sessions(*args):
+    return json_lines(run("sessions", *args), "sessions")
 
 
 def get(d, dotted, default=None):

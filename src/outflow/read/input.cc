@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "outflow/read/fw_detect.h"
+#include "outflow/read/srum/srum_decode.h"
+#include "outflow/read/srum/srum_export.h"
 #include "outflow/read/suricata/eve_detect.h"
 #include "outflow/read/zeek/zeek_fields.h"
 
@@ -24,6 +26,8 @@ const char* input_format_name(InputFormat f) {
     case InputFormat::fortigate: return "fortigate";
     case InputFormat::winfw: return "windows-firewall";
     case InputFormat::suricata_eve: return "suricata-eve";
+    case InputFormat::srudb: return "srudb";
+    case InputFormat::srum_export: return "srum-export";
     default: return "unknown";
   }
 }
@@ -47,6 +51,8 @@ bool zeek_json_line(std::string_view line, std::string_view path) {
 
 InputFormat detect_format(std::string_view head, std::string_view path) {
   if (head.size() >= 8 && std::memcmp(head.data(), "ElfFile\0", 8) == 0) return InputFormat::evtx;
+  if (srum::is_ese_head(head)) return InputFormat::srudb;
+  if (srum::detect_export(head) != srum::ExportShape::none) return InputFormat::srum_export;
   // Skip a UTF-8 BOM and leading blank space.
   if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
       static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
@@ -172,7 +178,8 @@ bool read_input(ByteSource& src, const std::string& path, RecordSink& sink, Diag
   bool ok = true;
   if (stats.format == InputFormat::evtx) {
     ok = read_evtx(replay, ctx);
-  } else if (stats.format == InputFormat::empty) {
+  } else if (stats.format == InputFormat::empty || srum_format(stats.format)) {
+    // SRUM is read by `outflow usage` (read/srum), not into the session pipeline.
     ok = true;
   } else if (stats.format == InputFormat::unknown) {
     error = path + ": format not recognised (expected Windows/Sysmon JSON lines, EVTX, Zeek TSV or "

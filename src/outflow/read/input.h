@@ -17,8 +17,13 @@ namespace outflow {
 // report): counted as read but not used.
 // squid, panos, fortigate, winfw: proxy and firewall logs (read/squid, read/panos, read/fortigate,
 // read/winfw; docs/firewall-logs.md).
+// srudb: SRUM's SRUDB.dat (an ESE database, by its header); srum_export: SrumECmd's network usage
+// CSV, Chainsaw's `analyse srum` JSON or Velociraptor's SRUM network usage rows (read/srum,
+// docs/srum.md). Both are read by `outflow usage`; the other commands skip them with a note.
 enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text,
-                         squid, panos, fortigate, winfw, suricata_eve };
+                         squid, panos, fortigate, winfw, suricata_eve, srudb, srum_export };
+// Whether `f` is SRUM (SRUDB.dat or an export of it).
+inline bool srum_format(InputFormat f) { return f == InputFormat::srudb || f == InputFormat::srum_export; }
 const char* input_format_name(InputFormat f);
 
 // Looks at the first bytes (decompressed) of a file. `path`, when given, helps with JSON lines

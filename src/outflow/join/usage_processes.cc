@@ -1,0 +1,90 @@
+#include "outflow/join/usage_processes.h"
+
+#include <algorithm>
+
+#include "outflow/core/win_path.h"
+
+namespace outflow {
+
+namespace {
+
+// Host names compare by their first label, case-insensitively ("WS1.corp.example" = "ws1").
+std::string host_key(std::string_view h) {
+  std::string k(h.substr(0, h.find('.')));
+  for (char& c : k) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return k;
+}
+
+}  // namespace
+
+void ProcessLog::on_host_event(const HostEvent& e) {
+  if (e.host.empty() || e.time == kNoTime) return;
+  Host& h = hosts_[host_key(e.host)];
+  if (h.name.empty()) h.name = e.host;
+  ++h.events;
+  if (h.first == kNoTime || e.time < h.first) h.first = e.time;
+  if (h.last == kNoTime || e.time > h.last) h.last = e.time;
+  if (e.type == HostEventType::process_start) {
+    if (h.procs.size() >= kMaxProcesses) return;
+    UsageProcess p;
+    p.entity_id = e.process_guid;
+    p.pid = e.pid;
+    p.start = e.time;
+    p.image = e.image;
+    p.command_line = e.command_line;
+    p.parent_image = e.parent_image;
+    p.user = e.user;
+    const size_t i = h.procs.size();
+    h.procs.push_back(std::move(p));
+    if (!e.process_guid.empty()) h.by_guid[e.process_guid] = i;
+    if (e.pid) h.by_pid[e.pid] = i;
+    h.by_image[canonical_win_path(e.image)].push_back(i);
+  } else if (e.type == HostEventType::process_end) {
+    size_t i = SIZE_MAX;
+    if (const auto g = h.by_guid.find(e.process_guid); !e.process_guid.empty() && g != h.by_guid.end()) i = g->second;
+    else if (const auto p = h.by_pid.find(e.pid); e.pid && p != h.by_pid.end()) i = p->second;
+    if (i != SIZE_MAX && h.procs[i].end == kNoTime && e.time >= h.procs[i].start) h.procs[i].end = e.time;
+  }
+}
+
+std::string ProcessLog::main_host() const {
+  const Host* best = nullptr;
+  for (const auto& [k, h] : hosts_)
+    if (!best || h.events > best->events) best = &h;
+  return best ? best->name : std::string();
+}
+
+ProcessLog::Join ProcessLog::join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end,
+                                  size_t max) const {
+  Join j;
+  const auto h = hosts_.find(host_key(host));
+  if (host.empty() || h == hosts_.end()) {
+    j.reason = "no Windows event log of this host was read";
+    return j;
+  }
+  const Host& hh = h->second;
+  size_t more = 0;
+  if (const auto im = hh.by_image.find(executable); im != hh.by_image.end()) {
+    for (const size_t i : im->second) {
+      const UsageProcess& p = hh.procs[i];
+      if (p.start > end || (p.end != kNoTime && p.end < start)) continue;
+      if (j.candidates.size() < max) j.candidates.push_back(&p);
+      else ++more;
+    }
+  }
+  std::sort(j.candidates.begin(), j.candidates.end(), [](auto* a, auto* b) { return a->start < b->start; });
+  if (more) j.reason = std::to_string(more) + " more processes of this image overlap the interval";
+  if (!j.candidates.empty()) return j;
+  if (end < hh.first)
+    j.reason = "the interval ends before the host's event log starts: no process creation can be seen";
+  else if (start < hh.first)
+    j.reason = "no process creation of this image in the event log, which starts inside the interval: it may "
+               "have started before the log";
+  else if (start > hh.last)
+    j.reason = "the interval starts after the host's event log ends";
+  else
+    j.reason = "no process creation of this image in the event log overlaps the interval";
+  return j;
+}
+
+}  // namespace outflow

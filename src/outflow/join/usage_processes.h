@@ -1,0 +1,56 @@
+// SRUM usage rows joined to the same host's process creations (Sysmon 1, Security 4688) of the
+// same image whose lifetime overlaps the row's interval. SRUM has no process id: where several
+// processes of that image overlap one interval, all are candidates, and the bytes are never
+// split between them. Where none does, the reason says why (no log of the host, the interval
+// before the log's first event, no such process). See docs/srum.md.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "outflow/core/time.h"
+#include "outflow/read/sink.h"
+
+namespace outflow {
+
+struct UsageProcess {
+  std::string entity_id;  // ProcessGuid ("" for 4688)
+  uint64_t pid = 0;
+  TimeNs start = kNoTime, end = kNoTime;  // end: kNoTime when no end event was read
+  std::string image, command_line, parent_image, user;
+};
+
+// The process creations and ends of Windows event logs, per host (canonical lower-case name).
+class ProcessLog final : public RecordSink {
+ public:
+  void on_host_event(const HostEvent& e) override;
+  void on_flow(const FlowRecord&) override {}
+  void on_dns(const DnsAnswer&) override {}
+
+  // The host name the events name most often ("" when none).
+  std::string main_host() const;
+
+  struct Join {
+    std::vector<const UsageProcess*> candidates;  // ordered by start
+    std::string reason;                           // why there is none ("" when there are)
+  };
+  // Processes of `host` whose canonical image is `executable` and whose lifetime overlaps
+  // [start, end]; at most `max` (the count beyond is in the reason).
+  Join join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end, size_t max = 16) const;
+
+ private:
+  struct Host {
+    std::vector<UsageProcess> procs;
+    std::unordered_map<std::string, size_t> by_guid;
+    std::unordered_map<uint64_t, size_t> by_pid;  // latest process with that pid
+    std::unordered_map<std::string, std::vector<size_t>> by_image;  // canonical image -> processes
+    TimeNs first = kNoTime, last = kNoTime;
+    uint64_t events = 0;
+    std::string name;  // as recorded
+  };
+  std::unordered_map<std::string, Host> hosts_;
+  static constexpr size_t kMaxProcesses = 1'000'000;
+};
+
+}  // namespace outflow

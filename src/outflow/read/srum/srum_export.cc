@@ -1,0 +1,253 @@
+#include "outflow/read/srum/srum_export.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "outflow/core/utf8.h"
+#include "outflow/read/fw_common.h"
+#include "outflow/read/srum/srudb_reader.h"
+
+namespace outflow::srum {
+
+namespace {
+
+using fwread::split_csv;
+
+std::string_view skip_bom_space(std::string_view s) {
+  if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  return s;
+}
+
+bool has(std::string_view s, std::string_view k) { return s.find(k) != std::string_view::npos; }
+
+constexpr size_t kMaxText = 4096;  // a program path or user name longer than this is cut
+
+bool parse_i64(std::string_view s, int64_t& v) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty()) return false;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool plausible_bytes(int64_t v) { return v >= 0 && v <= (int64_t{1} << 50); }
+
+// SRUM's time stamps are whole seconds: an export that prints the OLE date's double with a
+// fraction (16:34:59.9999) is rounded to the nearest one; one cut to the second stays cut.
+void finish(UsageRecord& u) {
+  u.end = (u.end + kNsPerSec / 2) / kNsPerSec * kNsPerSec;
+  u.kind = kind_of_program_text(u.program);
+  u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
+}
+
+// --- SrumECmd CSV ------------------------------------------------------------------------------
+
+void read_srumecmd(std::string_view bytes, UsageFile& out) {
+  // The columns read, by name (their order may change between SrumECmd versions).
+  enum Col { kTimestamp, kExeInfo, kSid, kUserName, kUserId, kAppId, kRecv, kSent, kLuid, kFlags, kProfile, kId, kCols };
+  static constexpr const char* kNames[kCols] = {"Timestamp", "ExeInfo", "Sid", "UserName", "UserId", "AppId",
+                                                "BytesReceived", "BytesSent", "InterfaceLuid", "L2ProfileFlags",
+                                                "L2ProfileId", "Id"};
+  size_t col[kCols];
+  std::fill(std::begin(col), std::end(col), SIZE_MAX);
+  std::vector<std::string_view> f;
+  std::string scratch;
+  bool header = true;
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    size_t e = bytes.find('\n', pos);
+    if (e == std::string_view::npos) e = bytes.size();
+    std::string_view line = bytes.substr(pos, e - pos);
+    pos = e + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (header) {
+      line = skip_bom_space(line);
+      if (!split_csv(line, f, scratch)) break;
+      for (size_t i = 0; i < f.size(); ++i)
+        for (int c = 0; c < kCols; ++c)
+          if (f[i] == kNames[c] && col[c] == SIZE_MAX) col[c] = i;
+      header = false;
+      continue;
+    }
+    if (line.empty()) continue;
+    auto get = [&](Col c) { return col[c] < f.size() ? f[col[c]] : std::string_view{}; };
+    UsageRecord u;
+    int64_t sent = -1, recvd = -1, luid = 0;
+    if (!split_csv(line, f, scratch) || parse_record_time(get(kTimestamp), u.end) != TimeParse::ok ||
+        !parse_i64(get(kSent), sent) || !parse_i64(get(kRecv), recvd) || !plausible_bytes(sent) || !plausible_bytes(recvd)) {
+      ++out.bad_rows;
+      continue;
+    }
+    u.bytes_sent = static_cast<uint64_t>(sent);
+    u.bytes_recvd = static_cast<uint64_t>(recvd);
+    parse_i64(get(kAppId), u.app_id);
+    parse_i64(get(kUserId), u.user_id);
+    parse_i64(get(kId), u.row_id);
+    if (parse_i64(get(kLuid), luid)) u.interface_luid = static_cast<uint64_t>(luid);
+    parse_i64(get(kProfile), u.l2_profile_id);
+    parse_i64(get(kFlags), u.l2_profile_flags);
+    assign_capped(u.program, get(kExeInfo), kMaxText);
+    assign_capped(u.user_sid, get(kSid), 256);
+    assign_capped(u.user_name, get(kUserName), 256);
+    finish(u);
+    out.rows.push_back(std::move(u));
+  }
+  if (header) out.error = "no CSV header";
+}
+
+// --- Chainsaw and Velociraptor JSON ------------------------------------------------------------
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+bool json_int(const object& o, const char* k, int64_t& v) {
+  element e;
+  if (o[k].get(e)) return false;
+  int64_t i;
+  uint64_t u;
+  double d;
+  std::string_view s;
+  if (!e.get_int64().get(i)) v = i;
+  else if (!e.get_uint64().get(u)) v = static_cast<int64_t>(u);
+  else if (!e.get_double().get(d) && d >= -9.2e18 && d <= 9.2e18) v = static_cast<int64_t>(d);
+  else if (!e.get_string().get(s)) return parse_i64(s, v);
+  else return false;
+  return true;
+}
+
+std::string_view json_str(const object& o, const char* k) {
+  std::string_view s;
+  if (o[k].get_string().get(s)) return {};
+  return s;
+}
+
+// One network usage row of either JSON shape (the field names differ: AppName / App, UserSID /
+// UserSid, UserName / User, AutoIncId / SRUMId). False when it is not one.
+bool json_row(const object& o, UsageRecord& u, bool& malformed) {
+  malformed = false;
+  element e;
+  if (!o["Table"].get(e)) {  // Chainsaw: every table's rows; only the network usage table's count
+    std::string_view t;
+    if (e.get_string().get(t) || t != kNetworkUsageTable) return false;
+  }
+  int64_t sent = -1, recvd = -1, luid = 0;
+  if (!json_int(o, "BytesSent", sent) || !json_int(o, "BytesRecvd", recvd)) {
+    malformed = !o["BytesSent"].get(e) || !o["BytesRecvd"].get(e);
+    return false;
+  }
+  malformed = true;
+  if (!plausible_bytes(sent) || !plausible_bytes(recvd)) return false;
+  if (parse_record_time(json_str(o, "TimeStamp"), u.end) != TimeParse::ok) return false;
+  malformed = false;
+  u.bytes_sent = static_cast<uint64_t>(sent);
+  u.bytes_recvd = static_cast<uint64_t>(recvd);
+  json_int(o, "AppId", u.app_id);
+  json_int(o, "UserId", u.user_id);
+  if (!json_int(o, "AutoIncId", u.row_id)) json_int(o, "SRUMId", u.row_id);
+  if (json_int(o, "InterfaceLuid", luid)) u.interface_luid = static_cast<uint64_t>(luid);
+  json_int(o, "L2ProfileId", u.l2_profile_id);
+  json_int(o, "L2ProfileFlags", u.l2_profile_flags);
+  std::string_view app = json_str(o, "AppName");
+  if (app.empty()) app = json_str(o, "App");
+  std::string_view sid = json_str(o, "UserSID");
+  if (sid.empty()) sid = json_str(o, "UserSid");
+  std::string_view name = json_str(o, "UserName");
+  if (name.empty()) name = json_str(o, "User");
+  assign_capped(u.program, app, kMaxText);
+  assign_capped(u.user_sid, sid, 256);
+  assign_capped(u.user_name, name, 256);
+  finish(u);
+  return true;
+}
+
+void take(const element& e, UsageFile& out) {
+  object o;
+  if (e.get_object().get(o)) {
+    ++out.bad_rows;
+    return;
+  }
+  UsageRecord u;
+  bool malformed = false;
+  if (json_row(o, u, malformed)) out.rows.push_back(std::move(u));
+  else if (malformed) ++out.bad_rows;
+}
+
+void read_json(std::string_view bytes, UsageFile& out) {
+  const std::string_view body = skip_bom_space(bytes);
+  const simdjson::padded_string doc(body);
+  simdjson::dom::parser parser;
+  if (!body.empty() && body.front() == '[') {
+    element root;
+    if (const auto err = parser.parse(doc).get(root)) {
+      out.error = std::string("not valid JSON: ") + simdjson::error_message(err);
+      return;
+    }
+    simdjson::dom::array arr;
+    if (root.get_array().get(arr)) return;
+    for (const element e : arr) take(e, out);
+    return;
+  }
+  simdjson::dom::document_stream stream;
+  // One batch the size of the input (it is in memory already): not simdjson's 1 MB default for
+  // every small file.
+  if (const auto err = parser.parse_many(doc, std::max<size_t>(body.size() + 1, 64)).get(stream)) {
+    out.error = std::string("not valid JSON: ") + simdjson::error_message(err);
+    return;
+  }
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    element e;
+    if ((*it).get(e)) {
+      ++out.bad_rows;
+      break;  // the stream cannot resynchronise after a malformed document
+    }
+    take(e, out);
+  }
+}
+
+}  // namespace
+
+const char* export_shape_name(ExportShape s) {
+  switch (s) {
+    case ExportShape::srumecmd_csv: return "srumecmd-csv";
+    case ExportShape::chainsaw_json: return "chainsaw-json";
+    case ExportShape::velociraptor_json: return "velociraptor-json";
+    default: return "none";
+  }
+}
+
+ExportShape detect_export(std::string_view head) {
+  head = skip_bom_space(head);
+  if (head.starts_with("Id,Timestamp,ExeInfo,") && has(head.substr(0, head.find('\n')), "BytesSent"))
+    return ExportShape::srumecmd_csv;
+  if (head.empty() || (head.front() != '{' && head.front() != '[')) return ExportShape::none;
+  const std::string_view first = head.substr(0, head.find('\n'));
+  if (head.front() == '[' && has(head, "\"TableName\"") && has(head, "\"Table\"")) return ExportShape::chainsaw_json;
+  if (has(first, "\"SRUMId\"") && has(first, "\"BytesRecvd\"")) return ExportShape::velociraptor_json;
+  if (head.front() == '[' && has(head, "\"SRUMId\"") && has(head, "\"BytesRecvd\"")) return ExportShape::velociraptor_json;
+  return ExportShape::none;
+}
+
+bool srum_like_json(std::string_view head) {
+  head = skip_bom_space(head);
+  if (head.empty() || (head.front() != '{' && head.front() != '[')) return false;
+  const std::string_view first = head.substr(0, head.find('\n'));
+  return detect_export(head) == ExportShape::none && has(first, "\"BytesSent\"") &&
+         (has(first, "\"BytesRecvd\"") || has(first, "\"BytesReceived\""));
+}
+
+void read_export(std::string_view bytes, ExportShape shape, const std::string& path, UsageFile& out) {
+  out.path = path;
+  out.source = export_shape_name(shape);
+  out.sha256 = sha256_hex(bytes);
+  if (shape == ExportShape::srumecmd_csv) read_srumecmd(bytes, out);
+  else if (shape != ExportShape::none) read_json(bytes, out);
+  else out.error = "not a known SRUM export";
+  if (!out.error.empty()) out.error = path + ": " + out.error;
+}
+
+}  // namespace outflow::srum

@@ -1,0 +1,52 @@
+// SRUM network usage as Outflow reads it: one record per (program, user, interface, interval)
+// from SRUDB.dat (read/srum/srudb_reader.h) or from the exports responders already have
+// (read/srum/srum_export.h). See docs/srum.md.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "outflow/core/time.h"
+
+namespace outflow::srum {
+
+// What the program string names (SruDbIdMapTable.IdType; exports: guessed from its form).
+enum class ProgramKind : uint8_t { unknown, path, pseudo, service, package };
+const char* program_kind_name(ProgramKind k);
+// Guesses the kind from the text: a path ("\device\...", "c:\...") or a pseudo-name ("System").
+ProgramKind kind_of_program_text(std::string_view program);
+
+struct UsageRecord {
+  TimeNs end = kNoTime;   // the TimeStamp: SRUM writes a row when an interval (about an hour) ends
+  int64_t app_id = -1, user_id = -1;
+  std::string program;    // as SRUM names it: "\device\harddiskvolume3\...\x.exe", a service, a package
+  ProgramKind kind = ProgramKind::unknown;
+  std::string user_sid;   // "S-1-5-21-..." ("" when unknown)
+  std::string user_name;  // when the export names it
+  uint64_t interface_luid = 0;
+  int64_t l2_profile_id = 0, l2_profile_flags = 0;
+  uint64_t bytes_sent = 0, bytes_recvd = 0;
+  int64_t row_id = -1;    // AutoIncId / SRUMId / Id
+  // AppId 1 / UserId 2 with no name: the interface-wide total of the interval, not a program.
+  bool interface_total = false;
+};
+
+// The rules for the interface-wide row: no program name, and the ids SRUM gives it (AppId 1,
+// or unknown (-1) where an export leaves it out; UserId 2).
+bool is_interface_total(int64_t app_id, int64_t user_id, std::string_view program);
+
+// Everything one input gave: rows, and what the run must say about it.
+struct UsageFile {
+  std::string path;
+  std::string source;       // "srudb", "srumecmd-csv", "chainsaw-json", "velociraptor-json"
+  std::string sha256;       // of the file as read (SRUDB.dat: the evidence, never changed)
+  std::vector<UsageRecord> rows;
+  bool dirty = false;               // ESE state dirty shutdown (copied from a running system)
+  int header_checksums_fixed = 0;   // in the in-memory copy only
+  bool no_usage_table = false;      // e.g. Windows Server: no per-program network usage table
+  uint64_t id_map_rows = 0, bad_rows = 0;
+  std::vector<std::string> notes;   // things to say once each (not errors)
+  std::string error;                // the input could not be read at all (then rows is empty)
+};
+
+}  // namespace outflow::srum
