@@ -64,6 +64,25 @@ gen() {
   echo "$base.conn.log"
 }
 
+# gen_zeek_json DAYS: the same organisation's Zeek conn.log and dns.log as one Zeek JSON stream
+# (bench/zeek_tsv2json.py: `_path` on each record, as a shipper's stream has it), made once; prints its
+# path. The EVE row's yardstick (issue 19: at least Zeek JSON's speed).
+gen_zeek_json() {
+  local base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
+  if [ -f "$base.zeekjson.meta" ] && [ "$(head -1 "$base.zeekjson.meta")" = "$VERSION" ] && [ -f "$base.zeek.json" ]; then
+    echo "$base.zeek.json"
+    return
+  fi
+  echo "flow bench: simulating $HOSTS hosts x $1 days, Zeek conn.log and dns.log as JSON (seed $SEED) ..." >&2
+  rm -rf "$d" "$base.zeekjson.meta"
+  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$1" --endpoint-share 0 --formats zeek --out "$d" -q
+  local n
+  n=$(python3 "$HERE/zeek_tsv2json.py" "$base.zeek.json" "$d/zeek/conn.log" "$d/zeek/dns.log")
+  rm -rf "$d"
+  { echo "$VERSION"; echo "records=$n (conn.log and dns.log) hosts=$HOSTS days=$1 seed=$SEED"; } > "$base.zeekjson.meta"
+  echo "$base.zeek.json"
+}
+
 # gen_eve DAYS: the same organisation's Suricata eve.json (made once) and prints its path.
 gen_eve() {
   local base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
@@ -179,6 +198,11 @@ for days in "$DAYS" $((DAYS * 2)); do
     cat "$eve" > /dev/null
     echo "flow bench: outflow hunt on the Suricata eve.json of $days days ..." >&2
     measure "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
+    zj=$(gen_zeek_json "$days")
+    NOTES+=("$(basename "$zj"): $(tail -1 "${zj%.zeek.json}.zeekjson.meta")")
+    cat "$zj" > /dev/null
+    echo "flow bench: outflow hunt on the same connections as Zeek JSON ($days days) ..." >&2
+    measure "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$zj" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
   fi
   if [ "$DUCK" = 1 ]; then
     for t in 2 1; do
@@ -225,6 +249,8 @@ D2=$((DAYS * 2))
   if [ "$WITH_EVE" = 1 ]; then
     echo "EVE: the same connections as Suricata flow events, with dns (query and answer), tls/http and per-minute stats events:"
     echo "  conns/s is comparable with the Zeek rows, MB/s is not (an EVE event is ~4x a conn.log line)"
+    echo "Zeek JSON: the same organisation's conn.log and dns.log as one JSON stream (bench/zeek_tsv2json.py)"
+    echo "EVE against Zeek JSON, MB per CPU second of outflow hunt (target: at least Zeek JSON's): EVE ${CPUS[eve$DAYS]:-?}, Zeek JSON ${CPUS[zeekjson$DAYS]:-?}"
   fi
   echo "peak RSS, $DAYS d -> $D2 d (target <= 256 MB and flat): hunt ${RSS[hunt$DAYS]:-?} -> ${RSS[hunt$D2]:-?} MB," \
     "sessions ${RSS[sessions$DAYS]:-?} -> ${RSS[sessions$D2]:-?} MB"
