@@ -51,7 +51,7 @@ flow_sim_version() {
 # gen DAYS: makes (once) the conn.log of HOSTS hosts over DAYS days and prints its path.
 gen() {
   local days=$1 base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
-  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$VERSION" ] && [ -f "$base.conn.log" ]; then
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$VERSION" ] && [ -f "$base.conn.log" ] && [ -f "$base.dns.log" ]; then
     echo "$base.conn.log"
     return
   fi
@@ -59,27 +59,24 @@ gen() {
   rm -rf "$d" "$base.meta"
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --endpoint-share 0 --formats zeek --out "$d" -q
   mv "$d/zeek/conn.log" "$base.conn.log"
+  mv "$d/zeek/dns.log" "$base.dns.log"  # for the Zeek JSON row (gen_zeek_json)
   rm -rf "$d"
   { echo "$VERSION"; echo "conns=$(grep -vc '^#' "$base.conn.log") hosts=$HOSTS days=$days seed=$SEED"; } > "$base.meta"
   echo "$base.conn.log"
 }
 
-# gen_zeek_json DAYS: the same organisation's Zeek conn.log and dns.log as one Zeek JSON stream
-# (bench/zeek_tsv2json.py: `_path` on each record, as a shipper's stream has it), made once; prints its
-# path. The EVE row's yardstick (issue 19: at least Zeek JSON's speed).
+# gen_zeek_json DAYS: the same organisation's Zeek conn.log and dns.log (kept by gen) as one Zeek JSON
+# stream (bench/zeek_tsv2json.py: `_path` on each record, as a shipper's stream has it), converted once;
+# prints its path. The EVE row's yardstick (issue 19: at least Zeek JSON's speed).
 gen_zeek_json() {
-  local base="$DATA/flow-seed$SEED-h$HOSTS-d$1" d="$DATA/flow-work"
-  if [ -f "$base.zeekjson.meta" ] && [ "$(head -1 "$base.zeekjson.meta")" = "$VERSION" ] && [ -f "$base.zeek.json" ]; then
+  local base="$DATA/flow-seed$SEED-h$HOSTS-d$1" conn
+  conn=$(gen "$1")
+  if [ -f "$base.zeek.json" ] && [ "$base.zeek.json" -nt "$conn" ]; then
     echo "$base.zeek.json"
     return
   fi
-  echo "flow bench: simulating $HOSTS hosts x $1 days, Zeek conn.log and dns.log as JSON (seed $SEED) ..." >&2
-  rm -rf "$d" "$base.zeekjson.meta"
-  "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$1" --endpoint-share 0 --formats zeek --out "$d" -q
-  local n
-  n=$(python3 "$HERE/zeek_tsv2json.py" "$base.zeek.json" "$d/zeek/conn.log" "$d/zeek/dns.log")
-  rm -rf "$d"
-  { echo "$VERSION"; echo "records=$n (conn.log and dns.log) hosts=$HOSTS days=$1 seed=$SEED"; } > "$base.zeekjson.meta"
+  echo "flow bench: Zeek conn.log and dns.log of $1 days to one JSON stream ..." >&2
+  python3 "$HERE/zeek_tsv2json.py" "$base.zeek.json" "$conn" "$base.dns.log" > /dev/null
   echo "$base.zeek.json"
 }
 
@@ -199,7 +196,7 @@ for days in "$DAYS" $((DAYS * 2)); do
     echo "flow bench: outflow hunt on the Suricata eve.json of $days days ..." >&2
     measure "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
     zj=$(gen_zeek_json "$days")
-    NOTES+=("$(basename "$zj"): $(tail -1 "${zj%.zeek.json}.zeekjson.meta")")
+    NOTES+=("$(basename "$zj"): $(wc -l < "$zj") records (conn.log and dns.log)")
     cat "$zj" > /dev/null
     echo "flow bench: outflow hunt on the same connections as Zeek JSON ($days days) ..." >&2
     measure "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$zj" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
