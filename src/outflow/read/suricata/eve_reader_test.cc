@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "outflow/join/community_id.h"
 #include "outflow/read/suricata/eve_detect.h"
+#include "outflow/read/line_reader.h"
 #include "outflow/read/suricata/eve_parse.h"
 #include "outflow/testing/collect_sink.h"
 
@@ -211,6 +213,55 @@ TEST(EveReader, CommunityIdMismatchCounted) {
                        "\n");
   ASSERT_EQ(r->sink.flows.size(), 1u);
   EXPECT_EQ(r->dubious("suricata flow: community_id does not match the 5-tuple (kept)"), 1u);
+}
+
+// The parser's fast paths (strings and counts read from their raw tokens) against the slow ones
+// they hand over to: escapes unescaped, spaces around tokens, nulls, wrong types and numbers
+// that are not plain non-negative integers.
+struct Parsed {
+  const char* why = nullptr;
+  suricata::EveEvent ev;
+  DnsAnswer dns;
+  std::string keep;  // the line, with simdjson's padding after it
+};
+
+std::unique_ptr<Parsed> parse_line(const std::string& line) {
+  static suricata::EveParser parser;
+  auto p = std::make_unique<Parsed>();
+  p->keep = line + std::string(LineReader::kPadding, ' ');
+  p->why = parser.parse(std::string_view(p->keep.data(), line.size()), p->ev, p->dns);
+  return p;
+}
+
+TEST(EveParse, StringsRawWhenPlainUnescapedOtherwise) {
+  auto p = parse_line(R"({ "event_type" : "tls" , "src_ip":"192.0.2.1","tls":{"sni":"a\u0041\"b.example","ja3":{"hash" :  "h1"  }},"app_proto":null})");
+  ASSERT_EQ(p->why, nullptr);
+  EXPECT_EQ(p->ev.event_type, "tls");
+  EXPECT_EQ(p->ev.src_ip, "192.0.2.1");
+  EXPECT_EQ(p->ev.tls.sni, "aA\"b.example");
+  EXPECT_EQ(p->ev.tls.ja3, "h1");
+  EXPECT_EQ(p->ev.app_proto, "");
+  EXPECT_EQ(parse_line(R"({"event_type":"\"})")->why, std::string("suricata eve: malformed JSON"));
+  EXPECT_NE(parse_line(R"({"event_type":5})")->why, nullptr);
+  EXPECT_NE(parse_line(R"({"event_type":["flow"]})")->why, nullptr);
+  EXPECT_EQ(parse_line(R"({"event_type":""})")->ev.event_type, "");
+}
+
+TEST(EveParse, CountsPlainDigitsOnly) {
+  auto ok = [](const std::string& n) {
+    auto p = parse_line(R"({"flow":{"bytes_toserver":)" + n + "}}");
+    EXPECT_EQ(p->why, nullptr) << n;
+    return p->ev.flow.bytes_toserver;
+  };
+  EXPECT_EQ(ok("0"), 0u);
+  EXPECT_EQ(ok("12 "), 12u);
+  EXPECT_EQ(ok("null"), 0u);
+  EXPECT_EQ(ok("1234567890123456789"), 1234567890123456789u);
+  EXPECT_EQ(ok("18446744073709551615"), 18446744073709551615u);  // 20 digits: simdjson reads it
+  for (const char* bad : {"-1", "1.5", "1e3", "01", "18446744073709551616", "\"7\"", "true"})
+    EXPECT_NE(parse_line(std::string(R"({"flow":{"bytes_toserver":)") + bad + "}}")->why, nullptr) << bad;
+  auto p = parse_line(R"({"src_port":443,"dest_port":70000})");
+  EXPECT_NE(p->why, nullptr);
 }
 
 }  // namespace
