@@ -19,7 +19,7 @@ bool proxy_request(const AppRecord& r) {
 
 uint32_t AppNames::intern(std::string_view s) {
   if (s.empty()) return kNone;
-  auto it = name_ids_.find(std::string(s));
+  auto it = name_ids_.find(s);
   if (it != name_ids_.end()) return it->second;
   if (names_.size() >= caps_.max_names) {
     ++names_dropped_;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/core/string_map.h"
 #include "outflow/join/flow_key.h"
 #include "outflow/model/events.h"
 #include "outflow/model/session.h"
@@ -113,7 +114,7 @@ class AppNames {
   std::unordered_map<IpAddr, std::vector<Lease>, IpAddrHash> leases_;
   size_t n_leases_ = 0;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t> name_ids_;
+  StringMap<uint32_t> name_ids_;
   ConnMap::iterator conn_entry(const std::string& uid, const FlowKey& key, TimeNs ts);
   uint64_t conns_dropped_ = 0, leases_dropped_ = 0, names_dropped_ = 0;
 };

@@ -171,8 +171,11 @@ void EndpointIndex::add_dns(HostId host, const IpAddr& client, TimeNs t, std::st
     return;
   }
   ++n_dns_;
-  auto [it, inserted] = name_ids_.try_emplace(std::string(name), static_cast<uint32_t>(names_.size()));
-  if (inserted) names_.emplace_back(name);
+  auto it = name_ids_.find(name);
+  if (it == name_ids_.end()) {
+    it = name_ids_.emplace(std::string(name), static_cast<uint32_t>(names_.size())).first;
+    names_.emplace_back(name);
+  }
   // One entry per (asker, name) for an address, holding the latest time: answers repeat all day.
   auto& v = dns_[answer];
   for (auto& d : v) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "outflow/join/app_names.h"
+#include "outflow/core/string_map.h"
 #include "outflow/join/flow_key.h"
 #include "outflow/lineage/process_table.h"
 
@@ -139,7 +140,7 @@ class EndpointIndex {
   std::unordered_map<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;
   std::unordered_map<IpAddr, std::vector<DnsEntry>, IpAddrHash> dns_;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t> name_ids_;
+  StringMap<uint32_t> name_ids_;
   uint64_t n_connects_ = 0, dropped_connects_ = 0, n_dns_ = 0, dropped_dns_ = 0;
   bool evict_ = false;
   TimeNs now_ = kNoTime;

@@ -57,7 +57,8 @@ struct EveStats {
   bool have_capture = false;
 };
 
-struct EveEvent {
+// The top-level fields (cleared for every line).
+struct EveHead {
   std::string_view timestamp, event_type, src_ip, dest_ip, proto, app_proto, community_id, sensor, direction;
   std::string_view flow_id;  // the number's digits
   uint16_t src_port = 0, dest_port = 0;
@@ -65,6 +66,9 @@ struct EveEvent {
   int icmp_type = -1, icmp_code = -1;
   // TCP flags the side that sent first (toserver) used, when Suricata logged them ("tcp" object).
   bool have_tcp_flags = false, syn_toserver = false;
+};
+
+struct EveEvent : EveHead {
   EveFlow flow, netflow;
   EveDns dns;
   EveTls tls;
@@ -72,6 +76,27 @@ struct EveEvent {
   EveFileinfo fileinfo;
   EveAlert alert;
   EveStats stats;
+
+  // As a fresh EveEvent{}: the head, and each object the last line had (an object's `present`
+  // is set before any of its fields). Zeroing the whole ~1 KiB event per line was a fifth of
+  // the parser's own time.
+  void clear() {
+    static_cast<EveHead&>(*this) = EveHead{};
+    clear_if(flow);
+    clear_if(netflow);
+    clear_if(dns);
+    clear_if(tls);
+    clear_if(http);
+    clear_if(fileinfo);
+    clear_if(alert);
+    clear_if(stats);
+  }
+
+ private:
+  template <class T>
+  static void clear_if(T& x) {
+    if (x.present) x = T{};
+  }
 };
 
 }  // namespace outflow::suricata

@@ -65,7 +65,7 @@ class EveReader {
 
   // A time field: false (reported) when it is not a time, has no UTC offset, or is out of range.
   bool time_of(std::string_view s, const char* what, TimeNs& out) {
-    switch (parse_eve_time(s, out)) {
+    switch (clock_.parse(s, out)) {
       case EveTime::ok: return true;
       case EveTime::no_offset: bad(std::string("suricata eve: ") + what + " without UTC offset"); return false;
       case EveTime::out_of_range: bad(std::string("suricata eve: ") + what + " out of range (before 1970 or after 2099)"); return false;
@@ -257,6 +257,7 @@ class EveReader {
   LineReader& lines_;
   ReadContext& ctx_;
   EveParser parser_;
+  EveClock clock_;
   EveEvent ev_;
   FlowRecord flow_;
   AppRecord app_;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <cstdio>
 #include <memory>
+#include <random>
+#include <vector>
 #include <sstream>
 
 #include "outflow/join/community_id.h"
@@ -241,6 +244,15 @@ TEST(EveParse, StringsRawWhenPlainUnescapedOtherwise) {
   EXPECT_EQ(p->ev.tls.sni, "aA\"b.example");
   EXPECT_EQ(p->ev.tls.ja3, "h1");
   EXPECT_EQ(p->ev.app_proto, "");
+  // A backslash in the first eight bytes, past them, and in the tail after the last eight.
+  auto h = parse_line(R"({"http":{"url":"/abcdefghijklmno\\/x","hostname":"abcdefghijklmnopq\u0041","http_method":"abcdefgh\tb"}})");
+  ASSERT_EQ(h->why, nullptr);
+  EXPECT_EQ(h->ev.http.url, "/abcdefghijklmno\\/x");
+  EXPECT_EQ(h->ev.http.hostname, "abcdefghijklmnopqA");
+  EXPECT_EQ(h->ev.http.method, "abcdefgh\tb");
+  // Keys match only whole: a longer or shorter key is another field.
+  auto k = parse_line(R"({"src_ipx":"192.0.2.9","src_i":"192.0.2.8","src_ip":"192.0.2.1"})");
+  EXPECT_EQ(k->ev.src_ip, "192.0.2.1");
   EXPECT_EQ(parse_line(R"({"event_type":"\"})")->why, std::string("suricata eve: malformed JSON"));
   EXPECT_NE(parse_line(R"({"event_type":5})")->why, nullptr);
   EXPECT_NE(parse_line(R"({"event_type":["flow"]})")->why, nullptr);
@@ -262,6 +274,40 @@ TEST(EveParse, CountsPlainDigitsOnly) {
     EXPECT_NE(parse_line(std::string(R"({"flow":{"bytes_toserver":)") + bad + "}}")->why, nullptr) << bad;
   auto p = parse_line(R"({"src_port":443,"dest_port":70000})");
   EXPECT_NE(p->why, nullptr);
+}
+
+// The clock's remembered hour gives what parse_eve_time gives, for times in and out of its shape,
+// across hours, dates and offsets, and at the end of the record range inside a half-hour offset.
+TEST(EveParse, ClockAgreesWithParseEveTime) {
+  suricata::EveClock clock;
+  std::mt19937 rng(7);
+  std::vector<std::string> times = {"2099-12-31T23:10:00.000000-0030", "2099-12-31T23:40:00.000000-0030",
+                                    "2099-12-31T23:59:59.999999+0000", "2024-03-01T10:59:60.000000+0000",
+                                    "2024-03-01T10:15:00.5+0100", "2024-03-01T10:15:00Z", "2024-03-01T10:15:00.000000",
+                                    "2024-03-01T10:1x:00.000000+0100", "2024-03-01T10:15:00.000000+01:00"};
+  for (int i = 0; i < 20000; ++i) {
+    char b[64];
+    const int hour = static_cast<int>(rng() % 3), day = 1 + static_cast<int>(rng() % 2);
+    std::snprintf(b, sizeof b, "2024-03-%02dT1%d:%02u:%02u.%06u%s", day, hour, static_cast<unsigned>(rng() % 60), static_cast<unsigned>(rng() % 60), static_cast<unsigned>(rng() % 1000000),
+                  rng() % 4 == 0 ? "-0530" : "+0100");
+    times.push_back(b);
+    if (i % 1000 == 0) times.push_back(times[rng() % times.size()]);
+  }
+  size_t ok = 0;
+  for (const auto& t : times) {
+    TimeNs a = kNoTime, b = kNoTime;
+    const auto ra = clock.parse(t, a);
+    const auto rb = suricata::parse_eve_time(t, b);
+    ASSERT_EQ(ra, rb) << t;
+    if (rb == suricata::EveTime::ok) {
+      ASSERT_EQ(a, b) << t;
+      ++ok;
+    }
+  }
+  EXPECT_GT(ok, 20000u);
+  TimeNs t = kNoTime;
+  EXPECT_EQ(clock.parse("2099-12-31T23:10:00.000000-0030", t), suricata::EveTime::ok);
+  EXPECT_EQ(clock.parse("2099-12-31T23:40:00.000000-0030", t), suricata::EveTime::out_of_range);
 }
 
 }  // namespace
