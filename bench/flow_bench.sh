@@ -118,43 +118,69 @@ STATUS=0
 ROWS=()
 declare -A MBS RSS CPUS
 
-# measure KEY LABEL FILE CONNS OK_RC CMD...: runs CMD RUNS times under GNU time; one row with the fastest
-# run's wall, CPU share and the 1-minute load average before it, and the highest peak RSS of all runs.
-measure() {
-  local key=$1 label=$2 file=$3 conns=$4 ok_rc=$5 rc wall="" cpu="" cpus="" load="" rss=0 t0 t1 w r l extra=""
+# register KEY LABEL FILE CONNS OK_RC CMD...: a row to measure. interleave KEY...: runs the KEYs'
+# commands in turn, RUNS rounds (so a machine whose speed drifts, as a shared VM's does by tens of
+# percent over minutes, slows every row of a comparison alike), then one row per KEY with the
+# fastest run's wall, CPU share, CPU seconds and the 1-minute load average before it, and the
+# highest peak RSS of all runs. measure KEY ...: register and interleave one row.
+declare -A R_LABEL R_FILE R_CONNS R_OK R_CMD R_WALL R_LOAD R_CPU R_CPUS R_RSS R_EXTRA R_FAIL
+register() {
+  local key=$1
+  R_LABEL[$key]=$2 R_FILE[$key]=$3 R_CONNS[$key]=$4 R_OK[$key]=$5
   shift 5
-  local mb
-  mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
-  for _ in $(seq "$RUNS"); do
-    l=$(cut -d' ' -f1 /proc/loadavg)
-    rc=0
-    t0=$(date +%s.%N)
-    "$TIME" -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err" || rc=$?
-    t1=$(date +%s.%N)
-    if [ "$rc" -gt "$ok_rc" ]; then
-      ROWS+=("$(printf '%-28s %10s  FAILED (exit %d): %s' "$label" "$mb" "$rc" "$(tail -c 300 "$TMP/err" | tr '\n' ' ')")")
-      STATUS=1
-      return
-    fi
-    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    r=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
-    if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then
-      wall=$w load=$l
-      cpu=$(awk -F': ' '/Percent of CPU/ { print $2 }' "$TMP/time")
-      cpus=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/time")
-      extra=$(grep -o 'query_s=[0-9.]*' "$TMP/out" || true)
-    fi
-    rss=$(awk -v a="$r" -v b="$rss" 'BEGIN { print (a > b ? a : b) }')
-  done
-  if grep -q '^rows=' "$TMP/out" && [ "$(grep -o 'rows=[0-9]*' "$TMP/out" | cut -d= -f2)" != "$conns" ]; then
-    echo "flow bench: $label counted $(grep -o 'rows=[0-9]*' "$TMP/out"), expected $conns connections" >&2
+  R_CMD[$key]=$(printf '%q ' "$@")
+  R_WALL[$key]="" R_RSS[$key]=0 R_FAIL[$key]="" R_EXTRA[$key]=""
+}
+run_once() {
+  local key=$1 rc=0 t0 t1 w r l
+  [ -z "${R_FAIL[$key]}" ] || return 0
+  l=$(cut -d' ' -f1 /proc/loadavg)
+  t0=$(date +%s.%N)
+  eval "$TIME -v -o \"\$TMP/time\" ${R_CMD[$key]}" > "$TMP/out" 2> "$TMP/err" || rc=$?
+  t1=$(date +%s.%N)
+  if [ "$rc" -gt "${R_OK[$key]}" ]; then
+    R_FAIL[$key]="FAILED (exit $rc): $(tail -c 300 "$TMP/err" | tr '\n' ' ')"
+    return 0
+  fi
+  w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  r=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
+  if [ -z "${R_WALL[$key]}" ] || awk -v a="$w" -v b="${R_WALL[$key]}" 'BEGIN { exit !(a < b) }'; then
+    R_WALL[$key]=$w R_LOAD[$key]=$l
+    R_CPU[$key]=$(awk -F': ' '/Percent of CPU/ { print $2 }' "$TMP/time")
+    R_CPUS[$key]=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/time")
+    R_EXTRA[$key]=$(grep -o 'query_s=[0-9.]*' "$TMP/out" || true)
+  fi
+  R_RSS[$key]=$(awk -v a="$r" -v b="${R_RSS[$key]}" 'BEGIN { print (a > b ? a : b) }')
+  if grep -q '^rows=' "$TMP/out" && [ "$(grep -o 'rows=[0-9]*' "$TMP/out" | cut -d= -f2)" != "${R_CONNS[$key]}" ]; then
+    echo "flow bench: ${R_LABEL[$key]} counted $(grep -o 'rows=[0-9]*' "$TMP/out"), expected ${R_CONNS[$key]} connections" >&2
     STATUS=1
   fi
-  ROWS+=("$(awk -v l="$label" -v mb="$mb" -v w="$wall" -v n="$conns" -v r="$rss" -v c="$cpu" -v cs="$cpus" -v ld="$load" -v x="$extra" 'BEGIN {
+}
+row() {
+  local key=$1 mb
+  mb=$(awk -v b="$(stat -c %s "${R_FILE[$key]}")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  if [ -n "${R_FAIL[$key]}" ]; then
+    ROWS+=("$(printf '%-28s %10s  %s' "${R_LABEL[$key]}" "$mb" "${R_FAIL[$key]}")")
+    STATUS=1
+    return
+  fi
+  ROWS+=("$(awk -v l="${R_LABEL[$key]}" -v mb="$mb" -v w="${R_WALL[$key]}" -v n="${R_CONNS[$key]}" -v r="${R_RSS[$key]}" \
+    -v c="${R_CPU[$key]}" -v cs="${R_CPUS[$key]}" -v ld="${R_LOAD[$key]}" -v x="${R_EXTRA[$key]}" 'BEGIN {
     printf "%-28s %10.1f %9.3f %9.1f %12.0f %12.1f %6s %7s %6s  %s", l, mb, w, mb / w, n / w, r, c, cs, ld, x }')")
-  MBS[$key]=$(awk -v mb="$mb" -v w="$wall" 'BEGIN { printf "%.1f", mb / w }')
-  RSS[$key]=$rss
-  CPUS[$key]=$(awk -v mb="$mb" -v c="$cpus" 'BEGIN { printf "%.1f", (c > 0 ? mb / c : 0) }')  # MB per CPU second
+  MBS[$key]=$(awk -v mb="$mb" -v w="${R_WALL[$key]}" 'BEGIN { printf "%.1f", mb / w }')
+  RSS[$key]=${R_RSS[$key]}
+  CPUS[$key]=$(awk -v mb="$mb" -v c="${R_CPUS[$key]}" 'BEGIN { printf "%.1f", (c > 0 ? mb / c : 0) }')  # MB per CPU second
+}
+interleave() {
+  local k
+  for _ in $(seq "$RUNS"); do
+    for k in "$@"; do run_once "$k"; done
+  done
+  for k in "$@"; do row "$k"; done
+}
+measure() {
+  register "$@"
+  interleave "$1"
 }
 
 # gen_proxy: makes (once) the Squid access.log and PAN-OS traffic log of the same organisation behind a
@@ -186,28 +212,29 @@ for days in "$DAYS" $((DAYS * 2)); do
   conns=$(grep -o 'conns=[0-9]*' "${conn%.conn.log}.meta" | cut -d= -f2)
   NOTES+=("$(basename "$conn"): $(tail -1 "${conn%.conn.log}.meta")")
   cat "$conn" > /dev/null  # every run reads from the page cache
-  echo "flow bench: outflow on $days days ($conns connections) ..." >&2
-  measure "sessions$days" "outflow sessions (${days} d)" "$conn" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
-  measure "hunt$days" "outflow hunt (${days} d)" "$conn" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
+  echo "flow bench: outflow on $days days ($conns connections), interleaved with what it is compared with ..." >&2
+  keys=("sessions$days" "hunt$days")
+  register "sessions$days" "outflow sessions (${days} d)" "$conn" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
+  register "hunt$days" "outflow hunt (${days} d)" "$conn" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
   if [ "$WITH_EVE" = 1 ] && [ "$days" = "$DAYS" ]; then
     eve=$(gen_eve "$days")
     NOTES+=("$(basename "$eve"): $(tail -1 "${eve%.eve.json}.eve.meta")")
     cat "$eve" > /dev/null
-    echo "flow bench: outflow hunt on the Suricata eve.json of $days days ..." >&2
-    measure "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
     zj=$(gen_zeek_json "$days")
     NOTES+=("$(basename "$zj"): $(wc -l < "$zj") records (conn.log and dns.log)")
     cat "$zj" > /dev/null
-    echo "flow bench: outflow hunt on the same connections as Zeek JSON ($days days) ..." >&2
-    measure "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$zj" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
+    register "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
+    register "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$zj" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
+    keys+=("eve$days" "zeekjson$days")
   fi
   if [ "$DUCK" = 1 ]; then
     for t in 2 1; do
-      echo "flow bench: DuckDB ($t threads) on $days days ..." >&2
-      measure "duckdb$t-$days" "DuckDB $t thread$([ "$t" = 2 ] && echo s) (${days} d)" "$conn" "$conns" 0 \
+      register "duckdb$t-$days" "DuckDB $t thread$([ "$t" = 2 ] && echo s) (${days} d)" "$conn" "$conns" 0 \
         node "$TOOLS/duckdb_pairs.mjs" "$conn" "$t"
+      keys+=("duckdb$t-$days")
     done
   fi
+  interleave "${keys[@]}"
 done
 
 # The readers of issue 13 on their own logs: `outflow sessions` on Squid's access.log (each request a
@@ -227,7 +254,7 @@ done
 D2=$((DAYS * 2))
 {
   echo "Flow-only benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -m), seed $SEED, $HOSTS hosts, no endpoint telemetry"
-  echo "input: the simulated Zeek conn.log (TSV); files in the page cache; best of $RUNS runs; MB = 10^6 bytes"
+  echo "input: the simulated Zeek conn.log (TSV); files in the page cache; best of $RUNS runs, the rows of one input size run in turn; MB = 10^6 bytes"
   echo "DuckDB: @duckdb/node-api $DUCKDB_VERSION on node $(node --version 2> /dev/null || echo '(none)'): read_csv(delim tab, comment '#',"
   echo "  nullstr '-') grouped by (id.orig_h, id.resp_h): count, sum(orig_bytes), sum(resp_bytes), min(ts), max(ts)"
   echo
