@@ -197,34 +197,42 @@ uint32_t DnsView::hosts_querying(const std::string& domain) const {
 }
 
 std::string registered_domain(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  std::string_view n = lower;
-  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
   // Registrable part: the last two labels, or three when the second-level label is a generic
   // one under a country code (co.uk, com.au...). Debian ships no public-suffix library we use,
-  // and this is only a grouping key.
-  std::vector<std::string_view> labels;
-  for (size_t b = 0; b <= n.size();) {
-    const size_t e = std::min(n.find('.', b), n.size());
-    labels.push_back(n.substr(b, e - b));
-    b = e + 1;
-  }
+  // and this is only a grouping key. Read from the end in place: this runs once per DNS record,
+  // and a lower-cased copy of the name and a vector of its labels (two allocations) were most
+  // of its cost.
+  std::string_view n = name;
+  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
+  const size_t labels = static_cast<size_t>(std::count(n.begin(), n.end(), '.')) + 1;
   size_t keep = 2;
-  if (labels.size() >= 3) {
-    const auto sld = labels[labels.size() - 2];
-    const bool generic = sld == "co" || sld == "com" || sld == "org" || sld == "net" || sld == "ac" || sld == "gov" || sld == "edu";
-    if (labels.back().size() == 2 && generic) keep = 3;
+  if (labels >= 3) {
+    const size_t d1 = n.rfind('.');          // before the last label
+    const size_t d2 = n.rfind('.', d1 - 1);  // before the second-level label (labels >= 3: d1 >= 1)
+    const std::string_view last = n.substr(d1 + 1), sld = n.substr(d2 + 1, d1 - d2 - 1);
+    const auto is = [&](std::string_view want) {
+      if (sld.size() != want.size()) return false;
+      for (size_t i = 0; i < want.size(); ++i)
+        if ((sld[i] >= 'A' && sld[i] <= 'Z' ? static_cast<char>(sld[i] - 'A' + 'a') : sld[i]) != want[i]) return false;
+      return true;
+    };
+    const bool generic = is("co") || is("com") || is("org") || is("net") || is("ac") || is("gov") || is("edu");
+    if (last.size() == 2 && generic) keep = 3;
   }
-  keep = std::min(keep, labels.size());
-  std::string r;
-  for (size_t i = labels.size() - keep; i < labels.size(); ++i) {
-    if (!r.empty()) r.push_back('.');
-    r.append(labels[i]);
-  }
-  for (char& c : r)
+  // The kept labels are the text after the keep-th dot from the end (all of it when there are
+  // fewer); empty labels at their front add no dot, as joining non-empty ones did.
+  size_t start = 0;
+  for (size_t i = n.size(), dots = 0; i-- > 0;)
+    if (n[i] == '.' && ++dots == keep) {
+      start = i + 1;
+      break;
+    }
+  while (start < n.size() && n[start] == '.') ++start;
+  std::string r(n.substr(start));
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the baseline keys use \x1f as separator
+  }
   return r;
 }
 

@@ -2,9 +2,12 @@
 // which host a query belongs to, and the per-host domain cap.
 #include "outflow/features/dns_view.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <random>
+#include <vector>
 
 #include "outflow/testing/collect_sink.h"
 
@@ -55,6 +58,55 @@ TEST(RegisteredDomain, TwoLabelsOrThreeUnderAGenericCountrySecondLevel) {
   EXPECT_EQ(registered_domain("A.B.Example.CO.UK."), "example.co.uk");
   EXPECT_EQ(registered_domain("localhost"), "localhost");
   EXPECT_EQ(registered_domain("x.y.example.de"), "example.de");
+}
+
+// The rule as first written (a lower-cased copy split into labels, the kept ones joined):
+// registered_domain() must give the same key for any text, or baselines keyed by it would move.
+std::string registered_domain_reference(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string_view n = lower;
+  while (!n.empty() && n.back() == '.') n.remove_suffix(1);
+  std::vector<std::string_view> labels;
+  for (size_t b = 0; b <= n.size();) {
+    const size_t e = std::min(n.find('.', b), n.size());
+    labels.push_back(n.substr(b, e - b));
+    b = e + 1;
+  }
+  size_t keep = 2;
+  if (labels.size() >= 3) {
+    const auto sld = labels[labels.size() - 2];
+    const bool generic = sld == "co" || sld == "com" || sld == "org" || sld == "net" || sld == "ac" || sld == "gov" || sld == "edu";
+    if (labels.back().size() == 2 && generic) keep = 3;
+  }
+  keep = std::min(keep, labels.size());
+  std::string r;
+  for (size_t i = labels.size() - keep; i < labels.size(); ++i) {
+    if (!r.empty()) r.push_back('.');
+    r.append(labels[i]);
+  }
+  for (char& c : r)
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  return r;
+}
+
+TEST(RegisteredDomain, SameAsTheFirstRuleOnAnyText) {
+  std::mt19937 rng(3);
+  const std::string alphabet = "aBc.Oo.CuK.\x01-";
+  const std::vector<std::string> parts = {"co", "CO", "com", "Org", "net", "ac", "gov", "edu", "uk", "de", "x", "", "."};
+  for (const char* fixed : {"", ".", "..", "a..uk", "..co.uk", "x.co.uk", "x.CO.UK.", "co.uk", "a.b.c", ".a.b", "a.\x1f.b", "x.com.au"})
+    ASSERT_EQ(registered_domain(fixed), registered_domain_reference(fixed)) << fixed;
+  for (int i = 0; i < 50000; ++i) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 6);
+    for (int k = 0; k < n; ++k) {
+      if (rng() % 2) s += parts[rng() % parts.size()];
+      else for (int j = static_cast<int>(rng() % 4); j > 0; --j) s += alphabet[rng() % alphabet.size()];
+      if (rng() % 3) s += '.';
+    }
+    ASSERT_EQ(registered_domain(s), registered_domain_reference(s)) << s;
+  }
 }
 
 TEST(DnsView, PerHostAndDomainUniqueNamesQueriesAndTxtShare) {
