@@ -208,7 +208,7 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     out.error = "libesedb cannot walk the network usage table (" + take_error(&err) + ")";
     return;
   }
-  out.rows.reserve(static_cast<size_t>(n));
+  if (!out.sink) out.rows.reserve(static_cast<size_t>(n));
   std::string scratch, ts;
   for (int i = 0; i < n; ++i) {
     Record r;
@@ -242,7 +242,7 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     }
     if (const auto s = ids.find(u.user_id); s != ids.end() && s->second.type == 3) u.user_sid = s->second.text;
     u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
-    out.rows.push_back(std::move(u));
+    out.add(std::move(u));
   }
 }
 
