@@ -321,9 +321,8 @@ void read_export(ByteSource& src, ExportShape shape, const std::string& path, Us
   std::string head, read_error;
   if (shape == ExportShape::none) {
     out.error = "not a known SRUM export";
-  } else if (!read_up_to(hashed, 64 * 1024, head)) {
-    read_error = hashed.error();
   } else {
+    if (!read_up_to(hashed, 64 * 1024, head)) read_error = hashed.error();  // the rows before it still count
     const bool array = shape != ExportShape::srumecmd_csv && skip_bom_space(head).starts_with('[');
     PeekedSource body(hashed, std::move(head));  // the head again, then the rest (hashed once)
     if (array) {
@@ -332,15 +331,16 @@ void read_export(ByteSource& src, ExportShape shape, const std::string& path, Us
       LineReader lines(body);
       if (shape == ExportShape::srumecmd_csv) read_srumecmd(lines, out);
       else read_json_lines(lines, out);
-      read_error = lines.error();
+      if (read_error.empty()) read_error = lines.error();
     }
   }
   // The hash is of the whole input, whatever part of it was read.
   if (read_error.empty() && out.error.empty() && !hashed.drain()) read_error = hashed.error();
-  if (!read_error.empty() && out.error.empty()) {
-    if (out.rows_read == 0) out.error = read_error;
-    else out.notes.push_back("read error after " + std::to_string(out.rows_read) + " rows (" + read_error +
-                             "): the rows before it are used");
+  if (!read_error.empty()) {
+    if (out.rows_read == 0) out.error = read_error;  // the cause of whatever else went wrong
+    else if (out.error.empty())
+      out.notes.push_back("read error after " + std::to_string(out.rows_read) + " rows (" + read_error +
+                          "): the rows before it are used");
   }
   out.sha256 = hashed.hex();
   if (!out.error.empty()) out.error = path + ": " + out.error;
