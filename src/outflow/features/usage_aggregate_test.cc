@@ -10,16 +10,12 @@ namespace {
 
 constexpr TimeNs kH = 3600 * kNsPerSec;
 
+// A program row on one interface; row_id: the bytes sent, to tell rows apart.
 srum::UsageRecord row(TimeNs end, const std::string& program, const std::string& sid, uint64_t sent, uint64_t recvd) {
   srum::UsageRecord r;
-  r.end = end;
-  r.program = program;
+  std::tie(r.end, r.program, r.user_sid, r.interface_luid, r.bytes_sent, r.bytes_recvd, r.row_id) =
+      std::make_tuple(end, program, sid, 1689399632855040ULL, sent, recvd, static_cast<int64_t>(sent));
   r.kind = srum::kind_of_program_text(program);
-  r.user_sid = sid;
-  r.bytes_sent = sent;
-  r.bytes_recvd = recvd;
-  r.interface_luid = 1689399632855040ULL;
-  r.row_id = static_cast<int64_t>(sent);
   return r;
 }
 

@@ -18,11 +18,15 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  return hex_lower(md, len);
+}
+
+std::string hex_lower(const unsigned char* p, size_t n) {
   static const char* hex = "0123456789abcdef";
   std::string s;
-  for (unsigned i = 0; i < len; ++i) {
-    s.push_back(hex[md[i] >> 4]);
-    s.push_back(hex[md[i] & 15]);
+  for (size_t i = 0; i < n; ++i) {
+    s.push_back(hex[p[i] >> 4]);
+    s.push_back(hex[p[i] & 15]);
   }
   return s;
 }

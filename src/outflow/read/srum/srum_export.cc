@@ -48,6 +48,17 @@ void finish(UsageRecord& u) {
   u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
 }
 
+// The next line; an overlong one (over 64 MiB) is counted as a bad row and skipped. False at
+// the end or on a read error (LineReader::error()).
+bool next_line(LineReader& lines, std::string_view& line, UsageFile& out) {
+  for (;;) {
+    const LineReader::Status st = lines.next(line);
+    if (st == LineReader::Status::line) return true;
+    if (st != LineReader::Status::too_long) return false;
+    ++out.bad_rows;
+  }
+}
+
 // --- SrumECmd CSV ------------------------------------------------------------------------------
 
 void read_srumecmd(LineReader& lines, UsageFile& out) {
@@ -62,13 +73,7 @@ void read_srumecmd(LineReader& lines, UsageFile& out) {
   std::string scratch;
   bool header = true;
   std::string_view line;
-  for (;;) {
-    const LineReader::Status st = lines.next(line);
-    if (st == LineReader::Status::end || st == LineReader::Status::error) break;
-    if (st == LineReader::Status::too_long) {
-      ++out.bad_rows;
-      continue;
-    }
+  while (next_line(lines, line, out)) {
     if (header) {
       line = skip_bom_space(line);
       if (!split_csv(line, f, scratch)) break;
@@ -205,13 +210,7 @@ void read_json_lines(LineReader& lines, UsageFile& out) {
   simdjson::dom::parser parser;
   std::string_view line;
   bool first = true;
-  for (;;) {
-    const LineReader::Status st = lines.next(line);
-    if (st == LineReader::Status::end || st == LineReader::Status::error) return;
-    if (st == LineReader::Status::too_long) {
-      ++out.bad_rows;
-      return;
-    }
+  while (next_line(lines, line, out)) {
     if (first) line = skip_bom_space(line);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.front() == '\r')) line.remove_prefix(1);
@@ -269,13 +268,7 @@ class Sha256Source final : public ByteSource {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (!ctx_ || EVP_DigestFinal_ex(ctx_, md, &len) != 1) return {};
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (unsigned i = 0; i < len; ++i) {
-      s.push_back(digits[md[i] >> 4]);
-      s.push_back(digits[md[i] & 15]);
-    }
-    return s;
+    return hex_lower(md, len);
   }
 
  private:
