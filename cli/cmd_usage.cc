@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "outflow/features/usage_aggregate.h"
 #include "outflow/join/usage_processes.h"
 #include "outflow/read/srum/srum_export.h"
 #include "outflow/read/srum/srum_input.h"
@@ -60,7 +61,7 @@ std::vector<std::string> logs_for(const std::string& srum_path, const std::vecto
 }
 
 // What is said about one SRUM input on stderr.
-void report_file(const srum::UsageFile& f, const std::string& host) {
+void report_file(const srum::UsageFile& f, const std::string& host, const UsageSpan& sp) {
   const std::string p = terminal_safe(f.path);
   if (!f.error.empty()) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(f.error));
@@ -72,12 +73,12 @@ void report_file(const srum::UsageFile& f, const std::string& host) {
                "none): which program sent how much cannot be told from it ({} ids mapped)\n",
                p, f.id_map_rows);
   } else {
-    const size_t totals = std::count_if(f.rows.begin(), f.rows.end(), [](const auto& r) { return r.interface_total; });
+    const uint64_t totals = f.interface_totals_read;
     fmt::print(stderr, "outflow: {}: {} ({}), {} network usage rows: {} per program, {} interface totals{}\n", p, f.source,
-               host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows.size(),
-               f.rows.size() - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
+               host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows_read,
+               f.rows_read - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
   }
-  if (const UsageSpan sp = usage_span(f); sp.intervals > 0)
+  if (sp.intervals > 0)
     fmt::print(stderr, "outflow: {}: {} to {} UTC, {} interval{}{}\n", p, format_time(sp.first).substr(0, 16),
                format_time(sp.last).substr(0, 16), sp.intervals, sp.intervals == 1 ? "" : "s",
                sp.gaps ? fmt::format(", {} gap{} over 2 h between flushes (longest {}: machine off or asleep, or rows "
@@ -103,18 +104,15 @@ int run_usage(const UsageOptions& o) {
     return kExitError;
   }
   const auto named = [&](const std::string& f) { return std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end(); };
-  std::vector<std::unique_ptr<srum::UsageFile>> read;
+  std::vector<DetectedInput> srum_inputs;                       // read once the hosts are known
   std::map<std::string, std::vector<std::string>> event_logs;  // folder -> Windows event logs in it
   std::map<std::string, uint64_t> skipped;                      // reason -> files
-  size_t failed = 0;
   for (const auto& f : files) {
     DetectedInput in;
     if (!detect_or_say(f, in)) return kExitError;
     if (srum_format(in.format)) {
-      auto u = std::make_unique<srum::UsageFile>();
-      srum::read_srum_input(f, in.once.get(), in.format, *u);
-      if (!u->error.empty()) ++failed;
-      read.push_back(std::move(u));
+      in.path = f;
+      srum_inputs.push_back(std::move(in));
       continue;
     }
     if (in.format == InputFormat::windows_json || in.format == InputFormat::evtx) {
@@ -142,15 +140,15 @@ int run_usage(const UsageOptions& o) {
                                                  : std::string(input_format_name(in.format)) + ": not SRUM, not used by `usage`"];
   }
   // The Windows event logs with a SRUM input (logs_for): its host (unless --host) and the
-  // process creations its rows are joined to. Each set of logs is read once.
-  std::vector<UsageInput> inputs;
-  std::vector<srum::UsageFile*> readable;
-  std::vector<std::string> hosts;
-  std::vector<std::string> srum_paths;
-  for (const auto& u : read) srum_paths.push_back(u->path);
+  // process creations its rows are joined to. Each set of logs is read once. The hosts are known
+  // before any row is read: rows are summed as they are read (usage_aggregate.h).
+  const size_t n = srum_inputs.size();
+  std::vector<std::string> srum_paths, hosts(n), log_errors(n);
+  std::vector<const ProcessLog*> log_of(n, nullptr);
+  for (const auto& in : srum_inputs) srum_paths.push_back(in.path);
   std::map<std::vector<std::string>, std::unique_ptr<ProcessLog>> logs;
-  for (const auto& u : read) {
-    const std::vector<std::string> mine = logs_for(u->path, srum_paths, event_logs, o.inputs);
+  for (size_t k = 0; k < n; ++k) {
+    const std::vector<std::string> mine = logs_for(srum_paths[k], srum_paths, event_logs, o.inputs);
     auto it = logs.find(mine);
     if (it == logs.end()) {
       std::unique_ptr<ProcessLog> log;
@@ -161,33 +159,43 @@ int run_usage(const UsageOptions& o) {
           FileStats stats;
           std::string e3;
           if (!read_input_file(f, *log, diag, stats, e3) && !o.quiet)
-            fmt::print(stderr, "outflow: {}: event log not read ({})\n", terminal_safe(f), terminal_safe(e3));
+            log_errors[k] += fmt::format("outflow: {}: event log not read ({})\n", terminal_safe(f), terminal_safe(e3));
         }
       }
       it = logs.emplace(mine, std::move(log)).first;
     }
-    const ProcessLog* log = it->second.get();
-    const std::string host = !o.host.empty() ? o.host : log ? log->main_host() : std::string();
-    if (!o.quiet || !u->error.empty()) report_file(*u, host);
-    if (u->error.empty()) {
-      inputs.push_back({host, u.get(), log});
-      readable.push_back(u.get());
-      hosts.push_back(host);
-    }
+    log_of[k] = it->second.get();
+    hosts[k] = !o.host.empty() ? o.host : log_of[k] ? log_of[k]->main_host() : std::string();
+  }
+  // Each input's rows go to the aggregator as they are read; the JSON lines keep them compactly
+  // (spilled to a temporary file past a bound) until the ranking is known.
+  UsageAggregator agg(hosts, {.keep_rows = o.format == "json"});
+  std::vector<std::unique_ptr<srum::UsageFile>> read;
+  size_t failed = 0, readable = 0;
+  for (size_t k = 0; k < n; ++k) {
+    auto u = std::make_unique<srum::UsageFile>();
+    u->sink = &agg;
+    agg.begin_input(k, u.get(), log_of[k]);
+    srum::read_srum_input(srum_paths[k], srum_inputs[k].once.get(), srum_inputs[k].format, *u);
+    agg.end_input();
+    srum_inputs[k].once.reset();
+    std::fputs(log_errors[k].c_str(), stderr);
+    if (!u->error.empty()) ++failed;
+    else ++readable;
+    if (!o.quiet || !u->error.empty()) report_file(*u, hosts[k], agg.span(k));
+    read.push_back(std::move(u));
   }
   // A SRUDB.dat and its export in one collection: each row counted once.
-  const std::vector<size_t> twice = drop_rows_read_twice(hosts, readable);
-  for (size_t k = 0; k < readable.size(); ++k)
-    if (twice[k] && !o.quiet)
+  for (size_t k = 0; k < n; ++k)
+    if (const size_t twice = agg.input(k).read_twice; twice && read[k]->error.empty() && !o.quiet)
       fmt::print(stderr, "outflow: {}: {} rows were read from another input already (the same database exported?): "
-                 "counted once\n", terminal_safe(readable[k]->path), twice[k]);
+                 "counted once\n", terminal_safe(read[k]->path), twice);
   if (!o.quiet)
-    for (const auto& [why, n] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", n, n == 1 ? "" : "s", why);
-  if (inputs.empty()) {
+    for (const auto& [why, cnt] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", cnt, cnt == 1 ? "" : "s", why);
+  if (readable == 0) {
     if (failed == 0) fmt::print(stderr, "outflow: no SRUM input (SRUDB.dat, or SrumECmd / Chainsaw / Velociraptor network usage export)\n");
     return kExitError;
   }
-  const UsageTotals totals = usage_totals(inputs);
   std::string buf;
   bool written = true;
   const auto flush = [&written](std::string& b) {
@@ -195,8 +203,10 @@ int run_usage(const UsageOptions& o) {
     b.clear();
     return written;
   };
-  if (o.format == "table") write_usage_table(buf, totals, o.top);
-  else write_usage_json(buf, inputs, totals, flush);
+  if (o.format == "table") write_usage_table(buf, agg.totals(), o.top);
+  else write_usage_json(buf, agg, flush);
+  if (!o.quiet && !agg.rows().spill_error().empty())
+    fmt::print(stderr, "outflow: note: every row held in memory: {}\n", terminal_safe(agg.rows().spill_error()));
   if (!flush(buf) || std::fflush(stdout) != 0) {
     fmt::print(stderr, "outflow: cannot write output\n");
     return kExitError;

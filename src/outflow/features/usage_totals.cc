@@ -1,11 +1,10 @@
 #include "outflow/features/usage_totals.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
-#include <tuple>
 
 #include "outflow/core/win_path.h"
+#include "outflow/features/usage_aggregate.h"
 #include "outflow/read/srum/srum_decode.h"
 
 namespace outflow {
@@ -38,83 +37,33 @@ const ProgramNames::Names& ProgramNames::of(const srum::UsageRecord& r) {
   return it->second;
 }
 
-namespace {
-
-void widen(TimeNs& first, TimeNs& last, TimeNs t) {
-  if (first == kNoTime || t < first) first = t;
-  if (last == kNoTime || t > last) last = t;
-}
-
-}  // namespace
-
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
-  std::map<std::tuple<std::string, std::string, std::string>, ProgramUsage> progs;
-  std::map<std::pair<std::string, uint64_t>, InterfaceUsage> ifs;
-  ProgramNames program_names;
-  for (const auto& in : inputs) {
-    for (const auto& r : in.file->rows) {
-      if (r.interface_total) {
-        auto& u = ifs[{in.host, r.interface_luid}];
-        u.host = in.host;
-        u.luid = r.interface_luid;
-        u.sent += r.bytes_sent;
-        u.recvd += r.bytes_recvd;
-        ++u.intervals;
-        widen(u.first, u.last, r.end);
-        continue;
-      }
-      const ProgramNames::Names& names = program_names.of(r);
-      std::string key = names.key, user = usage_user_key(r);
-      auto& u = progs[{in.host, key, user}];
-      if (u.intervals == 0) {
-        u.host = in.host;
-        u.program = r.program.empty() ? key : r.program;
-        u.executable = names.executable;
-        u.key = std::move(key);
-        u.user_key = std::move(user);
-        u.kind = r.kind;
-        u.user_sid = r.user_sid;
-      }
-      if (u.user_name.empty()) u.user_name = r.user_name;
-      u.sent += r.bytes_sent;
-      u.recvd += r.bytes_recvd;
-      ++u.intervals;
-      widen(u.first, u.last, r.end);
-    }
+  std::vector<std::string> hosts;
+  for (const auto& in : inputs) hosts.push_back(in.host);
+  UsageAggregator agg(std::move(hosts));
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    agg.begin_input(k, inputs[k].file, inputs[k].processes);
+    for (const auto& r : inputs[k].file->rows) agg.on_usage(r);
+    agg.end_input();
   }
-  UsageTotals t;
-  for (auto& [k, u] : progs) t.programs.push_back(std::move(u));
-  std::stable_sort(t.programs.begin(), t.programs.end(), [](const ProgramUsage& a, const ProgramUsage& b) {
-    if (a.sent != b.sent) return a.sent > b.sent;
-    return a.recvd > b.recvd;
-  });
-  for (auto& [k, u] : ifs) t.interfaces.push_back(u);
-  std::stable_sort(t.interfaces.begin(), t.interfaces.end(), [](const InterfaceUsage& a, const InterfaceUsage& b) {
-    if (a.host != b.host) return a.host < b.host;
-    return a.sent > b.sent;
-  });
-  return t;
+  return agg.totals();
 }
 
 std::vector<size_t> drop_rows_read_twice(const std::vector<std::string>& hosts, std::vector<srum::UsageFile*>& files) {
   std::vector<size_t> dropped(files.size(), 0);
-  std::set<std::tuple<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, TimeNs>> seen;
+  std::set<RowFingerprint> seen;
   ProgramNames names;
   for (size_t k = 0; k < files.size(); ++k) {
-    std::vector<std::tuple<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, TimeNs>> mine;
+    std::vector<RowFingerprint> mine;
     auto& rows = files[k]->rows;
     size_t out = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      const auto& r = rows[i];
-      const TimeNs minute = (r.end + 30 * kNsPerSec) / (60 * kNsPerSec);
-      auto key = std::make_tuple(hosts[k], r.interface_total ? std::string("(interface total)") : names.of(r).key,
-                                 r.interface_total ? std::string() : usage_user_key(r), r.interface_luid, r.bytes_sent,
-                                 r.bytes_recvd, minute);
-      if (seen.count(key)) {
+      const RowFingerprint fp = row_fingerprint(hosts[k], rows[i], names);
+      if (seen.count(fp)) {
         ++dropped[k];
         continue;
       }
-      mine.push_back(std::move(key));
+      mine.push_back(fp);
       if (out != i) rows[out] = std::move(rows[i]);
       ++out;
     }
@@ -133,9 +82,10 @@ std::vector<TimeNs> distinct_stamps(const srum::UsageFile& f) {
   return s;
 }
 
-UsageSpan usage_span(const srum::UsageFile& f) {
+UsageSpan usage_span(const srum::UsageFile& f) { return usage_span(distinct_stamps(f)); }
+
+UsageSpan usage_span(const std::vector<TimeNs>& t) {
   UsageSpan s;
-  const std::vector<TimeNs> t = distinct_stamps(f);
   if (t.empty()) return s;
   s.first = t.front();
   s.last = t.back();

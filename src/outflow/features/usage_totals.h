@@ -43,12 +43,15 @@ struct UsageTotals {
   std::vector<InterfaceUsage> interfaces;   // by host, then bytes sent
 };
 
+// The inputs' rows (UsageFile::rows) summed; `outflow usage` sums them as it reads instead
+// (usage_aggregate.h), with the same result.
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs);
 
 // The same rows read twice (a SRUDB.dat and its SrumECmd export in one collection): a row of a
 // later input whose host, program, user, interface, bytes each way and time (to the nearest
 // minute: Chainsaw's times are cut to the second) equal an earlier input's is removed from
-// `rows`. Returns how many were removed per input (same order).
+// `rows`. Returns how many were removed per input (same order). Rows held in `rows`; `outflow
+// usage` does the same as it reads (usage_aggregate.h).
 std::vector<size_t> drop_rows_read_twice(const std::vector<std::string>& hosts, std::vector<srum::UsageFile*>& files);
 
 // What an input's time stamps cover: SRUM flushes about hourly while the machine runs, so a gap
@@ -60,6 +63,7 @@ struct UsageSpan {
   TimeNs longest_gap = 0;
 };
 UsageSpan usage_span(const srum::UsageFile& f);
+UsageSpan usage_span(const std::vector<TimeNs>& distinct_sorted_stamps);
 
 // The start of the interval a row's time stamp ends: the input's previous distinct time stamp
 // when it lies within `max_gap` before (the previous flush), else `end` - 1 h (`estimated`).

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <tuple>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "outflow/core/win_path.h"
 #include "outflow/join/usage_processes.h"
@@ -19,7 +17,6 @@ namespace outflow {
 namespace {
 
 struct Row {
-  size_t rank;
   const srum::UsageRecord* r;
   const UsageInput* in;
   const std::vector<TimeNs>* stamps;
@@ -113,46 +110,24 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
 
 }  // namespace
 
-void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, const UsageTotals& totals,
-                      const std::function<bool(std::string&)>& flush) {
-  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, size_t> rank;
-  for (size_t i = 0; i < totals.programs.size(); ++i) {
-    const auto& p = totals.programs[i];
-    rank.emplace(std::make_tuple(std::string_view(p.host), std::string_view(p.key), std::string_view(p.user_key)), i + 1);
-  }
-  std::vector<std::vector<TimeNs>> stamps;
-  stamps.reserve(inputs.size());
-  for (const auto& in : inputs) stamps.push_back(distinct_stamps(*in.file));
-  std::vector<Row> rows;
+void write_usage_json(std::string& buf, UsageAggregator& agg, const std::function<bool(std::string&)>& flush) {
+  std::vector<size_t> rank_of_group;
+  const UsageTotals totals = agg.totals(&rank_of_group);
+  std::vector<std::vector<TimeNs>> stamps;  // each input's, of the rows kept
+  stamps.reserve(agg.inputs());
+  for (size_t k = 0; k < agg.inputs(); ++k) stamps.push_back(agg.kept_stamps(k));
+  // A row's executable is shown where it is a ranked program's (as every program row's is).
+  std::unordered_set<std::string_view> exes;
+  for (const auto& p : totals.programs) exes.insert(p.executable);
   ProgramNames names;
-  std::vector<std::string> exes;  // one per distinct executable, for the rows to point at
-  std::unordered_map<std::string_view, size_t> exe_index;
-  exes.reserve(totals.programs.size() + 1);
-  exes.emplace_back();
-  for (const auto& p : totals.programs) exes.push_back(p.executable);
-  for (size_t i = 1; i < exes.size(); ++i) exe_index.emplace(exes[i], i);
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    for (const auto& r : inputs[k].file->rows) {
-      size_t rk = SIZE_MAX;  // interface totals last
-      const std::string* exe = &exes[0];
-      if (!r.interface_total) {
-        const ProgramNames::Names& n = names.of(r);
-        const std::string user = usage_user_key(r);
-        const auto it = rank.find(std::make_tuple(std::string_view(inputs[k].host), std::string_view(n.key), std::string_view(user)));
-        rk = it == rank.end() ? SIZE_MAX - 1 : it->second;
-        if (const auto e = exe_index.find(n.executable); e != exe_index.end()) exe = &exes[e->second];
-      }
-      rows.push_back({rk, &r, &inputs[k], &stamps[k], exe});
-    }
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    if (a.rank != b.rank) return a.rank < b.rank;
-    return a.r->end < b.r->end;
+  const std::string none;
+  agg.rows().for_each(rank_of_group, [&](const srum::UsageRecord& r, uint32_t k, size_t rank) {
+    const std::string* exe = &none;
+    if (!r.interface_total)
+      if (const ProgramNames::Names& n = names.of(r); exes.count(n.executable)) exe = &n.executable;
+    write_record(buf, {&r, &agg.input(k).in, &stamps[k], exe}, rank);
+    return !flush || buf.size() <= (1u << 20) || flush(buf);
   });
-  for (const auto& row : rows) {
-    write_record(buf, row, row.rank);
-    if (flush && buf.size() > (1u << 20) && !flush(buf)) return;
-  }
 }
 
 namespace {

@@ -5,16 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "outflow/features/usage_totals.h"
+#include "outflow/features/usage_aggregate.h"
 
 namespace outflow {
 
-// One JSON line (with its '\n') per record of `in`, ranked: the programs in `totals` order (most
-// sent first), each program's intervals by time; then the interface totals
-// (outflow.srum.interface_total: true, no process).
+// One JSON line (with its '\n') per row the aggregator kept (Options::keep_rows), ranked: the
+// programs in its totals' order (most sent first), each program's intervals by time; then the
+// interface totals (outflow.srum.interface_total: true, no process).
 // `flush` is called whenever `buf` holds over 1 MiB (and may empty it); false from it stops.
-void write_usage_json(std::string& buf, const std::vector<UsageInput>& inputs, const UsageTotals& totals,
-                      const std::function<bool(std::string&)>& flush = {});
+void write_usage_json(std::string& buf, UsageAggregator& agg, const std::function<bool(std::string&)>& flush = {});
 
 // The text table: programs ranked by bytes sent (at most `top`, 0 = all), then the interface
 // totals per host and interface.

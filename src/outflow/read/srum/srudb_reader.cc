@@ -18,11 +18,15 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  return hex_lower(md, len);
+}
+
+std::string hex_lower(const unsigned char* p, size_t n) {
   static const char* hex = "0123456789abcdef";
   std::string s;
-  for (unsigned i = 0; i < len; ++i) {
-    s.push_back(hex[md[i] >> 4]);
-    s.push_back(hex[md[i] & 15]);
+  for (size_t i = 0; i < n; ++i) {
+    s.push_back(hex[p[i] >> 4]);
+    s.push_back(hex[p[i] & 15]);
   }
   return s;
 }
@@ -208,7 +212,7 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     out.error = "libesedb cannot walk the network usage table (" + take_error(&err) + ")";
     return;
   }
-  out.rows.reserve(static_cast<size_t>(n));
+  if (!out.sink) out.rows.reserve(static_cast<size_t>(n));
   std::string scratch, ts;
   for (int i = 0; i < n; ++i) {
     Record r;
@@ -242,7 +246,7 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
     }
     if (const auto s = ids.find(u.user_id); s != ids.end() && s->second.type == 3) u.user_sid = s->second.text;
     u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
-    out.rows.push_back(std::move(u));
+    out.add(std::move(u));
   }
 }
 

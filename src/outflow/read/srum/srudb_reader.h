@@ -29,5 +29,6 @@ bool read_whole(ByteSource& src, uint64_t max_bytes, std::string& out, std::stri
 
 // SHA-256 of bytes, lower-case hex.
 std::string sha256_hex(std::string_view bytes);
+std::string hex_lower(const unsigned char* p, size_t n);
 
 }  // namespace outflow::srum

@@ -6,8 +6,11 @@
 #include <charconv>
 #include <vector>
 
+#include <openssl/evp.h>
+
 #include "outflow/core/utf8.h"
 #include "outflow/read/fw_common.h"
+#include "outflow/read/line_reader.h"
 #include "outflow/read/srum/srudb_reader.h"
 
 namespace outflow::srum {
@@ -45,9 +48,20 @@ void finish(UsageRecord& u) {
   u.interface_total = is_interface_total(u.app_id, u.user_id, u.program);
 }
 
+// The next line; an overlong one (over 64 MiB) is counted as a bad row and skipped. False at
+// the end or on a read error (LineReader::error()).
+bool next_line(LineReader& lines, std::string_view& line, UsageFile& out) {
+  for (;;) {
+    const LineReader::Status st = lines.next(line);
+    if (st == LineReader::Status::line) return true;
+    if (st != LineReader::Status::too_long) return false;
+    ++out.bad_rows;
+  }
+}
+
 // --- SrumECmd CSV ------------------------------------------------------------------------------
 
-void read_srumecmd(std::string_view bytes, UsageFile& out) {
+void read_srumecmd(LineReader& lines, UsageFile& out) {
   // The columns read, by name (their order may change between SrumECmd versions).
   enum Col { kTimestamp, kExeInfo, kSid, kUserName, kUserId, kAppId, kRecv, kSent, kLuid, kFlags, kProfile, kId, kCols };
   static constexpr const char* kNames[kCols] = {"Timestamp", "ExeInfo", "Sid", "UserName", "UserId", "AppId",
@@ -58,13 +72,8 @@ void read_srumecmd(std::string_view bytes, UsageFile& out) {
   std::vector<std::string_view> f;
   std::string scratch;
   bool header = true;
-  size_t pos = 0;
-  while (pos < bytes.size()) {
-    size_t e = bytes.find('\n', pos);
-    if (e == std::string_view::npos) e = bytes.size();
-    std::string_view line = bytes.substr(pos, e - pos);
-    pos = e + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::string_view line;
+  while (next_line(lines, line, out)) {
     if (header) {
       line = skip_bom_space(line);
       if (!split_csv(line, f, scratch)) break;
@@ -95,7 +104,7 @@ void read_srumecmd(std::string_view bytes, UsageFile& out) {
     assign_capped(u.user_sid, get(kSid), 256);
     assign_capped(u.user_name, get(kUserName), 256);
     finish(u);
-    out.rows.push_back(std::move(u));
+    out.add(std::move(u));
   }
   if (header) out.error = "no CSV header";
 }
@@ -173,41 +182,99 @@ void take(const element& e, UsageFile& out) {
   }
   UsageRecord u;
   bool malformed = false;
-  if (json_row(o, u, malformed)) out.rows.push_back(std::move(u));
+  if (json_row(o, u, malformed)) out.add(std::move(u));
   else if (malformed) ++out.bad_rows;
 }
 
-void read_json(std::string_view bytes, UsageFile& out) {
+// A JSON array (Chainsaw; Velociraptor's array form): parsed whole, at most `max_bytes`.
+void read_json_array(ByteSource& src, uint64_t max_bytes, UsageFile& out) {
+  std::string bytes;
+  if (!read_whole(src, max_bytes, bytes, out.error)) return;
   const std::string_view body = skip_bom_space(bytes);
   const simdjson::padded_string doc(body);
   simdjson::dom::parser parser;
-  if (!body.empty() && body.front() == '[') {
-    element root;
-    if (const auto err = parser.parse(doc).get(root)) {
-      out.error = std::string("not valid JSON: ") + simdjson::error_message(err);
-      return;
-    }
-    simdjson::dom::array arr;
-    if (root.get_array().get(arr)) return;
-    for (const element e : arr) take(e, out);
-    return;
-  }
-  simdjson::dom::document_stream stream;
-  // One batch the size of the input (it is in memory already): not simdjson's 1 MB default for
-  // every small file.
-  if (const auto err = parser.parse_many(doc, std::max<size_t>(body.size() + 1, 64)).get(stream)) {
+  element root;
+  if (const auto err = parser.parse(doc).get(root)) {
     out.error = std::string("not valid JSON: ") + simdjson::error_message(err);
     return;
   }
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
+  simdjson::dom::array arr;
+  if (root.get_array().get(arr)) return;
+  for (const element e : arr) take(e, out);
+}
+
+// JSON lines (Velociraptor): one document at a time, so memory follows the longest line. A line
+// holding several documents is read as a stream; a malformed document ends the input (counted),
+// as a stream of documents cannot resynchronise after one.
+void read_json_lines(LineReader& lines, UsageFile& out) {
+  simdjson::dom::parser parser;
+  std::string_view line;
+  bool first = true;
+  while (next_line(lines, line, out)) {
+    if (first) line = skip_bom_space(line);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.front() == '\r')) line.remove_prefix(1);
+    first = false;
+    if (line.empty()) continue;
+    // The line is followed in memory by LineReader::kPadding readable bytes (simdjson's padding).
     element e;
-    if ((*it).get(e)) {
-      ++out.bad_rows;
-      break;  // the stream cannot resynchronise after a malformed document
+    if (!parser.parse(line.data(), line.size(), false).get(e)) {
+      take(e, out);
+      continue;
     }
-    take(e, out);
+    simdjson::dom::document_stream stream;
+    if (parser.parse_many(reinterpret_cast<const uint8_t*>(line.data()), line.size(), std::max<size_t>(line.size() + 1, 64))
+            .get(stream)) {
+      ++out.bad_rows;
+      return;
+    }
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      if ((*it).get(e)) {
+        ++out.bad_rows;
+        return;
+      }
+      take(e, out);
+    }
   }
 }
+
+// A ByteSource that hashes (SHA-256) every byte read through it.
+class Sha256Source final : public ByteSource {
+ public:
+  explicit Sha256Source(ByteSource& inner) : inner_(inner), ctx_(EVP_MD_CTX_new()) {
+    if (ctx_ && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
+      EVP_MD_CTX_free(ctx_);
+      ctx_ = nullptr;
+    }
+  }
+  ~Sha256Source() override { EVP_MD_CTX_free(ctx_); }
+  Sha256Source(const Sha256Source&) = delete;
+  Sha256Source& operator=(const Sha256Source&) = delete;
+  long read(char* buf, size_t n) override {
+    const long r = inner_.read(buf, n);
+    if (r < 0) error_ = inner_.error();
+    else if (r > 0 && ctx_) EVP_DigestUpdate(ctx_, buf, static_cast<size_t>(r));
+    return r;
+  }
+  uint64_t raw_bytes_read() const override { return inner_.raw_bytes_read(); }
+  // The rest of the input read and hashed; false on a read error.
+  bool drain() {
+    char buf[1 << 16];
+    for (long r; (r = read(buf, sizeof buf)) != 0;)
+      if (r < 0) return false;
+    return true;
+  }
+  std::string hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!ctx_ || EVP_DigestFinal_ex(ctx_, md, &len) != 1) return {};
+    return hex_lower(md, len);
+  }
+
+ private:
+  ByteSource& inner_;
+  EVP_MD_CTX* ctx_;
+};
 
 }  // namespace
 
@@ -240,14 +307,41 @@ bool srum_like_json(std::string_view head) {
          (has(first, "\"BytesRecvd\"") || has(first, "\"BytesReceived\""));
 }
 
-void read_export(std::string_view bytes, ExportShape shape, const std::string& path, UsageFile& out) {
+void read_export(ByteSource& src, ExportShape shape, const std::string& path, UsageFile& out, uint64_t max_bytes) {
   out.path = path;
   out.source = export_shape_name(shape);
-  out.sha256 = sha256_hex(bytes);
-  if (shape == ExportShape::srumecmd_csv) read_srumecmd(bytes, out);
-  else if (shape != ExportShape::none) read_json(bytes, out);
-  else out.error = "not a known SRUM export";
+  Sha256Source hashed(src);
+  std::string head, read_error;
+  if (shape == ExportShape::none) {
+    out.error = "not a known SRUM export";
+  } else {
+    if (!read_up_to(hashed, 64 * 1024, head)) read_error = hashed.error();  // the rows before it still count
+    const bool array = shape != ExportShape::srumecmd_csv && skip_bom_space(head).starts_with('[');
+    PeekedSource body(hashed, std::move(head));  // the head again, then the rest (hashed once)
+    if (array) {
+      read_json_array(body, max_bytes, out);
+    } else {
+      LineReader lines(body);
+      if (shape == ExportShape::srumecmd_csv) read_srumecmd(lines, out);
+      else read_json_lines(lines, out);
+      if (read_error.empty()) read_error = lines.error();
+    }
+  }
+  // The hash is of the whole input, whatever part of it was read.
+  if (read_error.empty() && out.error.empty() && !hashed.drain()) read_error = hashed.error();
+  if (!read_error.empty()) {
+    if (out.rows_read == 0) out.error = read_error;  // the cause of whatever else went wrong
+    else if (out.error.empty())
+      out.notes.push_back("read error after " + std::to_string(out.rows_read) + " rows (" + read_error +
+                          "): the rows before it are used");
+  }
+  out.sha256 = hashed.hex();
   if (!out.error.empty()) out.error = path + ": " + out.error;
+}
+
+void read_export(std::string_view bytes, ExportShape shape, const std::string& path, UsageFile& out) {
+  const auto src = memory_byte_source(std::string(bytes));
+  read_export(*src, shape, path, out);
 }
 
 }  // namespace outflow::srum

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "outflow/read/byte_source.h"
+
 #include "outflow/read/srum/srum_usage.h"
 
 namespace outflow::srum {
@@ -26,8 +28,15 @@ ExportShape detect_export(std::string_view head);
 // the shapes above (a derived oracle, another tool's export): not understood.
 bool srum_like_json(std::string_view head);
 
-// Reads a whole export already in memory. Malformed rows are counted in out.bad_rows; an
-// export that cannot be read at all (not JSON, no header) sets out.error.
+// Reads an export from `src`, each row to out.sink (else out.rows) as it is read: the CSV and
+// JSON lines a line at a time (memory follows the longest line, not the file); a JSON array
+// (Chainsaw's only form) is parsed whole, at most `max_bytes`. out.sha256 is of every byte of
+// the input. Malformed rows are counted in out.bad_rows; an export that cannot be read at all
+// (not JSON, no header, a read error before any row) sets out.error; a read error after some
+// rows is a note, and those rows stand.
+void read_export(ByteSource& src, ExportShape shape, const std::string& path, UsageFile& out,
+                 uint64_t max_bytes = uint64_t{2} << 30);
+// The same over bytes in memory (tests, fuzzers).
 void read_export(std::string_view bytes, ExportShape shape, const std::string& path, UsageFile& out);
 
 }  // namespace outflow::srum

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "outflow/read/input.h"
+#include "outflow/read/srum/srudb_reader.h"
 
 namespace outflow::srum {
 namespace {
@@ -116,6 +120,72 @@ TEST(SrumExport, InputDetectionNamesSrumFormats) {
   EXPECT_EQ(detect_format(kVelociraptor), InputFormat::srum_export);
   EXPECT_EQ(detect_format(std::string_view("\x12\x34\x56\x78\xEF\xCD\xAB\x89\x20\x06\0\0", 12)), InputFormat::srudb);
   EXPECT_EQ(detect_format(R"({"EventID":1,"Hostname":"h"})"), InputFormat::windows_json);
+}
+
+// A source that gives `bytes` in small steps, then fails.
+class FailingSource final : public ByteSource {
+ public:
+  explicit FailingSource(std::string bytes) : bytes_(std::move(bytes)) {}
+  long read(char* buf, size_t n) override {
+    if (pos_ == bytes_.size()) {
+      error_ = "disk on fire";
+      return -1;
+    }
+    n = std::min<size_t>({n, 7, bytes_.size() - pos_});
+    std::memcpy(buf, bytes_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<long>(n);
+  }
+  uint64_t raw_bytes_read() const override { return pos_; }
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0;
+};
+
+struct CountingSink final : UsageRowSink {
+  size_t rows = 0;
+  uint64_t sent = 0;
+  void on_usage(const UsageRecord& r) override {
+    ++rows;
+    sent += r.bytes_sent;
+  }
+};
+
+TEST(SrumExport, StreamsRowsToASinkAndHashesEveryByte) {
+  for (const auto shape : {ExportShape::srumecmd_csv, ExportShape::velociraptor_json}) {
+    std::string text = shape == ExportShape::srumecmd_csv ? std::string(kSrumECmd) : std::string();
+    if (shape == ExportShape::velociraptor_json)
+      for (int i = 0; i < 3; ++i)
+        text += "{\"SRUMId\": " + std::to_string(i) +
+                ", \"TimeStamp\": \"2022-03-10T16:35:00Z\", \"App\": \"x.exe\", \"UserId\": 5, \"BytesSent\": 10, "
+                "\"BytesRecvd\": 1}\n";
+    UsageFile f;
+    CountingSink sink;
+    f.sink = &sink;
+    const auto src = memory_byte_source(text);
+    read_export(*src, shape, "s", f);
+    ASSERT_TRUE(f.error.empty()) << f.error;
+    EXPECT_TRUE(f.rows.empty());  // given to the sink, not kept
+    EXPECT_EQ(sink.rows, shape == ExportShape::srumecmd_csv ? 2u : 3u);
+    EXPECT_EQ(f.rows_read, sink.rows);
+    EXPECT_EQ(f.interface_totals_read, shape == ExportShape::srumecmd_csv ? 1u : 0u);
+    EXPECT_EQ(f.sha256, sha256_hex(text));
+  }
+}
+
+TEST(SrumExport, AReadErrorAfterRowsKeepsThemWithANote) {
+  FailingSource src(kSrumECmd);
+  UsageFile f;
+  read_export(src, ExportShape::srumecmd_csv, "s.csv", f);
+  EXPECT_TRUE(f.error.empty()) << f.error;
+  EXPECT_EQ(f.rows.size(), 2u);
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_NE(f.notes[0].find("disk on fire"), std::string::npos);
+  FailingSource none("");
+  UsageFile g;
+  read_export(none, ExportShape::srumecmd_csv, "t.csv", g);
+  EXPECT_EQ(g.error, "t.csv: disk on fire");
 }
 
 }  // namespace

@@ -5,12 +5,6 @@
 
 namespace outflow::srum {
 
-namespace {
-
-constexpr uint64_t kMaxExportBytes = uint64_t{2} << 30;
-
-}  // namespace
-
 void read_srum_input(const std::string& path, ByteSource* opened, InputFormat format, UsageFile& out) {
   out.path = path;
   std::unique_ptr<ByteSource> own;
@@ -28,12 +22,15 @@ void read_srum_input(const std::string& path, ByteSource* opened, InputFormat fo
     read_srudb(*src, path, out);
     return;
   }
-  std::string bytes, err;
-  if (!read_whole(*src, kMaxExportBytes, bytes, err)) {
-    out.error = path + ": " + err;
+  // An export is read as it streams (srum_export.h): only its first bytes are looked at first.
+  std::string head;
+  if (!read_up_to(*src, 64 * 1024, head)) {
+    out.error = path + ": " + src->error();
     return;
   }
-  read_export(bytes, detect_export(std::string_view(bytes).substr(0, 64 * 1024)), path, out);
+  const ExportShape shape = detect_export(head);
+  PeekedSource body(*src, std::move(head));
+  read_export(body, shape, path, out);
 }
 
 }  // namespace outflow::srum

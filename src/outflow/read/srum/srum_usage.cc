@@ -24,4 +24,11 @@ bool is_interface_total(int64_t app_id, int64_t user_id, std::string_view progra
   return (app_id == 1 || app_id == -1) && user_id == 2 && program.empty();
 }
 
+void UsageFile::add(UsageRecord&& r) {
+  ++rows_read;
+  if (r.interface_total) ++interface_totals_read;
+  if (sink) sink->on_usage(r);
+  else rows.push_back(std::move(r));
+}
+
 }  // namespace outflow::srum

@@ -35,18 +35,33 @@ struct UsageRecord {
 // or unknown (-1) where an export leaves it out; UserId 2).
 bool is_interface_total(int64_t app_id, int64_t user_id, std::string_view program);
 
+// Where a reader hands each row as it is read, so that nothing per row need be kept
+// (features/usage_aggregate.h sums them as they come).
+class UsageRowSink {
+ public:
+  virtual ~UsageRowSink() = default;
+  virtual void on_usage(const UsageRecord& r) = 0;
+};
+
 // Everything one input gave: rows, and what the run must say about it.
 struct UsageFile {
   std::string path;
   std::string source;       // "srudb", "srumecmd-csv", "chainsaw-json", "velociraptor-json"
   std::string sha256;       // of the file as read (SRUDB.dat: the evidence, never changed)
+  // Set before reading: each row goes to `sink` and is not kept; without one, rows are kept in
+  // `rows` (tests, fuzzers).
+  UsageRowSink* sink = nullptr;
   std::vector<UsageRecord> rows;
+  uint64_t rows_read = 0, interface_totals_read = 0;  // rows given (to the sink or `rows`), of them totals
   bool dirty = false;               // ESE state dirty shutdown (copied from a running system)
   int header_checksums_fixed = 0;   // in the in-memory copy only
   bool no_usage_table = false;      // e.g. Windows Server: no per-program network usage table
   uint64_t id_map_rows = 0, bad_rows = 0;
   std::vector<std::string> notes;   // things to say once each (not errors)
   std::string error;                // the input could not be read at all (then rows is empty)
+
+  // A row read: counted, then to the sink or kept.
+  void add(UsageRecord&& r);
 };
 
 }  // namespace outflow::srum
