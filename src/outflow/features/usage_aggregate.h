@@ -74,7 +74,21 @@ class UsageAggregator final : public srum::UsageRowSink {
   std::vector<std::string> hosts_;
   std::vector<InputState> inputs_;
   size_t cur_ = SIZE_MAX;
-  std::map<std::tuple<std::string, std::string, std::string>, Group, std::less<>> progs_;
+  // Looked up by string views (no strings built per row). A comparator of its own: std::less<>
+  // between tuples of strings and of string views builds with GCC's libstdc++ but not with
+  // clang (the fuzz and CI builds).
+  using ProgKey = std::tuple<std::string, std::string, std::string>;
+  using ProgView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  struct ProgLess {
+    using is_transparent = void;
+    static ProgView view(const ProgKey& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static const ProgView& view(const ProgView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
+  std::map<ProgKey, Group, ProgLess> progs_;
   std::map<std::pair<std::string, uint64_t>, InterfaceUsage> ifs_;
   std::vector<RowFingerprint> seen_;     // earlier inputs', sorted
   std::vector<RowFingerprint> pending_;  // this input's, merged into seen_ at its end
