@@ -2,7 +2,7 @@
 // (IPv4, CIDRs, IPv6, domains, subdomain entries, URLs) and a STIX 2.1 bundle of the same size
 // class, loads each through the normal loader, and looks up one million destinations.
 //
-// Usage: intel_load_bench [N=1000000] [DIR=/tmp]. Prints one line per step; peak RSS is the
+// Usage: intel_load_bench [N=1000000] [DIR=/tmp] [plain|stix|stix1]. Prints one line per step; peak RSS is the
 // process's (getrusage), so run one load per process for a clean figure: `intel_load_bench N DIR
 // plain` or `... stix`.
 #include <sys/resource.h>
@@ -46,16 +46,19 @@ int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
   const std::string dir = argc > 2 ? argv[2] : "/tmp";
   const std::string which = argc > 3 ? argv[3] : "plain";
-  const std::string path = dir + "/intel_bench_" + which + "_" + std::to_string(n) + (which == "stix" ? ".json" : ".txt");
+  const bool stix = which == "stix" || which == "stix1";
+  const std::string path = dir + "/intel_bench_" + which + "_" + std::to_string(n) + (stix ? ".json" : ".txt");
   {
     std::ofstream out(path);
-    if (which == "stix") {
-      // One indicator object per 10 values (patterns joined by OR), as sharing communities write them.
+    if (stix) {
+      // "stix": one indicator object per 10 values (patterns joined by OR), as sharing communities
+      // write them; "stix1": one object per value, as a TAXII collection's export is.
+      const size_t per = which == "stix" ? 10 : 1;
       out << "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[\n";
-      for (size_t i = 0; i < n; i += 10) {
+      for (size_t i = 0; i < n; i += per) {
         out << (i ? ",\n" : "") << "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" << i
             << "\",\"created\":\"2026-11-01T00:00:00Z\",\"valid_from\":\"2026-11-01T00:00:00Z\",\"confidence\":80,\"pattern_type\":\"stix\",\"pattern\":\"";
-        for (size_t k = i; k < i + 10 && k < n; ++k) {
+        for (size_t k = i; k < i + per && k < n; ++k) {
           const std::string v = indicator(k);
           const char* t = k % 10 < 5 ? "ipv4-addr" : k % 10 == 5 ? "ipv6-addr" : k % 10 == 9 ? "url" : "domain-name";
           out << (k > i ? " OR " : "") << "[" << t << ":value = '" << (v[0] == '.' ? v.substr(1) : v) << "']";

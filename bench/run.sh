@@ -16,6 +16,8 @@
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
 #   BENCH_SKEW      clock fault for the skewed rows (default "3:-5d@all": every host's Sysmon 3 five days
 #                   behind its Sysmon 1, issue 14); BENCH_SKEW_SIZES  sizes that get them (default: the first)
+#   BENCH_INTEL_SIZES  sizes that get a `hunt --intel` row (the simulator's feed, plain and STIX; default:
+#                   the first size)
 #   OUTFLOW_BIN     the outflow binary (default BUILD_DIR/bin/outflow)
 #   OUTFLOW_CMD     the whole command before the two file arguments (default "$OUTFLOW_BIN sessions");
 #                   e.g. OUTFLOW_CMD="du -s" to test this script without outflow
@@ -32,6 +34,7 @@ OTHER=${BENCH_OTHER_EVENTS:-3}
 RUNS=${BENCH_RUNS:-3}
 SKEW=${BENCH_SKEW:-"3:-5d@all"}
 SKEW_SIZES=${BENCH_SKEW_SIZES:-${SIZES%% *}}
+INTEL_SIZES=${BENCH_INTEL_SIZES:-${SIZES%% *}}
 OUTFLOW_BIN=${OUTFLOW_BIN:-$BUILD/bin/outflow}
 read -r -a OUTFLOW_CMD <<< "${OUTFLOW_CMD:-$OUTFLOW_BIN sessions}"
 LABEL="outflow sessions"
@@ -65,7 +68,8 @@ gen() {
     skew_args=(--clock-skew-events "$skew")
   fi
   version=$(sim_version)
-  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -d "$base.sysmon" ] && [ -f "$base.conn.log" ]; then
+  if [ -f "$base.meta" ] && [ "$(head -1 "$base.meta")" = "$version" ] && [ -d "$base.sysmon" ] && [ -f "$base.conn.log" ] &&
+     [ -f "$base.intel.txt" ]; then
     echo "$base"
     return
   fi
@@ -81,8 +85,10 @@ gen() {
   rm -rf "$d"
   echo "bench: simulating $HOSTS hosts x $days days (~${mb} MB of Sysmon, seed $SEED) ..." >&2
   "$OUTFLOW_BIN" simulate --seed "$SEED" --hosts "$HOSTS" --days "$days" --formats sysmon,zeek --sysmon-shape flat \
-                 --other-events "$OTHER" "${skew_args[@]}" --out "$d" 2> "$base.sim.tmp"
+                 --other-events "$OTHER" "${skew_args[@]}" --intel "$d/intel.txt" --out "$d" 2> "$base.sim.tmp"
   mv "$d/zeek/conn.log" "$base.conn.log"
+  mv "$d/intel.txt" "$base.intel.txt"
+  mv "$d/intel.txt.stix.json" "$base.intel.stix.json"
   mv "$d/sysmon" "$base.sysmon"
   rm -rf "$d"
   { echo "$version"
@@ -110,6 +116,7 @@ GEN_NOTES=()
 RSS_OUTFLOW=()
 RSS_HUNT=()
 HUNT_RATIOS=()
+INTEL_RATIOS=()
 RATIOS=()
 IMPL="?"
 
@@ -168,6 +175,36 @@ for mb in $SIZES; do
     RSS_HUNT+=("${LAST_RSS:-?}")
     [ -z "$ours" ] || [ -z "$LAST_MBS" ] ||
       HUNT_RATIOS+=("$(awk -v s="$size" -v h="$LAST_MBS" -v o="$ours" 'BEGIN { printf "%s: %.0f%%", s, 100 * h / o }')")
+    if [[ " $INTEL_SIZES " == *" $mb "* ]]; then
+      # The same hunt with threat-intel feeds (issue 17: at most 5% slower): the simulator's feed of
+      # the scenarios' command servers and decoys, as a plain list and as its STIX 2.1 bundle.
+      # This machine's speed drifts by tens of percent over minutes: the two are run in turn
+      # (without, with, without, ...) and the best of each compared.
+      echo "bench: $OUTFLOW_BIN hunt with and without --intel on $size, in turn ..." >&2
+      best_plain="" best_intel=""
+      for _ in $(seq "$RUNS"); do
+        for variant in plain intel; do
+          extra=()
+          [ "$variant" = intel ] && extra=(--intel "$base.intel.txt" --intel "$base.intel.stix.json")
+          t0=$(date +%s.%N)
+          rc=0
+          "$OUTFLOW_BIN" hunt -q --format json "${extra[@]}" "$sysmon" "$conn" > "$TMP/out" 2> "$TMP/err" || rc=$?
+          t1=$(date +%s.%N)
+          if [ "$rc" -gt 1 ]; then echo "bench: hunt --intel failed (exit $rc): $(tail -c 300 "$TMP/err")" >&2; STATUS=1; continue; fi
+          w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+          if [ "$variant" = intel ]; then
+            [ -z "$best_intel" ] || awk -v a="$w" -v b="$best_intel" 'BEGIN { exit !(a < b) }' && best_intel=$w
+          else
+            [ -z "$best_plain" ] || awk -v a="$w" -v b="$best_plain" 'BEGIN { exit !(a < b) }' && best_plain=$w
+          fi
+        done
+      done
+      if [ -n "$best_plain" ] && [ -n "$best_intel" ]; then
+        ROWS+=("$(awk -v s="$size" -v b=$(( sbytes + cbytes )) -v w="$best_intel" -v n="$lines" 'BEGIN {
+          printf "%-8s %-20s %10.1f %9.3f %9.1f %12.0f %12s %6s", s, "outflow hunt+intel", b / 1e6, w, b / 1e6 / w, n / w, "-", "-" }')")
+        INTEL_RATIOS+=("$(awk -v s="$size" -v i="$best_intel" -v h="$best_plain" 'BEGIN { printf "%s: %.1f%% (%.3f s against %.3f s, run in turn)", s, 100 * h / i, i, h }')")
+      fi
+    fi
   fi
   if [ "${OUTFLOW_CMD[0]}" = "$OUTFLOW_BIN" ] && [ -n "$SKEW" ] && [[ " $SKEW_SIZES " == *" $mb "* ]]; then
     # The same organisation with the clock fault: the survey and the shifted merge keys must cost
@@ -221,6 +258,7 @@ if [ -n "$SIZES" ]; then
   [ "${#RSS_OUTFLOW[@]}" -lt 2 ] || echo "$LABEL peak RSS by size: ${RSS_OUTFLOW[*]} MB"
   [ "${#HUNT_RATIOS[@]}" -eq 0 ] || echo "outflow hunt throughput as a share of sessions (target >= 80%): $(IFS=';'; echo "${HUNT_RATIOS[*]}" | sed 's/;/; /g')"
   [ "${#RSS_HUNT[@]}" -lt 2 ] || echo "outflow hunt peak RSS by size: ${RSS_HUNT[*]} MB"
+  [ "${#INTEL_RATIOS[@]}" -eq 0 ] || echo "outflow hunt with intel feeds as a share of hunt without (target >= 95%): $(IFS=';'; echo "${INTEL_RATIOS[*]}" | sed 's/;/; /g')"
   echo "data (cached in $DATA):"
   for n in "${GEN_NOTES[@]}"; do echo "  $n"; done
 } | tee -a "$RESULTS"
@@ -235,9 +273,10 @@ if [ "${BENCH_EVTX:-1}" = 1 ] && [ -f "$HERE/evtx_bench.sh" ]; then
   bash "$HERE/evtx_bench.sh" "$BUILD" 2>&1 | tee -a "$RESULTS" || STATUS=1
 fi
 if [ "${BENCH_INTEL:-1}" = 1 ] && [ -x "$BUILD/bin/intel_load_bench" ]; then
-  # Intel feeds (docs/intel.md): one million indicators, plain and STIX, one load per process.
+  # Intel feeds (docs/intel.md): one million indicators, plain and STIX (10 values per indicator
+  # object, and one), one load per process.
   echo | tee -a "$RESULTS"
-  for kind in plain stix; do "$BUILD/bin/intel_load_bench" 1000000 "$BUILD" "$kind" | tee -a "$RESULTS" || STATUS=1; done
+  for kind in plain stix stix1; do "$BUILD/bin/intel_load_bench" 1000000 "$BUILD" "$kind" | tee -a "$RESULTS" || STATUS=1; done
 fi
 echo "bench: results written to $RESULTS" >&2
 exit "$STATUS"

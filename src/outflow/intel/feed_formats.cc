@@ -1,7 +1,5 @@
 #include "outflow/intel/feed_formats.h"
 
-#include <simdjson.h>
-
 #include "outflow/intel/csv_header.h"
 #include "outflow/intel/feed_lines.h"
 #include "outflow/read/line_reader.h"
@@ -88,24 +86,7 @@ void read_feed(ByteSource& src, const std::string& where, uint16_t feed, IntelSe
     LineReader lines(all, kMaxFeedLine, 1 << 16);
     return f == FeedFormat::csv ? read_csv_feed(lines, where, base, set) : read_plain_feed(lines, where, base, set);
   }
-  // JSON: read whole (bounded), with simdjson's padding behind it.
-  std::string json;
-  for (std::string chunk; json.size() <= kMaxJsonBytes;) {
-    if (!read_up_to(all, 1 << 20, chunk)) {
-      st.format = "json";
-      st.error = all.error();
-      return;
-    }
-    if (chunk.empty()) break;
-    json += chunk;
-  }
-  if (json.size() > kMaxJsonBytes) {
-    st.format = "json";
-    st.error = "JSON feed larger than 512 MB: not read";
-    return;
-  }
-  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  read_json_feed(json, where, base, set);
+  read_json_feed(all, where, base, set);
 }
 
 }  // namespace outflow

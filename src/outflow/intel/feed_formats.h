@@ -11,7 +11,9 @@
 //
 // Readers never fail the run: a line or object they cannot use is counted in the feed's stats
 // with file:line and the reason (the first few sampled); a file they cannot read at all sets
-// FeedStats::error. JSON is parsed whole, at most kMaxJsonBytes and kMaxJsonDepth levels deep.
+// FeedStats::error. JSON: the objects of a STIX bundle's "objects", of a MISP search's "response"
+// and of a top-level array are read one at a time (at most 16 MB each); the rest of the document
+// (a MISP event, a warning list) is parsed whole, at most kMaxJsonBytes; kMaxJsonDepth levels deep.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -39,8 +41,8 @@ void read_feed(ByteSource& src, const std::string& where, uint16_t feed, IntelSe
 class LineReader;
 void read_plain_feed(LineReader& lines, const std::string& where, const IndicatorMeta& base, IntelSet& set);
 void read_csv_feed(LineReader& lines, const std::string& where, const IndicatorMeta& base, IntelSet& set);
-// `json` must have SIMDJSON_PADDING bytes of capacity past its size.
-void read_json_feed(std::string& json, const std::string& where, const IndicatorMeta& base, IntelSet& set);
+// JSON feeds are read as a stream (intel/json_split.h): a bundle's objects one at a time.
+void read_json_feed(ByteSource& src, const std::string& where, const IndicatorMeta& base, IntelSet& set);
 
 // "2021-04-08", "2021-04-08 10:00:00", ISO 8601, or epoch seconds: the dates feeds write.
 bool parse_feed_date(std::string_view s, TimeNs& out);

@@ -269,6 +269,38 @@ TEST(FeedFormats, Stix21Bundle) {
   EXPECT_EQ(l->st().expired, 3u);
 }
 
+// A bundle larger than the reader's 1 MB chunks, gzip'd: read as a stream, object by object,
+// with the same result as the small one; a bad object among them costs that object only.
+TEST(FeedFormats, LargeStixBundleIsReadObjectByObject) {
+  std::string doc = R"({"objects": [)";
+  constexpr int kN = 20'000;
+  for (int i = 0; i < kN; ++i) {
+    if (i) doc += ",\n";
+    if (i == 777) doc += R"({"type": "indicator" "pattern": "[ipv4-addr:value = '192.0.2.1']"},)";  // no comma: not JSON
+    doc += R"({"type": "indicator", "spec_version": "2.1", "id": "indicator--)" + std::to_string(i) +
+           R"(", "name": "C2 \"x\" [)" + std::to_string(i) + R"(]", "pattern_type": "stix", "pattern": "[ipv4-addr:value = '10.)" +
+           std::to_string(i / 256) + "." + std::to_string(i % 256) + R"(.1' OR domain-name:value = 'h)" + std::to_string(i) +
+           R"(.example']", "valid_from": "2026-11-01T00:00:00Z", "padding": ")" + std::string(40, 'p') + "\"}";
+  }
+  doc += R"(], "id": "bundle--2", "type": "bundle"})";
+  ASSERT_GT(doc.size(), 2u << 20);
+  for (const std::string& bytes : {doc, gzip(doc)}) {
+    auto l = load(bytes);
+    EXPECT_EQ(l->st().format, "stix2.1");
+    EXPECT_TRUE(l->st().error.empty()) << l->st().error;
+    EXPECT_EQ(l->n(IndicatorType::ipv4), static_cast<uint64_t>(kN));
+    EXPECT_EQ(l->n(IndicatorType::domain), static_cast<uint64_t>(kN));
+    EXPECT_EQ(l->st().bad, 1u);
+    ASSERT_EQ(l->st().samples.size(), 1u);
+    EXPECT_NE(l->st().samples[0].find("sample:778: not valid JSON"), std::string::npos) << l->st().samples[0];
+    EXPECT_EQ(l->ip("10.77.255.1").size(), 1u);
+    EXPECT_EQ(l->name("h19999.example").size(), 1u);
+  }
+  // "objects" that are not STIX objects: not taken for a bundle.
+  auto l = load(R"({"objects": [1, 2, "three"]})");
+  EXPECT_NE(l->st().error.find("not a STIX 2.1 bundle"), std::string::npos) << l->st().error;
+}
+
 TEST(FeedFormats, MispEventHonoursToIds) {
   const std::string ev = R"({"Event": {"id": "1", "info": "Campaign Y infrastructure", "date": "2026-11-08", "timestamp": "1794355200",
     "Attribute": [
@@ -356,8 +388,15 @@ TEST(FeedFormats, HostileInputIsCountedNeverFatal) {
   auto l = load(std::string(200'000, 'a') + "\n203.0.113.1\n");
   EXPECT_EQ(l->st().bad, 1u);
   EXPECT_EQ(l->n(IndicatorType::ipv4), 1u);
-  // JSON nested a thousand levels.
-  l = load(std::string(1000, '[') + std::string(1000, ']'));
+  // JSON nested a thousand levels: in a streamed array, one bad object (the others are read); in
+  // the rest of the document, the document.
+  l = load("[" + std::string(1000, '[') + std::string(1000, ']') + R"(, {"type": "indicator", "pattern": "[ipv4-addr:value = '192.0.2.1']"}])");
+  EXPECT_TRUE(l->st().error.empty()) << l->st().error;
+  EXPECT_EQ(l->st().bad, 1u);
+  ASSERT_EQ(l->st().samples.size(), 1u);
+  EXPECT_NE(l->st().samples[0].find("deeper than 64"), std::string::npos) << l->st().samples[0];
+  EXPECT_EQ(l->n(IndicatorType::ipv4), 1u);
+  l = load("{\"Event\": " + std::string(1000, '[') + std::string(1000, ']') + "}");
   EXPECT_NE(l->st().error.find("deeper than 64"), std::string::npos) << l->st().error;
   // A STIX indicator whose pattern has ten thousand ORs, and one nested a thousand deep.
   std::string p = "[";

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "outflow/intel/feed_formats.h"
+#include "outflow/intel/json_split.h"
 #include "outflow/intel/stix_pattern.h"
 
 namespace outflow {
@@ -178,23 +179,10 @@ void warninglist(Ctx& c, const element& root) {
   }
 }
 
-}  // namespace
 
-void read_json_feed(std::string& json, const std::string& where, const IndicatorMeta& base, IntelSet& set) {
-  FeedStats& st = set.stats(base.feed);
-  st.format = "json";
-  simdjson::dom::parser parser;
-  if (parser.allocate(json.size() + 64, kMaxJsonDepth)) {
-    st.error = "cannot allocate the JSON parser";
-    return;
-  }
-  element root;
-  if (const auto err = parser.parse(json.data(), json.size(), false).get(root)) {
-    st.error = err == simdjson::DEPTH_ERROR ? "JSON nested deeper than 64 levels: not read"
-                                            : std::string("not valid JSON: ") + simdjson::error_message(err);
-    return;
-  }
-  Ctx c{where, base, set, st};
+// The whole-document readers: a small document, or what JsonSplitter left of a big one.
+void read_json_root(Ctx& c, const element& root) {
+  FeedStats& st = c.st;
   auto event_of = [](const element& e, element& ev) { return !e["Event"].get(ev); };
   element ev;
   array arr;
@@ -219,15 +207,93 @@ void read_json_feed(std::string& json, const std::string& where, const Indicator
   } else if (root.is_object() && !root["Attribute"].get_array().get(arr)) {
     st.format = "misp-event";
     misp_event(c, root);
-  } else if ((root.is_object() && !root["response"].get_array().get(arr)) || (root.is_array() && !root.get_array().get(arr))) {
-    st.format = "misp-event";
-    for (element e : arr) {
-      if (event_of(e, ev)) misp_event(c, ev);
-      else if (str(e, "type") == "indicator") st.format = "stix2.1", ++c.item, stix_indicator(c, e);
-    }
+  } else if (root.is_object() && !root["response"].get_array().get(arr)) {
+    st.format = "misp-event";  // an empty search result (a full one was streamed)
   } else {
     st.error = "JSON that is neither a STIX 2.1 bundle, a MISP event nor a MISP warning list";
   }
+}
+
+// An element of a MISP search's "response" or of a top-level array: an event, or a STIX indicator.
+void array_element(Ctx& c, const element& e) {
+  element ev;
+  if (!e["Event"].get(ev)) {
+    if (c.st.format == "json") c.st.format = "misp-event";
+    misp_event(c, ev);
+  } else if (str(e, "type") == "indicator") {
+    c.st.format = "stix2.1";
+    ++c.item;
+    stix_indicator(c, e);
+  }
+}
+
+std::string json_error(simdjson::error_code err) {
+  return err == simdjson::DEPTH_ERROR ? "JSON nested deeper than 64 levels" : std::string("not valid JSON: ") + simdjson::error_message(err);
+}
+
+}  // namespace
+
+void read_json_feed(ByteSource& src, const std::string& where, const IndicatorMeta& base, IntelSet& set) {
+  FeedStats& st = set.stats(base.feed);
+  st.format = "json";
+  Ctx c{where, base, set, st};
+  // Objects of the streamed arrays are parsed one at a time by one parser (its buffers grow to
+  // the largest object, at most JsonSplitter's max_element).
+  simdjson::dom::parser parser;
+  if (parser.allocate(1 << 16, kMaxJsonDepth)) {
+    st.error = "cannot allocate the JSON parser";
+    return;
+  }
+  uint64_t stix_objects = 0;  // streamed "objects" that have a type, as STIX objects do
+  const std::vector<std::string> keys{"objects", "response"};  // STIX bundle, MISP search result
+  JsonSplitter split(keys, [&](std::string_view text, int which, bool too_large) {
+    if (which == 0) st.format = "stix2.1";
+    if (too_large) {
+      ++c.item;
+      return c.bad("object larger than 16 MB: skipped");
+    }
+    element e;
+    if (const auto err = parser.parse(text.data(), text.size(), true).get(e)) {
+      ++c.item;
+      return c.bad(json_error(err));
+    }
+    if (which == 0) {
+      ++c.item;
+      stix_objects += str(e, "type").empty() ? 0 : 1;
+      stix_indicator(c, e);
+    } else {
+      array_element(c, e);
+    }
+  }, JsonSplitter::Limits{16u << 20, kMaxJsonBytes});
+  for (std::string chunk;;) {
+    if (!read_up_to(src, 1 << 20, chunk)) {
+      st.error = src.error();
+      return;
+    }
+    if (chunk.empty()) break;
+    if (!split.feed(chunk)) break;
+  }
+  if (!split.finish()) {
+    st.error = split.error();
+    return;
+  }
+  // A bundle or a search result whose objects were streamed is done; anything else (a MISP
+  // event, a warning list, a single indicator, an empty bundle) is read whole.
+  if (split.streamed(0) && stix_objects == 0) {
+    st.format = "json";
+    st.error = "JSON whose \"objects\" are not STIX objects (none has a type): not a STIX 2.1 bundle";
+    return;
+  }
+  if (split.streamed(0) || split.streamed(1) || split.streamed(JsonSplitter::kTopLevelArray)) return;
+  std::string& json = split.skeleton();
+  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  element root;
+  if (const auto err = parser.parse(json.data(), json.size(), false).get(root)) {
+    st.error = err == simdjson::DEPTH_ERROR ? "JSON nested deeper than 64 levels: not read" : json_error(err);
+    return;
+  }
+  if (root.is_array()) return;  // an empty top-level array
+  read_json_root(c, root);
 }
 
 }  // namespace outflow
