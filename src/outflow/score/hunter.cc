@@ -321,6 +321,9 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
 
   std::sort(r.findings.begin(), r.findings.end(), [&](const Finding& x, const Finding& y) {
     if (x.score != y.score) return x.score > y.score;
+    // Scores are capped at 100: among equals, a destination a malicious feed names (the user's
+    // own indicator) comes first, so that it is its host's first finding (issue 17).
+    if (x.intel_malicious != y.intel_malicious) return x.intel_malicious;
     if (x.act->bytes_out != y.act->bytes_out) return x.act->bytes_out > y.act->bytes_out;
     if (x.finding_id != y.finding_id) return x.finding_id < y.finding_id;
     return x.rollup_only < y.rollup_only;
