@@ -278,7 +278,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
   std::unordered_map<uint64_t, ProcessActivity> rollup;
   RetiredRecord rec;
   retirer->rewind();
-  while (retirer->next(rec))
+  while (retirer->next(rec, true))
     if (rec.rollup && !rec.chain.empty()) rollup.try_emplace(rec.chain.back().serial);
   retirer->rewind();
   while (retirer->next(rec)) {
@@ -305,7 +305,7 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     settle(std::move(f), std::move(a));
   }
   retirer->rewind();
-  while (retirer->next(rec)) {
+  while (retirer->next(rec, true)) {
     if (!rec.rollup || rec.chain.empty()) continue;
     auto it = rollup.find(rec.chain.back().serial);
     if (it == rollup.end() || it->second.dests.empty()) continue;

@@ -346,7 +346,7 @@ bool Retirer::rewind() {
   return true;
 }
 
-bool Retirer::next(RetiredRecord& r) {
+bool Retirer::next(RetiredRecord& r, bool rollup_only) {
   if (file_) {
     uint32_t n = 0;
     if (std::fread(&n, sizeof n, 1, file_) != 1) return false;
@@ -360,6 +360,11 @@ bool Retirer::next(RetiredRecord& r) {
     buf_ = memory_[read_pos_++];
   }
   In in(buf_.data(), buf_.size());
+  if (rollup_only && (buf_.empty() || buf_[0] == 0)) {
+    r.rollup = false;
+    r.chain.clear();
+    return true;
+  }
   r = RetiredRecord{};
   r.rollup = in.num<uint8_t>() != 0;
   r.invoked_out = in.num<uint64_t>();

@@ -50,7 +50,10 @@ class Retirer {
   // still alive. Then the records can be read: rewind(), next().
   void finish();
   bool rewind();
-  bool next(RetiredRecord& r);  // false at the end
+  // false at the end. `rollup_only`: a record that is not a roll-up candidate is skipped without
+  // being decoded (r.rollup false, the rest empty): the hunter's passes that look for roll-ups
+  // only would otherwise decode every activity (its pairs and beacon hours) three times.
+  bool next(RetiredRecord& r, bool rollup_only = false);
 
   // Baseline observations of everything retired or forgotten (Hunter::observe adds the rest).
   const Baselines& forgotten() const { return forgotten_; }
