@@ -78,6 +78,12 @@ struct Batch {
   }
   void add(const HostEvent& e) { order.emplace_back(kHost, static_cast<uint32_t>(nh)), put(host, nh, e); }
   void add(const FlowRecord& f) { order.emplace_back(kFlow, static_cast<uint32_t>(nf)), put(flow, nf, f); }
+  // The next flow slot, filled in place by the reader (RecordSink::flow_slot), then committed.
+  FlowRecord& flow_slot() {
+    if (nf == flow.size()) flow.emplace_back();
+    return flow[nf];
+  }
+  void commit_flow() { order.emplace_back(kFlow, static_cast<uint32_t>(nf++)); }
   void add(const DnsAnswer& d) { order.emplace_back(kDns, static_cast<uint32_t>(nd)), put(dns, nd, d); }
   void add(const AppRecord& a) { order.emplace_back(kApp, static_cast<uint32_t>(na)), put(app, na, a); }
   void add(const DhcpLease& d) { order.emplace_back(kDhcp, static_cast<uint32_t>(ndh)), put(dhcp, ndh, d); }
@@ -116,6 +122,16 @@ class QueueSink final : public ForwardingSink {
   QueueSink(Stream& s, size_t batch) : s_(s), batch_(batch) {}
   void on_host_event(const HostEvent& e) override { add(e); }
   void on_flow(const FlowRecord& f) override { add(f); }
+  FlowRecord& flow_slot(FlowRecord&) override {
+    if (!filling_) acquire();
+    slot_out_ = true;  // no flush until it is committed: the slot is in this batch
+    return filling_->flow_slot();
+  }
+  void commit_flow(FlowRecord&) override {
+    slot_out_ = false;
+    filling_->commit_flow();
+    added();
+  }
   void on_dns(const DnsAnswer& d) override { add(d); }
   void on_app(const AppRecord& a) override { add(a); }
   void on_dhcp(const DhcpLease& d) override { add(d); }
@@ -142,6 +158,10 @@ class QueueSink final : public ForwardingSink {
   void add(const T& x) {
     if (!filling_) acquire();
     filling_->add(x);
+    added();
+  }
+  void added() {
+    if (slot_out_) return;
     if (filling_ == &discard_) {
       discard_.reset();  // the run was abandoned: read on to the end, keep nothing
     } else if (filling_->order.size() >= batch_) {
@@ -163,6 +183,7 @@ class QueueSink final : public ForwardingSink {
   size_t batch_;
   Batch* filling_ = nullptr;
   Batch discard_;
+  bool slot_out_ = false;
 };
 
 void produce(Stream& s, const MergeOptions& o) {

@@ -9,6 +9,14 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void on_host_event(const HostEvent& e) = 0;
   virtual void on_flow(const FlowRecord& f) = 0;
+  // A hand-over without copies, for a reader that fills one record at a time: flow_slot(own)
+  // gives the record to fill (by default `own`, the reader's) and commit_flow(slot) delivers it
+  // (by default on_flow). The slot holds what an earlier record left: reset it first. A slot not
+  // committed (a bad line) is given again by the next flow_slot; no other record may be passed
+  // to the sink between the two calls. The merged reader's queue gives its batch's next slot:
+  // no copy of the record's ten strings on the reading thread.
+  virtual FlowRecord& flow_slot(FlowRecord& own) { return own; }
+  virtual void commit_flow(FlowRecord& f) { on_flow(f); }
   virtual void on_dns(const DnsAnswer& d) = 0;
   // Zeek ssl/http, dhcp and capture_loss logs: sinks that do not use them need not override.
   virtual void on_app(const AppRecord&) {}

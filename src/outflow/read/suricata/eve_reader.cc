@@ -106,7 +106,7 @@ class EveReader {
   void flow(bool netflow) {
     const EveFlow& fl = netflow ? ev_.netflow : ev_.flow;
     if (!fl.present) return bad(netflow ? "suricata netflow: event without its netflow object" : "suricata flow: event without its flow object");
-    FlowRecord& f = flow_;
+    FlowRecord& f = ctx_.sink.flow_slot(flow_);  // filled in place (RecordSink::flow_slot)
     flowread::reset_flow(f);
     if (!addrs(ev_, f.orig_h, f.resp_h)) return;
     if (fl.start.empty()) return bad("suricata flow: no start");
@@ -153,7 +153,7 @@ class EveReader {
       ++cid_seen_;
     }
     if (!netflow && midstream_swap(ev_, f)) skips_.add("suricata flow picked up midstream (ports say src is the server: swapped)");
-    ctx_.sink.on_flow(f);
+    ctx_.sink.commit_flow(f);
     ++ctx_.stats.flows;
   }
 

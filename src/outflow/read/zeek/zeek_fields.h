@@ -209,10 +209,39 @@ inline bool parse_ip(std::string_view s, IpAddr& out) {
   return IpAddr::parse(s, out);
 }
 
+inline bool parse_epoch_general(std::string_view s, TimeNs& out);
+
 // parse_epoch_seconds with the integer part bounded first: core's check lets an 11-digit value
 // through to an overflowing multiply (UBSan: "15174322326 * 1000000000"), so keep it at
 // 10 digits and <= 9e9 here.
 inline bool parse_epoch(std::string_view s, TimeNs& out) {
+  // The usual shape first, "1517422326.539915" (Zeek's ts and durations, EVE's epochs): at most
+  // ten digits, a dot, six digits. Branch-free digit loops; anything else takes the general path
+  // (a third of the cost of reading a conn.log line went to it). Same result on every input
+  // (zeek_fields_test.cc compares the two).
+  if (const size_t n = s.size(); n >= 8 && n <= 17 && s[n - 7] == '.') {
+    uint64_t secs = 0, frac = 0;
+    bool digits = true;
+    for (size_t i = 0; i + 7 < n; ++i) {
+      const unsigned d = static_cast<unsigned char>(s[i]) - unsigned{'0'};
+      digits &= d < 10;
+      secs = secs * 10 + d;
+    }
+    for (size_t i = n - 6; i < n; ++i) {
+      const unsigned d = static_cast<unsigned char>(s[i]) - unsigned{'0'};
+      digits &= d < 10;
+      frac = frac * 10 + d;
+    }
+    if (digits && secs <= 9'000'000'000ULL) {
+      out = static_cast<TimeNs>(secs) * kNsPerSec + static_cast<TimeNs>(frac) * 1000;
+      return true;
+    }
+  }
+  return parse_epoch_general(s, out);
+}
+
+// parse_epoch without the fast path (tests compare the two).
+inline bool parse_epoch_general(std::string_view s, TimeNs& out) {
   size_t i = (!s.empty() && s.front() == '-') ? 1 : 0;
   const size_t start = i;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;

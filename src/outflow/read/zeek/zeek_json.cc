@@ -374,7 +374,7 @@ class ZeekJsonReader {
     if (!in_record_range(r.ts)) return bad("zeek json: ts out of range (before 1970 or after 2099)");
     if (!r.have_orig_h) return bad("zeek json: conn record without id.orig_h");
     if (!r.have_resp_h) return bad("zeek json: conn record without id.resp_h");
-    FlowRecord& f = flow_;
+    FlowRecord& f = ctx_.sink.flow_slot(flow_);  // filled in place (RecordSink::flow_slot)
     flowread::reset_flow(f);
     f.source = log == ZeekLog::open_conn ? FlowSource::zeek_open_conn : FlowSource::zeek_conn;
     f.bidirectional = true;
@@ -398,7 +398,7 @@ class ZeekJsonReader {
     assign_capped(f.service, r.service, flowread::kMaxFlowText);
     assign_capped(f.community_id, r.community_id, flowread::kMaxFlowText);
     assign_capped(f.sensor, r.node_name, flowread::kMaxFlowText);
-    ctx_.sink.on_flow(f);
+    ctx_.sink.commit_flow(f);
     ++ctx_.stats.flows;
   }
 

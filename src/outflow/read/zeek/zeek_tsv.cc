@@ -283,7 +283,7 @@ class ZeekTsvReader {
   }
 
   void conn_record() {
-    FlowRecord& f = flow_;
+    FlowRecord& f = ctx_.sink.flow_slot(flow_);  // filled in place (RecordSink::flow_slot)
     flowread::reset_flow(f);
     f.source = log_ == ZeekLog::open_conn ? FlowSource::zeek_open_conn : FlowSource::zeek_conn;
     f.bidirectional = true;
@@ -332,7 +332,7 @@ class ZeekTsvReader {
     string_field(ZField::service, f.service);
     string_field(ZField::community_id, f.community_id);
     string_field(ZField::node_name, f.sensor);
-    ctx_.sink.on_flow(f);
+    ctx_.sink.commit_flow(f);
     ++ctx_.stats.flows;
   }
 
