@@ -176,7 +176,40 @@ struct Proxied {
     pipe->advance(f.end);
     pipe->on_flow(f);
   }
+  // A Zeek sensor outside the proxy: its ssl.log names the outer leg's destination (SNI).
+  void relayed_zeek(const char* uid, const char* dest, TimeNs start, uint64_t out, uint64_t in, const char* sni) {
+    AppRecord a;
+    a.kind = AppKind::ssl;
+    a.uid = uid;
+    a.orig_h = ip("10.0.0.1"), a.orig_p = 40002, a.resp_h = ip(dest), a.resp_p = 443;
+    a.ts = start;
+    a.name = sni;
+    pipe->on_app(a);
+    FlowRecord f;
+    f.source = FlowSource::zeek_conn;
+    f.uid = uid;
+    f.orig_h = a.orig_h, f.orig_p = a.orig_p, f.resp_h = a.resp_h, f.resp_p = 443, f.proto = kProtoTcp;
+    f.start = start, f.end = start + 10 * kNsPerSec;
+    f.orig_bytes = out, f.resp_bytes = in, f.orig_pkts = 20, f.resp_pkts = 70;
+    f.conn_state = "SF";
+    pipe->advance(f.end);
+    pipe->on_flow(f);
+  }
 };
+
+TEST(RelaySessions, TheOutsideSensorsNameKeepsAnotherHostsLegApart) {
+  Proxied run;
+  // Two outer legs alike in time and bytes; the outside sensor's SNI says which host each is.
+  run.relayed_zeek("R1", "198.51.100.1", kT + kNsPerSec / 100, 5000, 90000, "b.example");
+  run.relayed_zeek("R2", "198.51.100.2", kT + kNsPerSec / 100, 5000, 90000, "A.example");
+  run.connect("C1", 50000, "a.example", kT, 5300, 90039);
+  run.pipe->finish();
+  ASSERT_EQ(run.seen.size(), 1u);
+  EXPECT_EQ(run.seen[0].relay_h, ip("198.51.100.2"));  // not a tie: the other names b.example
+  EXPECT_EQ(run.pipe->proxies().relay.counts().linked, 1u);
+  EXPECT_EQ(run.pipe->proxies().relay.counts().no_candidate, 1u);
+  EXPECT_EQ(run.pipe->index().apps().conns(), 0u);  // the outer legs' ssl records are not kept
+}
 
 class RelaySessionsOrder : public ::testing::TestWithParam<bool> {};
 
