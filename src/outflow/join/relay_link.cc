@@ -32,12 +32,24 @@ bool bytes_close(uint64_t a, uint64_t b, uint64_t pkts, bool ip_bytes, double& c
 
 }  // namespace
 
+void RelayLinks::unindex(Entry& e, uint64_t seq) {
+  if (!e.indexed) return;
+  e.indexed = false;
+  --indexed_;
+  auto it = buckets_.find(bucket_key(e.f.dest_port, e.f.proto, e.f.start));
+  if (it == buckets_.end()) return;
+  auto& v = it->second;
+  if (auto at = std::find(v.begin(), v.end(), seq); at != v.end()) {
+    *at = v.back();
+    v.pop_back();
+  }
+  if (v.empty()) buckets_.erase(it);
+}
+
 void RelayLinks::drop_front(uint64_t& counter_if_unlinked) {
   Entry& e = flows_.front();
-  if (!e.linked) {
-    ++counter_if_unlinked;
-    by_start_.erase(e.at);
-  }
+  if (!e.linked) ++counter_if_unlinked;
+  unindex(e, base_);
   flows_.pop_front();
   ++base_;
 }
@@ -45,11 +57,14 @@ void RelayLinks::drop_front(uint64_t& counter_if_unlinked) {
 void RelayLinks::add(RelayedFlow f, TimeNs clock) {
   // Past the cap the oldest go; one already linked was counted then.
   while (!flows_.empty() && flows_.size() >= std::max<size_t>(opt_.max_flows, 1)) drop_front(counts_.overflow);
-  const Key k{uint32_t{f.dest_port} << 8 | f.proto, f.start};
   Entry& e = flows_.emplace_back();
   e.f = std::move(f);
   e.arrival = clock;
-  e.at = by_start_.emplace(k, base_ + flows_.size() - 1);
+  if (in_record_range(e.f.start)) {  // a wild start matches no client leg: not indexed
+    buckets_[bucket_key(e.f.dest_port, e.f.proto, e.f.start)].push_back(base_ + flows_.size() - 1);
+    e.indexed = true;
+    ++indexed_;
+  }
 }
 
 void RelayLinks::expire(TimeNs horizon) {
@@ -60,57 +75,55 @@ void RelayLinks::expire(TimeNs horizon) {
 }
 
 const RelayedFlow* RelayLinks::link(const ClientLeg& leg, const Resolves& resolves) {
-  if (!in_record_range(leg.start) || by_start_.empty()) {  // (a wild time: no arithmetic on it)
+  if (!in_record_range(leg.start) || indexed_ == 0) {  // (a wild time: no arithmetic on it)
     ++counts_.sessions_unlinked;
     return nullptr;
   }
-  struct Candidate {
-    Entry* e;
-    int rank;  // 0: the name agrees; +2 when another proxy's address
-    double cost;
-  };
-  std::vector<Candidate> cands;
-  const uint32_t pk = uint32_t{leg.port} << 8 | leg.proto;
-  const auto lo = by_start_.lower_bound(Key{pk, leg.start - kBefore});
-  const auto hi = by_start_.upper_bound(Key{pk, leg.start + kAfter});
-  for (auto it = lo; it != hi; ++it) {
-    Entry& e = flows_[static_cast<size_t>(it->second - base_)];
-    const RelayedFlow& f = e.f;
-    int rank = 1;
-    if (!leg.named_ip.is_unset()) {
-      if (f.dest != leg.named_ip) continue;
-      rank = 0;
-    } else if (!f.name.empty()) {
-      if (!same_host_name(f.name, leg.name)) continue;  // the outside sensor named another host
-      rank = 0;
-    } else if (!leg.name.empty() && resolves && resolves(f.dest, leg.name)) {
-      rank = 0;
+  cands_.clear();
+  const TimeNs from = leg.start - kBefore, to = leg.start + kAfter;
+  for (TimeNs slice = std::max<TimeNs>(from, 0) >> kSliceShift; slice <= to >> kSliceShift; ++slice) {
+    auto b = buckets_.find(bucket_key(leg.port, leg.proto, slice << kSliceShift));
+    if (b == buckets_.end()) continue;
+    for (uint64_t seq : b->second) {
+      Entry& e = flows_[static_cast<size_t>(seq - base_)];
+      const RelayedFlow& f = e.f;
+      if (f.start < from || f.start > to) continue;
+      int rank = 1;
+      if (!leg.named_ip.is_unset()) {
+        if (f.dest != leg.named_ip) continue;
+        rank = 0;
+      } else if (!f.name.empty()) {
+        if (!same_host_name(f.name, leg.name)) continue;  // the outside sensor named another host
+        rank = 0;
+      } else if (!leg.name.empty() && resolves && resolves(f.dest, leg.name)) {
+        rank = 0;
+      }
+      if (!leg.proxy.is_unset() && f.proxy != leg.proxy) rank += 2;
+      double cost = 0;
+      if (leg.out_known && f.out_known && !bytes_close(leg.out, f.out, f.out_pkts, f.ip_bytes, cost)) continue;
+      if (leg.in_known && f.in_known && !bytes_close(leg.in, f.in, f.in_pkts, f.ip_bytes, cost)) continue;
+      const TimeNs dt = f.start > leg.start ? f.start - leg.start : leg.start - f.start;
+      cost += 0.1 * static_cast<double>(dt) / static_cast<double>(kBefore + kAfter);  // a weak tiebreak
+      cands_.push_back({&e, seq, rank, cost});
     }
-    if (!leg.proxy.is_unset() && f.proxy != leg.proxy) rank += 2;
-    double cost = 0;
-    if (leg.out_known && f.out_known && !bytes_close(leg.out, f.out, f.out_pkts, f.ip_bytes, cost)) continue;
-    if (leg.in_known && f.in_known && !bytes_close(leg.in, f.in, f.in_pkts, f.ip_bytes, cost)) continue;
-    const TimeNs dt = f.start > leg.start ? f.start - leg.start : leg.start - f.start;
-    cost += 0.1 * static_cast<double>(dt) / static_cast<double>(kBefore + kAfter);  // a weak tiebreak
-    cands.push_back({&e, rank, cost});
   }
-  if (cands.empty()) {
+  if (cands_.empty()) {
     ++counts_.sessions_unlinked;
     return nullptr;
   }
   const auto better = [](const Candidate& a, const Candidate& b) { return a.rank != b.rank ? a.rank < b.rank : a.cost < b.cost; };
-  const Candidate best = *std::min_element(cands.begin(), cands.end(), better);
+  const Candidate best = *std::min_element(cands_.begin(), cands_.end(), better);
   size_t ties = 0;
-  for (const Candidate& c : cands)
+  for (const Candidate& c : cands_)
     if (c.rank == best.rank && c.cost - best.cost < kTie) ++ties;
   if (ties > 1) {
-    for (const Candidate& c : cands)
+    for (const Candidate& c : cands_)
       if (c.rank == best.rank && c.cost - best.cost < kTie) c.e->tied = true;
     ++counts_.sessions_ambiguous;
     return nullptr;
   }
   best.e->linked = true;
-  by_start_.erase(best.e->at);
+  unindex(*best.e, best.seq);
   ++counts_.linked;
   ++counts_.sessions_linked;
   return &best.e->f;

@@ -26,10 +26,11 @@
 #include <deque>
 #include <functional>
 #include <limits>
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "outflow/core/ip.h"
 #include "outflow/core/time.h"
@@ -107,18 +108,32 @@ class RelayLinks {
   const RelayCounts& counts() const { return counts_; }
 
  private:
-  using Key = std::pair<uint32_t, TimeNs>;  // (port << 8 | proto, start)
   struct Entry {
     RelayedFlow f;
     TimeNs arrival = kNoTime;
-    bool linked = false, tied = false;
-    std::multimap<Key, uint64_t>::iterator at;
+    bool linked = false, tied = false, indexed = false;
   };
+  struct Candidate {
+    Entry* e;
+    uint64_t seq;
+    int rank;  // 0: the name agrees; +2 when another proxy's address
+    double cost;
+  };
+  // Unlinked flows by (port, transport, start in slices of 2^33 ns, 8.6 s): a link looks at the one
+  // or two slices its 5 s window spans (an ordered index by start, and one by the second, each
+  // cost more: lookups down a tree, six hash lookups a link).
+  static constexpr int kSliceShift = 33;
+  static uint64_t bucket_key(uint16_t port, uint8_t proto, TimeNs start) {
+    return uint64_t{port} << 48 | uint64_t{proto} << 40 | ((static_cast<uint64_t>(start) >> kSliceShift) & 0xFF'FFFF'FFFFULL);
+  }
+  void unindex(Entry& e, uint64_t seq);
   void drop_front(uint64_t& counter_if_unlinked);
   Options opt_;
   std::deque<Entry> flows_;  // in arrival order; entry i has sequence number base_ + i
   uint64_t base_ = 0;
-  std::multimap<Key, uint64_t> by_start_;  // -> sequence number
+  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets_;  // -> sequence numbers
+  size_t indexed_ = 0;
+  std::vector<Candidate> cands_;  // scratch
   RelayCounts counts_;
 };
 

@@ -63,6 +63,9 @@ void SessionPipeline::relay_tick(TimeNs t) {
 }
 
 bool SessionPipeline::hold_for_relay(Session& s) {
+  // A client leg goes to a proxy inside (a cloud proxy's outer legs are no sensor's here): a
+  // session to a public address needs no lookup.
+  if (!s.resp_h.is_unset() && !s.resp_h.is_private()) return false;
   const AppNames::ConnApp* c = index_.apps().conn(s);
   if (!c || c->proxy_host == AppNames::kNone) return false;
   const TimeNs end = s.end != kNoTime ? s.end : s.start;
