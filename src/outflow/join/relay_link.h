@@ -83,6 +83,8 @@ class RelayLinks {
   static constexpr TimeNs kBefore = 2 * kNsPerSec;
   static constexpr TimeNs kAfter = 3 * kNsPerSec;
   static constexpr uint64_t kSlackBytes = 2048;
+  // What the client leg may carry more than the outer leg at no cost (relay_link.cc, bytes_close).
+  static constexpr uint64_t kExchangeOut = 1024, kExchangeIn = 256;
   static constexpr double kSlackShare = 0.05;
   static constexpr double kTie = 0.001;
   struct Options {

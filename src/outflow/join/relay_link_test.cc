@@ -88,6 +88,17 @@ TEST(RelayLinks, EachOuterLegIsLinkedOnceAndTheClosestBytesWin) {
   EXPECT_EQ(r.counts().no_candidate, 0u);
 }
 
+TEST(RelayLinks, TheConnectExchangeCostsNothing) {
+  // A small tunnel (the bench input's case): its own outer leg carries 102 bytes less out (the
+  // CONNECT request) and 39 less in; another host's, 2.6 s later, is closer by the plain distance.
+  RelayLinks r;
+  r.add(outer("52.84.27.117", kT - 383 * kNsPerSec / 1000, 752, 38659), kT);
+  r.add(outer("52.84.61.147", kT + 2617 * kNsPerSec / 1000, 826, 39292), kT);
+  const RelayedFlow* f = r.link(leg("static.example", kT, 854, 38698), kNoDns);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->dest, ip("52.84.27.117"));
+}
+
 TEST(RelayLinks, TwoEquallyGoodCandidatesAreNoLink) {
   RelayLinks r;
   r.add(outer("203.0.113.1", kT, 5000, 90000), kT);
