@@ -42,6 +42,12 @@ ClientLeg leg(const char* name, TimeNs start, uint64_t out, uint64_t in) {
 
 const RelayLinks::Resolves kNoDns = [](const IpAddr&, std::string_view) { return false; };
 
+// The address of the outer leg `l` is linked to; unset when none.
+IpAddr linked_to(RelayLinks& r, const ClientLeg& l) {
+  const RelayedFlow* f = r.link(l, kNoDns);
+  return f ? f->dest : IpAddr{};
+}
+
 TEST(RelayLinks, StartToleranceEdges) {
   // The outer leg may start kBefore before the client leg (a firewall's whole seconds, clocks)
   // and kAfter after it (the proxy's lookup and connect); not a nanosecond more.
@@ -67,21 +73,15 @@ TEST(RelayLinks, PortAndBytesMustAgree) {
   RelayedFlow fw = outer("203.0.113.9", kT, 5000 + 40 * 20, 90000 + 40 * 70);
   fw.ip_bytes = true, fw.out_pkts = 20, fw.in_pkts = 70;
   r.add(fw, kT);
-  const RelayedFlow* f = r.link(leg("a.example", kT, 5200, 90039), kNoDns);
-  ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->dest, ip("203.0.113.9"));
+  EXPECT_EQ(linked_to(r, leg("a.example", kT, 5200, 90039)), ip("203.0.113.9"));
 }
 
 TEST(RelayLinks, EachOuterLegIsLinkedOnceAndTheClosestBytesWin) {
   RelayLinks r;
   r.add(outer("203.0.113.1", kT, 5000, 90000), kT);
   r.add(outer("203.0.113.2", kT, 5000, 91000), kT);
-  const RelayedFlow* a = r.link(leg("a.example", kT, 5200, 91039), kNoDns);
-  ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->dest, ip("203.0.113.2"));
-  const RelayedFlow* b = r.link(leg("a.example", kT, 5200, 91039), kNoDns);  // the same again: only the other is left
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->dest, ip("203.0.113.1"));
+  EXPECT_EQ(linked_to(r, leg("a.example", kT, 5200, 91039)), ip("203.0.113.2"));
+  EXPECT_EQ(linked_to(r, leg("a.example", kT, 5200, 91039)), ip("203.0.113.1"));  // the same again: only the other is left
   EXPECT_EQ(r.link(leg("a.example", kT, 5200, 91039), kNoDns), nullptr);
   EXPECT_EQ(r.counts().linked, 2u);
   r.finish();
@@ -94,9 +94,7 @@ TEST(RelayLinks, TheConnectExchangeCostsNothing) {
   RelayLinks r;
   r.add(outer("52.84.27.117", kT - 383 * kNsPerSec / 1000, 752, 38659), kT);
   r.add(outer("52.84.61.147", kT + 2617 * kNsPerSec / 1000, 826, 39292), kT);
-  const RelayedFlow* f = r.link(leg("static.example", kT, 854, 38698), kNoDns);
-  ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->dest, ip("52.84.27.117"));
+  EXPECT_EQ(linked_to(r, leg("static.example", kT, 854, 38698)), ip("52.84.27.117"));
 }
 
 TEST(RelayLinks, TwoEquallyGoodCandidatesAreNoLink) {
