@@ -177,7 +177,9 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
                                       const AppNames::ConnApp* app) {
   // Through a proxy, the destination is the host the requests named (features/proxy_dest.h).
   const ProxiedDest via = proxied_dest(apps, app);
-  const IpAddr& remote = via.named ? via.ip : s.resp_h;
+  // A name's address from the proxy's connection out, when the join linked one (Session::relay_h).
+  const bool from_relay = via.named && via.ip.is_unset() && !s.relay_h.is_unset();
+  const IpAddr& remote = from_relay ? s.relay_h : via.named ? via.ip : s.resp_h;
   const uint16_t port = via.named ? via.port : s.resp_p;
   const uint64_t out = s.orig_bytes, in = s.resp_bytes, pout = s.orig_pkts, pin = s.resp_pkts;
   const TimeNs dur = s.end != kNoTime && s.start != kNoTime && s.end > s.start ? s.end - s.start : 0;
@@ -221,9 +223,12 @@ void ActivityAggregator::add_outbound(ProcessActivity& p, const Session& s, cons
       d.port = port;
       d.proto = s.proto;
       if (via.named) d.via_proxy = s.resp_h, d.domain = std::string(via.name);
+      d.ip_from_relay = from_relay;
     }
   }
   DestActivity& d = dit == p.dest_index.end() ? p.dests.back() : p.dests[dit->second];
+  if (from_relay && d.ip.is_unset() && !d.via_proxy.is_unset()) d.ip = remote, d.ip_from_relay = true;
+  d.sessions_out_from_relay += s.orig_from_relay;
   d.bytes_out += out;
   d.bytes_in += in;
   d.pkts_out += pout;

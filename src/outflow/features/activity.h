@@ -33,6 +33,11 @@ struct DestActivity {
   // Reached through this explicit proxy (features/proxy_dest.h); unset when direct. `ip` is then
   // the target's address when the request named one, else unset, and `domain` names the target.
   IpAddr via_proxy;
+  // Through a proxy to a name: `ip` came from the proxy's own connection out linked to a session
+  // (Session::relay_h, join/relay_link.h), not from the request. And the sessions whose bytes out
+  // are that outer leg's (the client leg's were not logged: Session::orig_from_relay).
+  bool ip_from_relay = false;
+  uint32_t sessions_out_from_relay = 0;
   uint16_t port = 0;
   uint8_t proto = 0;
   uint64_t bytes_out = 0, bytes_in = 0, pkts_out = 0, pkts_in = 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "outflow/join/relay_link.h"
+
 namespace outflow {
 
 void EndpointIndex::learn_address(const IpAddr& ip, HostId host, TimeNs t) {
@@ -203,6 +205,14 @@ std::string EndpointIndex::name_of(const IpAddr& ip, HostId host, const IpAddr& 
     }
   }
   return best ? names_[best->name] : std::string{};
+}
+
+bool EndpointIndex::resolved_to(const IpAddr& ip, std::string_view name) const {
+  auto it = dns_.find(ip);
+  if (it == dns_.end()) return false;
+  for (const auto& d : it->second)
+    if (same_host_name(names_[d.name], name)) return true;
+  return false;
 }
 
 std::string EndpointIndex::destination_name(const Session& s, const IpAddr& ip, HostId host, const IpAddr& client) const {

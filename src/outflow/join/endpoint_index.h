@@ -61,6 +61,8 @@ class EndpointIndex {
   // Name for `ip` as resolved by `host` (or by `client` for Zeek DNS), latest at or before t,
   // else any host's. Empty if none.
   std::string name_of(const IpAddr& ip, HostId host, const IpAddr& client, TimeNs t) const;
+  // Whether any DNS answer (or ssl/http name) seen gave `ip` for `name` (case-insensitive).
+  bool resolved_to(const IpAddr& ip, std::string_view name) const;
   // The name of session `s`'s end `ip` (as seen from `host` / `client`, as name_of): for its
   // responder, what the connection's own ssl/http records said (SNI, then Host) first; else
   // name_of at the session's start.

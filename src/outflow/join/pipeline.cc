@@ -37,10 +37,12 @@ SessionPipeline::SessionPipeline(PipelineOptions o, OnSession on_session)
       connect_trigger_(live_connects_),
       address_trigger_(live_addresses_) {
   proxies_.configure(o.proxies);
+  relay_merge_hold_ = merge_options(o).hold;
 }
 
 void SessionPipeline::advance(TimeNs now) {
   if (now == kNoTime) return;
+  if (relay_on_) relay_tick(now);
   index_.set_clock(now);
   procs_.set_clock(now);
   if (retention_ <= 0) return;
@@ -155,8 +157,10 @@ void SessionPipeline::on_flow(const FlowRecord& f) {
   if (proxies_.is_configured(f.resp_h, f.resp_p)) proxies_.note_sensor_client(f.orig_h);
   // A proxy's own connection out (e.g. the perimeter firewall's log of proxy -> Internet) carries
   // requests whose client legs are the sessions: counted, never a session of its own (docs/proxies.md).
+  if (relay_on_) relay_tick(f.end != kNoTime ? f.end : f.start);
   if (!f.resp_h.is_private() && proxies_.is_proxy_host(f.orig_h)) {
     ++proxies_.relayed_flows;
+    add_relayed(f);  // kept for the link to its client leg's session (join/relay_sessions.cc)
     return;
   }
   // A connection the firewall denied or dropped moved nothing out: not a session, counted.
@@ -262,6 +266,11 @@ double PipelineStats::max_loss_between(TimeNs from, TimeNs to) const {
 }
 
 void SessionPipeline::emit(Session&& s) {
+  if (relay_on_ && hold_for_relay(s)) return;
+  deliver(std::move(s));
+}
+
+void SessionPipeline::deliver(Session&& s) {
   Attribution a = attributor_.attribute(s);
   proxy_attribution_.refine(s, index_.apps(), procs_, a);  // a proxied session's process by the host it named
   ++stats_.sessions;
@@ -307,6 +316,8 @@ void SessionPipeline::emit(Session&& s) {
 void SessionPipeline::finish() {
   stitcher_.finish();
   merge_.finish();
+  release_relayed(true);
+  proxies_.relay.finish();
 }
 
 }  // namespace outflow

@@ -8,6 +8,7 @@
 // state: the process table, the connection index and open sessions, each capped.
 // Not thread-safe.
 #pragma once
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -171,8 +172,25 @@ class SessionPipeline final : public RecordSink {
   const PipelineStats& stats() const { return stats_; }
   const ProxyFinder& proxies() const { return proxies_; }
 
+  // The link of proxied sessions to the proxies' own connections out (join/relay_sessions.cc):
+  // a proxied session that reaches the join before its outer leg could have been read is held
+  // this long after its end (record time) at most, and at most kMaxRelayHeld of them.
+  static constexpr TimeNs kRelayLate = 60 * kNsPerSec;
+  static constexpr size_t kMaxRelayHeld = 100'000;
+  // Relayed flows are kept this long after they arrived, plus the sensor merge's hold once two
+  // kinds of sensor were read (sessions then reach the join that much later).
+  static constexpr TimeNs kRelayKeep = 10 * 60 * kNsPerSec;
+  size_t relay_held() const { return relay_held_.size(); }
+
  private:
+  // Holds a proxied session whose outer leg may still come (true: `s` was taken), else links it.
+  bool hold_for_relay(Session& s);
+  void link_relay(Session& s, const AppNames::ConnApp& c);
+  void add_relayed(const FlowRecord& f);
+  void relay_tick(TimeNs t);
+  void release_relayed(bool all);
   void emit(Session&& s);
+  void deliver(Session&& s);
   void relieve_pressure();
   SensorCoverage& sensor_coverage(const std::string& name);
 
@@ -198,6 +216,11 @@ class SessionPipeline final : public RecordSink {
   std::function<void(ProcId)> on_evict_;
   OnDns on_dns_;
   std::string last_sensor_name_;
+  // Proxied sessions waiting for their outer leg, in arrival order (only once a relayed flow
+  // was read: nothing is held, nor any lookup made, without one).
+  bool relay_on_ = false, relay_finishing_ = false;
+  TimeNs relay_clock_ = kNoTime, relay_merge_hold_ = 0;
+  std::deque<Session> relay_held_;
 };
 
 }  // namespace outflow

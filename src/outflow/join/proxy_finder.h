@@ -14,6 +14,7 @@
 
 #include "outflow/core/ip.h"
 #include "outflow/core/time.h"
+#include "outflow/join/relay_link.h"
 #include "outflow/model/events.h"
 
 namespace outflow {
@@ -59,6 +60,8 @@ class ProxyFinder {
   // relayed_flows and makes no session of them: the client legs are the sessions).
   bool is_proxy_host(const IpAddr& ip) const;
   uint64_t relayed_flows = 0;
+  // The recent ones, for the link to their client legs' sessions (join/relay_link.h).
+  RelayLinks relay;
   // The one configured proxy, when there is exactly one (Squid does not log its own address).
   const ProxyAddress* single_configured() const { return configured_.size() == 1 ? &configured_[0] : nullptr; }
 

@@ -14,6 +14,7 @@ namespace outflow {
 void SessionPipeline::on_proxy(const ProxyRecord& p) {
   ProxyFinder& f = proxies_;
   ++f.squid_records;
+  if (relay_on_) relay_tick(p.end);
   if (p.host.empty() || p.end == kNoTime || p.client.is_unset() || p.result.find("DENIED") != std::string::npos) {
     ++f.squid_unused;
     return;

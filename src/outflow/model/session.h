@@ -77,6 +77,11 @@ struct Session {
   FlowSource merged_source = FlowSource::other;
   bool merged = false;
   bool merged_by_nat = false;  // matched on the firewall's post-NAT 5-tuple
+  // A proxied session linked to the proxy's own connection out (join/relay_link.h): that
+  // connection's destination address, and whether the bytes out are the outer leg's (the client
+  // leg's were unknown: Squid's native format). Unset / false otherwise.
+  IpAddr relay_h;
+  bool orig_from_relay = false;
 };
 
 }  // namespace outflow

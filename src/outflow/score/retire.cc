@@ -120,6 +120,7 @@ void put_activity(Out& o, const ProcessActivity& a) {
     o.num(d.max_session_out_duration), o.num(static_cast<uint8_t>(d.burst)), o.num(d.out_sum), o.num(d.out_sq);
     o.str(d.domain);
     o.ip(d.via_proxy);
+    o.num(static_cast<uint8_t>(d.ip_from_relay)), o.num(d.sessions_out_from_relay);
   }
   // Sorted, so that a record's bytes do not depend on hash order.
   std::vector<IpAddr> ips(a.dest_ips.begin(), a.dest_ips.end());
@@ -163,6 +164,7 @@ void get_activity(In& in, ProcessActivity& a) {
     d.burst = in.num<uint8_t>() != 0, d.out_sum = in.num<double>(), d.out_sq = in.num<double>();
     d.domain = in.str();
     d.via_proxy = in.ip();
+    d.ip_from_relay = in.num<uint8_t>() != 0, d.sessions_out_from_relay = in.num<uint32_t>();
   }
   const uint32_t ni = in.count(16);
   for (uint32_t i = 0; i < ni; ++i) a.dest_ips.insert(in.ip());

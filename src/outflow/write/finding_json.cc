@@ -120,6 +120,10 @@ void write_finding_json(std::string& out, const Finding& f, const SessionPipelin
         .str("start", format_time(d.first)).str("end", format_time(d.last)).num("longest_ns", d.longest)
         .num("cumulative_ns", d.cumulative()).unum("hosts_in_org", s.hosts_in_org).boolean("internal", s.internal)
         .str("country", s.country.empty() ? "unknown" : s.country);
+    // Through a proxy: the address from the proxy's own connection out (join/relay_link.h), and
+    // the sessions whose bytes out are that leg's (the client leg's were not logged).
+    if (d.ip_from_relay) j.str("ip_source", "proxy_outer_leg");
+    if (d.sessions_out_from_relay) j.unum("sessions_bytes_out_from_proxy_leg", d.sessions_out_from_relay);
     if (s.first_seen != kNoTime) j.str("first_seen_org", format_time(s.first_seen));
     if (s.new_for_org) j.boolean("new_for_org", true);
     if (s.new_for_host) j.boolean("new_for_host", true);

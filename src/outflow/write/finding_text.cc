@@ -147,6 +147,12 @@ std::string explain_finding(const Finding& f, const HuntResult& r, const Session
                      out_text(d.bytes_out, d.sessions_out_unknown, d.sessions), human_bytes(d.bytes_in), d.sessions, human_duration(d.longest),
                      human_duration(d.cumulative()), fmt::format("{}/{}", s.hosts_in_org, r.org_hosts),
                      s.country.empty() ? "unknown" : s.country, format_time(d.first), format_time(d.last));
+    if (d.ip_from_relay || d.sessions_out_from_relay)
+      o += fmt::format("    {}{}{}\n", d.ip_from_relay ? "address from the proxy's own connection out" : "",
+                       d.ip_from_relay && d.sessions_out_from_relay ? "; " : "",
+                       d.sessions_out_from_relay ? fmt::format("bytes out of {} session(s) from it (the proxy's log has no upload size)",
+                                                               d.sessions_out_from_relay)
+                                                 : "");
   }
 
   o += app_evidence_text(f, r.org_hosts);  // http.log, files.log, dns.log evidence

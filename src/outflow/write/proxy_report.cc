@@ -41,9 +41,17 @@ std::string proxies_text(const ProxyFinder& f) {
     o += fmt::format("  Squid access.log: {} requests; {} made sessions of their own (no sensor in front of the proxy saw the client), "
                      "{} left to the sensor's sessions (same transfers, not counted twice), {} unused (denied, no host or time)\n",
                      f.squid_records, f.squid_sessions, f.squid_seen_by_sensor, f.squid_unused);
-  if (f.relayed_flows)
+  if (f.relayed_flows) {
+    const RelayCounts& c = f.relay.counts();
     o += fmt::format("  {} flow records of a proxy's own connections out: relayed requests, whose client legs are the sessions "
                      "(not counted twice)\n", f.relayed_flows);
+    o += fmt::format("    linked to a client leg's session: {}; not linked: {} no matching session, {} ambiguous (two equally good), "
+                     "{} store full, {} open-connection snapshots\n",
+                     c.linked, c.no_candidate, c.ambiguous, c.overflow, c.interim);
+    o += fmt::format("    proxied sessions: {} linked (destination address from the outer leg; {} with their bytes out from it), "
+                     "{} ambiguous, {} without a candidate\n",
+                     c.sessions_linked, c.bytes_filled, c.sessions_ambiguous, c.sessions_unlinked);
+  }
   return o;
 }
 
@@ -61,6 +69,12 @@ void proxies_json(JsonOut& j, const ProxyFinder& f) {
   j.begin_object("squid").unum("records", f.squid_records).unum("sessions", f.squid_sessions)
       .unum("seen_by_sensor", f.squid_seen_by_sensor).unum("unused", f.squid_unused).end_object();
   j.unum("proxy_relayed_flow_records", f.relayed_flows);
+  const RelayCounts& c = f.relay.counts();
+  j.begin_object("proxy_relayed_links").unum("linked", c.linked).unum("no_candidate", c.no_candidate).unum("ambiguous", c.ambiguous)
+      .unum("overflow", c.overflow).unum("interim", c.interim).unum("held", f.relay.held())
+      .unum("sessions_linked", c.sessions_linked).unum("sessions_bytes_filled", c.bytes_filled)
+      .unum("sessions_ambiguous", c.sessions_ambiguous).unum("sessions_unlinked", c.sessions_unlinked)
+      .unum("sessions_held_early", c.sessions_held_early).end_object();
 }
 
 }  // namespace outflow

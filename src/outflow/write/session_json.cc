@@ -162,6 +162,13 @@ size_t write_line(std::string& out, const Session& s, const Attribution& a, cons
     if (c->alert_severity) j.unum("severity", c->alert_severity);
     j.end_object();
   }
+  // A proxied session linked to the proxy's own connection out (join/relay_link.h): where that
+  // went, and whether the bytes out above are its (the client leg's were not logged).
+  if (!s.relay_h.is_unset()) {
+    j.begin_object("proxy_outer_leg").str("destination_ip", s.relay_h.to_string());
+    if (s.orig_from_relay) j.boolean("source_bytes_from_outer_leg", true);
+    j.end_object();
+  }
   j.begin_object("attribution").str("status", attribution_status_name(a.status)).str("reason", attribution_reason(a));
   if (a.event_id) j.unum("event_id", a.event_id);
   if (a.status == AttributionStatus::matched) j.num("event_delta_ms", a.event_delta / 1'000'000);
