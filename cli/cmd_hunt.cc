@@ -12,6 +12,8 @@
 #include "outflow/write/finding_json.h"
 #include "outflow/write/finding_text.h"
 #include "outflow/write/terminal.h"
+#include "outflow/write/usage_finding_out.h"
+#include "outflow/score/usage_findings.h"
 
 namespace outflow::cli {
 namespace {
@@ -26,41 +28,63 @@ int run_hunt(const HuntOptions& o) {
     return kExitError;
   }
   DetectRun run;
+  run.want_srum = true;
   int rc = detect_prepare_and_read(o.d, run, false);
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
   hunter.keep_suppressed(o.show_suppressed);  // counted either way; kept only to be listed
   if (!run.intel.empty()) hunter.set_intel(&run.intel);
-  const HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, run.retirer.get());
+  HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, run.retirer.get());
   if (!r.error.empty()) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(r.error));
     return kExitError;
   }
 
+  // SRUM (issue 18): each program's upload from the host itself, scored and ranked in one list
+  // with the process and host findings; a program finding of a process the hunt found is folded
+  // into that finding.
+  SrumRead srum;
+  UsageScoreResult usage;
+  size_t folded = 0;
+  if (!run.srum.srum.empty()) {
+    read_srum(run.srum, o.d.common.inputs, std::string(), {}, o.d.common.quiet, srum);
+    usage = score_usage(run.cfg, *srum.agg);
+    folded = merge_usage_findings(r, usage.findings);
+  }
+  const std::vector<RankedRef> order = rank_together(r, usage.findings, run.cfg.min_score, r.reported);
+  size_t usage_reported = 0, usage_below = 0;
+  for (const auto& u : usage.findings) {
+    if (u.rank > 0) ++usage_reported;
+    else if (u.folded_into.empty() && u.suppressed_by.empty()) ++usage_below;
+  }
+
   std::string out;
   if (o.explain > 0) {
-    const Finding* f = nullptr;
-    for (const auto& x : r.findings)
-      if (x.rank == o.explain) f = &x;
-    if (!f) {
+    const RankedRef* hit = nullptr;
+    for (const auto& x : order)
+      if ((x.usage ? usage.findings[x.index].rank : r.findings[x.index].rank) == o.explain) hit = &x;
+    if (!hit) {
       fmt::print(stderr, "outflow: there is no finding #{} ({} reported)\n", o.explain, r.reported);
       return kExitError;
     }
-    out = explain_finding(*f, r, *run.pipe);
+    out = hit->usage ? explain_usage_finding(usage.findings[hit->index]) : explain_finding(r.findings[hit->index], r, *run.pipe);
   } else if (o.format == "json") {
     size_t n = 0;
-    for (const auto& f : r.findings) {
-      const bool shown = f.rank > 0 ? n < run.cfg.max_findings : (o.show_suppressed && !f.suppressed_by.empty());
+    for (const auto& x : order) {
+      const int rank = x.usage ? usage.findings[x.index].rank : r.findings[x.index].rank;
+      const bool suppressed = x.usage ? !usage.findings[x.index].suppressed_by.empty() : !r.findings[x.index].suppressed_by.empty();
+      const bool shown = rank > 0 ? n < run.cfg.max_findings : (o.show_suppressed && suppressed);
       if (!shown) continue;
-      if (f.rank > 0) ++n;
-      write_finding_json(out, f, *run.pipe);
+      if (rank > 0) ++n;
+      if (x.usage) write_usage_finding_json(out, usage.findings[x.index]);
+      else write_finding_json(out, r.findings[x.index], *run.pipe);
       if (out.size() > (1 << 20)) {
         if (!write_all(out)) break;
         out.clear();
       }
     }
   } else {
-    out = findings_table(r, *run.pipe, o.show_suppressed, run.cfg.max_findings);
+    out = findings_table_mixed(r, usage.findings, order, *run.pipe, o.show_suppressed, run.cfg.max_findings);
   }
   if (!write_all(out) || std::fflush(stdout) != 0) {
     fmt::print(stderr, "outflow: cannot write output\n");
@@ -99,6 +123,10 @@ int run_hunt(const HuntOptions& o) {
         fmt::print(stderr, "outflow: warning: {} finding(s) with a malicious intel match are suppressed by exclusions{}\n",
                    r.intel_suppressed, o.show_suppressed ? "" : " (--show-suppressed lists them)");
     }
+    if (!run.srum.srum.empty())
+      fmt::print(stderr, "outflow: SRUM: {} program(s) on {} host(s) scored: {} reported as findings of their own, {} folded into "
+                 "the process finding of the same process, {} below the score\n",
+                 usage.programs, usage.hosts, usage_reported, folded, usage_below);
     if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
   }
   return r.reported > 0 ? kExitFindings : kExitOk;

@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "srum_common.h"
 #include "outflow/features/usage_aggregate.h"
 #include "outflow/join/usage_processes.h"
 #include "outflow/read/srum/srum_export.h"
@@ -29,73 +30,6 @@ struct UsageOptions {
   bool quiet = false;
 };
 
-std::string folder_of(const std::string& p) { return std::filesystem::path(p).parent_path().string(); }
-
-bool within(const std::string& dir, const std::string& ancestor) {
-  return ancestor.empty() || dir == ancestor || (dir.starts_with(ancestor) && dir[ancestor.size()] == '/');
-}
-
-// The Windows event logs that belong with a SRUM input: those in the nearest folder, going up
-// from the input's own, whose tree holds event logs and no other SRUM input (a KAPE collection
-// keeps SRUDB.dat in Windows/System32/sru and the logs in Windows/System32/winevt/Logs), never
-// above the command-line input it was found in.
-std::vector<std::string> logs_for(const std::string& srum_path, const std::vector<std::string>& srum_paths,
-                                  const std::map<std::string, std::vector<std::string>>& event_logs,
-                                  const std::vector<std::string>& roots) {
-  std::string root;
-  for (const auto& r : roots) {
-    std::string rr = r;
-    while (rr.size() > 1 && rr.back() == '/') rr.pop_back();
-    if (within(srum_path, rr) && rr.size() > root.size() && rr != srum_path) root = rr;
-  }
-  for (std::string a = folder_of(srum_path);; a = folder_of(a)) {
-    if (!root.empty() && !within(a, root)) break;
-    if (std::any_of(srum_paths.begin(), srum_paths.end(), [&](const auto& o) { return o != srum_path && within(folder_of(o), a); }))
-      break;
-    std::vector<std::string> found;
-    for (const auto& [dir, files] : event_logs)
-      if (within(dir, a)) found.insert(found.end(), files.begin(), files.end());
-    if (!found.empty() || a.empty() || a == "/" || a == folder_of(a)) return found;
-  }
-  return {};
-}
-
-// What is said about one SRUM input on stderr.
-void report_file(const srum::UsageFile& f, const std::string& host, const UsageSpan& sp) {
-  const std::string p = terminal_safe(f.path);
-  if (!f.error.empty()) {
-    fmt::print(stderr, "outflow: {}\n", terminal_safe(f.error));
-    return;
-  }
-  if (f.no_usage_table) {
-    fmt::print(stderr,
-               "outflow: {}: SRUM without a per-program network usage table ({{973F5D5C-...}}; Windows Server keeps "
-               "none): which program sent how much cannot be told from it ({} ids mapped)\n",
-               p, f.id_map_rows);
-  } else {
-    const uint64_t totals = f.interface_totals_read;
-    fmt::print(stderr, "outflow: {}: {} ({}), {} network usage rows: {} per program, {} interface totals{}\n", p, f.source,
-               host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows_read,
-               f.rows_read - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
-  }
-  if (sp.intervals > 0)
-    fmt::print(stderr, "outflow: {}: {} to {} UTC, {} interval{}{}\n", p, format_time(sp.first).substr(0, 16),
-               format_time(sp.last).substr(0, 16), sp.intervals, sp.intervals == 1 ? "" : "s",
-               sp.gaps ? fmt::format(", {} gap{} over 2 h between flushes (longest {}: machine off or asleep, or rows "
-                                     "removed)",
-                                     sp.gaps, sp.gaps == 1 ? "" : "s", human_duration(sp.longest_gap))
-                       : std::string());
-  if (f.dirty)
-    fmt::print(stderr,
-               "outflow: {}: the database is dirty (copied from a running system, state dirty shutdown): read from an "
-               "in-memory copy{}; the last interval may be missing. The file itself is unchanged\n",
-               p, f.header_checksums_fixed ? fmt::format(" whose {} header checksum(s) were corrected", f.header_checksums_fixed) : "");
-  if (f.bad_rows) fmt::print(stderr, "outflow: {}: {} rows could not be read (skipped)\n", p, f.bad_rows);
-  for (const auto& n : f.notes) fmt::print(stderr, "outflow: {}: note: {}\n", p, terminal_safe(n));
-  if (f.source == "chainsaw-json")
-    fmt::print(stderr, "outflow: {}: note: Chainsaw cuts time stamps to the second: they may be a second early\n", p);
-}
-
 int run_usage(const UsageOptions& o) {
   std::vector<std::string> files;
   std::string err;
@@ -104,15 +38,14 @@ int run_usage(const UsageOptions& o) {
     return kExitError;
   }
   const auto named = [&](const std::string& f) { return std::find(o.inputs.begin(), o.inputs.end(), f) != o.inputs.end(); };
-  std::vector<DetectedInput> srum_inputs;                       // read once the hosts are known
-  std::map<std::string, std::vector<std::string>> event_logs;  // folder -> Windows event logs in it
+  SrumInputs si;  // read once the hosts are known
   std::map<std::string, uint64_t> skipped;                      // reason -> files
   for (const auto& f : files) {
     DetectedInput in;
     if (!detect_or_say(f, in)) return kExitError;
     if (srum_format(in.format)) {
       in.path = f;
-      srum_inputs.push_back(std::move(in));
+      si.srum.push_back(std::move(in));
       continue;
     }
     if (in.format == InputFormat::windows_json || in.format == InputFormat::evtx) {
@@ -127,7 +60,7 @@ int run_usage(const UsageOptions& o) {
                    terminal_safe(f));
         continue;
       }
-      if (!in.once) event_logs[folder_of(f)].push_back(f);
+      if (!in.once) si.event_logs[std::filesystem::path(f).parent_path().string()].push_back(f);
       continue;
     }
     if (in.format == InputFormat::unknown && named(f)) {
@@ -139,57 +72,10 @@ int run_usage(const UsageOptions& o) {
               : in.format == InputFormat::empty  ? std::string("empty (no bytes, or blank space only)")
                                                  : std::string(input_format_name(in.format)) + ": not SRUM, not used by `usage`"];
   }
-  // The Windows event logs with a SRUM input (logs_for): its host (unless --host) and the
-  // process creations its rows are joined to. Each set of logs is read once. The hosts are known
-  // before any row is read: rows are summed as they are read (usage_aggregate.h).
-  const size_t n = srum_inputs.size();
-  std::vector<std::string> srum_paths, hosts(n), log_errors(n);
-  std::vector<const ProcessLog*> log_of(n, nullptr);
-  for (const auto& in : srum_inputs) srum_paths.push_back(in.path);
-  std::map<std::vector<std::string>, std::unique_ptr<ProcessLog>> logs;
-  for (size_t k = 0; k < n; ++k) {
-    const std::vector<std::string> mine = logs_for(srum_paths[k], srum_paths, event_logs, o.inputs);
-    auto it = logs.find(mine);
-    if (it == logs.end()) {
-      std::unique_ptr<ProcessLog> log;
-      if (!mine.empty()) {
-        log = std::make_unique<ProcessLog>();
-        for (const auto& f : mine) {
-          Diagnostics diag;
-          FileStats stats;
-          std::string e3;
-          if (!read_input_file(f, *log, diag, stats, e3) && !o.quiet)
-            log_errors[k] += fmt::format("outflow: {}: event log not read ({})\n", terminal_safe(f), terminal_safe(e3));
-        }
-      }
-      it = logs.emplace(mine, std::move(log)).first;
-    }
-    log_of[k] = it->second.get();
-    hosts[k] = !o.host.empty() ? o.host : log_of[k] ? log_of[k]->main_host() : std::string();
-  }
-  // Each input's rows go to the aggregator as they are read; the JSON lines keep them compactly
-  // (spilled to a temporary file past a bound) until the ranking is known.
-  UsageAggregator agg(hosts, {.keep_rows = o.format == "json"});
-  std::vector<std::unique_ptr<srum::UsageFile>> read;
-  size_t failed = 0, readable = 0;
-  for (size_t k = 0; k < n; ++k) {
-    auto u = std::make_unique<srum::UsageFile>();
-    u->sink = &agg;
-    agg.begin_input(k, u.get(), log_of[k]);
-    srum::read_srum_input(srum_paths[k], srum_inputs[k].once.get(), srum_inputs[k].format, *u);
-    agg.end_input();
-    srum_inputs[k].once.reset();
-    std::fputs(log_errors[k].c_str(), stderr);
-    if (!u->error.empty()) ++failed;
-    else ++readable;
-    if (!o.quiet || !u->error.empty()) report_file(*u, hosts[k], agg.span(k));
-    read.push_back(std::move(u));
-  }
-  // A SRUDB.dat and its export in one collection: each row counted once.
-  for (size_t k = 0; k < n; ++k)
-    if (const size_t twice = agg.input(k).read_twice; twice && read[k]->error.empty() && !o.quiet)
-      fmt::print(stderr, "outflow: {}: {} rows were read from another input already (the same database exported?): "
-                 "counted once\n", terminal_safe(read[k]->path), twice);
+  SrumRead sr;
+  read_srum(si, o.inputs, o.host, {.keep_rows = o.format == "json"}, o.quiet, sr);
+  UsageAggregator& agg = *sr.agg;
+  const size_t failed = sr.failed, readable = sr.readable;
   if (!o.quiet)
     for (const auto& [why, cnt] : skipped) fmt::print(stderr, "outflow: note: {} file{} skipped: {}\n", cnt, cnt == 1 ? "" : "s", why);
   if (readable == 0) {

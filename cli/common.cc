@@ -1,9 +1,11 @@
 // Shared plumbing of the commands that read inputs (see common.h).
 #include "common.h"
+#include "srum_common.h"
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <cstdio>
 #include <fmt/format.h>
@@ -21,8 +23,9 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "detected from content: "
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek logs (TSV or JSON: conn, dns, ssl, "
                   "http, files, dhcp, capture_loss; the others counted as read but not used), "
-                  "Suricata EVE JSON (flow, netflow, dns, tls, http, fileinfo, alert, stats), nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log "
-                  "(read; not yet joined); plain, .gz or .zst.")
+                  "Suricata EVE JSON (flow, netflow, dns, tls, http, fileinfo, alert, stats), nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log, "
+                  "SRUM (SRUDB.dat or SrumECmd's NetworkUsages CSV: read by hunt and usage, skipped with a note by the "
+                  "others); plain, .gz or .zst.")
       ->required();
   cmd->add_option("--intel", o.intel,
                   "Threat-intel or trusted-site feed, [KIND:]PATH (repeatable; a folder = every file in it). KIND: malicious "
@@ -137,7 +140,8 @@ static int check_records(const CommonOptions& o, const std::vector<FileStats>& s
   return rc;
 }
 
-int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag) {
+int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag,
+               SrumInputs* srum) {
   std::vector<std::string> files;
   std::string err;
   if (!expand_inputs(o.inputs, files, err)) {
@@ -163,6 +167,12 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
       diag.bad_input(f, "format not recognised, skipped");
       continue;
     }
+    if (srum_format(in.format) && srum) {
+      in.path = f;
+      srum->srum.push_back(std::move(in));
+      continue;
+    }
+    if (srum && endpoint_format(in.format) && !in.once) srum->event_logs[std::filesystem::path(f).parent_path().string()].push_back(f);
     if (srum_format(in.format)) {
       // SRUM gives per-program volume per hour, not flows or process events: `outflow usage`.
       diag.note(f, 0, "SRUM (SRUDB.dat or an export of it): read by `outflow usage`, skipped by this command");

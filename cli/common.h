@@ -38,7 +38,11 @@ PipelineOptions pipeline_options(const CommonOptions& o);
 // connection events after `--retention` (read/merged_reader.h); otherwise (or with
 // --read-order endpoint-first) endpoint logs are read whole first, then flow logs. Returns an
 // exit code; on error the message has been printed.
-int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag);
+// `srum`: when given, SRUM inputs are collected there (with the Windows event logs' folders)
+// instead of being skipped with a note (cli/srum_common.h reads them).
+struct SrumInputs;
+int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileStats>& stats, Diagnostics& diag,
+               SrumInputs* srum = nullptr);
 
 void print_summary(const CommonOptions& o, const SessionPipeline& pipe, const Diagnostics& diag,
                    const std::vector<FileStats>& files);

@@ -60,7 +60,7 @@ int detect_prepare_and_read(const DetectOptions& o, DetectRun& run, bool create_
   run.retirer = std::make_unique<Retirer>(run.cfg, *run.pipe, *run.agg);
   Retirer* retirer = run.retirer.get();
   run.pipe->set_on_evict([retirer](ProcId id) { retirer->on_evict(id); });
-  const int rc = run_inputs(o.common, *run.pipe, run.files, run.diag);
+  const int rc = run_inputs(o.common, *run.pipe, run.files, run.diag, run.want_srum ? &run.srum : nullptr);
   if (rc != kExitOk) return rc;
   run.agg->finish(run.pipe->index());
   return kExitOk;

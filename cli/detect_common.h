@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common.h"
+#include "srum_common.h"
 #include "outflow/baseline/state_store.h"
 #include "outflow/config/detect_config.h"
 #include "outflow/features/activity.h"
@@ -39,6 +40,10 @@ struct DetectRun {
   std::vector<FileStats> files;
   Diagnostics diag;
   IntelSet intel;  // config `intel:` + --intel (cli/intel_common.h)
+  // Set before detect_prepare_and_read: SRUM inputs are collected into `srum` (with the event
+  // logs' folders) instead of skipped (hunt reads them: cli/srum_common.h).
+  bool want_srum = false;
+  SrumInputs srum;
 };
 
 // Loads config, GeoIP and state (locked for the run), then reads every input. Returns an exit

@@ -66,12 +66,14 @@ RowFingerprint row_fingerprint(std::string_view host, const srum::UsageRecord& r
   return {Hash128::mix(h.a ^ (h.b >> 7)), Hash128::mix(h.b + h.a)};
 }
 
-UsageAggregator::UsageAggregator(std::vector<std::string> hosts, Options o)
+UsageAggregator::UsageAggregator(std::vector<std::string> hosts, Options o, std::vector<std::string> same_host)
     : opt_(o), hosts_(std::move(hosts)), inputs_(hosts_.size()), rows_(o.rows_in_memory) {
+  if (same_host.size() != hosts_.size()) same_host = hosts_;
   for (size_t k = 0; k < hosts_.size(); ++k) {
     inputs_[k].in.host = hosts_[k];
+    inputs_[k].host_key = same_host[k];
     for (size_t j = 0; j < hosts_.size(); ++j)
-      if (j != k && hosts_[j] == hosts_[k]) (j < k ? inputs_[k].check_twice : inputs_[k].keep_fingerprints) = true;
+      if (j != k && same_host[j] == same_host[k]) (j < k ? inputs_[k].check_twice : inputs_[k].keep_fingerprints) = true;
   }
 }
 
@@ -86,7 +88,7 @@ void UsageAggregator::on_usage(const srum::UsageRecord& r) {
   InputState& in = inputs_[cur_];
   uint64_t& kept = in.stamps[r.end];
   if (in.check_twice || in.keep_fingerprints) {
-    const RowFingerprint fp = row_fingerprint(in.in.host, r, names_);
+    const RowFingerprint fp = row_fingerprint(in.host_key, r, names_);
     if (in.check_twice && std::binary_search(seen_.begin(), seen_.end(), fp)) {
       ++in.read_twice;
       return;
@@ -97,7 +99,7 @@ void UsageAggregator::on_usage(const srum::UsageRecord& r) {
   ++kept;
   uint32_t group = UsageRowStore::kInterfaceGroup;
   if (r.interface_total) {
-    InterfaceUsage& u = ifs_[{in.in.host, r.interface_luid}];  // one row per interface and interval
+    InterfaceUsage& u = ifs_[{in.host_key, r.interface_luid}];  // one row per interface and interval
     u.host = in.in.host;
     u.luid = r.interface_luid;
     u.sent += r.bytes_sent;
@@ -107,12 +109,13 @@ void UsageAggregator::on_usage(const srum::UsageRecord& r) {
   } else {
     const ProgramNames::Names& names = names_.of(r);
     const std::string_view user = user_key(r, user_scratch_);
-    auto it = progs_.find(std::make_tuple(std::string_view(in.in.host), std::string_view(names.key), user));
+    auto it = progs_.find(std::make_tuple(std::string_view(in.host_key), std::string_view(names.key), user));
     if (it == progs_.end()) {
-      it = progs_.emplace(std::make_tuple(in.in.host, names.key, std::string(user)), Group{}).first;
+      it = progs_.emplace(std::make_tuple(in.host_key, names.key, std::string(user)), Group{}).first;
       ProgramUsage& u = it->second.u;
       it->second.id = static_cast<uint32_t>(progs_.size() - 1);
       u.host = in.in.host;
+      u.host_key = in.host_key;
       u.program = r.program.empty() ? names.key : r.program;
       u.executable = names.executable;
       u.key = names.key;
@@ -126,6 +129,8 @@ void UsageAggregator::on_usage(const srum::UsageRecord& r) {
     u.recvd += r.bytes_recvd;
     ++u.intervals;
     widen(u.first, u.last, r.end);
+    u.sent_hist.add(r.bytes_sent);
+    u.add_peak({r.end, static_cast<uint32_t>(cur_), r.bytes_sent, r.bytes_recvd});
     group = it->second.id;
   }
   if (opt_.keep_rows) rows_.add(r, group, static_cast<uint32_t>(cur_));

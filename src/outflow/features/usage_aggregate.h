@@ -36,7 +36,10 @@ class UsageAggregator final : public srum::UsageRowSink {
   // `hosts`: the host of every input to be read, in order ("" when unknown). Rows read twice
   // are looked for only between inputs of one host: an input's fingerprints are kept only when
   // a later input has its host.
-  explicit UsageAggregator(std::vector<std::string> hosts, Options o);
+  // `same_host` (optional, one per input): what tells hosts apart, where `hosts` cannot (an
+  // unknown host is "" for each): inputs of equal keys are one host (their rows summed together,
+  // rows read twice looked for between them), of different keys different hosts. Default: `hosts`.
+  explicit UsageAggregator(std::vector<std::string> hosts, Options o, std::vector<std::string> same_host = {});
   explicit UsageAggregator(std::vector<std::string> hosts) : UsageAggregator(std::move(hosts), Options{}) {}
 
   // Input k's rows follow (k in order, each once); `file` and `processes` must outlive this.
@@ -46,6 +49,7 @@ class UsageAggregator final : public srum::UsageRowSink {
 
   struct InputState {
     UsageInput in;
+    std::string host_key;  // same_host's key (ProgramUsage::host_key)
     std::map<TimeNs, uint64_t> stamps;  // every time stamp read -> rows kept with it (not read twice)
     size_t read_twice = 0;
     bool check_twice = false, keep_fingerprints = false;

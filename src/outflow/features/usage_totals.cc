@@ -37,6 +37,17 @@ const ProgramNames::Names& ProgramNames::of(const srum::UsageRecord& r) {
   return it->second;
 }
 
+void ProgramUsage::add_peak(const UsagePeak& p) {
+  const auto more = [](const UsagePeak& a, const UsagePeak& b) {
+    if (a.sent != b.sent) return a.sent > b.sent;
+    if (a.end != b.end) return a.end < b.end;
+    return a.input < b.input;
+  };
+  if (peaks.size() == kPeaks && !more(p, peaks.back())) return;
+  peaks.insert(std::upper_bound(peaks.begin(), peaks.end(), p, more), p);
+  if (peaks.size() > kPeaks) peaks.pop_back();
+}
+
 UsageTotals usage_totals(const std::vector<UsageInput>& inputs) {
   std::vector<std::string> hosts;
   for (const auto& in : inputs) hosts.push_back(in.host);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/baseline/log_hist.h"
 #include "outflow/read/srum/srum_usage.h"
 
 namespace outflow {
@@ -21,13 +22,28 @@ struct UsageInput {
   const ProcessLog* processes = nullptr;  // the event logs beside it (nullptr: none)
 };
 
+// One of a program's busiest intervals (a row: one interval and interface), for the detector's
+// process join and the analyst (score/usage_findings.h).
+struct UsagePeak {
+  TimeNs end = kNoTime;
+  uint32_t input = 0;  // the input it came from (its time stamps give the interval's start)
+  uint64_t sent = 0, recvd = 0;
+};
+
 struct ProgramUsage {
   std::string key, user_key;  // usage_program_key(), usage_user_key()
   std::string host, program, executable, user_sid, user_name;  // executable: canonical path ("" when not a path)
+  std::string host_key;  // tells hosts apart where `host` is "" (UsageAggregator's same_host)
   srum::ProgramKind kind = srum::ProgramKind::unknown;
   uint64_t sent = 0, recvd = 0;
   uint32_t intervals = 0;  // rows summed (one per interval and interface)
   TimeNs first = kNoTime, last = kNoTime;
+  // The detector's own-history baseline: bytes sent per row (1 KiB whatever the rows), and the
+  // rows that sent most (at most kPeaks, most first; ties: the earlier).
+  static constexpr size_t kPeaks = 4;
+  LogHist sent_hist;
+  std::vector<UsagePeak> peaks;
+  void add_peak(const UsagePeak& p);
 };
 
 struct InterfaceUsage {

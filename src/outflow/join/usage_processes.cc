@@ -33,6 +33,7 @@ void ProcessLog::on_host_event(const HostEvent& e) {
     p.image = e.image;
     p.command_line = e.command_line;
     p.parent_image = e.parent_image;
+    p.parent_guid = e.parent_guid;
     p.user = e.user;
     const size_t i = h.procs.size();
     h.procs.push_back(std::move(p));
@@ -52,6 +53,25 @@ std::string ProcessLog::main_host() const {
   for (const auto& [k, h] : hosts_)
     if (!best || h.events > best->events) best = &h;
   return best ? best->name : std::string();
+}
+
+std::vector<std::string> ProcessLog::ancestors(const std::string& host, const UsageProcess& p, size_t max) const {
+  std::vector<std::string> out;
+  const auto h = hosts_.find(host_key(host));
+  const UsageProcess* cur = &p;
+  while (out.size() < max) {
+    const UsageProcess* parent = nullptr;
+    if (h != hosts_.end() && !cur->parent_guid.empty())
+      if (const auto g = h->second.by_guid.find(cur->parent_guid); g != h->second.by_guid.end()) parent = &h->second.procs[g->second];
+    if (!parent) {
+      if (!cur->parent_image.empty()) out.push_back(cur->parent_image);
+      break;
+    }
+    out.push_back(parent->image);
+    if (parent == cur) break;
+    cur = parent;
+  }
+  return out;
 }
 
 ProcessLog::Join ProcessLog::join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end,

@@ -16,6 +16,7 @@ namespace outflow {
 
 struct UsageProcess {
   std::string entity_id;  // ProcessGuid ("" for 4688)
+  std::string parent_guid;
   uint64_t pid = 0;
   TimeNs start = kNoTime, end = kNoTime;  // end: kNoTime when no end event was read
   std::string image, command_line, parent_image, user;
@@ -38,6 +39,9 @@ class ProcessLog final : public RecordSink {
   // Processes of `host` whose canonical image is `executable` and whose lifetime overlaps
   // [start, end]; at most `max` (the count beyond is in the reason).
   Join join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end, size_t max = 16) const;
+  // The images of `p`'s ancestors on `host`, its parent first (at most `max`): by ProcessGuid
+  // where the log has the parent's creation, else the parent image its creation named.
+  std::vector<std::string> ancestors(const std::string& host, const UsageProcess& p, size_t max = 4) const;
 
  private:
   struct Host {

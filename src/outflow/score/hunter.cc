@@ -9,6 +9,7 @@
 #include "outflow/score/flow_host_role.h"
 #include "outflow/score/host_baseline.h"
 #include "outflow/score/retire.h"
+#include "outflow/score/usage_findings.h"
 
 namespace outflow {
 
@@ -160,6 +161,12 @@ void add_caveats(const SessionPipeline& pipe, const ProcessActivity& a, Finding&
 }
 
 }  // namespace
+
+std::string process_finding_id(const std::string& host, const std::string& guid) {
+  Process p;
+  p.guid = guid;
+  return finding_id(host, &p);
+}
 
 HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Baselines* state, Retirer* retirer) const {
   std::unique_ptr<Retirer> own;

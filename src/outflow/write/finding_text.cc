@@ -49,7 +49,9 @@ std::string out_text(uint64_t bytes, uint32_t unknown, uint32_t sessions) {
   return ">=" + human_bytes(bytes);
 }
 
-void row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank) {
+}  // namespace
+
+void finding_row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank) {
   const ProcessActivity& a = *f.act;
   const Process* pr = f.proc != kNoProc ? &p.processes().get(f.proc) : nullptr;
   const std::string dest = f.dests.empty() ? "-" : dest_label(a.dests[f.dests[0].index]) +
@@ -61,21 +63,23 @@ void row(std::string& out, const Finding& f, const SessionPipeline& p, const std
                      top_factors(f, 4) + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
 }
 
-}  // namespace
+
+std::string findings_table_header() {
+  return fmt::format("{:>4} {:>5} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", "RANK", "SCORE", "SEVERITY", "HOST", "USER",
+                     "PROCESS (PID)", "TOP DESTINATION", "OUT", "IN", "SPAN", "TOP FACTORS");
+}
 
 std::string findings_table(const HuntResult& r, const SessionPipeline& p, bool show_suppressed, size_t max_rows) {
-  std::string out = fmt::format("{:>4} {:>5} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", "RANK", "SCORE",
-                                "SEVERITY", "HOST", "USER", "PROCESS (PID)", "TOP DESTINATION", "OUT", "IN", "SPAN",
-                                "TOP FACTORS");
+  std::string out = findings_table_header();
   size_t rows = 0;
   for (const auto& f : r.findings) {
     if (f.rank == 0 || rows >= max_rows) continue;
-    row(out, f, p, std::to_string(f.rank));
+    finding_row(out, f, p, std::to_string(f.rank));
     ++rows;
   }
   if (show_suppressed) {
     for (const auto& f : r.findings)
-      if (!f.suppressed_by.empty()) row(out, f, p, "-");
+      if (!f.suppressed_by.empty()) finding_row(out, f, p, "-");
   }
   return out;
 }

@@ -12,6 +12,10 @@ namespace outflow {
 // The ranked table (reported findings, then suppressed ones when `show_suppressed`).
 std::string findings_table(const HuntResult& r, const SessionPipeline& p, bool show_suppressed, size_t max_rows);
 
+// The table's header line, and one row (rank "-": suppressed): for tables that mix kinds.
+std::string findings_table_header();
+void finding_row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank);
+
 // One finding in full: lineage with users and command lines, destinations with rarity and
 // country, sessions, factors, and the questions left for the analyst.
 std::string explain_finding(const Finding& f, const HuntResult& r, const SessionPipeline& p);

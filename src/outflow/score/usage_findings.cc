@@ -1,0 +1,400 @@
+#include "outflow/score/usage_findings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "outflow/core/win_path.h"
+#include "outflow/lineage/host_registry.h"
+#include "outflow/score/context.h"
+#include "outflow/score/hunter.h"
+
+namespace outflow {
+
+namespace {
+
+void add(UsageFinding& f, std::string name, double points, std::string observed, std::string threshold, std::string baseline,
+         std::string detail) {
+  f.factors.push_back(Factor{std::move(name), std::move(observed), std::move(threshold), std::move(baseline),
+                             std::move(detail), points});
+}
+
+// As the process factors' volume scale (score/factors.cc): points on a log scale between anchors.
+double log_scale(uint64_t v, std::initializer_list<std::pair<uint64_t, double>> anchors) {
+  const auto* prev = anchors.begin();
+  if (v < prev->first) return 0;
+  for (const auto* a = anchors.begin() + 1; a != anchors.end(); prev = a, ++a) {
+    if (v < a->first) {
+      const double t = (std::log(static_cast<double>(v)) - std::log(static_cast<double>(prev->first))) /
+                       (std::log(static_cast<double>(a->first)) - std::log(static_cast<double>(prev->first)));
+      return prev->second + t * (a->second - prev->second);
+    }
+  }
+  return (anchors.end() - 1)->second;
+}
+
+double round1(double x) { return std::round(x * 10) / 10; }
+
+// Context alone stays below the default min_score, as for process findings (score/hunter.cc).
+constexpr double kContextOnlyCap = 35;
+
+// What a program is called in the baselines: its file name for a path, else SRUM's name.
+std::string program_name(const ProgramUsage& u) {
+  return !u.executable.empty() ? image_basename(u.executable) : ascii_lower(u.program.empty() ? u.key : u.program);
+}
+
+// The built-in accounts by SID; others by name where known.
+// Whether a process's user name can be the account of a SRUM user SID: the well-known service
+// SIDs are NT AUTHORITY's accounts; any other SID is not.
+bool user_fits_sid(const std::string& sid, const std::string& name) {
+  std::string n = name;
+  for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool nt = n.starts_with("nt authority\\") || n == "system" || n == "local service" || n == "network service";
+  if (sid == "S-1-5-18") return n == "system" || n == "nt authority\\system";
+  if (sid == "S-1-5-19") return n.ends_with("local service");
+  if (sid == "S-1-5-20") return n.ends_with("network service");
+  return !nt;
+}
+
+UserClass user_class_of(const ContextRules& rules, const std::string& sid, const std::string& name) {
+  if (sid == "S-1-5-18") return UserClass::system;
+  if (sid == "S-1-5-19") return UserClass::local_service;
+  if (sid == "S-1-5-20") return UserClass::network_service;
+  if (!name.empty()) return rules.user_class(name);
+  return UserClass::unknown;
+}
+
+std::string fnv_id(std::initializer_list<std::string_view> parts) {
+  uint64_t h = 1469598103934665603ULL;
+  for (std::string_view s : parts) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+// A baseline of busiest intervals, one sample per (host, program, user) group, without the
+// finding's own sample.
+struct PeakBaseline {
+  LogHist hist;
+  std::set<std::string> hosts;
+};
+
+// Compares `peak` with a baseline (own sample left out); true when unusual (> factor x median and > p95).
+bool unusual(const DetectConfig& c, LogHist h, uint64_t own, uint64_t peak, uint64_t& med, uint64_t& p95, uint64_t& n) {
+  auto& b = h.b[static_cast<size_t>(LogHist::bucket(own))];
+  if (b > 0 && h.n > 0) --b, --h.n;
+  n = h.n;
+  if (h.n < c.baseline_min_samples) return false;
+  med = h.quantile(0.5), p95 = h.quantile(0.95);
+  return static_cast<double>(peak) > c.baseline_factor * static_cast<double>(std::max<uint64_t>(med, 1)) && peak > p95;
+}
+
+}  // namespace
+
+UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) {
+  UsageScoreResult res;
+  const ContextRules rules(c);
+  const UsageTotals t = agg.totals();
+  std::vector<std::vector<TimeNs>> stamps(agg.inputs());
+  for (size_t k = 0; k < agg.inputs(); ++k) stamps[k] = agg.kept_stamps(k);
+
+  // Baselines: each group's busiest interval, per program name and per (role, program name).
+  std::map<std::string, PeakBaseline> by_name, by_role;
+  std::set<std::string> hosts;
+  for (const auto& u : t.programs) {
+    const uint64_t peak = u.peaks.empty() ? 0 : u.peaks.front().sent;
+    const std::string name = program_name(u);
+    const HostRole* role = rules.host_role(u.host);
+    by_name[name].hist.add(peak);
+    by_name[name].hosts.insert(u.host_key);
+    if (role) by_role[role->role + "\x1f" + name].hist.add(peak);
+    hosts.insert(u.host_key);
+  }
+  res.hosts = hosts.size();
+  res.programs = t.programs.size();
+
+  for (const auto& u : t.programs) {
+    UsageFinding f;
+    f.u = u;
+    const HostRole* role = rules.host_role(u.host);
+    f.host_role = role ? role->role : "";
+    f.criticality = role ? role->criticality : 1.0;
+    const std::string name = program_name(u);
+    f.program_hosts = static_cast<uint32_t>(by_name[name].hosts.size());
+    f.path_class = u.executable.empty() ? PathClass::unknown : classify_path(u.executable);
+
+    // The busiest intervals, joined to the host's process creations of the image.
+    std::set<std::string> joined;  // entity ids (or pid@start) of single joins
+    bool all_one = !u.peaks.empty();
+    for (const auto& pk : u.peaks) {
+      if (pk.sent == 0 && &pk != &u.peaks.front()) continue;
+      UsageInterval iv;
+      iv.end = pk.end;
+      iv.sent = pk.sent, iv.recvd = pk.recvd;
+      iv.start = pk.input < stamps.size() ? interval_start(stamps[pk.input], pk.end, iv.start_estimated) : pk.end - 3600 * kNsPerSec;
+      const ProcessLog* log = pk.input < agg.inputs() ? agg.input(pk.input).in.processes : nullptr;
+      if (const srum::UsageFile* file = pk.input < agg.inputs() ? agg.input(pk.input).in.file : nullptr;
+          file && std::find(f.files.begin(), f.files.end(), file->path) == f.files.end())
+        f.files.push_back(file->path);
+      if (u.kind != srum::ProgramKind::path || u.executable.empty()) {
+        iv.join_reason = "not_a_path";
+      } else if (!log) {
+        iv.join_reason = "no Windows event log of this host was read";
+      } else {
+        const ProcessLog::Join j = log->join(u.host, u.executable, iv.start, iv.end, 8);
+        for (const UsageProcess* p : j.candidates) iv.processes.push_back(*p);
+        iv.join_reason = j.reason;
+      }
+      if (iv.processes.size() == 1 && iv.join_reason.empty()) {
+        const auto& p = iv.processes.front();
+        joined.insert(p.entity_id.empty() ? fmt::format("{}@{}", p.pid, p.start) : p.entity_id);
+      } else {
+        all_one = false;
+      }
+      f.intervals.push_back(std::move(iv));
+    }
+    {
+      bool est = false;
+      const size_t in = u.peaks.empty() ? 0 : u.peaks.front().input;
+      f.start = in < stamps.size() ? interval_start(stamps[in], u.first, est) : u.first;
+    }
+    if (all_one && joined.size() == 1) {
+      f.entity = "process";
+      f.process = f.intervals.front().processes.front();
+    }
+    // The user: the export's name, else the joined process's (SRUM keeps the SID).
+    f.user = u.user_name;
+    f.user_name_source = f.user.empty() ? "" : "export";
+    if (f.user.empty()) {
+      // Every candidate process of the busy intervals must name the same user, and that user
+      // must fit the SID's kind (a service SID is never a person's account and vice versa).
+      std::set<std::string> names;
+      for (const auto& iv : f.intervals)
+        for (const auto& p : iv.processes) names.insert(p.user);
+      if (names.size() == 1 && !names.begin()->empty() && user_fits_sid(u.user_sid, *names.begin())) {
+        f.user = *names.begin();
+        f.user_name_source = "process";
+      }
+    }
+    f.user_class = user_class_of(rules, u.user_sid, f.user);
+
+    // --- Volume (per interval: SRUM's unit) ----------------------------------------------
+    const uint64_t peak = u.peaks.empty() ? 0 : u.peaks.front().sent;
+    bool active = false;
+    double vm = 1.0;
+    std::string within_note;
+    {
+      uint64_t med = 0, p95 = 0, n = 0;
+      const std::string role_key = f.host_role.empty() ? std::string() : f.host_role + "\x1f" + name;
+      const auto rit = role_key.empty() ? by_role.end() : by_role.find(role_key);
+      bool decided = false;
+      for (int scope = 0; scope < 2 && !decided; ++scope) {
+        const LogHist* h = scope == 0 ? (rit == by_role.end() ? nullptr : &rit->second.hist) : &by_name[name].hist;
+        if (!h) continue;
+        const bool odd = unusual(c, *h, peak, peak, med, p95, n);
+        if (n < c.baseline_min_samples) continue;
+        decided = true;
+        const std::string where = scope == 0 ? "on " + f.host_role + " hosts" : "on the organisation's other hosts";
+        if (odd && peak >= c.volume_notable) {
+          add(f, "volume_vs_baseline", 10, human_bytes(peak) + " in one interval", fmt::format("> {}x median and > p95", c.baseline_factor),
+              fmt::format("{}: median {}, p95 {} over {} other users and hosts", name, human_bytes(med), human_bytes(p95), n),
+              "far more than " + name + " usually sends in an interval " + where + " (SRUM)");
+          active = true;
+        } else if (!odd && peak <= p95) {
+          vm = 0.5;
+          within_note = fmt::format(" (halved: within what {} sends {}, p95 {})", name, where, human_bytes(p95));
+        }
+      }
+    }
+    if (peak >= c.volume_notable) {
+      const double pts = log_scale(peak, {{c.volume_notable, 6}, {c.volume_session, 14}, {c.volume_connection, 20}, {c.volume_large, 30}});
+      add(f, "volume_out", round1(pts * vm), human_bytes(peak) + " in one interval",
+          fmt::format(">= {} notable, {} (AN1571), {} (AN0367)", human_bytes(c.volume_notable), human_bytes(c.volume_session),
+                      human_bytes(c.volume_connection)),
+          "", fmt::format("SRUM: sent {} in its busiest interval (ending {}), {} over {} interval(s) from {} to {}{}",
+                          human_bytes(peak), format_time(u.peaks.front().end).substr(0, 16), human_bytes(u.sent), u.intervals,
+                          format_time(f.start).substr(0, 16), format_time(u.last).substr(0, 16), within_note));
+      f.volume_points += round1(pts * vm);
+      active = true;
+    }
+    // Its own history: a spike against what it sends in its other intervals.
+    {
+      uint64_t med = 0, p95 = 0, n = 0;
+      if (peak >= c.volume_notable && unusual(c, u.sent_hist, peak, peak, med, p95, n)) {
+        add(f, "volume_vs_own_history", 8, human_bytes(peak) + " in one interval", fmt::format("> {}x median and > p95", c.baseline_factor),
+            fmt::format("its other {} intervals: median {}, p95 {}", n, human_bytes(med), human_bytes(p95)),
+            "far more than this program sends in its other intervals on this host (SRUM)");
+        f.volume_points += 8;
+        active = true;
+      }
+    }
+    const uint64_t total = u.sent + u.recvd;
+    if (u.sent >= c.volume_notable && total > 0 && static_cast<double>(u.sent) >= c.upload_ratio * static_cast<double>(total)) {
+      add(f, "upload_ratio", round1(8 * vm), fmt::format("{:.0f}% out", 100.0 * static_cast<double>(u.sent) / static_cast<double>(total)),
+          fmt::format(">= {:.0f}% (AN0075)", 100 * c.upload_ratio), "",
+          fmt::format("SRUM: sent {} and received {} over the span: an upload, not a download", human_bytes(u.sent), human_bytes(u.recvd)));
+      f.volume_points += round1(8 * vm);
+      active = true;
+    }
+    if (u.sent >= c.volume_large && peak < c.volume_connection) {
+      add(f, "cumulative_upload", 6, human_bytes(u.sent), fmt::format(">= {} over the span, < {} in any interval", human_bytes(c.volume_large),
+                                                                    human_bytes(c.volume_connection)),
+          "", fmt::format("SRUM: {} sent over {} interval(s), none large on its own: slow and steady (T1030)", human_bytes(u.sent), u.intervals));
+      f.volume_points += 6;
+      active = true;
+    }
+
+    // --- Context: who, from where, what tool, started by what -----------------------------
+    const ToolClass tool = classify_tool(name);
+    if (is_non_interactive(f.user_class) && u.kind == srum::ProgramKind::path && !rules.expected_system_context(u.executable))
+      add(f, "service_context", 10, (f.user.empty() ? u.user_sid : f.user) + " (" + user_class_name(f.user_class) + ")", "", "",
+          "a non-interactive account runs " + name + ", which is not a system service in its home folder");
+    if (f.path_class == PathClass::user_writable)
+      add(f, "user_writable_path", 10, u.executable, "", "", "runs from a folder any user can write to");
+    std::string home;
+    if (!u.executable.empty() && system_name_outside_home(u.executable, &home))
+      add(f, "masquerade", 25, u.executable, "", "expected in " + home, name + " outside its home folder (T1036.005)");
+    const std::string owner = u.executable.empty() ? std::string() : profile_owner(u.executable);
+    if (!owner.empty() && !f.user.empty() && !profile_belongs_to(owner, f.user))
+      add(f, "other_users_profile", 8, u.executable, "", "user " + f.user, "runs from " + owner + "'s profile as " + f.user);
+    if (tool == ToolClass::transfer_tool)
+      add(f, "transfer_tool", 12, name, "", "", name + " is a file-transfer tool (rclone, curl, ...)");
+    else if (tool == ToolClass::script_host || tool == ToolClass::lolbin)
+      add(f, "dual_use_tool", 10, name, "", "", name + " is a " + std::string(tool_class_name(tool)) + " that sent data (SRUM)");
+    else if (tool == ToolClass::no_network)
+      add(f, "unexpected_network_process", 15, name, "", "does not use the network",
+          name + " has no reason to use the network: injected code or a hollowed process");
+    bool lineage = false;
+    const bool child_tool = tool == ToolClass::script_host || tool == ToolClass::lolbin || tool == ToolClass::transfer_tool;
+    for (const auto& iv : f.intervals) {
+      if (lineage || !child_tool || iv.processes.empty()) continue;
+      const ProcessLog* log = nullptr;
+      for (const auto& pk : u.peaks)
+        if (pk.end == iv.end && pk.input < agg.inputs()) log = agg.input(pk.input).in.processes;
+      if (!log) continue;
+      for (const auto& p : iv.processes) {
+        const auto anc = log->ancestors(u.host, p);
+        for (size_t i = 0; i < anc.size() && !lineage; ++i) {
+          const ToolClass ac = classify_tool(image_basename(anc[i]));
+          if (ac != ToolClass::office && ac != ToolClass::server_app) continue;
+          std::string path;
+          for (size_t j = i + 1; j-- > 0;) path += image_basename(anc[j]) + " -> ";
+          add(f, "suspicious_lineage", 20, path + name, "", "",
+              std::string(ac == ToolClass::office ? "an office application" : "a server application") + " (" + image_basename(anc[i]) +
+                  ") started " + name + ", which sent data (SRUM)");
+          lineage = true;
+        }
+      }
+    }
+    if (f.entity == "program" && u.kind == srum::ProgramKind::path) {
+      const auto& iv = f.intervals.empty() ? UsageInterval{} : f.intervals.front();
+      std::string why = iv.processes.size() > 1 ? fmt::format("{} processes of this image overlap its busiest interval", iv.processes.size())
+                        : !iv.join_reason.empty() ? iv.join_reason
+                                                  : "its busiest intervals name different processes";
+      f.caveats.push_back("no single process: " + why + "; SRUM has no process ids, so the bytes are not split between processes");
+    }
+    f.caveats.push_back("SRUM: bytes per program and interval (about an hour), summed over every connection; no destinations, ports or "
+                        "process ids");
+
+    double sum = 0;
+    for (const auto& x : f.factors) sum += x.contribution;
+    const bool raises = lineage || std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "masquerade"; });
+    if (!active && !raises) sum = std::min(sum, kContextOnlyCap);
+    f.score = std::min(100.0, std::round(std::min(100.0, sum) * f.criticality * 10) / 10);
+    f.severity = severity_for(f.score);
+    std::stable_sort(f.factors.begin(), f.factors.end(), [](const Factor& x, const Factor& y) { return x.contribution > y.contribution; });
+    f.techniques = {"T1496.002"};
+    if (active && (tool == ToolClass::transfer_tool || f.path_class == PathClass::user_writable)) f.techniques.push_back("T1048");
+    if (std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "cumulative_upload"; }))
+      f.techniques.push_back("T1030");
+    // Exclusions: by image, name and user (destination conditions never match: SRUM has none).
+    Process p;
+    p.image = !f.process.image.empty() ? f.process.image : u.executable;
+    p.user = f.user;
+    bool excused_by_name = false;
+    if (u.kind == srum::ProgramKind::path) {
+      if (const ExclusionRule* rule = rules.excluded_by(&p, u.executable, nullptr, &excused_by_name)) f.suppressed_by = rule->name;
+      else if (excused_by_name) f.suppressed_by = "process_name_exclusions";
+    }
+    f.finding_id = f.entity == "process" && !f.process.entity_id.empty()
+                       ? process_finding_id(u.host, f.process.entity_id)
+                       : fnv_id({u.host.empty() ? u.host_key : HostRegistry::canonical(u.host), "srum", u.key, u.user_key});
+    res.findings.push_back(std::move(f));
+  }
+  std::stable_sort(res.findings.begin(), res.findings.end(), [](const UsageFinding& a, const UsageFinding& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.u.sent > b.u.sent;
+  });
+  return res;
+}
+
+size_t merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage) {
+  std::map<std::string, Finding*> by_id;
+  for (auto& f : r.findings)
+    if (f.proc != kNoProc) by_id.emplace(f.finding_id, &f);
+  size_t folded = 0;
+  for (auto& u : usage) {
+    if (u.entity != "process") continue;
+    const auto it = by_id.find(u.finding_id);
+    if (it == by_id.end()) continue;
+    Finding& f = *it->second;
+    const bool sensor_volume = std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "volume_out"; });
+    const bool unknown = f.act && f.act->volume_unknown();
+    // SRUM's figure counts where the sensor's could not (unknown, or no flow sensor at all).
+    const double pts = sensor_volume && !unknown ? 0 : u.volume_points;
+    const uint64_t peak = u.u.peaks.empty() ? 0 : u.u.peaks.front().sent;
+    f.factors.push_back(Factor{"srum_upload", fmt::format("{} sent, {} received", human_bytes(u.u.sent), human_bytes(u.u.recvd)), "",
+                               fmt::format("busiest interval {}", human_bytes(peak)),
+                               fmt::format("SRUM (the host's own count) over {} interval(s) of {}{}", u.u.intervals, u.u.program,
+                                           pts > 0 ? ": the upload the sensor could not see" : ""),
+                               pts});
+    if (pts > 0) {
+      double sum = 0;
+      for (const auto& x : f.factors) sum += x.contribution;
+      f.score = std::min(100.0, std::round(std::min(100.0, sum) * f.criticality * 10) / 10);
+      f.severity = severity_for(f.score);
+    }
+    std::stable_sort(f.factors.begin(), f.factors.end(), [](const Factor& x, const Factor& y) { return x.contribution > y.contribution; });
+    if (unknown)
+      f.caveats.push_back(fmt::format("the sensor did not see this process's bytes out; SRUM counted {} sent by {} (per interval, "
+                                      "not per session)", human_bytes(u.u.sent), u.u.program));
+    u.folded_into = f.finding_id;
+    ++folded;
+  }
+  return folded;
+}
+
+std::vector<RankedRef> rank_together(HuntResult& r, std::vector<UsageFinding>& usage, double min_score, size_t& reported) {
+  std::vector<RankedRef> order;
+  for (size_t i = 0; i < r.findings.size(); ++i) order.push_back({false, i});
+  for (size_t i = 0; i < usage.size(); ++i)
+    if (usage[i].folded_into.empty()) order.push_back({true, i});
+  const auto score = [&](const RankedRef& x) { return x.usage ? usage[x.index].score : r.findings[x.index].score; };
+  const auto intel = [&](const RankedRef& x) { return !x.usage && r.findings[x.index].intel_malicious; };
+  const auto out = [&](const RankedRef& x) {
+    return x.usage ? usage[x.index].u.sent : r.findings[x.index].act ? r.findings[x.index].act->bytes_out : 0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const RankedRef& a, const RankedRef& b) {
+    if (score(a) != score(b)) return score(a) > score(b);
+    if (intel(a) != intel(b)) return intel(a);
+    return out(a) > out(b);
+  });
+  int rank = 0;
+  for (const auto& x : order) {
+    if (x.usage) {
+      UsageFinding& u = usage[x.index];
+      u.rank = u.suppressed_by.empty() && u.score >= min_score ? ++rank : 0;
+    } else {
+      Finding& f = r.findings[x.index];
+      f.rank = f.suppressed_by.empty() && (f.score >= min_score || f.intel_malicious) ? ++rank : 0;
+    }
+  }
+  reported = static_cast<size_t>(rank);
+  return order;
+}
+
+}  // namespace outflow

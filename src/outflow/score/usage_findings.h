@@ -1,0 +1,92 @@
+// SRUM in `hunt` (issue 18): what each program sent per interval, from the host itself, scored
+// with the same factor families as a process finding (volume, upload ratio, baselines, user,
+// path, tool, lineage) and ranked in one list with the process and host findings.
+//
+// A program's finding is per (host, program, user) over the span read. Its busiest intervals
+// are joined to the host's process creations of that image (join/usage_processes.h): when they
+// all name one process, the finding is that process's (`outflow.entity: process`, its
+// ProcessGuid, the same finding id as a process finding of it); else the program on that host
+// (`outflow.entity: program`), with every candidate listed and the bytes never split between
+// them. A program finding whose process is also a process finding of the hunt is folded into it
+// (merge_usage_findings): one finding per process, its upload known from SRUM where the sensor
+// lost it.
+//
+// Baselines: the program's own history (bytes sent per interval), the same program on the
+// other hosts and on hosts of its role (their busiest interval each). SRUM has no destinations,
+// ports or process ids: those factors are not scored, and the finding says so.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "outflow/config/detect_config.h"
+#include "outflow/features/classify.h"
+#include "outflow/features/usage_aggregate.h"
+#include "outflow/join/usage_processes.h"
+#include "outflow/score/finding.h"
+
+namespace outflow {
+
+struct HuntResult;
+
+struct UsageInterval {
+  TimeNs start = kNoTime, end = kNoTime;
+  bool start_estimated = false;
+  uint64_t sent = 0, recvd = 0;
+  std::vector<UsageProcess> processes;  // overlapping process creations of the image (at most 8)
+  std::string join_reason;              // why none ("" when there are); "not_a_path" for services...
+};
+
+struct UsageFinding {
+  ProgramUsage u;
+  std::string entity = "program";  // "process" when every busy interval joins one process
+  UsageProcess process;            // that process (entity "process")
+  std::vector<UsageInterval> intervals;  // the busiest (at most ProgramUsage::kPeaks), most sent first
+  std::vector<std::string> files;  // the SRUM inputs its busiest intervals came from
+  // Start of the first interval read (u.first is that row's end: SRUM stamps an interval's end).
+  TimeNs start = kNoTime;
+  std::string user;                // the user's name: the export's, else the joined process's
+  std::string user_name_source;    // "export", "process" or "" (unknown)
+  double score = 0;
+  std::string severity;
+  int rank = 0;
+  std::string host_role;
+  double criticality = 1.0;
+  UserClass user_class = UserClass::unknown;
+  PathClass path_class = PathClass::unknown;
+  std::vector<Factor> factors;     // in decreasing contribution
+  std::vector<std::string> techniques;
+  std::vector<std::string> caveats;
+  std::string finding_id;
+  std::string suppressed_by;       // exclusion rule ("" when none)
+  // Folded into a process finding of the hunt (merge_usage_findings): its finding id.
+  std::string folded_into;
+  uint32_t program_hosts = 0;      // hosts whose SRUM names this program (prevalence)
+  double volume_points = 0;        // what the volume factors added (before criticality)
+};
+
+struct UsageScoreResult {
+  std::vector<UsageFinding> findings;  // every program group, scored, ranked by score
+  size_t programs = 0, hosts = 0;
+};
+
+// Scores every program group the aggregator summed (interface totals are never programs).
+UsageScoreResult score_usage(const DetectConfig& cfg, const UsageAggregator& agg);
+
+// Folds each usage finding of a process into that process's finding in `r` (same finding id):
+// SRUM's upload becomes a factor of it (its points only where the sensor's volume was unknown or
+// not scored) and its caveat says where the bytes came from. Returns how many were folded.
+size_t merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage);
+
+// One ranked list of both kinds: ranks are reassigned in `r.findings` and `usage` (reported:
+// not suppressed, not folded, score >= min_score, or a malicious intel match). Order: score,
+// then a malicious intel match, then bytes out.
+struct RankedRef {
+  bool usage = false;
+  size_t index = 0;
+};
+std::vector<RankedRef> rank_together(HuntResult& r, std::vector<UsageFinding>& usage, double min_score, size_t& reported);
+
+// finding_id of a process finding (score/hunter.cc): the host's canonical name and the ProcessGuid.
+std::string process_finding_id(const std::string& host, const std::string& guid);
+
+}  // namespace outflow
