@@ -67,7 +67,7 @@ SrumWriter::SrumWriter(const Organisation& org, uint64_t seed, std::string dir) 
     // The minute and second past each hour of the host's clock at which it flushes.
     const TimeNs at = static_cast<TimeNs>(r.below(3600)) * kNsPerSec;
     s.phase = ((at - h.clock_offset) % kHourNs + kHourNs) % kHourNs;
-    s.luid = h.remote ? luid(71, 0x8001) : luid(6, 0x8000);
+    s.luid = h.remote ? luid(71, 0x8002) : luid(6, 0x8001);
     s.if_type = h.remote ? "IF_TYPE_IEEE80211" : "IF_TYPE_ETHERNET_CSMACD";
   }
 }
