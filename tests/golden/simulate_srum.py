@@ -52,7 +52,7 @@ try:
     expect_eq(len(rows) + twice, want_rows, f"usage DIR: rows (+ {twice} said read twice)")
     for bad in ("could not be read", "bad rows", "malformed", "not understood", "error"):
         check(bad not in p.stderr, f"usage DIR: '{bad}' on stderr: {p.stderr[-1500:]}")
-    check("srumecmd-csv" in p.stderr or "SrumECmd" in p.stderr or rows, "usage DIR: the exports are read")
+    expect_eq(p.stderr.count("srumecmd-csv (host unknown"), len(files), "usage DIR: each export read as SrumECmd's")
     p2 = run("usage", "--format", "table", os.path.join(out, "srum"))
     check("Interface totals" in p2.stdout, f"usage DIR/srum --format table: {p2.stdout[:400]}")
 
