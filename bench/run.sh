@@ -11,6 +11,7 @@
 #   BENCH_FLOW      1 (default): then the flow-only rows (bench/flow_bench.sh: outflow on a Zeek conn.log
 #                   beside DuckDB); 0: not.  BENCH_EVTX  1 (default): then bench/evtx_bench.sh; 0: not
 #   BENCH_INTEL     1 (default): then the intel feed load (build/bin/intel_load_bench, 1 M indicators); 0: not
+#   BENCH_SRUM      1 (default): then `outflow usage` on SRUM (bench/srum_bench.sh; SRUM_BENCH_HOSTS/DAYS); 0: not
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
 #   BENCH_OTHER_EVENTS  unused Sysmon events (7/10/11/13) per used one, as in real logs (default 3)
 #   BENCH_RUNS      runs of each command; the table shows the fastest (default 3)
@@ -271,6 +272,12 @@ fi
 if [ "${BENCH_EVTX:-1}" = 1 ] && [ -f "$HERE/evtx_bench.sh" ]; then
   echo | tee -a "$RESULTS"
   bash "$HERE/evtx_bench.sh" "$BUILD" 2>&1 | tee -a "$RESULTS" || STATUS=1
+fi
+if [ "${BENCH_SRUM:-1}" = 1 ] && [ -f "$HERE/srum_bench.sh" ]; then
+  # SRUM (docs/srum.md): `outflow usage` on the SRUDB.dat samples and on a simulated organisation's
+  # SrumECmd exports (bench/srum_bench.sh).
+  echo | tee -a "$RESULTS"
+  bash "$HERE/srum_bench.sh" "$BUILD" 2>&1 | tee -a "$RESULTS" || STATUS=1
 fi
 if [ "${BENCH_INTEL:-1}" = 1 ] && [ -x "$BUILD/bin/intel_load_bench" ]; then
   # Intel feeds (docs/intel.md): one million indicators, plain and STIX (10 values per indicator

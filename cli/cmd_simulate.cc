@@ -57,14 +57,15 @@ int run_simulate(SimulateCliOptions& o) {
       so.scenarios.push_back(n);
     }
   }
-  so.sysmon = so.zeek = so.netflow = so.suricata = false;
+  so.sysmon = so.zeek = so.netflow = so.suricata = so.srum = false;
   for (const auto& f : split_commas(o.formats)) {
     if (f == "sysmon") so.sysmon = true;
     else if (f == "zeek") so.zeek = true;
     else if (f == "netflow") so.netflow = true;
     else if (f == "suricata") so.suricata = true;
+    else if (f == "srum") so.srum = true;
     else {
-      fmt::print(stderr, "outflow: unknown format '{}' (sysmon, zeek, netflow, suricata)\n", terminal_safe(f));
+      fmt::print(stderr, "outflow: unknown format '{}' (sysmon, zeek, netflow, suricata, srum)\n", terminal_safe(f));
       return kExitError;
     }
   }
@@ -106,9 +107,10 @@ int run_simulate(SimulateCliOptions& o) {
     const std::string of_hosts = r.endpoint_hosts == r.org.hosts.size()
                                      ? std::string()
                                      : fmt::format(" ({} of {} hosts; the others flow-only)", r.endpoint_hosts, r.org.hosts.size());
-    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records{}, {} scenarios labelled\n",
+    fmt::print(stderr, "outflow: {} hosts x {} days -> {}: Sysmon {:.1f} MB{}, {} Zeek conn records, {} NetFlow records{}{}, {} scenarios labelled\n",
                so.hosts, so.days, terminal_safe(so.out), static_cast<double>(r.sysmon_bytes) / 1e6, of_hosts, r.conn_records,
-               r.netflow_records, so.suricata ? fmt::format(", {} Suricata EVE events", r.eve_records) : std::string(), r.labels.size());
+               r.netflow_records, so.suricata ? fmt::format(", {} Suricata EVE events", r.eve_records) : std::string(),
+               so.srum ? fmt::format(", {} SRUM rows", r.srum_rows) : std::string(), r.labels.size());
     if (so.proxy)
       fmt::print(stderr, "  behind the proxy {}:{}: {} Squid access.log lines, {} firewall records ({}), config in {}/outflow.yaml\n",
                  r.org.proxy_ip.to_string(), r.org.proxy_port, r.squid_records, r.firewall_records, o.firewall,
@@ -128,7 +130,8 @@ const bool registered = register_command(40, [](CLI::App& app) {
       "simulate",
       "Write a simulated organisation with labelled attacks: DIR/sysmon/HOST.jsonl (flat NXLog or Winlogbeat ECS, "
       "alternating by host; some hosts' clocks off by minutes or hours; only some hosts with --endpoint-share), DIR/zeek/conn.log + dns.log, "
-      "DIR/netflow/flows.csv (nfdump -o csv), DIR/labels.jsonl. Deterministic for a seed; streamed to disk.");
+      "DIR/netflow/flows.csv (nfdump -o csv), DIR/labels.jsonl; with --formats srum, DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv "
+      "(each endpoint host's hourly SRUM network usage, for `outflow usage`). Deterministic for a seed; streamed to disk.");
   cmd->add_option("--seed", o->sim.seed, "Seed: the same seed gives byte-identical output")->capture_default_str();
   cmd->add_option("--hosts", o->sim.hosts, "Hosts (a DC, backup and database servers, SCCM and a file server from 8 hosts, "
                                            "an application server per 25 hosts, the rest workstations)")
@@ -141,7 +144,11 @@ const bool registered = register_command(40, [](CLI::App& app) {
                   "Attacks to plant: all, none, or a comma list of rclone_cloud_upload, macro_powershell_post, "
                   "sqlservr_curl_dump, proxyware, dns_tunnel, low_and_slow, masquerade_svchost, scanner_fanout")
       ->capture_default_str();
-  cmd->add_option("--formats", o->formats, "Outputs: a comma list of sysmon, zeek, netflow, suricata (DIR/suricata/eve.json)")->capture_default_str();
+  cmd->add_option("--formats", o->formats,
+                  "Outputs: a comma list of sysmon, zeek, netflow, suricata (DIR/suricata/eve.json), srum (DIR/srum/"
+                  "HOST_SrumECmd_NetworkUsages_Output.csv: each endpoint host's SRUM network usage as SrumECmd exports it, "
+                  "per program, user and hour, with the bytes the host itself counted, also those a sensor lost)")
+      ->capture_default_str();
   cmd->add_option("--eve-drop-rate", o->sim.eve_drop_rate,
                   "Suricata: share of packets its stats events say the kernel dropped (capture loss), 0 to 1")
       ->capture_default_str()

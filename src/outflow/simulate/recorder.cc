@@ -88,12 +88,16 @@ void Recorder::forget(uint32_t host, const SimProcess* p) {
 
 void Recorder::inbound(const SimConn& c) {
   const auto it = host_by_ip_.find(c.dst);
-  if (it == host_by_ip_.end() || c.outcome != SimConn::Outcome::established) return;
-  for (const auto& l : listeners_[it->second])
-    if (l.port == c.dport) {
-      sysmon_connect(it->second, *l.process, c, c.src, out_[it->second].inbound_rng);
-      return;
-    }
+  if (it == host_by_ip_.end()) return;
+  SimProcess* listener = nullptr;
+  if (c.outcome == SimConn::Outcome::established)
+    for (const auto& l : listeners_[it->second])
+      if (l.port == c.dport) {
+        listener = l.process;
+        break;
+      }
+  usage(it->second, listener, c, false);  // no listener: the kernel's (SRUM's "System")
+  if (listener) sysmon_connect(it->second, *listener, c, c.src, out_[it->second].inbound_rng);
 }
 
 void Recorder::sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, const IpAddr& remote, Rng& rng) {
@@ -159,6 +163,7 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     q.in_bytes = q.out_bytes + 16 * answers.size();
     q.uid = out_[host].rng.next();
     sysmon_connect(host, *resolver_[host], q, q.dst, out_[host].rng);
+    usage(host, resolver_[host], q, true);
     flow(q);
     inbound(q);
     wire_dns({t, h.ip, q.dst, q.sport, std::string(domain), zeek_answers, false, q.uid});
@@ -180,6 +185,7 @@ void Recorder::lookup(uint32_t host, SimProcess& p, std::string_view domain, con
     f.in_bytes = f.out_bytes + 16 * answers.size() + 60;
     f.uid = rng.next();
     sysmon_connect(dc, *resolver_[dc], f, f.dst, rng);
+    usage(dc, resolver_[dc], f, true);
     flow(f);
     wire_dns({f.start, f.src, f.dst, f.sport, std::string(domain), zeek_answers, false, f.uid});
   }
@@ -193,6 +199,7 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
   if (proxy_ && proxy_->routes(h, c)) {  // to the proxy, which resolves the name itself
     SimConn leg = proxy_->proxied(c, domain);
     sysmon_connect(host, p, leg, leg.dst, out_[host].rng);
+    usage(host, &p, leg, true);
     flow(leg);
     return;
   }
@@ -204,6 +211,7 @@ void Recorder::connect(uint32_t host, SimProcess& p, SimConn& c, std::string_vie
     }
   }
   sysmon_connect(host, p, c, c.dst, out_[host].rng);
+  usage(host, &p, c, true);
   flow(c);
   inbound(c);
 }
@@ -243,6 +251,7 @@ bool Recorder::flush_before(TimeNs t, std::string& error) {
     error = "cannot write the proxy's or the firewall's log";
     return false;
   }
+  if (srum_ && !srum_->flush_before(t, error)) return false;
   if (netflow_ && !netflow_->flush_before(t)) {
     error = "cannot write flows.csv";
     return false;

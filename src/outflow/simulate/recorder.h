@@ -13,6 +13,7 @@
 #include "outflow/simulate/eve_writer.h"
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/organisation.h"
+#include "outflow/simulate/srum_writer.h"
 #include "outflow/simulate/sysmon_format.h"
 
 namespace outflow::sim {
@@ -34,6 +35,9 @@ class Recorder {
   void set_eve(EveWriter* eve) { eve_ = eve; }
   // An explicit web proxy and the perimeter firewall (simulate --proxy, proxy_net.h), or null.
   void set_proxy(ProxyNet* proxy) { proxy_ = proxy; }
+  // The hosts' own SRUM network usage (srum_writer.h), when that format is wanted: every
+  // connection's payload to the process that made or accepted it.
+  void set_srum(SrumWriter* srum) { srum_ = srum; }
 
   // Identity of new processes.
   uint32_t next_pid(uint32_t host);
@@ -73,8 +77,12 @@ class Recorder {
   };
   // Sysmon 3 unless Sysmon's cache suppresses it; `remote` keys the cache.
   void sysmon_connect(uint32_t host, SimProcess& p, const SimConn& c, const IpAddr& remote, Rng& rng);
-  // The same connection as the listening host's Sysmon sees it, if it is one of ours.
+  // The same connection as the listening host's Sysmon (and SRUM) sees it, if it is one of ours.
   void inbound(const SimConn& c);
+  // To SRUM, if wanted: `p` (null: the kernel) of `host` made (originator) or accepted `c`.
+  void usage(uint32_t host, SimProcess* p, const SimConn& c, bool originator) {
+    if (srum_) srum_->add(host, p, c, originator);
+  }
   void lookup(uint32_t host, SimProcess& p, std::string_view domain, const std::vector<IpAddr>& answers, TimeNs t);
   void flow(SimConn c);  // to the flow sensors, as they see it
   void add_event(uint32_t host, TimeNs t, const SimProcess& p);  // line_ at t, then unused events
@@ -99,6 +107,7 @@ class Recorder {
   double other_events_ = 0;
   bool drops_outgoing_ = false;  // some host's outgoing packets are lost to the sensors
   ProxyNet* proxy_ = nullptr;
+  SrumWriter* srum_ = nullptr;
 };
 
 }  // namespace outflow::sim

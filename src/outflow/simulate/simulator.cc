@@ -9,6 +9,7 @@
 #include "outflow/simulate/flow_writers.h"
 #include "outflow/simulate/host_sim.h"
 #include "outflow/simulate/proxy_net.h"
+#include "outflow/simulate/srum_writer.h"
 #include "outflow/write/json_out.h"
 
 namespace outflow::sim {
@@ -93,11 +94,20 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
     eve = std::make_unique<EveWriter>(o.seed, org.start, o.eve_drop_rate);
     if (!eve->open(o.out + "/suricata", error)) return false;
   }
+  std::unique_ptr<SrumWriter> srum;
+  if (o.srum) {
+    if (!fs::create_directories(o.out + "/srum", ec) && ec) {
+      error = o.out + "/srum: " + ec.message();
+      return false;
+    }
+    srum = std::make_unique<SrumWriter>(org, o.seed, o.out + "/srum");
+  }
   // Without --formats sysmon the host records go nowhere; the flows are the same.
   const std::string sysmon_dir = o.sysmon ? o.out + "/sysmon" : std::string();
   Recorder rec(org, o.seed, sysmon_dir, zeek.get(), netflow.get());
   rec.set_other_events(o.other_events);
   rec.set_eve(eve.get());
+  rec.set_srum(srum.get());
   std::unique_ptr<ProxyNet> proxy;
   if (o.proxy) {
     proxy = std::make_unique<ProxyNet>(org, o.seed, o.firewall);
@@ -142,19 +152,23 @@ bool simulate(const SimulateOptions& o, SimulateResult& r, std::string& error) {
     if (error.empty()) error = o.out + "/labels.jsonl: write error";
     return false;
   }
-  if (o.sysmon) {
+  // Files an older run left (a flow-only host's file is one): readers given the folder would read them too.
+  const auto stale = [&](const char* sub, auto name_of) {
     std::set<std::string> ours;
-    for (const auto& h : org.hosts)  // a flow-only host's file is an older run's
-      if (h.endpoint) ours.insert(h.name + ".jsonl");
-    for (const auto& e : fs::directory_iterator(o.out + "/sysmon", ec))
+    for (const auto& h : org.hosts)
+      if (h.endpoint) ours.insert(name_of(h));
+    for (const auto& e : fs::directory_iterator(o.out + "/" + sub, ec))
       if (!ours.count(e.path().filename().string())) r.stale.push_back(e.path().string());
-    std::sort(r.stale.begin(), r.stale.end());
-  }
+  };
+  if (o.sysmon) stale("sysmon", [](const Host& h) { return h.name + ".jsonl"; });
+  if (o.srum) stale("srum", [](const Host& h) { return SrumWriter::file_name(h); });
+  std::sort(r.stale.begin(), r.stale.end());
   for (const auto& h : org.hosts) r.endpoint_hosts += h.endpoint ? 1 : 0;
   r.sysmon_bytes = rec.sysmon_bytes();
   r.conn_records = zeek ? zeek->conn_records() : 0;
   r.netflow_records = netflow ? netflow->records() : 0;
   r.eve_records = eve ? eve->records() : 0;
+  r.srum_rows = srum ? srum->rows() : 0;
   r.squid_records = proxy ? proxy->squid_records() : 0;
   r.firewall_records = proxy ? proxy->firewall_records() : 0;
   return true;

@@ -5,6 +5,8 @@
 //   DIR/zeek/conn.log, dns.log
 //   DIR/netflow/flows.csv   nfdump -o csv, one direction per record, active timeout cuts
 //   DIR/suricata/eve.json   Suricata EVE (--formats suricata): flow, dns, tls, http and stats events
+//   DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv   (--formats srum) each endpoint host's SRUM
+//                           network usage as SrumECmd exports it, hourly (srum_writer.h)
 //   DIR/labels.jsonl        {"organisation": {...}} then one line per planted scenario
 //   with --proxy: DIR/proxy/access.log, DIR/zeek/http.log, DIR/firewall/panos.log (or
 //   fortigate.log), DIR/outflow.yaml (proxy_net.h)
@@ -32,6 +34,7 @@ struct SimulateOptions {
   std::vector<std::string> scenarios;  // names from scenario_names()
   bool sysmon = true, zeek = true, netflow = true;
   bool suricata = false;        // DIR/suricata/eve.json (eve_writer.h)
+  bool srum = false;            // DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv (srum_writer.h)
   double eve_drop_rate = 0;     // its stats events' kernel_drops, a share of the packets
   enum class Shapes : uint8_t { mixed, flat, ecs } shapes = Shapes::mixed;  // Sysmon JSON shape(s)
   TimeNs active_timeout = 300 * kNsPerSec;  // NetFlow
@@ -56,8 +59,9 @@ struct SimulateResult {
   size_t endpoint_hosts = 0;             // hosts with endpoint telemetry (a Sysmon file, with --formats sysmon)
   uint64_t sysmon_bytes = 0, conn_records = 0, netflow_records = 0;
   uint64_t eve_records = 0;  // Suricata EVE events
+  uint64_t srum_rows = 0;    // SRUM rows (interface totals included)
   uint64_t squid_records = 0, firewall_records = 0;  // with --proxy
-  std::vector<std::string> stale;         // files in DIR/sysmon this run did not write (an older run's)
+  std::vector<std::string> stale;         // files in DIR/sysmon (DIR/srum) this run did not write (an older run's)
 };
 
 // False with `error` on an I/O error (the output is then incomplete).

@@ -24,6 +24,7 @@ struct SimProcess {
   TimeNs start = 0, end = 0;  // end: when it exits (may be past the simulation's end)
   const ProgramSpec* program = nullptr;  // the benign behaviour, or null (scenario-driven)
   std::string key;                       // what it is to the simulator ("dnscache", "explorer"...)
+  int32_t srum_app = 0, srum_user = 0;   // its SRUM ids on its host, once known (srum_writer.h)
 
   // Sysmon logs a process's connection to a destination once and then only now and then
   // (it caches): the last time each destination was logged.
