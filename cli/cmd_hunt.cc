@@ -33,6 +33,7 @@ int run_hunt(const HuntOptions& o) {
   if (rc != kExitOk) return rc;
   Hunter hunter(run.cfg, run.geo.is_open() ? &run.geo : nullptr);
   hunter.keep_suppressed(o.show_suppressed);  // counted either way; kept only to be listed
+  hunter.record_judged(!run.srum.srum.empty());  // SRUM's program findings defer to the sensor's
   if (!run.intel.empty()) hunter.set_intel(&run.intel);
   HuntResult r = hunter.run(*run.pipe, *run.agg, run.have_state ? &run.state : nullptr, run.retirer.get());
   if (!r.error.empty()) {
@@ -45,17 +46,17 @@ int run_hunt(const HuntOptions& o) {
   // into that finding.
   SrumRead srum;
   UsageScoreResult usage;
-  size_t folded = 0;
+  MergeCounts merged;
   if (!run.srum.srum.empty()) {
     read_srum(run.srum, o.d.common.inputs, std::string(), {}, o.d.common.quiet, srum);
     usage = score_usage(run.cfg, *srum.agg);
-    folded = merge_usage_findings(r, usage.findings);
+    merged = merge_usage_findings(r, usage.findings);
   }
   const std::vector<RankedRef> order = rank_together(r, usage.findings, run.cfg.min_score, r.reported);
   size_t usage_reported = 0, usage_below = 0;
   for (const auto& u : usage.findings) {
     if (u.rank > 0) ++usage_reported;
-    else if (u.folded_into.empty() && u.suppressed_by.empty()) ++usage_below;
+    else if (u.folded_into.empty() && u.suppressed_by.empty() && !u.below_by_sensor) ++usage_below;
   }
 
   std::string out;
@@ -125,8 +126,10 @@ int run_hunt(const HuntOptions& o) {
     }
     if (!run.srum.srum.empty())
       fmt::print(stderr, "outflow: SRUM: {} program(s) on {} host(s) scored: {} reported as findings of their own, {} folded into "
-                 "the process finding of the same process, {} below the score\n",
-                 usage.programs, usage.hosts, usage_reported, folded, usage_below);
+                 "the process finding of the same process, {} left to the sensor's judgement of their processes ({} suppressed "
+                 "by its exclusions, {} below the score with every byte seen), {} below the score\n",
+                 usage.programs, usage.hosts, usage_reported, merged.folded, merged.suppressed + merged.below, merged.suppressed,
+                 merged.below, usage_below);
     if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
   }
   return r.reported > 0 ? kExitFindings : kExitOk;

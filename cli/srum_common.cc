@@ -44,8 +44,23 @@ std::vector<std::string> logs_for(const std::string& srum_path, const std::vecto
   return {};
 }
 
+// A host name in an export's file name: what precedes "_SrumECmd" in "WS01_SrumECmd_NetworkUsages_Output.csv",
+// unless that is SrumECmd's own time stamp prefix (digits). "" when none.
+std::string host_from_file_name(const std::string& path) {
+  const std::string base = std::filesystem::path(path).filename().string();
+  const size_t at = base.find("_SrumECmd_");
+  if (at == std::string::npos || at == 0) return "";
+  const std::string head = base.substr(0, at);
+  if (std::all_of(head.begin(), head.end(), [](char c) { return (c >= '0' && c <= '9') || c == '_' || c == '-'; })) return "";
+  if (!std::all_of(head.begin(), head.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '_';
+      }))
+    return "";
+  return head;
+}
+
 // What is said about one SRUM input on stderr.
-void report_file(const srum::UsageFile& f, const std::string& host, const UsageSpan& sp) {
+void report_file(const srum::UsageFile& f, const std::string& host, bool host_from_name, const UsageSpan& sp) {
   const std::string p = terminal_safe(f.path);
   if (!f.error.empty()) {
     fmt::print(stderr, "outflow: {}\n", terminal_safe(f.error));
@@ -59,7 +74,8 @@ void report_file(const srum::UsageFile& f, const std::string& host, const UsageS
   } else {
     const uint64_t totals = f.interface_totals_read;
     fmt::print(stderr, "outflow: {}: {} ({}), {} network usage rows: {} per program, {} interface totals{}\n", p, f.source,
-               host.empty() ? "host unknown: --host names it" : "host " + terminal_safe(host), f.rows_read,
+               host.empty() ? "host unknown: --host names it"
+                            : "host " + terminal_safe(host) + (host_from_name ? ", from the file name" : ""), f.rows_read,
                f.rows_read - totals, totals, f.source == "srudb" ? fmt::format(", {} ids mapped", f.id_map_rows) : "");
   }
   if (sp.intervals > 0)
@@ -90,16 +106,17 @@ void read_srum(SrumInputs& in, const std::vector<std::string>& roots, const std:
   const size_t n = in.srum.size();
   std::vector<std::string> srum_paths, log_errors(n);
   out.hosts.assign(n, std::string());
+  out.host_from_name.assign(n, false);
   out.log_of.assign(n, nullptr);
   for (const auto& s : in.srum) srum_paths.push_back(s.path);
-  for (size_t k = 0; k < n; ++k) {
-    const std::vector<std::string> mine = logs_for(srum_paths[k], srum_paths, in.event_logs, roots);
-    auto it = out.logs.find(mine);
+  // The ProcessLog of a set of event logs, read once (null for none).
+  const auto log_of = [&](const std::vector<std::string>& files, size_t k) -> const ProcessLog* {
+    auto it = out.logs.find(files);
     if (it == out.logs.end()) {
       std::unique_ptr<ProcessLog> log;
-      if (!mine.empty()) {
+      if (!files.empty()) {
         log = std::make_unique<ProcessLog>();
-        for (const auto& f : mine) {
+        for (const auto& f : files) {
           Diagnostics diag;
           FileStats stats;
           std::string e3;
@@ -107,11 +124,22 @@ void read_srum(SrumInputs& in, const std::vector<std::string>& roots, const std:
             log_errors[k] += fmt::format("outflow: {}: event log not read ({})\n", terminal_safe(f), terminal_safe(e3));
         }
       }
-      it = out.logs.emplace(mine, std::move(log)).first;
+      it = out.logs.emplace(files, std::move(log)).first;
     }
-    out.log_of[k] = it->second.get();
+    return it->second.get();
+  };
+  for (size_t k = 0; k < n; ++k) {
+    out.log_of[k] = log_of(logs_for(srum_paths[k], srum_paths, in.event_logs, roots), k);
     out.hosts[k] = !host.empty() ? host : out.log_of[k] ? out.log_of[k]->main_host() : std::string();
+    if (out.hosts[k].empty() && !(out.hosts[k] = host_from_file_name(srum_paths[k])).empty()) out.host_from_name[k] = true;
   }
+  // A SRUM input of a known host with no event log beside it (exports gathered in one folder, the
+  // logs in another): the process creations of that host in every event log of the input. One
+  // ProcessLog (it keeps each host apart), read once.
+  std::vector<std::string> all_logs;
+  for (const auto& [dir, files] : in.event_logs) all_logs.insert(all_logs.end(), files.begin(), files.end());
+  for (size_t k = 0; k < n; ++k)
+    if (!out.log_of[k] && !out.hosts[k].empty() && !all_logs.empty()) out.log_of[k] = log_of(all_logs, k);
   // Each input's rows go to the aggregator as they are read; the JSON lines keep them compactly
   // (spilled to a temporary file past a bound) until the ranking is known.
   // An unknown host is told apart by its folder: the inputs of one folder (a SRUDB.dat and its
@@ -131,7 +159,7 @@ void read_srum(SrumInputs& in, const std::vector<std::string>& roots, const std:
     std::fputs(log_errors[k].c_str(), stderr);
     if (!u->error.empty()) ++out.failed;
     else ++out.readable;
-    if (!quiet || !u->error.empty()) report_file(*u, out.hosts[k], out.agg->span(k));
+    if (!quiet || !u->error.empty()) report_file(*u, out.hosts[k], out.host_from_name[k], out.agg->span(k));
     out.files.push_back(std::move(u));
   }
   // A SRUDB.dat and its export in one collection: each row counted once.

@@ -23,6 +23,7 @@ struct SrumInputs {
 
 struct SrumRead {
   std::vector<std::string> hosts;               // per SRUM input ("" when unknown)
+  std::vector<bool> host_from_name;             // per SRUM input: the host named by its file name
   std::vector<const ProcessLog*> log_of;        // per SRUM input (null: no event log with it)
   std::map<std::vector<std::string>, std::unique_ptr<ProcessLog>> logs;  // each set of logs read once
   std::unique_ptr<UsageAggregator> agg;
@@ -31,8 +32,9 @@ struct SrumRead {
 };
 
 // Reads every SRUM input of `in` (in order) into `out.agg`: the host of each is `host` when
-// given, else the one its event logs name most (logs_for); those logs are read into a
-// ProcessLog each. `roots`: the command-line inputs (logs are never looked for above them).
+// given, else the one its event logs name most (logs_for), else a host name its file name
+// starts with (WS01_SrumECmd_NetworkUsages_Output.csv); those logs are read into a ProcessLog
+// each, and an input of a known host with none beside it is joined to every event log of `in`. `roots`: the command-line inputs (logs are never looked for above them).
 // Says on stderr what each input gave (unless quiet; errors always).
 void read_srum(SrumInputs& in, const std::vector<std::string>& roots, const std::string& host,
                UsageAggregator::Options agg_options, bool quiet, SrumRead& out);

@@ -35,6 +35,9 @@ void ProcessLog::on_host_event(const HostEvent& e) {
     p.parent_image = e.parent_image;
     p.parent_guid = e.parent_guid;
     p.user = e.user;
+    p.original_file_name = e.original_file_name;
+    p.company = e.company;
+    p.hashes = e.hashes;
     const size_t i = h.procs.size();
     h.procs.push_back(std::move(p));
     if (!e.process_guid.empty()) h.by_guid[e.process_guid] = i;

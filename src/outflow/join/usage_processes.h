@@ -20,6 +20,7 @@ struct UsageProcess {
   uint64_t pid = 0;
   TimeNs start = kNoTime, end = kNoTime;  // end: kNoTime when no end event was read
   std::string image, command_line, parent_image, user;
+  std::string original_file_name, company, hashes;  // Sysmon 1's (for the exclusion rules)
 };
 
 // The process creations and ends of Windows event logs, per host (canonical lower-case name).

@@ -88,6 +88,24 @@ bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, std::s
   return true;
 }
 
+const ExclusionRule* ContextRules::excluded_without_destination(const Process& p, std::string_view image, bool* by_name,
+                                                                bool* destination_unchecked) const {
+  *destination_unchecked = false;
+  if (const ExclusionRule* r = excluded_by(&p, image, nullptr, by_name); r || *by_name) return r;
+  for (const auto& r : c_.exclusions) {
+    if (r.destination_domain.empty() && r.destination_network.empty() && r.destination_port.empty()) continue;
+    ExclusionRule local = r;
+    local.destination_domain.clear();
+    local.destination_network = {};
+    local.destination_port.clear();
+    if (rule_matches(local, p, image, nullptr)) {
+      *destination_unchecked = true;
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
 const ExclusionRule* ContextRules::excluded_by(const Process* p, std::string_view image, const DestActivity* top,
                                                bool* by_name) const {
   *by_name = false;

@@ -28,6 +28,10 @@ class ContextRules {
                                    bool* by_name) const;
   static bool rule_matches(const ExclusionRule& r, const Process& p, std::string_view canonical_image,
                            const DestActivity* top);
+  // For a source that names no destination (SRUM): the first rule whose every other condition
+  // matches; `destination_unchecked` tells whether it had destination conditions, not checked.
+  const ExclusionRule* excluded_without_destination(const Process& p, std::string_view canonical_image,
+                                                    bool* by_name, bool* destination_unchecked) const;
 
  private:
   const DetectConfig& c_;

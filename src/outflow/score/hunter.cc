@@ -267,6 +267,8 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     if (suppressed) ++r.suppressed;
     else if (!reported) ++r.below_threshold;
     else ++r.reported;
+    if (record_judged_ && f.proc != kNoProc)
+      r.judged[f.finding_id] = HuntResult::Judged{f.suppressed_by, reported, !a.volume_unknown()};
     if (reported || (suppressed && keep_suppressed_) || keep_all_) {
       if (!reported && !keep_all_) {
         f.factors = {};  // kept to be listed, not explained

@@ -8,6 +8,7 @@
 #pragma once
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "outflow/baseline/baselines.h"
@@ -45,6 +46,15 @@ struct HuntResult {
   // exclusion (kept for --show-suppressed, and said on stderr).
   size_t intel_below_score = 0, intel_suppressed = 0;
   std::string error;  // the retired-process file failed: some candidates were not scored
+  // With record_judged(true): every process finding scored, kept or not, by finding id: what
+  // the sensor's hunt made of that process (SRUM's program findings defer to it; see
+  // score/usage_findings.h). About 60 bytes a candidate.
+  struct Judged {
+    std::string suppressed_by;  // exclusion rule ("" when none)
+    bool reported = false;
+    bool volume_known = true;   // every outbound session's bytes seen
+  };
+  std::unordered_map<std::string, Judged> judged;
 };
 
 class Hunter {
@@ -80,6 +90,8 @@ class Hunter {
   // Findings suppressed by an exclusion are kept (for --show-suppressed) unless turned off;
   // they are counted either way.
   void keep_suppressed(bool on) { keep_suppressed_ = on; }
+  // Records HuntResult::judged (off by default).
+  void record_judged(bool on) { record_judged_ = on; }
   // Threat-intel and trusted-site feeds (score/threat_intel.h); null: none.
   void set_intel(const IntelSet* intel) { intel_ = intel; }
 
@@ -88,6 +100,7 @@ class Hunter {
   const GeoIp* geo_;
   bool keep_all_ = false;
   bool keep_suppressed_ = true;
+  bool record_judged_ = false;
   const IntelSet* intel_ = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "outflow/core/win_path.h"
 #include "outflow/lineage/host_registry.h"
@@ -46,7 +47,6 @@ std::string program_name(const ProgramUsage& u) {
   return !u.executable.empty() ? image_basename(u.executable) : ascii_lower(u.program.empty() ? u.key : u.program);
 }
 
-// The built-in accounts by SID; others by name where known.
 // Whether a process's user name can be the account of a SRUM user SID: the well-known service
 // SIDs are NT AUTHORITY's accounts; any other SID is not.
 bool user_fits_sid(const std::string& sid, const std::string& name) {
@@ -59,6 +59,7 @@ bool user_fits_sid(const std::string& sid, const std::string& name) {
   return !nt;
 }
 
+// The built-in accounts by SID; others by name where known.
 UserClass user_class_of(const ContextRules& rules, const std::string& sid, const std::string& name) {
   if (sid == "S-1-5-18") return UserClass::system;
   if (sid == "S-1-5-19") return UserClass::local_service;
@@ -74,6 +75,18 @@ std::string fnv_id(std::initializer_list<std::string_view> parts) {
     h = (h ^ 0xff) * 1099511628211ULL;
   }
   return fmt::format("{:016x}", h);
+}
+
+// Programs that serve other machines: what SRUM counts as sent is mostly their replies to
+// sessions opened to them (an RDP screen, an SMB read, a web page, a query's rows), which the
+// sensor's hunt never scores as an upload and SRUM cannot tell apart (it has no direction of
+// opening). Their volume counts only when unusual for them (baseline or own history).
+bool serves_inbound(const std::string& name) {
+  static constexpr std::string_view kServing[] = {
+      "system",  // SMB server (srv2.sys) and other kernel traffic
+      "termservice", "lanmanserver", "w3svc", "was", "dns", "ntds", "netlogon", "dfsr", "winrm", "kdc", "sshd",
+      "w3wp.exe", "sqlservr.exe", "sshd.exe", "httpd.exe", "nginx.exe", "dns.exe", "lsass.exe"};
+  return std::find(std::begin(kServing), std::end(kServing), name) != std::end(kServing);
 }
 
 // A baseline of busiest intervals, one sample per (host, program, user) group, without the
@@ -248,6 +261,17 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
       active = true;
     }
 
+    // A server's replies are not an upload unless unusual for it.
+    if (serves_inbound(name) && !std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) {
+          return x.name == "volume_vs_baseline" || x.name == "volume_vs_own_history";
+        })) {
+      for (auto& x : f.factors) x.contribution = 0;
+      f.volume_points = 0;
+      active = false;
+      f.caveats.push_back(name + " serves other machines: SRUM's bytes sent are mostly its replies to sessions opened to it, "
+                          "which it cannot tell from an upload; its volume is scored only when unusual for it");
+    }
+
     // --- Context: who, from where, what tool, started by what -----------------------------
     const ToolClass tool = classify_tool(name);
     if (is_non_interactive(f.user_class) && u.kind == srum::ProgramKind::path && !rules.expected_system_context(u.executable))
@@ -311,14 +335,28 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
     if (active && (tool == ToolClass::transfer_tool || f.path_class == PathClass::user_writable)) f.techniques.push_back("T1048");
     if (std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "cumulative_upload"; }))
       f.techniques.push_back("T1030");
-    // Exclusions: by image, name and user (destination conditions never match: SRUM has none).
+    // Exclusions: by image, name, user, and Sysmon 1's file name, company and hashes when every
+    // joined process agrees on them. SRUM names no destination: a rule's destination conditions
+    // are not checked, and the finding says so (where a sensor saw the process, its finding's
+    // verdict, destinations checked, is taken instead: merge_usage_findings).
     Process p;
     p.image = !f.process.image.empty() ? f.process.image : u.executable;
     p.user = f.user;
-    bool excused_by_name = false;
+    {
+      std::set<std::tuple<std::string, std::string, std::string>> pe;
+      for (const auto& iv : f.intervals)
+        for (const auto& q : iv.processes) pe.insert({q.original_file_name, q.company, q.hashes});
+      if (pe.size() == 1) std::tie(p.original_file_name, p.company, p.hashes) = *pe.begin();
+    }
+    bool excused_by_name = false, unchecked = false;
     if (u.kind == srum::ProgramKind::path) {
-      if (const ExclusionRule* rule = rules.excluded_by(&p, u.executable, nullptr, &excused_by_name)) f.suppressed_by = rule->name;
-      else if (excused_by_name) f.suppressed_by = "process_name_exclusions";
+      if (const ExclusionRule* rule = rules.excluded_without_destination(p, u.executable, &excused_by_name, &unchecked)) {
+        f.suppressed_by = rule->name;
+        if (unchecked)
+          f.caveats.push_back("exclusion '" + rule->name + "' matched on everything but its destinations, which SRUM does not name");
+      } else if (excused_by_name) {
+        f.suppressed_by = "process_name_exclusions";
+      }
     }
     f.finding_id = f.entity == "process" && !f.process.entity_id.empty()
                        ? process_finding_id(u.host, f.process.entity_id)
@@ -332,15 +370,54 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
   return res;
 }
 
-size_t merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage) {
+// The finding ids of the processes a usage finding names: its one process, or every candidate
+// of its busiest intervals (empty when one has no ProcessGuid, or there is none).
+std::vector<std::string> process_ids(const UsageFinding& u) {
+  std::vector<std::string> ids;
+  if (u.entity == "process") return {u.finding_id};
+  for (const auto& iv : u.intervals)
+    for (const auto& p : iv.processes) {
+      if (p.entity_id.empty()) return {};
+      ids.push_back(process_finding_id(u.u.host, p.entity_id));
+    }
+  return ids;
+}
+
+MergeCounts merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage) {
   std::map<std::string, Finding*> by_id;
   for (auto& f : r.findings)
     if (f.proc != kNoProc) by_id.emplace(f.finding_id, &f);
-  size_t folded = 0;
+  MergeCounts counts;
   for (auto& u : usage) {
-    if (u.entity != "process") continue;
-    const auto it = by_id.find(u.finding_id);
-    if (it == by_id.end()) continue;
+    const auto it = u.entity == "process" ? by_id.find(u.finding_id) : by_id.end();
+    if (it == by_id.end()) {
+      // Not kept by the hunt: what did the sensor make of its processes?
+      const std::vector<std::string> ids = process_ids(u);
+      bool all = !ids.empty(), all_suppressed = true, any_reported = false, bytes_seen = true;
+      std::string rule;
+      for (const auto& id : ids) {
+        const auto j = r.judged.find(id);
+        if (j == r.judged.end() || by_id.count(id)) {
+          all = false;
+          break;
+        }
+        if (j->second.suppressed_by.empty()) all_suppressed = false;
+        else if (rule.empty()) rule = j->second.suppressed_by;
+        any_reported |= j->second.reported;
+        bytes_seen &= j->second.volume_known;
+      }
+      if (!all || !u.suppressed_by.empty()) continue;
+      if (all_suppressed) {
+        u.suppressed_by = rule;
+        u.caveats.push_back("the sensor's finding of " + std::string(ids.size() == 1 ? "this process" : "these processes") +
+                            " (its destinations seen) is suppressed by exclusion '" + rule + "'");
+        ++counts.suppressed;
+      } else if (!any_reported && bytes_seen) {
+        u.below_by_sensor = true;
+        ++counts.below;
+      }
+      continue;
+    }
     Finding& f = *it->second;
     const bool sensor_volume = std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "volume_out"; });
     const bool unknown = f.act && f.act->volume_unknown();
@@ -363,16 +440,16 @@ size_t merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage) {
       f.caveats.push_back(fmt::format("the sensor did not see this process's bytes out; SRUM counted {} sent by {} (per interval, "
                                       "not per session)", human_bytes(u.u.sent), u.u.program));
     u.folded_into = f.finding_id;
-    ++folded;
+    ++counts.folded;
   }
-  return folded;
+  return counts;
 }
 
 std::vector<RankedRef> rank_together(HuntResult& r, std::vector<UsageFinding>& usage, double min_score, size_t& reported) {
   std::vector<RankedRef> order;
   for (size_t i = 0; i < r.findings.size(); ++i) order.push_back({false, i});
   for (size_t i = 0; i < usage.size(); ++i)
-    if (usage[i].folded_into.empty()) order.push_back({true, i});
+    if (usage[i].folded_into.empty() && !usage[i].below_by_sensor) order.push_back({true, i});
   const auto score = [&](const RankedRef& x) { return x.usage ? usage[x.index].score : r.findings[x.index].score; };
   const auto intel = [&](const RankedRef& x) { return !x.usage && r.findings[x.index].intel_malicious; };
   const auto out = [&](const RankedRef& x) {

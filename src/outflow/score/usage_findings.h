@@ -60,6 +60,8 @@ struct UsageFinding {
   std::string suppressed_by;       // exclusion rule ("" when none)
   // Folded into a process finding of the hunt (merge_usage_findings): its finding id.
   std::string folded_into;
+  // The sensor's hunt scored its processes below the score, seeing all their bytes: not reported.
+  bool below_by_sensor = false;
   uint32_t program_hosts = 0;      // hosts whose SRUM names this program (prevalence)
   double volume_points = 0;        // what the volume factors added (before criticality)
 };
@@ -74,8 +76,15 @@ UsageScoreResult score_usage(const DetectConfig& cfg, const UsageAggregator& agg
 
 // Folds each usage finding of a process into that process's finding in `r` (same finding id):
 // SRUM's upload becomes a factor of it (its points only where the sensor's volume was unknown or
-// not scored) and its caveat says where the bytes came from. Returns how many were folded.
-size_t merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage);
+// not scored) and its caveat says where the bytes came from.
+// A usage finding whose processes (the one, or every candidate) the hunt scored but did not keep
+// (r.judged, Hunter::record_judged) defers to the sensor, which saw its destinations: suppressed
+// when every one was suppressed by an exclusion (that rule), not reported when none was
+// reported and the sensor saw all their bytes; else it stands on its own.
+struct MergeCounts {
+  size_t folded = 0, suppressed = 0, below = 0;
+};
+MergeCounts merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage);
 
 // One ranked list of both kinds: ranks are reassigned in `r.findings` and `usage` (reported:
 // not suppressed, not folded, score >= min_score, or a malicious intel match). Order: score,

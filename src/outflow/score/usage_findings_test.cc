@@ -161,7 +161,7 @@ TEST(UsageFindings, FoldedIntoTheHuntsProcessFindingAndRankedInOneList) {
   r.findings.push_back(other);
 
   auto usage = fx.res.findings;
-  EXPECT_EQ(merge_usage_findings(r, usage), 1u);
+  EXPECT_EQ(merge_usage_findings(r, usage).folded, 1u);
   const Finding& m = r.findings[0];
   const UsageFinding* rc = find(fx.res, "rclone.exe");
   EXPECT_GE(rc->volume_points, 30);
@@ -201,7 +201,7 @@ TEST(UsageFindings, ASensorThatSawTheVolumeKeepsItsOwnScore) {
   pf.score = 30;
   r.findings.push_back(pf);
   auto usage = fx.res.findings;
-  EXPECT_EQ(merge_usage_findings(r, usage), 1u);
+  EXPECT_EQ(merge_usage_findings(r, usage).folded, 1u);
   EXPECT_EQ(r.findings[0].score, 30);  // SRUM confirms; it adds no points twice
   const auto& fs = r.findings[0].factors;
   const auto it = std::find_if(fs.begin(), fs.end(), [](const Factor& x) { return x.name == "srum_upload"; });
