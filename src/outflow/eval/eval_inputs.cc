@@ -147,11 +147,19 @@ bool parse_findings(std::string_view text, std::vector<Finding>& out, std::vecto
     const auto entity = str_at(doc, "/outflow/entity");
     if (entity == "process" || (entity.empty() && !f.guid.empty())) {
       f.entity = Entity::process;
+    } else if (entity == "program") {
+      f.entity = Entity::process;
+      simdjson::dom::array ivs, ps;
+      if (!doc.at_pointer("/outflow/srum/busiest_intervals").get_array().get(ivs))
+        for (auto iv : ivs)
+          if (!iv["processes"].get_array().get(ps))
+            for (auto p : ps)
+              if (const auto g = str_at(p, "/entity_id"); !g.empty()) f.candidate_guids.push_back(normalise_guid(g));
     } else if (entity == "host" || entity.empty()) {
       f.entity = Entity::host;
       f.guid.clear();  // a host finding is matched by host and destination, whatever else it carries
     } else {
-      problems.push_back({n, "outflow.entity is neither \"process\" nor \"host\""});
+      problems.push_back({n, "outflow.entity is neither \"process\", \"program\" nor \"host\""});
       return;
     }
     f.process = str_at(doc, "/process/executable");

@@ -38,6 +38,9 @@ struct Finding {
   std::string host, guid;  // host.name (may be empty); guid normalised; empty: the unknown process of the host
   std::vector<std::string> host_ips;  // host.ip (a string or an array), normalised
   std::string process;     // process.executable, for reports
+  // A SRUM program finding (outflow.entity "program", counted as a process finding): the
+  // processes its busiest intervals overlap (outflow.srum.busiest_intervals[].processes[].entity_id).
+  std::vector<std::string> candidate_guids;
   std::vector<std::string> destinations;  // outflow.destinations[].ip, destination.ip and .domain, lower case
   TimeNs start = kNoTime, end = kNoTime;
   bool intel = false;  // outflow.intel holds a malicious or suspicious match (`hunt --intel`)

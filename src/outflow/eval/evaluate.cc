@@ -26,6 +26,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) { return 
 bool matches(const Finding& f, const std::string& host, const LabelledInstance& l) {
   if (host.empty() || host != host_key(l.host)) return false;
   if (f.entity == Entity::process && !f.guid.empty()) return contains(l.guids, f.guid);
+  for (const auto& g : f.candidate_guids)
+    if (contains(l.guids, g)) return true;
   if (!overlaps(f.start, f.end, l.start, l.end)) return false;
   for (const auto& d : f.destinations)
     if (contains(l.destinations, d)) return true;

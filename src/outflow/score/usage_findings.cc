@@ -80,7 +80,7 @@ std::string fnv_id(std::initializer_list<std::string_view> parts) {
 // Programs that serve other machines: what SRUM counts as sent is mostly their replies to
 // sessions opened to them (an RDP screen, an SMB read, a web page, a query's rows), which the
 // sensor's hunt never scores as an upload and SRUM cannot tell apart (it has no direction of
-// opening). Their volume counts only when unusual for them (baseline or own history).
+// opening). Their volume counts only when unusual against the same program on other hosts.
 bool serves_inbound(const std::string& name) {
   static constexpr std::string_view kServing[] = {
       "system",  // SMB server (srv2.sys) and other kernel traffic
@@ -261,15 +261,39 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
       active = true;
     }
 
+    // Duration: SRUM has no sessions, but a program that sent more than notable in many of its
+    // intervals kept sending for that long (a relay, a long upload): the hours, on the same
+    // steps as a long session. Rows counted from the histogram's buckets wholly above
+    // volume_notable (a row just above it may be missed: never over-counted).
+    {
+      const int from = LogHist::bucket(c.volume_notable) + 1;
+      uint64_t busy = 0;
+      for (int b = from; b < LogHist::kBuckets; ++b) busy += u.sent_hist.b[static_cast<size_t>(b)];
+      const TimeNs hours = static_cast<TimeNs>(busy) * 3600 * kNsPerSec;
+      size_t step = 0;
+      while (step < c.long_duration_steps.size() && hours >= c.long_duration_steps[step]) ++step;
+      if (step > 0) {
+        // Software on several hosts sending steadily is mostly its normal work (mail, sync):
+        // half the points; a program on one or two hosts keeps them (a relay, a planted tool).
+        const double pts = round1(4.0 * static_cast<double>(step) * vm * (f.program_hosts >= 3 ? 0.5 : 1.0));
+        add(f, "sustained_upload", pts, fmt::format("{} interval(s) over {}", busy, human_bytes(c.volume_notable)),
+            ">= " + human_duration(c.long_duration_steps[step - 1]), "",
+            fmt::format("SRUM: sent more than {} in each of {} hourly intervals: it kept sending for about {}", human_bytes(c.volume_notable),
+                        busy, human_duration(hours)));
+        f.volume_points += pts;
+        active = true;
+      }
+    }
+
     // A server's replies are not an upload unless unusual for it.
-    if (serves_inbound(name) && !std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) {
-          return x.name == "volume_vs_baseline" || x.name == "volume_vs_own_history";
-        })) {
+    // (Its own history does not count: a server's busy hour is its clients' busy hour.)
+    if (serves_inbound(name) &&
+        !std::any_of(f.factors.begin(), f.factors.end(), [](const Factor& x) { return x.name == "volume_vs_baseline"; })) {
       for (auto& x : f.factors) x.contribution = 0;
       f.volume_points = 0;
       active = false;
       f.caveats.push_back(name + " serves other machines: SRUM's bytes sent are mostly its replies to sessions opened to it, "
-                          "which it cannot tell from an upload; its volume is scored only when unusual for it");
+                          "which it cannot tell from an upload; its volume is scored only when unusual against the same program on other hosts");
     }
 
     // --- Context: who, from where, what tool, started by what -----------------------------
