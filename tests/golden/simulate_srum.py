@@ -5,7 +5,8 @@
 - One host's export with its Sysmon file: the host is named by the Sysmon log, and during the
   rclone_cloud_upload label's hours the program that sent most on its host is rclone.exe, joined
   to its process creation (the label's ProcessGuid).
-- `hunt DIR` and `sessions DIR` skip the SRUM files with a note and read the rest.
+- `sessions DIR` skips the SRUM files with a note and reads the rest; `hunt DIR` reads them, each
+  export's host named by its file name (the exports and the Sysmon logs are in different folders).
 """
 import csv
 import json
@@ -46,13 +47,15 @@ try:
     check(want_rows > 1000, f"{want_rows} SRUM rows simulated")
     got_totals = sum(1 for r in rows if get(r, "outflow.srum.interface_total"))
     expect_eq(got_totals, want_totals, "usage DIR: interface totals")
-    # Rows of hosts not named (no event log beside each export) may be taken for one host's rows
-    # read twice; each is said on stderr. Rows read + rows said read twice = the files' rows.
-    twice = sum(int(l.split(": ")[1].split(" rows")[0]) for l in p.stderr.splitlines() if "rows were read from another input" in l)
-    expect_eq(len(rows) + twice, want_rows, f"usage DIR: rows (+ {twice} said read twice)")
+    # Each export's host is named by its file name (no event log beside it): ten hosts, so no
+    # row is taken for another host's row read twice.
+    check("rows were read from another input" not in p.stderr, f"usage DIR: rows said read twice: {p.stderr[-800:]}")
+    expect_eq(len(rows), want_rows, "usage DIR: rows")
     for bad in ("could not be read", "bad rows", "malformed", "not understood", "error"):
         check(bad not in p.stderr, f"usage DIR: '{bad}' on stderr: {p.stderr[-1500:]}")
-    expect_eq(p.stderr.count("srumecmd-csv (host unknown"), len(files), "usage DIR: each export read as SrumECmd's")
+    expect_eq(p.stderr.count(", from the file name)"), len(files), "usage DIR: each export's host from its file name")
+    expect_eq(p.stderr.count("srumecmd-csv (host "), len(files), "usage DIR: each export read as SrumECmd's")
+    check({get(r, "host.name") for r in rows} == set(hosts), f"usage DIR: hosts {sorted({get(r, 'host.name') or '' for r in rows})}")
     p2 = run("usage", "--format", "table", os.path.join(out, "srum"))
     check("Interface totals" in p2.stdout, f"usage DIR/srum --format table: {p2.stdout[:400]}")
 
@@ -83,9 +86,12 @@ try:
     p = run("sessions", out)
     check("read by `outflow usage`" in p.stderr, f"sessions DIR: SRUM skipped with a note: {p.stderr[-800:]}")
     check(len(p.stdout.splitlines()) > 100, "sessions DIR: sessions from the other files")
+    # hunt reads them: each export's host from its file name, joined to the Sysmon logs.
     p = run("hunt", "--format", "json", out, expect_rc=None)
     check(p.returncode in (0, 1), f"hunt DIR: exit {p.returncode}: {p.stderr[-800:]}")
-    check("read by `outflow usage`" in p.stderr, f"hunt DIR: SRUM skipped with a note: {p.stderr[-800:]}")
+    check("read by `outflow usage`" not in p.stderr, f"hunt DIR: SRUM read, not skipped: {p.stderr[-800:]}")
+    expect_eq(p.stderr.count("(host "), len(files), "hunt DIR: every export's host named")
+    check(f"SRUM: " in p.stderr and f"on {len(files)} host(s) scored" in p.stderr, f"hunt DIR: SRUM summary: {p.stderr[-800:]}")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 done()
