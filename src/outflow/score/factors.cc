@@ -8,6 +8,7 @@
 #include "outflow/score/evidence_dests.h"
 #include "outflow/score/hunter.h"
 #include "outflow/score/pair_factors.h"
+#include "outflow/score/points.h"
 #include "outflow/score/proxy_bypass.h"
 #include "outflow/score/relay_pattern.h"
 #include "outflow/score/user_context.h"
@@ -24,21 +25,6 @@ void add(Finding& f, std::string name, double points, std::string observed, std:
                              std::move(detail), points});
 }
 
-// Points on a log scale between anchor volumes: (v0 -> p0), (v1 -> p1)...
-double log_scale(uint64_t v, std::initializer_list<std::pair<uint64_t, double>> anchors) {
-  const auto* prev = anchors.begin();
-  if (v < prev->first) return 0;
-  for (const auto* a = anchors.begin() + 1; a != anchors.end(); prev = a, ++a) {
-    if (v < a->first) {
-      const double t = (std::log(static_cast<double>(v)) - std::log(static_cast<double>(prev->first))) /
-                       (std::log(static_cast<double>(a->first)) - std::log(static_cast<double>(prev->first)));
-      return prev->second + t * (a->second - prev->second);
-    }
-  }
-  return (anchors.end() - 1)->second;
-}
-
-double round1(double x) { return std::round(x * 10) / 10; }
 
 bool has_factor(const Finding& f, std::string_view n) {
   return std::any_of(f.factors.begin(), f.factors.end(), [&](const Factor& x) { return x.name == n; });

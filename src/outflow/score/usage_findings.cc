@@ -12,6 +12,7 @@
 #include "outflow/lineage/host_registry.h"
 #include "outflow/score/context.h"
 #include "outflow/score/hunter.h"
+#include "outflow/score/points.h"
 
 namespace outflow {
 
@@ -23,21 +24,6 @@ void add(UsageFinding& f, std::string name, double points, std::string observed,
                              std::move(detail), points});
 }
 
-// As the process factors' volume scale (score/factors.cc): points on a log scale between anchors.
-double log_scale(uint64_t v, std::initializer_list<std::pair<uint64_t, double>> anchors) {
-  const auto* prev = anchors.begin();
-  if (v < prev->first) return 0;
-  for (const auto* a = anchors.begin() + 1; a != anchors.end(); prev = a, ++a) {
-    if (v < a->first) {
-      const double t = (std::log(static_cast<double>(v)) - std::log(static_cast<double>(prev->first))) /
-                       (std::log(static_cast<double>(a->first)) - std::log(static_cast<double>(prev->first)));
-      return prev->second + t * (a->second - prev->second);
-    }
-  }
-  return (anchors.end() - 1)->second;
-}
-
-double round1(double x) { return std::round(x * 10) / 10; }
 
 // Context alone stays below the default min_score, as for process findings (score/hunter.cc).
 constexpr double kContextOnlyCap = 35;

@@ -10,14 +10,7 @@ namespace outflow {
 
 namespace {
 
-std::string clip(std::string s, size_t n) {
-  if (s.size() <= n) return s;
-  // Cut on a UTF-8 boundary.
-  size_t cut = n - 1;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  return s + "~";
-}
+std::string clip(std::string s, size_t n) { return clip_cell(std::move(s), n); }
 
 std::string dest_label(const DestActivity& d) {
   return (d.domain.empty() ? d.ip.to_string() : d.domain) + ":" + std::to_string(d.port);
@@ -50,6 +43,15 @@ std::string out_text(uint64_t bytes, uint32_t unknown, uint32_t sessions) {
 }
 
 }  // namespace
+
+std::string clip_cell(std::string s, size_t n) {
+  if (s.size() <= n) return s;
+  // Cut on a UTF-8 boundary.
+  size_t cut = n - 1;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s + "~";
+}
 
 void finding_row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank) {
   const ProcessActivity& a = *f.act;

@@ -12,6 +12,9 @@ namespace outflow {
 // The ranked table (reported findings, then suppressed ones when `show_suppressed`).
 std::string findings_table(const HuntResult& r, const SessionPipeline& p, bool show_suppressed, size_t max_rows);
 
+// `s` cut to `n` bytes on a UTF-8 boundary, "~" marking the cut: a table cell.
+std::string clip_cell(std::string s, size_t n);
+
 // The table's header line, and one row (rank "-": suppressed): for tables that mix kinds.
 std::string findings_table_header();
 void finding_row(std::string& out, const Finding& f, const SessionPipeline& p, const std::string& rank);

@@ -12,14 +12,6 @@ namespace outflow {
 
 namespace {
 
-std::string clip(std::string s, size_t n) {
-  if (s.size() <= n) return s;
-  size_t cut = n - 1;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  return s + "~";
-}
-
 std::string program_label(const UsageFinding& f) {
   const std::string name = !f.u.executable.empty() ? image_basename(f.u.executable) : f.u.program;
   if (f.entity == "process" && f.process.pid) return fmt::format("{} ({})", name, f.process.pid);
@@ -127,8 +119,8 @@ void usage_finding_row(std::string& out, const UsageFinding& f, const std::strin
   const TimeNs start = f.start != kNoTime ? f.start : f.u.first;
   const TimeNs span = f.u.last > start ? f.u.last - start : 0;
   out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
-                     terminal_safe(clip(f.u.host.empty() ? "?" : f.u.host, 16)),
-                     terminal_safe(clip(f.user.empty() ? f.u.user_sid : f.user, 22)), terminal_safe(clip(program_label(f), 24)),
+                     terminal_safe(clip_cell(f.u.host.empty() ? "?" : f.u.host, 16)),
+                     terminal_safe(clip_cell(f.user.empty() ? f.u.user_sid : f.user, 22)), terminal_safe(clip_cell(program_label(f), 24)),
                      "- (SRUM: no destinations)", human_bytes(f.u.sent), human_bytes(f.u.recvd), human_duration(span),
                      factors + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
 }
@@ -178,7 +170,7 @@ std::string explain_usage_finding(const UsageFinding& f) {
     o += fmt::format("  {}  pid {}  user {}  started {}\n", terminal_safe(p.image), p.pid, terminal_safe(p.user.empty() ? "?" : p.user),
                      p.start == kNoTime ? "?" : format_time(p.start));
     if (!p.parent_image.empty()) o += fmt::format("    parent: {}\n", terminal_safe(p.parent_image));
-    if (!p.command_line.empty()) o += fmt::format("    cmd: {}\n", terminal_safe(clip(p.command_line, 400)));
+    if (!p.command_line.empty()) o += fmt::format("    cmd: {}\n", terminal_safe(clip_cell(p.command_line, 400)));
     if (!p.entity_id.empty()) o += fmt::format("    guid: {}\n", terminal_safe(p.entity_id));
   }
   o += "\nBusiest intervals:\n";
@@ -189,7 +181,7 @@ std::string explain_usage_finding(const UsageFinding& f) {
       for (const auto& p : iv.processes)
         o += fmt::format("    candidate: {}  pid {}  user {}  {} .. {}  cmd: {}\n", terminal_safe(image_basename(p.image)), p.pid,
                          terminal_safe(p.user.empty() ? "?" : p.user), p.start == kNoTime ? "?" : format_time(p.start),
-                         p.end == kNoTime ? "(running)" : format_time(p.end), terminal_safe(clip(p.command_line, 200)));
+                         p.end == kNoTime ? "(running)" : format_time(p.end), terminal_safe(clip_cell(p.command_line, 200)));
     if (iv.processes.empty() || !iv.join_reason.empty())
       o += fmt::format("    {}\n", iv.join_reason == "not_a_path" ? "not a path (a service, package or pseudo-name): no process to join"
                                                                   : terminal_safe(iv.join_reason));
