@@ -7,6 +7,7 @@
 
 #include "outflow/write/clock_report.h"
 #include "outflow/write/coverage_questions.h"
+#include "outflow/write/coverage_srum.h"
 #include "outflow/write/json_out.h"
 #include "outflow/write/proxy_report.h"
 #include "outflow/write/terminal.h"
@@ -32,6 +33,14 @@ uint64_t count(const HostCoverage& h, uint16_t id) {
 }
 
 constexpr uint16_t kIds[] = {1, 3, 5, 22, 4688, 4689, 5156};
+
+// The hosts the event logs name (the SRUM section lists those with no SRUM).
+std::vector<std::string> monitored_hosts(const CoverageInputs& in) {
+  std::vector<std::string> v;
+  for (const auto& [hid, hc] : in.pipeline.stats().hosts)
+    if (!hc.events.empty()) v.push_back(in.pipeline.hosts().display_name(hid));
+  return v;
+}
 
 }  // namespace
 
@@ -166,6 +175,7 @@ std::string coverage_text(const CoverageInputs& in) {
     o += fmt::format("  {:<18} {:>9} sessions ({:5.1f}%)  {:>14} bytes ({:5.1f}%)\n", attribution_status_name(s), c,
                      pct(c, st.sessions), b, pct(b, st.bytes));
   }
+  if (in.srum) coverage_srum_text(o, *in.srum, monitored_hosts(in));
   const CoverageNotes notes = coverage_notes(in);
   coverage_questions_text(o, in);
   o += "\nMISSING\n";
@@ -352,6 +362,7 @@ std::string coverage_json(const CoverageInputs& in) {
   for (const auto& [f, r] : in.diag.no_record_inputs()) j.begin_object().str("file", f).str("reason", r).end_object();
   j.end_array();
   if (in.intel && !in.intel->feeds().empty()) intel_feeds_json(j, *in.intel);
+  if (in.srum) coverage_srum_json(j, *in.srum, monitored_hosts(in));
   j.end_object();
   o.push_back('\n');
   return o;

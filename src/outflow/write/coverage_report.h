@@ -12,6 +12,7 @@
 namespace outflow {
 
 class FlowHostCounter;
+struct SrumCoverage;
 
 struct CoverageInputs {
   const SessionPipeline& pipeline;
@@ -19,6 +20,7 @@ struct CoverageInputs {
   const Diagnostics& diag;
   const FlowHostCounter* flow_hosts = nullptr;  // hosts seen only in flows (coverage_questions.h)
   const IntelSet* intel = nullptr;              // feeds given (--intel, config intel:), listed when any
+  const std::vector<SrumCoverage>* srum = nullptr;  // SRUM inputs read (coverage_srum.h)
 };
 
 std::string coverage_text(const CoverageInputs& in);

@@ -250,6 +250,49 @@ void read_usage_table(libesedb_file_t* f, const std::unordered_map<int64_t, IdNa
   }
 }
 
+// The connectivity table: per interface and interval, its connected time. A missing table is
+// no error (older builds, a damaged catalog): coverage says there is none.
+void read_connectivity_table(libesedb_file_t* f, UsageFile& out) {
+  Table t;
+  if (libesedb_file_get_table_by_utf8_name(f, reinterpret_cast<const uint8_t*>(kConnectivityTable),
+                                           std::strlen(kConnectivityTable), &t.t, nullptr) != 1)
+    return;
+  out.has_connectivity_table = true;
+  const auto cols = column_entries(t.t);
+  const int e_ts = entry_of(cols, "TimeStamp"), e_luid = entry_of(cols, "InterfaceLuid"), e_prof = entry_of(cols, "L2ProfileId"),
+            e_conn = entry_of(cols, "ConnectedTime"), e_start = entry_of(cols, "ConnectStartTime");
+  int n = 0;
+  if (e_ts < 0 || libesedb_table_get_number_of_records(t.t, &n, nullptr) != 1) {
+    out.notes.push_back("the connectivity table cannot be read: interfaces' connected time unknown");
+    return;
+  }
+  std::string scratch, ts;
+  for (int i = 0; i < n; ++i) {
+    Record r;
+    if (libesedb_table_get_record(t.t, i, &r.r, nullptr) != 1) {
+      ++out.bad_connectivity_rows;
+      continue;
+    }
+    ConnectivityRow c;
+    if (!raw_value(r.r, e_ts, ts) || ts.size() != 8 ||
+        (c.end = ole_date_bytes_to_ns(reinterpret_cast<const uint8_t*>(ts.data()))) == kNoTime) {
+      ++out.bad_connectivity_rows;
+      continue;
+    }
+    int64_t v = 0;
+    if (int_value(r.r, e_luid, v, scratch)) c.interface_luid = static_cast<uint64_t>(v);
+    int_value(r.r, e_prof, c.l2_profile_id, scratch);
+    if (int_value(r.r, e_conn, v, scratch) && v >= 0) c.connected_seconds = v;
+    // ConnectStartTime: a FILETIME (100 ns ticks since 1601).
+    constexpr int64_t kEpochDiff = 116444736000000000LL;
+    constexpr int64_t kTicks2100 = kEpochDiff + kMaxRecordTime / 100;  // past it, * 100 could overflow
+    if (int_value(r.r, e_start, v, scratch) && v > kEpochDiff && v < kTicks2100) c.connect_start = (v - kEpochDiff) * 100;
+    out.connectivity.push_back(c);
+  }
+  if (out.bad_connectivity_rows)
+    out.notes.push_back(std::to_string(out.bad_connectivity_rows) + " connectivity table rows could not be read");
+}
+
 }  // namespace
 
 void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out) {
@@ -286,6 +329,7 @@ void read_srudb_bytes(std::string bytes, const std::string& path, UsageFile& out
     bool id_map = false;
     const auto ids = read_id_map(f, out, id_map);
     read_usage_table(f, ids, out);
+    read_connectivity_table(f, out);
     if (!id_map && out.no_usage_table) {
       out.notes.clear();
       out.error = "an ESE database, but not SRUM: neither SruDbIdMapTable nor the network usage table " +

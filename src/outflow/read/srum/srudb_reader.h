@@ -2,7 +2,8 @@
 // opened read-only, read whole, and libesedb is given a libbfio memory range over the copy, so
 // nothing is ever written to the file (or anywhere on disk). A dirty database's header
 // checksums are corrected in the copy (srum_decode.h) and the run says it was dirty. Tables:
-// the network usage table {973F5D5C-1D90-4944-BE8E-24B94231A174} and SruDbIdMapTable.
+// the network usage table {973F5D5C-1D90-4944-BE8E-24B94231A174}, SruDbIdMapTable, and the
+// connectivity table {DD6636C4-8929-4683-974E-22C046A43763} (for coverage).
 #pragma once
 #include <string>
 
@@ -13,6 +14,7 @@ namespace outflow::srum {
 
 inline constexpr const char* kNetworkUsageTable = "{973F5D5C-1D90-4944-BE8E-24B94231A174}";
 inline constexpr const char* kIdMapTable = "SruDbIdMapTable";
+inline constexpr const char* kConnectivityTable = "{DD6636C4-8929-4683-974E-22C046A43763}";
 
 // Reads SRUDB.dat bytes already in memory (`path` names them in messages; `sha256` is left for
 // the caller). Never throws; a database libesedb cannot open sets out.error to one message

@@ -28,6 +28,20 @@ bool load(const std::string& path, std::string& out) {
   std::string var;                                                                         \
   if (!load(sample(rel), var)) GTEST_SKIP() << "dataset absent: " << sample(rel);
 
+TEST(SrudbReader, ReadsTheConnectivityTable) {
+  NEED_SAMPLE(bytes, "win10-aptsimulator/SRUDB.dat");
+  UsageFile f;
+  read_srudb_bytes(bytes, "SRUDB.dat", f);
+  ASSERT_TRUE(f.has_connectivity_table);
+  ASSERT_EQ(f.connectivity.size(), 6u);
+  EXPECT_EQ(f.bad_connectivity_rows, 0u);
+  const ConnectivityRow& last = f.connectivity.back();
+  EXPECT_EQ(format_time(last.end), "2022-03-10T21:10:00.000000Z");
+  EXPECT_EQ(last.interface_luid, 1689399632855040ULL);
+  EXPECT_EQ(last.connected_seconds, 5010);
+  EXPECT_EQ(format_time(last.connect_start), "2022-03-10T19:46:29.253180Z");  // a FILETIME
+}
+
 TEST(SrudbReader, ReadsTheWindows10Sample) {
   NEED_SAMPLE(bytes, "win10-aptsimulator/SRUDB.dat");
   UsageFile f;

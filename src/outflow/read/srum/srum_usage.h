@@ -44,6 +44,16 @@ class UsageRowSink {
 };
 
 // Everything one input gave: rows, and what the run must say about it.
+// One row of the connectivity table {DD6636C4-...}: how long an interface was connected (to a
+// network profile) up to the row's time stamp. Not per program: for coverage only.
+struct ConnectivityRow {
+  TimeNs end = kNoTime;            // the row's TimeStamp
+  uint64_t interface_luid = 0;
+  int64_t l2_profile_id = 0;
+  int64_t connected_seconds = -1;  // ConnectedTime; -1 when absent
+  TimeNs connect_start = kNoTime;  // ConnectStartTime (a FILETIME); kNoTime when absent or out of range
+};
+
 struct UsageFile {
   std::string path;
   std::string source;       // "srudb", "srumecmd-csv", "chainsaw-json", "velociraptor-json"
@@ -56,6 +66,11 @@ struct UsageFile {
   bool dirty = false;               // ESE state dirty shutdown (copied from a running system)
   int header_checksums_fixed = 0;   // in the in-memory copy only
   bool no_usage_table = false;      // e.g. Windows Server: no per-program network usage table
+  // SRUDB.dat only: the connectivity table's rows (a few per interface and hour: small), and
+  // whether there was one (the exports hold none).
+  std::vector<ConnectivityRow> connectivity;
+  bool has_connectivity_table = false;
+  uint64_t bad_connectivity_rows = 0;
   uint64_t id_map_rows = 0, bad_rows = 0;
   std::vector<std::string> notes;   // things to say once each (not errors)
   std::string error;                // the input could not be read at all (then rows is empty)
