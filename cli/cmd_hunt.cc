@@ -53,8 +53,9 @@ int run_hunt(const HuntOptions& o) {
     merged = merge_usage_findings(r, usage.findings);
   }
   const std::vector<RankedRef> order = rank_together(r, usage.findings, run.cfg.min_score, r.reported);
-  size_t usage_reported = 0, usage_below = 0;
+  size_t usage_reported = 0, usage_below = 0, usage_suppressed = 0;
   for (const auto& u : usage.findings) {
+    if (!u.suppressed_by.empty()) ++usage_suppressed;
     if (u.rank > 0) ++usage_reported;
     else if (u.folded_into.empty() && u.suppressed_by.empty() && !u.below_by_sensor) ++usage_below;
   }
@@ -127,9 +128,10 @@ int run_hunt(const HuntOptions& o) {
     if (!run.srum.srum.empty())
       fmt::print(stderr, "outflow: SRUM: {} program(s) on {} host(s) scored: {} reported as findings of their own, {} folded into "
                  "the process finding of the same process, {} left to the sensor's judgement of their processes ({} suppressed "
-                 "by its exclusions, {} below the score with every byte seen), {} below the score\n",
+                 "by its exclusions, {} below the score with every byte seen), {} suppressed by exclusions of their own, {} below "
+                 "the score\n",
                  usage.programs, usage.hosts, usage_reported, merged.folded, merged.suppressed + merged.below, merged.suppressed,
-                 merged.below, usage_below);
+                 merged.below, usage_suppressed - merged.suppressed, usage_below);
     if (r.reported > run.cfg.max_findings) fmt::print(stderr, "outflow: only the first {} printed (max_findings)\n", run.cfg.max_findings);
   }
   return r.reported > 0 ? kExitFindings : kExitOk;

@@ -88,18 +88,26 @@ bool ContextRules::rule_matches(const ExclusionRule& r, const Process& p, std::s
   return true;
 }
 
-const ExclusionRule* ContextRules::excluded_without_destination(const Process& p, std::string_view image, bool* by_name,
-                                                                bool* destination_unchecked) const {
-  *destination_unchecked = false;
+const ExclusionRule* ContextRules::excluded_without_destination(const Process& p, std::string_view image, bool no_process_event,
+                                                                bool* by_name, std::string* unchecked) const {
+  unchecked->clear();
   if (const ExclusionRule* r = excluded_by(&p, image, nullptr, by_name); r || *by_name) return r;
   for (const auto& r : c_.exclusions) {
-    if (r.destination_domain.empty() && r.destination_network.empty() && r.destination_port.empty()) continue;
+    const bool dest = !r.destination_domain.empty() || !r.destination_network.empty() || !r.destination_port.empty();
+    const bool pe = no_process_event && (!r.original_file_name.empty() || !r.company.empty() || !r.hashes.empty());
+    if (!dest && !pe) continue;
+    if (r.image.empty() && r.process_name.empty()) continue;  // never on nothing but the unchecked
     ExclusionRule local = r;
-    local.destination_domain.clear();
-    local.destination_network = {};
-    local.destination_port.clear();
+    if (dest) {
+      local.destination_domain.clear();
+      local.destination_network = {};
+      local.destination_port.clear();
+    }
+    if (pe) local.original_file_name.clear(), local.company.clear(), local.hashes.clear();
     if (rule_matches(local, p, image, nullptr)) {
-      *destination_unchecked = true;
+      *unchecked = dest && pe ? "its destinations, and the file name, company or hashes of a process creation"
+                   : dest     ? "its destinations"
+                              : "the file name, company or hashes of a process creation";
       return &r;
     }
   }

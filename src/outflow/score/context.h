@@ -29,9 +29,11 @@ class ContextRules {
   static bool rule_matches(const ExclusionRule& r, const Process& p, std::string_view canonical_image,
                            const DestActivity* top);
   // For a source that names no destination (SRUM): the first rule whose every other condition
-  // matches; `destination_unchecked` tells whether it had destination conditions, not checked.
-  const ExclusionRule* excluded_without_destination(const Process& p, std::string_view canonical_image,
-                                                    bool* by_name, bool* destination_unchecked) const;
+  // matches; `unchecked` says which of its conditions could not be checked ("" when none): its
+  // destinations, and with `no_process_event` (no process creation names the program: nothing
+  // gives its file name, company or hashes) those too.
+  const ExclusionRule* excluded_without_destination(const Process& p, std::string_view canonical_image, bool no_process_event,
+                                                    bool* by_name, std::string* unchecked) const;
 
  private:
   const DetectConfig& c_;

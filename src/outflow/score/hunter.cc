@@ -267,8 +267,21 @@ HuntResult Hunter::run(SessionPipeline& pipe, ActivityAggregator& agg, const Bas
     if (suppressed) ++r.suppressed;
     else if (!reported) ++r.below_threshold;
     else ++r.reported;
-    if (record_judged_ && f.proc != kNoProc)
-      r.judged[f.finding_id] = HuntResult::Judged{f.suppressed_by, reported, !a.volume_unknown()};
+    if (record_judged_) {
+      HuntResult::Judged j{f.suppressed_by, reported, !a.volume_unknown(), {}};
+      for (size_t k = 0; k < f.dests.size() && j.dests.size() < 3; ++k) {
+        const DestActivity& d = a.dests[f.dests[k].index];
+        j.dests.push_back({(d.domain.empty() ? d.ip.to_string() : d.domain) + ":" + std::to_string(d.port), d.first, d.last,
+                           d.bytes_out, d.sessions_out_unknown > 0});
+      }
+      if (f.proc != kNoProc) {
+        r.judged[f.finding_id] = std::move(j);
+      } else {
+        const std::string name = a.flow_only() ? pipe.index().name_of(a.entity_ip, kNoHost, IpAddr{}, a.first)
+                                               : pipe.hosts().display_name(a.host);
+        if (!name.empty()) r.judged["host:" + HostRegistry::canonical(name)] = std::move(j);
+      }
+    }
     if (reported || (suppressed && keep_suppressed_) || keep_all_) {
       if (!reported && !keep_all_) {
         f.factors = {};  // kept to be listed, not explained

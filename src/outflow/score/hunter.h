@@ -49,11 +49,20 @@ struct HuntResult {
   // With record_judged(true): every process finding scored, kept or not, by finding id: what
   // the sensor's hunt made of that process (SRUM's program findings defer to it; see
   // score/usage_findings.h). About 60 bytes a candidate.
+  struct JudgedDest {
+    std::string label;  // "domain:port", else "address:port"
+    TimeNs first = kNoTime, last = kNoTime;
+    uint64_t bytes_out = 0;
+    bool bytes_unknown = false;  // some of its sessions' bytes out were not seen
+  };
   struct Judged {
     std::string suppressed_by;  // exclusion rule ("" when none)
     bool reported = false;
     bool volume_known = true;   // every outbound session's bytes seen
+    std::vector<JudgedDest> dests;  // its top destinations (at most 3)
   };
+  // Process findings by finding id; a host's traffic no process was named for by
+  // "host:" + the host's canonical name (a flow-only host: the name DNS or DHCP gave its address).
   std::unordered_map<std::string, Judged> judged;
 };
 

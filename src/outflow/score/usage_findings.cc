@@ -358,12 +358,15 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
         for (const auto& q : iv.processes) pe.insert({q.original_file_name, q.company, q.hashes});
       if (pe.size() == 1) std::tie(p.original_file_name, p.company, p.hashes) = *pe.begin();
     }
-    bool excused_by_name = false, unchecked = false;
+    bool excused_by_name = false, any_process = false;
+    for (const auto& iv : f.intervals) any_process |= !iv.processes.empty();
+    std::string unchecked;
     if (u.kind == srum::ProgramKind::path) {
-      if (const ExclusionRule* rule = rules.excluded_without_destination(p, u.executable, &excused_by_name, &unchecked)) {
+      if (const ExclusionRule* rule = rules.excluded_without_destination(p, u.executable, !any_process, &excused_by_name, &unchecked)) {
         f.suppressed_by = rule->name;
-        if (unchecked)
-          f.caveats.push_back("exclusion '" + rule->name + "' matched on everything but its destinations, which SRUM does not name");
+        if (!unchecked.empty())
+          f.caveats.push_back("exclusion '" + rule->name + "' matched on its image path and the rest it could check; not checked: " +
+                              unchecked + " (SRUM names no destination" + (any_process ? "" : ", and no process creation names this program") + ")");
       } else if (excused_by_name) {
         f.suppressed_by = "process_name_exclusions";
       }
@@ -393,6 +396,40 @@ std::vector<std::string> process_ids(const UsageFinding& u) {
   return ids;
 }
 
+// The destinations the sensor saw for `u`'s processes, else its host's unattributed traffic in its hours.
+void attach_sensor_dests(const HuntResult& r, UsageFinding& u) {
+  std::map<std::string, SensorDest> by;
+  for (const auto& id : process_ids(u))
+    if (const auto j = r.judged.find(id); j != r.judged.end())
+      for (const auto& d : j->second.dests) {
+        SensorDest& x = by[d.label];
+        x.label = d.label;
+        x.bytes_out += d.bytes_out;
+        x.bytes_unknown |= d.bytes_unknown;
+      }
+  if (by.empty() && !u.u.host.empty())
+    if (const auto j = r.judged.find("host:" + HostRegistry::canonical(u.u.host)); j != r.judged.end()) {
+      constexpr TimeNs kSlack = 3600 * kNsPerSec;
+      for (const auto& d : j->second.dests) {
+        const bool overlaps = std::any_of(u.intervals.begin(), u.intervals.end(), [&](const UsageInterval& iv) {
+          return d.first != kNoTime && iv.start != kNoTime && d.first <= iv.end + kSlack && (d.last == kNoTime ? d.first : d.last) >= iv.start - kSlack;
+        });
+        if (!overlaps) continue;
+        SensorDest& x = by[d.label];
+        x.label = d.label;
+        x.bytes_out += d.bytes_out;
+        x.bytes_unknown |= d.bytes_unknown;
+        x.from_host = true;
+      }
+      if (!by.empty())
+        u.caveats.push_back("the destinations listed are its host's traffic that no process was named for, in the same hours (+-1 h): "
+                            "any program's, not proven this one's");
+    }
+  for (auto& [k, d] : by) u.sensor_dests.push_back(std::move(d));
+  std::stable_sort(u.sensor_dests.begin(), u.sensor_dests.end(), [](const SensorDest& a, const SensorDest& b) { return a.bytes_out > b.bytes_out; });
+  if (u.sensor_dests.size() > 5) u.sensor_dests.resize(5);
+}
+
 MergeCounts merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage) {
   std::map<std::string, Finding*> by_id;
   for (auto& f : r.findings)
@@ -401,6 +438,7 @@ MergeCounts merge_usage_findings(HuntResult& r, std::vector<UsageFinding>& usage
   for (auto& u : usage) {
     const auto it = u.entity == "process" ? by_id.find(u.finding_id) : by_id.end();
     if (it == by_id.end()) {
+      attach_sensor_dests(r, u);
       // Not kept by the hunt: what did the sensor make of its processes?
       const std::vector<std::string> ids = process_ids(u);
       bool all = !ids.empty(), all_suppressed = true, any_reported = false, bytes_seen = true;

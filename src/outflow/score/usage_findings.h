@@ -36,6 +36,15 @@ struct UsageInterval {
   std::string join_reason;              // why none ("" when there are); "not_a_path" for services...
 };
 
+// A destination a flow sensor saw for this program's processes (or, none named, for its host's
+// traffic no process was named for, in the same hours).
+struct SensorDest {
+  std::string label;  // "domain:port" or "address:port"
+  uint64_t bytes_out = 0;
+  bool bytes_unknown = false;  // some of its sessions' bytes out were not seen
+  bool from_host = false;      // the host's unattributed traffic, not the program's own
+};
+
 struct UsageFinding {
   ProgramUsage u;
   std::string entity = "program";  // "process" when every busy interval joins one process
@@ -62,6 +71,7 @@ struct UsageFinding {
   std::string folded_into;
   // The sensor's hunt scored its processes below the score, seeing all their bytes: not reported.
   bool below_by_sensor = false;
+  std::vector<SensorDest> sensor_dests;  // most bytes out first (at most 5); set by merge_usage_findings
   uint32_t program_hosts = 0;      // hosts whose SRUM names this program (prevalence)
   double volume_points = 0;        // what the volume factors added (before criticality)
 };
@@ -80,7 +90,10 @@ UsageScoreResult score_usage(const DetectConfig& cfg, const UsageAggregator& agg
 // A usage finding whose processes (the one, or every candidate) the hunt scored but did not keep
 // (r.judged, Hunter::record_judged) defers to the sensor, which saw its destinations: suppressed
 // when every one was suppressed by an exclusion (that rule), not reported when none was
-// reported and the sensor saw all their bytes; else it stands on its own.
+// reported and the sensor saw all their bytes; else it stands on its own. Every usage finding not
+// folded gets the destinations the sensor saw for its processes (r.judged), else those of its
+// host's traffic no process was named for whose time overlaps its busiest intervals (+-1 h: the
+// host's and the sensor's clocks may differ).
 struct MergeCounts {
   size_t folded = 0, suppressed = 0, below = 0;
 };

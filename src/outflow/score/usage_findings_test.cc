@@ -209,5 +209,58 @@ TEST(UsageFindings, ASensorThatSawTheVolumeKeepsItsOwnScore) {
   EXPECT_EQ(it->contribution, 0);
 }
 
+TEST(UsageFindings, DestinationsFromTheSensorsJudgementOfItsProcessesElseItsHostsHours) {
+  Fixture fx;
+  HuntResult r;
+  HuntResult::Judged c1, c2, host;
+  c1.dests = {{"transfer.sh:443", 13 * kH, 14 * kH, 30 * kMB, false}};
+  c2.dests = {{"transfer.sh:443", 13 * kH, 14 * kH, 10 * kMB, false}, {"example.org:443", 13 * kH, 14 * kH, kMB, true}};
+  c1.reported = true;  // one was reported: the program's finding stands, with their destinations
+  r.judged[process_finding_id("WS1", "{C1}")] = c1;
+  r.judged[process_finding_id("WS1", "{C2}")] = c2;
+  // The host's unattributed traffic: one destination in Teams's hours, one days later.
+  host.dests = {{"teams.microsoft.com:443", 12 * kH, 12 * kH + 600 * kNsPerSec, 5 * kMB, false},
+                {"far.example:443", 60 * kH, 61 * kH, 50 * kMB, false}};
+  r.judged["host:ws1"] = host;
+  auto usage = fx.res.findings;
+  const MergeCounts m = merge_usage_findings(r, usage);
+  EXPECT_EQ(m.folded + m.suppressed + m.below, 0u);
+  const auto at = [&](const char* suffix) {
+    return *std::find_if(usage.begin(), usage.end(), [&](const UsageFinding& f) { return f.u.program.ends_with(suffix) && f.u.host == "WS1"; });
+  };
+  const UsageFinding curl = at("curl.exe");
+  ASSERT_EQ(curl.sensor_dests.size(), 2u);
+  EXPECT_EQ(curl.sensor_dests[0].label, "transfer.sh:443");
+  EXPECT_EQ(curl.sensor_dests[0].bytes_out, 40 * kMB);  // both candidates' bytes to it
+  EXPECT_FALSE(curl.sensor_dests[0].from_host);
+  EXPECT_TRUE(curl.sensor_dests[1].bytes_unknown);
+  const UsageFinding teams = at("Teams.exe");
+  ASSERT_EQ(teams.sensor_dests.size(), 1u);  // the far one is outside its hours
+  EXPECT_EQ(teams.sensor_dests[0].label, "teams.microsoft.com:443");
+  EXPECT_TRUE(teams.sensor_dests[0].from_host);
+  EXPECT_TRUE(std::any_of(teams.caveats.begin(), teams.caveats.end(), [](const std::string& c) { return c.find("not proven") != std::string::npos; }));
+}
+
+TEST(UsageFindings, WithoutAnyProcessEventAnExclusionIsCheckedOnItsPathAlone) {
+  // No Sysmon at all: nothing gives OneDrive's company, so onedrive-sync matches on its path and
+  // says what it could not check; a renamed tool elsewhere is not excused.
+  srum::UsageFile file;
+  UsageAggregator agg{{"WS9"}};
+  agg.begin_input(0, &file, nullptr);
+  agg.on_usage(row(10 * kH, "\\Device\\HarddiskVolume3\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe", kUserSid, 900 * kMB, kMB));
+  agg.on_usage(row(10 * kH, "\\Device\\HarddiskVolume3\\Users\\Public\\OneDrive.exe", kUserSid, 900 * kMB, kMB));
+  agg.end_input();
+  const UsageScoreResult res = score_usage(default_config(), agg);
+  ASSERT_EQ(res.findings.size(), 2u);
+  for (const auto& f : res.findings) {
+    if (f.u.executable.find("microsoft\\onedrive") != std::string::npos) {
+      EXPECT_EQ(f.suppressed_by, "onedrive-sync");
+      EXPECT_TRUE(std::any_of(f.caveats.begin(), f.caveats.end(), [](const std::string& c) { return c.find("company") != std::string::npos; }));
+    } else {
+      EXPECT_EQ(f.suppressed_by, "") << f.u.executable;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace outflow

@@ -74,6 +74,14 @@ void write_usage_finding_json(std::string& out, const UsageFinding& f) {
   j.begin_array("files");
   for (const auto& p : f.files) j.str_elem(p);
   j.end_array();
+  j.begin_array("sensor_destinations");
+  for (const auto& d : f.sensor_dests) {
+    j.begin_object().str("destination", d.label);
+    if (d.bytes_unknown) j.key_null("bytes_out");
+    else j.unum("bytes_out", d.bytes_out);
+    j.str("seen_as", d.from_host ? "host_traffic_in_its_hours" : "its_processes").end_object();
+  }
+  j.end_array();
   j.begin_array("busiest_intervals");
   for (const auto& iv : f.intervals) {
     j.begin_object().time("start", iv.start).time("end", iv.end).unum("bytes_sent", iv.sent).unum("bytes_received", iv.recvd);
@@ -121,7 +129,9 @@ void usage_finding_row(std::string& out, const UsageFinding& f, const std::strin
   out += fmt::format("{:>4} {:>5.1f} {:<8} {:<16} {:<22} {:<24} {:<34} {:>9} {:>9} {:>8}  {}\n", rank, f.score, f.severity,
                      terminal_safe(clip_cell(f.u.host.empty() ? "?" : f.u.host, 16)),
                      terminal_safe(clip_cell(f.user.empty() ? f.u.user_sid : f.user, 22)), terminal_safe(clip_cell(program_label(f), 24)),
-                     "- (SRUM: no destinations)", human_bytes(f.u.sent), human_bytes(f.u.recvd), human_duration(span),
+                     f.sensor_dests.empty() ? std::string("- (SRUM: no destinations)")
+                                            : terminal_safe(clip_cell(f.sensor_dests.front().label + (f.sensor_dests.front().from_host ? " (host)" : ""), 34)),
+                     human_bytes(f.u.sent), human_bytes(f.u.recvd), human_duration(span),
                      factors + (f.suppressed_by.empty() ? "" : " [suppressed: " + terminal_safe(f.suppressed_by) + "]"));
 }
 
@@ -186,6 +196,12 @@ std::string explain_usage_finding(const UsageFinding& f) {
       o += fmt::format("    {}\n", iv.join_reason == "not_a_path" ? "not a path (a service, package or pseudo-name): no process to join"
                                                                   : terminal_safe(iv.join_reason));
   }
+  if (!f.sensor_dests.empty()) {
+    o += f.sensor_dests.front().from_host ? "\nDestinations of its host's traffic no process was named for, in the same hours (a flow sensor):\n"
+                                          : "\nDestinations a flow sensor saw for its processes:\n";
+    for (const auto& d : f.sensor_dests)
+      o += fmt::format("  {}  {} out\n", terminal_safe(d.label), d.bytes_unknown ? "? (not all seen)" : human_bytes(d.bytes_out));
+  }
   o += "\nFactors:\n";
   for (const auto& x : f.factors)
     o += fmt::format("  {:+6.1f}  {:<24} {}{}{}\n", x.contribution, x.name, terminal_safe(x.observed),
@@ -193,8 +209,10 @@ std::string explain_usage_finding(const UsageFinding& f) {
   o += "\nCaveats:\n";
   for (const auto& c : f.caveats) o += "  - " + terminal_safe(c) + "\n";
   o += "\nQuestions:\n"
-       "  - Where did it send? SRUM has no destinations: Sysmon 3 on this host, or a flow sensor (Zeek, NetFlow, the firewall) at its\n"
-       "    egress, names them; the proxy's log names the sites.\n"
+       + std::string(f.sensor_dests.empty() || f.sensor_dests.front().from_host
+                         ? "  - Where did it send? SRUM has no destinations: Sysmon 3 on this host, or a flow sensor (Zeek, NetFlow, the firewall) at\n"
+                           "    its egress, names them; the proxy's log names the sites.\n"
+                         : "  - Are the destinations above this program's usual ones? Compare with the same program on other hosts.\n") +
        "  - Is this program expected on this host, for this user, at this volume? Compare with the same program on other hosts.\n";
   return o;
 }
