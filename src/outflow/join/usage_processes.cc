@@ -87,7 +87,20 @@ ProcessLog::Join ProcessLog::join(const std::string& host, const std::string& ex
   }
   const Host& hh = h->second;
   size_t more = 0;
-  if (const auto im = hh.by_image.find(executable); im != hh.by_image.end()) {
+  auto im = hh.by_image.find(executable);
+  // SRUM's "\device\harddiskvolumeN\..." is read as "c:\..." (core/win_path.h); where this host's
+  // events show the image on exactly one other drive and never on c:, that drive is the volume.
+  if (im == hh.by_image.end() && executable.size() > 3 && executable.starts_with("c:\\")) {
+    std::string other = executable;
+    auto found = hh.by_image.end();
+    int drives = 0;
+    for (char d = 'd'; d <= 'z'; ++d) {
+      other[0] = d;
+      if (const auto o = hh.by_image.find(other); o != hh.by_image.end()) found = o, ++drives;
+    }
+    if (drives == 1) im = found;
+  }
+  if (im != hh.by_image.end()) {
     for (const size_t i : im->second) {
       const UsageProcess& p = hh.procs[i];
       if (p.start > end || (p.end != kNoTime && p.end < start)) continue;

@@ -38,7 +38,9 @@ class ProcessLog final : public RecordSink {
     std::string reason;                           // why there is none ("" when there are)
   };
   // Processes of `host` whose canonical image is `executable` and whose lifetime overlaps
-  // [start, end]; at most `max` (the count beyond is in the reason).
+  // [start, end]; at most `max` (the count beyond is in the reason). An image on "c:\" that the
+  // host never ran from c: but from exactly one other drive is looked for there (SRUM's volume
+  // paths are read as c:).
   Join join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end, size_t max = 16) const;
   // The images of `p`'s ancestors on `host`, its parent first (at most `max`): by ProcessGuid
   // where the log has the parent's creation, else the parent image its creation named.

@@ -50,5 +50,17 @@ TEST(UsageProcesses, SaysWhyThereIsNoProcess) {
   EXPECT_NE(log.join("ws1", "c:\\z.exe", 21 * kH, 22 * kH).reason.find("after the host's event log ends"), std::string::npos);
 }
 
+TEST(UsageProcesses, AVolumePathIsLookedForOnTheOneOtherDriveTheHostUsed) {
+  ProcessLog log;
+  log.on_host_event(ev(HostEventType::process_start, 10 * kH, "{D}", 10, "D:\\Tools\\rclone.exe"));
+  // \device\harddiskvolume4\tools\rclone.exe reads as c:\tools\rclone.exe: found on d:.
+  auto j = log.join("ws1", "c:\\tools\\rclone.exe", 9 * kH, 11 * kH);
+  ASSERT_EQ(j.candidates.size(), 1u);
+  EXPECT_EQ(j.candidates[0]->entity_id, "{D}");
+  // On two other drives: which one is not known, so none.
+  log.on_host_event(ev(HostEventType::process_start, 10 * kH, "{E}", 11, "E:\\Tools\\rclone.exe"));
+  EXPECT_TRUE(log.join("ws1", "c:\\tools\\rclone.exe", 9 * kH, 11 * kH).candidates.empty());
+}
+
 }  // namespace
 }  // namespace outflow
