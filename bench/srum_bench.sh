@@ -3,7 +3,8 @@
 #   - on the SRUDB.dat samples of ../shared/datasets/srum-samples (skipped, and said, when absent);
 #   - on a simulated organisation's SrumECmd exports (`outflow simulate --formats srum`: one
 #     DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv per host, hourly rows per program and user),
-#     read as a folder, JSON lines out and the table.
+#     read as a folder, JSON lines out and the table; and `outflow hunt` on it (every program and
+#     user of every host scored and written, --min-score 0).
 # The simulated exports are made once and cached in BUILD_DIR/bench-data/ (again when the
 # simulator's output changes); how long the simulation took is printed with them.
 #
@@ -63,7 +64,7 @@ sim_version() {
 }
 
 STATUS=0
-echo "SRUM: outflow usage, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores; best of $RUNS runs; MB = 10^6 bytes; output to /dev/null"
+echo "SRUM: outflow usage and hunt, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores; best of $RUNS runs; MB = 10^6 bytes; output to /dev/null"
 
 # --- the samples -------------------------------------------------------------------------------
 if [ -d "$DATA/srum-samples" ]; then
@@ -97,7 +98,10 @@ echo "simulated: $(tail -1 "$base.meta"): ${#files[@]} SrumECmd exports, $rows r
 cat "${files[@]}" > /dev/null  # from the page cache
 best "$HOSTS hosts x $DAYS days, JSON lines" "$rows" "$bytes" "$OUTFLOW" usage -q "$base/srum"
 best "$HOSTS hosts x $DAYS days, --format table" "$rows" "$bytes" "$OUTFLOW" usage -q --format table "$base/srum"
-big=$(ls -S "${files[@]}" | head -1)
+# hunt exits 1 when it reports findings: that is success here.
+best "$HOSTS hosts x $DAYS days, hunt (SRUM findings)" "$rows" "$bytes" \
+  bash -c '"$0" hunt -q --format json --min-score 0 "$1"; [ $? -le 1 ]' "$OUTFLOW" "$base/srum"
+big=$(ls -S "${files[@]}" | sed -n 1p)  # sed reads it all: no SIGPIPE under pipefail
 brows=$(( $(wc -l < "$big") - 1 ))
 best "the largest host's export alone, JSON lines" "$brows" "$(stat -c %s "$big")" "$OUTFLOW" usage -q --host bench "$big"
 exit "$STATUS"
