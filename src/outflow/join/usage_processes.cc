@@ -24,6 +24,8 @@ void ProcessLog::on_host_event(const HostEvent& e) {
   ++h.events;
   if (h.first == kNoTime || e.time < h.first) h.first = e.time;
   if (h.last == kNoTime || e.time > h.last) h.last = e.time;
+  if (!e.user_sid.empty() && !e.user.empty() && (h.sid_names.size() < 10'000 || h.sid_names.count(e.user_sid)))
+    h.sid_names[e.user_sid] = e.user;
   if (e.type == HostEventType::process_start) {
     if (h.procs.size() >= kMaxProcesses) return;
     UsageProcess p;
@@ -75,6 +77,13 @@ std::vector<std::string> ProcessLog::ancestors(const std::string& host, const Us
     cur = parent;
   }
   return out;
+}
+
+std::string ProcessLog::name_of_sid(const std::string& host, const std::string& sid) const {
+  const auto h = hosts_.find(host_key(host));
+  if (host.empty() || h == hosts_.end()) return "";
+  const auto n = h->second.sid_names.find(sid);
+  return n == h->second.sid_names.end() ? "" : n->second;
 }
 
 ProcessLog::Join ProcessLog::join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end,

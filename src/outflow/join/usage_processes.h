@@ -42,6 +42,9 @@ class ProcessLog final : public RecordSink {
   // host never ran from c: but from exactly one other drive is looked for there (SRUM's volume
   // paths are read as c:).
   Join join(const std::string& host, const std::string& executable, TimeNs start, TimeNs end, size_t max = 16) const;
+  // The account name the host's Security events give `sid` ("" when none named it; Sysmon
+  // events carry no SIDs).
+  std::string name_of_sid(const std::string& host, const std::string& sid) const;
   // The images of `p`'s ancestors on `host`, its parent first (at most `max`): by ProcessGuid
   // where the log has the parent's creation, else the parent image its creation named.
   std::vector<std::string> ancestors(const std::string& host, const UsageProcess& p, size_t max = 4) const;
@@ -52,6 +55,7 @@ class ProcessLog final : public RecordSink {
     std::unordered_map<std::string, size_t> by_guid;
     std::unordered_map<uint64_t, size_t> by_pid;  // latest process with that pid
     std::unordered_map<std::string, std::vector<size_t>> by_image;  // canonical image -> processes
+    std::unordered_map<std::string, std::string> sid_names;  // SID -> DOMAIN\name (at most 10,000)
     TimeNs first = kNoTime, last = kNoTime;
     uint64_t events = 0;
     std::string name;  // as recorded

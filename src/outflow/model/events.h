@@ -45,6 +45,7 @@ struct HostEvent {
   uint64_t pid = 0, ppid = 0;
   std::string image, parent_image, command_line, parent_command_line;
   std::string user;              // DOMAIN\name
+  std::string user_sid;          // the account's SID where the event names it (Security events), else ""
   std::string integrity_level;   // Sysmon IntegrityLevel or 4688 MandatoryLabel
   std::string original_file_name, company, hashes, current_directory;
 
@@ -71,7 +72,7 @@ struct HostEvent {
     time_field = TimeField::none;
     for (std::string* s : {&host, &process_guid, &parent_guid, &image, &parent_image, &command_line,
                            &parent_command_line, &user, &integrity_level, &original_file_name,
-                           &company, &hashes, &current_directory, &query_name, &query_results})
+                           &company, &hashes, &current_directory, &query_name, &query_results, &user_sid})
       s->clear();
     pid = ppid = 0;
     src_ip = dst_ip = IpAddr{};

@@ -179,6 +179,12 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
         f.user_name_source = "process";
       }
     }
+    // Else the name the host's Security events give the SID.
+    for (const auto& pk : u.peaks) {
+      if (!f.user.empty() || u.user_sid.empty()) break;
+      if (const ProcessLog* log = pk.input < agg.inputs() ? agg.input(pk.input).in.processes : nullptr)
+        if (std::string n = log->name_of_sid(u.host, u.user_sid); !n.empty()) f.user = std::move(n), f.user_name_source = "security_log";
+    }
     f.user_class = user_class_of(rules, u.user_sid, f.user);
 
     // --- Volume (per interval: SRUM's unit) ----------------------------------------------

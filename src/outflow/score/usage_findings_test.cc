@@ -262,5 +262,22 @@ TEST(UsageFindings, WithoutAnyProcessEventAnExclusionIsCheckedOnItsPathAlone) {
   }
 }
 
+TEST(UsageFindings, ASidIsNamedByTheHostsSecurityEventsWhenNoProcessNamesIt) {
+  ProcessLog log;
+  HostEvent e = start(9 * kH, "", 500, "C:\\Windows\\System32\\whoami.exe", "", "");
+  e.user = "CORP\\bob";
+  e.user_sid = "S-1-5-21-1-2-3-1107";
+  log.on_host_event(e);
+  srum::UsageFile file;
+  UsageAggregator agg{{"WS1"}};
+  agg.begin_input(0, &file, &log);
+  agg.on_usage(row(10 * kH, "\\Device\\HarddiskVolume3\\Tools\\7z.exe", "S-1-5-21-1-2-3-1107", 5 * kMB, kMB));
+  agg.end_input();
+  const UsageScoreResult res = score_usage(default_config(), agg);
+  ASSERT_EQ(res.findings.size(), 1u);
+  EXPECT_EQ(res.findings[0].user, "CORP\\bob");
+  EXPECT_EQ(res.findings[0].user_name_source, "security_log");
+}
+
 }  // namespace
 }  // namespace outflow

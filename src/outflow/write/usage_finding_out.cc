@@ -168,7 +168,9 @@ std::string explain_usage_finding(const UsageFinding& f) {
   for (const auto& p : f.files) o += fmt::format("  from {}\n", terminal_safe(p));
   if (!u.executable.empty()) o += fmt::format("  canonical path: {}  ({})\n", terminal_safe(u.executable), path_class_name(f.path_class));
   o += fmt::format("  user: {}{}  SID {}  ({})\n", terminal_safe(f.user.empty() ? "?" : f.user),
-                   f.user_name_source == "process" ? " (named by the joined process)" : "", terminal_safe(u.user_sid.empty() ? "?" : u.user_sid),
+                   f.user_name_source == "process"        ? " (named by the joined process)"
+                   : f.user_name_source == "security_log" ? " (named by the host's Security events)"
+                                                          : "", terminal_safe(u.user_sid.empty() ? "?" : u.user_sid),
                    user_class_name(f.user_class));
   o += fmt::format("  sent {}, received {} over {} interval(s), {} to {} UTC; this program is in the SRUM of {} host(s)\n",
                    human_bytes(u.sent), human_bytes(u.recvd), u.intervals, format_time(f.start != kNoTime ? f.start : u.first).substr(0, 16),

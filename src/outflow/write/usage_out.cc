@@ -79,8 +79,13 @@ void write_record(std::string& buf, const Row& row, size_t rank) {
       }
       j.end_object();
     }
-    if (!r.user_sid.empty() || !r.user_name.empty())
-      j.begin_object("user").str_if("id", r.user_sid).str_if("name", r.user_name).end_object();
+    if (!r.user_sid.empty() || !r.user_name.empty()) {
+      // The export's name, else the one the host's Security events give the SID.
+      const std::string name = !r.user_name.empty() || r.user_sid.empty() || !row.in->processes
+                                   ? r.user_name
+                                   : row.in->processes->name_of_sid(row.in->host, r.user_sid);
+      j.begin_object("user").str_if("id", r.user_sid).str_if("name", name).end_object();
+    }
   }
   j.begin_object("source").unum("bytes", r.bytes_sent).end_object();
   j.begin_object("destination").unum("bytes", r.bytes_recvd).end_object();

@@ -37,6 +37,8 @@ constexpr Entry kEventData[] = {
     {"TargetUserName", Field::target_user},
     {"TargetDomainName", Field::target_domain},
     {"TargetLogonId", Field::target_logon_id},
+    {"SubjectUserSid", Field::subject_user_sid},
+    {"TargetUserSid", Field::target_user_sid},
     {"IntegrityLevel", Field::integrity_level},
     {"MandatoryLabel", Field::mandatory_label},
     {"OriginalFileName", Field::original_file_name},

@@ -25,7 +25,7 @@ enum class Field : uint8_t {
   process_guid, parent_process_guid, process_id, parent_process_id, new_process_id,
   image, parent_image, new_process_name, parent_process_name, process_name, application,
   command_line, parent_command_line, user, subject_user, subject_domain, subject_logon_id,
-  target_user, target_domain, target_logon_id, integrity_level, mandatory_label,
+  target_user, target_domain, target_logon_id, subject_user_sid, target_user_sid, integrity_level, mandatory_label,
   original_file_name, company, hashes, current_directory,
   // network
   source_ip, destination_ip, source_port, destination_port, protocol, initiated,

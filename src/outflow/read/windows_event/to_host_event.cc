@@ -57,13 +57,17 @@ std::string_view well_known_logon(std::string_view logon_id) {
 void set_security_user(const RawFields& f, HostEvent& e) {
   auto usable = [](std::string_view u) { return !u.empty() && u != "-"; };
   std::string_view user = f.get(Field::target_user), dom = f.get(Field::target_domain),
-                   logon = f.get(Field::target_logon_id);
+                   logon = f.get(Field::target_logon_id), sid = f.get(Field::target_user_sid);
   if (!usable(user)) {
     user = f.get(Field::subject_user);
     dom = f.get(Field::subject_domain);
     logon = f.get(Field::subject_logon_id);
+    sid = f.get(Field::subject_user_sid);
   }
   if (!usable(user)) return;
+  // The account's SID, where the event names it (Security events; never Sysmon's): what names
+  // SRUM's user SIDs (join/usage_processes.h). "S-1-0-0" is the NULL SID.
+  if (sid.starts_with("S-1-") && sid != "S-1-0-0") assign(e.user_sid, sid);
   if (auto wk = well_known_logon(logon); !wk.empty()) {
     e.user.assign(wk);
     return;

@@ -2,6 +2,8 @@
 // unused keys trimmed).
 #include <gtest/gtest.h>
 
+#include "outflow/join/usage_processes.h"
+
 #include "outflow/testing/collect_sink.h"
 
 namespace outflow {
@@ -119,6 +121,20 @@ TEST(WindowsJson, Security4688UserFromLogonId) {
   EXPECT_EQ(e.user, "NT AUTHORITY\\SYSTEM");
   EXPECT_EQ(e.integrity_level, "System");
   EXPECT_EQ(e.time_field, TimeField::timestamp);  // @timestamp (UTC) beats EventTime (local)
+}
+
+TEST(WindowsJson, Security4688KeepsTheAccountsSidForSrum) {
+  // The creator (Subject) names the account; TargetUserSid S-1-0-0 (NULL SID, name "-") is not it.
+  auto r = read(
+      R"({"EventID":"4688","SourceName":"Microsoft-Windows-Security-Auditing","Hostname":"WS1","@timestamp":"2020-09-20T16:17:18.5Z","NewProcessId":"0x270c","ProcessId":"0x10d8","NewProcessName":"C:\\Tools\\rclone.exe","SubjectUserSid":"S-1-5-21-1-2-3-1104","SubjectUserName":"alice","SubjectDomainName":"CORP","SubjectLogonId":"0x5f1a2","TargetUserSid":"S-1-0-0","TargetUserName":"-"})"
+      "\n");
+  ASSERT_EQ(r->sink.events.size(), 1u);
+  EXPECT_EQ(r->sink.events[0].user, "CORP\\alice");
+  EXPECT_EQ(r->sink.events[0].user_sid, "S-1-5-21-1-2-3-1104");
+  ProcessLog log;
+  log.on_host_event(r->sink.events[0]);
+  EXPECT_EQ(log.name_of_sid("ws1", "S-1-5-21-1-2-3-1104"), "CORP\\alice");
+  EXPECT_EQ(log.name_of_sid("ws1", "S-1-5-21-1-2-3-1105"), "");
 }
 
 TEST(WindowsJson, MalformedLinesAreCountedWithLineNumbersAndTheRunGoesOn) {
