@@ -131,7 +131,7 @@ const bool registered = register_command(40, [](CLI::App& app) {
       "Write a simulated organisation with labelled attacks: DIR/sysmon/HOST.jsonl (flat NXLog or Winlogbeat ECS, "
       "alternating by host; some hosts' clocks off by minutes or hours; only some hosts with --endpoint-share), DIR/zeek/conn.log + dns.log, "
       "DIR/netflow/flows.csv (nfdump -o csv), DIR/labels.jsonl; with --formats srum, DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv "
-      "(each endpoint host's hourly SRUM network usage, for `outflow usage`). Deterministic for a seed; streamed to disk.");
+      "(each endpoint host's hourly SRUM network usage, for `outflow usage` and `outflow hunt`). Deterministic for a seed; streamed to disk.");
   cmd->add_option("--seed", o->sim.seed, "Seed: the same seed gives byte-identical output")->capture_default_str();
   cmd->add_option("--hosts", o->sim.hosts, "Hosts (a DC, backup and database servers, SCCM and a file server from 8 hosts, "
                                            "an application server per 25 hosts, the rest workstations)")

@@ -5,7 +5,8 @@ Simulated organisations (20 hosts, 5 days, every labelled scenario), the SrumECm
 DIR/srum and the Sysmon logs in DIR/sysmon: the upload scenarios (rclone_cloud_upload,
 macro_powershell_post, sqlservr_curl_dump, proxyware) must be found (recall >= 0.8 each over
 the seeds) with at most 2 false findings per 100 host-days. The same Sysmon logs without SRUM find
-none of them at the default score: Sysmon's connection events carry no byte counts.
+none of them at the default score: Sysmon's connection events carry no byte counts. The rclone
+finding names where it sent: its processes' connection events, named by the host's DNS answers.
 """
 import json
 import os
@@ -42,6 +43,15 @@ with tempfile.TemporaryDirectory() as tmp:
         srum = [l for l in lines if get(l, "outflow.volume_source") == "srum"]
         check(srum, f"seed {seed}: SRUM findings reported")
         check(all(get(l, "outflow.entity") in ("process", "program") for l in srum), f"seed {seed}: SRUM findings' entity")
+        # Where rclone sent: its Sysmon 3 destinations, named by its host's Sysmon 22 answers.
+        labels = [json.loads(l) for l in open(os.path.join(org, "labels.jsonl"))][1:]
+        rcl = next(l for l in labels if l["scenario"] == "rclone_cloud_upload")
+        guids = {g.lower() for g in rcl["process_guids"]}
+        hit = [l for l in srum if (get(l, "process.entity_id") or "").lower() in guids]
+        check(hit and get(hit[0], "outflow.srum.sensor_destinations") and
+              get(hit[0], "outflow.srum.sensor_destinations")[0]["destination"].split(":")[0] in rcl["destinations"] and
+              get(hit[0], "outflow.srum.sensor_destinations")[0]["seen_as"] == "its_processes_connection_events",
+              f"seed {seed}: rclone's destinations from its connection events: {[get(h, 'outflow.srum.sensor_destinations') for h in hit]}")
         ranks = [get(l, "outflow.rank") for l in lines]
         expect_eq(ranks, list(range(1, len(lines) + 1)), f"seed {seed}: one ranked list")
         print(f"seed {seed} sysmon+srum: precision {r['precision']} recall {r['recall']:.2f} "

@@ -45,6 +45,35 @@ void ProcessLog::on_host_event(const HostEvent& e) {
     if (!e.process_guid.empty()) h.by_guid[e.process_guid] = i;
     if (e.pid) h.by_pid[e.pid] = i;
     h.by_image[canonical_win_path(e.image)].push_back(i);
+  } else if (e.type == HostEventType::net_connect) {
+    // An outbound connection: the process's destination, counted (its name from the host's DNS
+    // answers read so far, as Sysmon logs the query before the connection).
+    if (e.initiated == 0 || e.dst_ip.is_unset()) return;
+    size_t i = SIZE_MAX;
+    if (const auto g = h.by_guid.find(e.process_guid); !e.process_guid.empty() && g != h.by_guid.end()) i = g->second;
+    else if (const auto p = h.by_pid.find(e.pid); e.pid && p != h.by_pid.end()) i = p->second;
+    if (i == SIZE_MAX) return;
+    UsageProcess& p = h.procs[i];
+    const auto it = std::find_if(p.connects.begin(), p.connects.end(),
+                                 [&](const ConnectDest& d) { return d.ip == e.dst_ip && d.port == e.dst_port; });
+    if (it != p.connects.end()) {
+      ++it->connections;
+    } else if (p.connects.size() < 8) {
+      const auto n = h.dns_names.find(e.dst_ip);
+      p.connects.push_back({e.dst_ip, e.dst_port, 1, n == h.dns_names.end() ? std::string() : n->second});
+    } else {
+      ++p.other_connects;
+    }
+  } else if (e.type == HostEventType::dns_query) {
+    // QueryResults: "::ffff:172.18.39.6;10.0.0.1;type:  5 cdn.example.net;"
+    std::string_view rest = e.query_results;
+    while (!rest.empty() && !e.query_name.empty()) {
+      const size_t semi = rest.find(';');
+      const std::string_view item = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      IpAddr ip;
+      if (IpAddr::parse(item, ip) && (h.dns_names.size() < 100'000 || h.dns_names.count(ip))) h.dns_names[ip] = e.query_name;
+    }
   } else if (e.type == HostEventType::process_end) {
     size_t i = SIZE_MAX;
     if (const auto g = h.by_guid.find(e.process_guid); !e.process_guid.empty() && g != h.by_guid.end()) i = g->second;

@@ -9,10 +9,19 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/core/ip.h"
 #include "outflow/core/time.h"
 #include "outflow/read/sink.h"
 
 namespace outflow {
+
+// A destination of a process's connection events (Sysmon 3 / 5156, outbound): no bytes.
+struct ConnectDest {
+  IpAddr ip;
+  uint16_t port = 0;
+  uint32_t connections = 0;
+  std::string name;  // what the host's Sysmon 22 answers named the address ("" when none)
+};
 
 struct UsageProcess {
   std::string entity_id;  // ProcessGuid ("" for 4688)
@@ -21,6 +30,8 @@ struct UsageProcess {
   TimeNs start = kNoTime, end = kNoTime;  // end: kNoTime when no end event was read
   std::string image, command_line, parent_image, user;
   std::string original_file_name, company, hashes;  // Sysmon 1's (for the exclusion rules)
+  std::vector<ConnectDest> connects;  // its outbound connection events' destinations (at most 8)
+  uint32_t other_connects = 0;        // to destinations beyond those 8
 };
 
 // The process creations and ends of Windows event logs, per host (canonical lower-case name).
@@ -56,6 +67,7 @@ class ProcessLog final : public RecordSink {
     std::unordered_map<uint64_t, size_t> by_pid;  // latest process with that pid
     std::unordered_map<std::string, std::vector<size_t>> by_image;  // canonical image -> processes
     std::unordered_map<std::string, std::string> sid_names;  // SID -> DOMAIN\name (at most 10,000)
+    std::unordered_map<IpAddr, std::string, IpAddrHash> dns_names;  // Sysmon 22 answers (at most 100,000)
     TimeNs first = kNoTime, last = kNoTime;
     uint64_t events = 0;
     std::string name;  // as recorded

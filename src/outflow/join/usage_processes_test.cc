@@ -62,5 +62,33 @@ TEST(UsageProcesses, AVolumePathIsLookedForOnTheOneOtherDriveTheHostUsed) {
   EXPECT_TRUE(log.join("ws1", "c:\\tools\\rclone.exe", 9 * kH, 11 * kH).candidates.empty());
 }
 
+TEST(UsageProcesses, KeepsEachProcesssOutboundDestinationsNamedByTheHostsDnsAnswers) {
+  ProcessLog log;
+  log.on_host_event(ev(HostEventType::process_start, 10 * kH, "{R}", 10, "C:\\Tools\\rclone.exe"));
+  HostEvent q = ev(HostEventType::dns_query, 10 * kH + 1, "{R}", 10, "C:\\Tools\\rclone.exe");
+  q.query_name = "g.api.mega.co.nz";
+  q.query_results = "::ffff:66.203.125.11;66.203.125.12;";
+  log.on_host_event(q);
+  for (int k = 0; k < 3; ++k) {
+    HostEvent c = ev(HostEventType::net_connect, 10 * kH + 2 + k, "{R}", 10, "C:\\Tools\\rclone.exe");
+    IpAddr::parse(k < 2 ? "66.203.125.12" : "10.0.0.5", c.dst_ip);
+    c.dst_port = 443;
+    c.initiated = 1;
+    log.on_host_event(c);
+  }
+  HostEvent in = ev(HostEventType::net_connect, 10 * kH + 9, "{R}", 10, "C:\\Tools\\rclone.exe");
+  IpAddr::parse("10.0.0.9", in.dst_ip);
+  in.initiated = 0;  // inbound: not a destination of it
+  log.on_host_event(in);
+  const auto j = log.join("ws1", "c:\\tools\\rclone.exe", 9 * kH, 11 * kH);
+  ASSERT_EQ(j.candidates.size(), 1u);
+  const auto& c = j.candidates[0]->connects;
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].name, "g.api.mega.co.nz");
+  EXPECT_EQ(c[0].connections, 2u);
+  EXPECT_EQ(c[1].name, "");
+  EXPECT_EQ(c[1].ip.to_string(), "10.0.0.5");
+}
+
 }  // namespace
 }  // namespace outflow

@@ -165,6 +165,25 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
       f.entity = "process";
       f.process = f.intervals.front().processes.front();
     }
+    // Where it sent, by its processes' connection events (Sysmon 3 / 5156; no bytes).
+    {
+      std::map<std::string, SensorDest> by;
+      std::set<std::string> seen;
+      for (const auto& iv : f.intervals)
+        for (const auto& p : iv.processes) {
+          if (!seen.insert(p.entity_id.empty() ? fmt::format("{}@{}", p.pid, p.start) : p.entity_id).second) continue;
+          for (const auto& d : p.connects) {
+            const std::string label = (d.name.empty() ? d.ip.to_string() : d.name) + ":" + std::to_string(d.port);
+            SensorDest& x = by[label];
+            x.label = label, x.bytes_unknown = true, x.from_sysmon = true;
+            x.connections += d.connections;
+          }
+        }
+      for (auto& [k, d] : by) f.sensor_dests.push_back(std::move(d));
+      std::stable_sort(f.sensor_dests.begin(), f.sensor_dests.end(),
+                       [](const SensorDest& a, const SensorDest& b) { return a.connections > b.connections; });
+      if (f.sensor_dests.size() > 5) f.sensor_dests.resize(5);
+    }
     // The user: the export's name, else the joined process's (SRUM keeps the SID).
     f.user = u.user_name;
     f.user_name_source = f.user.empty() ? "" : "export";
@@ -413,7 +432,8 @@ void attach_sensor_dests(const HuntResult& r, UsageFinding& u) {
         x.bytes_out += d.bytes_out;
         x.bytes_unknown |= d.bytes_unknown;
       }
-  if (by.empty() && !u.u.host.empty())
+  if (!by.empty()) u.sensor_dests.clear();  // the flow sensor's, with bytes, over the connection events'
+  if (by.empty() && u.sensor_dests.empty() && !u.u.host.empty())
     if (const auto j = r.judged.find("host:" + HostRegistry::canonical(u.u.host)); j != r.judged.end()) {
       constexpr TimeNs kSlack = 3600 * kNsPerSec;
       for (const auto& d : j->second.dests) {

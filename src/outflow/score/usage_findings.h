@@ -43,6 +43,8 @@ struct SensorDest {
   uint64_t bytes_out = 0;
   bool bytes_unknown = false;  // some of its sessions' bytes out were not seen
   bool from_host = false;      // the host's unattributed traffic, not the program's own
+  bool from_sysmon = false;    // its processes' connection events (no bytes: bytes_unknown)
+  uint32_t connections = 0;    // from_sysmon: how many connection events
 };
 
 struct UsageFinding {
@@ -71,7 +73,10 @@ struct UsageFinding {
   std::string folded_into;
   // The sensor's hunt scored its processes below the score, seeing all their bytes: not reported.
   bool below_by_sensor = false;
-  std::vector<SensorDest> sensor_dests;  // most bytes out first (at most 5); set by merge_usage_findings
+  // Where it sent: its processes' connection events (score_usage), replaced by what a flow sensor
+  // saw for them (merge_usage_findings, with bytes), else its host's unattributed traffic in its
+  // hours. Most bytes out (or connections) first, at most 5.
+  std::vector<SensorDest> sensor_dests;
   uint32_t program_hosts = 0;      // hosts whose SRUM names this program (prevalence)
   double volume_points = 0;        // what the volume factors added (before criticality)
 };

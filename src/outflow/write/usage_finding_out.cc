@@ -79,7 +79,8 @@ void write_usage_finding_json(std::string& out, const UsageFinding& f) {
     j.begin_object().str("destination", d.label);
     if (d.bytes_unknown) j.key_null("bytes_out");
     else j.unum("bytes_out", d.bytes_out);
-    j.str("seen_as", d.from_host ? "host_traffic_in_its_hours" : "its_processes").end_object();
+    if (d.from_sysmon) j.unum("connections", d.connections);
+    j.str("seen_as", d.from_sysmon ? "its_processes_connection_events" : d.from_host ? "host_traffic_in_its_hours" : "its_processes").end_object();
   }
   j.end_array();
   j.begin_array("busiest_intervals");
@@ -199,10 +200,12 @@ std::string explain_usage_finding(const UsageFinding& f) {
                                                                   : terminal_safe(iv.join_reason));
   }
   if (!f.sensor_dests.empty()) {
-    o += f.sensor_dests.front().from_host ? "\nDestinations of its host's traffic no process was named for, in the same hours (a flow sensor):\n"
-                                          : "\nDestinations a flow sensor saw for its processes:\n";
+    o += f.sensor_dests.front().from_host     ? "\nDestinations of its host's traffic no process was named for, in the same hours (a flow sensor):\n"
+         : f.sensor_dests.front().from_sysmon ? "\nDestinations of its processes' connection events (Sysmon 3 / 5156: no bytes; which one took the upload is not known):\n"
+                                              : "\nDestinations a flow sensor saw for its processes:\n";
     for (const auto& d : f.sensor_dests)
-      o += fmt::format("  {}  {} out\n", terminal_safe(d.label), d.bytes_unknown ? "? (not all seen)" : human_bytes(d.bytes_out));
+      o += d.from_sysmon ? fmt::format("  {}  {} connection(s)\n", terminal_safe(d.label), d.connections)
+                         : fmt::format("  {}  {} out\n", terminal_safe(d.label), d.bytes_unknown ? "? (not all seen)" : human_bytes(d.bytes_out));
   }
   o += "\nFactors:\n";
   for (const auto& x : f.factors)
