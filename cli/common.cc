@@ -175,7 +175,7 @@ int run_inputs(const CommonOptions& o, SessionPipeline& pipe, std::vector<FileSt
     if (srum && endpoint_format(in.format) && !in.once) srum->event_logs[std::filesystem::path(f).parent_path().string()].push_back(f);
     if (srum_format(in.format)) {
       // SRUM gives per-program volume per hour, not flows or process events: `outflow usage`.
-      diag.note(f, 0, "SRUM (SRUDB.dat or an export of it): read by `outflow usage`, skipped by this command");
+      diag.note(f, 0, "SRUM (SRUDB.dat or an export of it): read by `outflow usage`, `hunt` and `coverage`, skipped by this command");
       continue;
     }
     const int phase = endpoint_format(in.format) ? 1 : in.names ? 2 : 3;

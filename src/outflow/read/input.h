@@ -19,7 +19,7 @@ namespace outflow {
 // read/winfw; docs/firewall-logs.md).
 // srudb: SRUM's SRUDB.dat (an ESE database, by its header); srum_export: SrumECmd's network usage
 // CSV, Chainsaw's `analyse srum` JSON or Velociraptor's SRUM network usage rows (read/srum,
-// docs/srum.md). Both are read by `outflow usage`; the other commands skip them with a note.
+// docs/srum.md). Both are read by `outflow usage`, `hunt` and `coverage`; the other commands skip them with a note.
 enum class InputFormat { unknown, empty, windows_json, zeek_tsv, zeek_json, nfdump_csv, evtx, zeek_text,
                          squid, panos, fortigate, winfw, suricata_eve, srudb, srum_export };
 // Whether `f` is SRUM (SRUDB.dat or an export of it).

@@ -1,6 +1,6 @@
 // `outflow simulate --formats srum`: each endpoint host's SRUM network usage (the table
 // {973F5D5C-...} of SRUDB.dat) as SrumECmd exports it, DIR/srum/HOST_SrumECmd_NetworkUsages_Output.csv
-// (read by `outflow usage`, docs/srum.md).
+// (read by `outflow usage` and `outflow hunt`, docs/srum.md).
 //
 // What the host itself counted: every connection's payload to the process that made or accepted
 // it (sent = the bytes it sent), also where a flow sensor lost them (a fault). Summed per program,
