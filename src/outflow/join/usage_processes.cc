@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "outflow/core/win_path.h"
+#include "outflow/features/dns_view.h"  // registered_domain
 
 namespace outflow {
 
@@ -20,7 +21,7 @@ std::string host_key(std::string_view h) {
 void ProcessLog::on_host_event(const HostEvent& e) {
   if (e.host.empty() || e.time == kNoTime) return;
   Host& h = hosts_[host_key(e.host)];
-  if (h.name.empty()) h.name = e.host;
+  if (h.name.empty()) h.name = e.host, h.index = static_cast<uint32_t>(hosts_.size() - 1);
   ++h.events;
   if (h.first == kNoTime || e.time < h.first) h.first = e.time;
   if (h.last == kNoTime || e.time > h.last) h.last = e.time;
@@ -56,13 +57,22 @@ void ProcessLog::on_host_event(const HostEvent& e) {
     UsageProcess& p = h.procs[i];
     const auto it = std::find_if(p.connects.begin(), p.connects.end(),
                                  [&](const ConnectDest& d) { return d.ip == e.dst_ip && d.port == e.dst_port; });
+    const ConnectDest* added = nullptr;
     if (it != p.connects.end()) {
       ++it->connections;
     } else if (p.connects.size() < 8) {
       const auto n = h.dns_names.find(e.dst_ip);
       p.connects.push_back({e.dst_ip, e.dst_port, 1, n == h.dns_names.end() ? std::string() : n->second});
+      added = &p.connects.back();
     } else {
       ++p.other_connects;
+    }
+    if (added) {
+      const std::string key = dest_key(*added);
+      auto d = dest_hosts_.find(key);
+      if (d == dest_hosts_.end() && dest_hosts_.size() < 200'000) d = dest_hosts_.emplace(key, std::vector<uint32_t>{}).first;
+      if (d != dest_hosts_.end() && d->second.size() < 64 && std::find(d->second.begin(), d->second.end(), h.index) == d->second.end())
+        d->second.push_back(h.index);
     }
   } else if (e.type == HostEventType::dns_query) {
     // QueryResults: "::ffff:172.18.39.6;10.0.0.1;type:  5 cdn.example.net;"
@@ -106,6 +116,15 @@ std::vector<std::string> ProcessLog::ancestors(const std::string& host, const Us
     cur = parent;
   }
   return out;
+}
+
+std::string ProcessLog::dest_key(const ConnectDest& d) {
+  return d.name.empty() ? d.ip.to_string() : registered_domain(d.name);
+}
+
+size_t ProcessLog::hosts_contacting(const std::string& key) const {
+  const auto d = dest_hosts_.find(key);
+  return d == dest_hosts_.end() ? 0 : d->second.size();
 }
 
 std::string ProcessLog::name_of_sid(const std::string& host, const std::string& sid) const {

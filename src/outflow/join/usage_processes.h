@@ -56,6 +56,12 @@ class ProcessLog final : public RecordSink {
   // The account name the host's Security events give `sid` ("" when none named it; Sysmon
   // events carry no SIDs).
   std::string name_of_sid(const std::string& host, const std::string& sid) const;
+  // Prevalence of a connection destination: how many of this log's hosts' processes connected
+  // to `key` (destination_key(): the registrable domain of its name, else its address), and how
+  // many hosts the log has.
+  static std::string dest_key(const ConnectDest& d);
+  size_t hosts_contacting(const std::string& key) const;
+  size_t hosts() const { return hosts_.size(); }
   // The images of `p`'s ancestors on `host`, its parent first (at most `max`): by ProcessGuid
   // where the log has the parent's creation, else the parent image its creation named.
   std::vector<std::string> ancestors(const std::string& host, const UsageProcess& p, size_t max = 4) const;
@@ -71,8 +77,12 @@ class ProcessLog final : public RecordSink {
     TimeNs first = kNoTime, last = kNoTime;
     uint64_t events = 0;
     std::string name;  // as recorded
+    uint32_t index = 0;  // in the order hosts were first seen
   };
   std::unordered_map<std::string, Host> hosts_;
+  // destination key -> the hosts (Host::index) that connected to it, at most 64 kept per key,
+  // at most 200,000 keys.
+  std::unordered_map<std::string, std::vector<uint32_t>> dest_hosts_;
   static constexpr size_t kMaxProcesses = 1'000'000;
 };
 

@@ -296,6 +296,44 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
       }
     }
 
+    // Where it sent, by its processes' connection events: when every destination is common in
+    // the organisation (as the process findings judge it: on at least a quarter of the hosts, 3
+    // at the least, with rarity_min_hosts hosts read), its volume factors count half, as volume
+    // to common destinations does in a process finding. An upload to one rare destination among
+    // them keeps them whole.
+    {
+      const ProcessLog* log = nullptr;
+      for (const auto& pk : u.peaks)
+        if (!log && pk.input < agg.inputs()) log = agg.input(pk.input).in.processes;
+      size_t dests = 0, common = 0;
+      std::string example;
+      if (log && log->hosts() >= c.rarity_min_hosts) {
+        const size_t common_hosts = std::max<size_t>(3, (log->hosts() + 3) / 4);
+        std::set<std::string> keys;
+        for (const auto& iv : f.intervals)
+          for (const auto& p : iv.processes)
+            for (const auto& d : p.connects) keys.insert(ProcessLog::dest_key(d));
+        for (const auto& k : keys) {
+          ++dests;
+          if (log->hosts_contacting(k) >= common_hosts) ++common, example = example.empty() ? k : example;
+        }
+      }
+      if (dests > 0 && common == dests && f.volume_points > 0) {
+        double cut = 0;
+        for (auto& x : f.factors)
+          if (x.name == "volume_out" || x.name == "upload_ratio" || x.name == "sustained_upload" || x.name == "cumulative_upload") {
+            const double half = round1(x.contribution / 2);
+            cut += x.contribution - half;
+            x.contribution = half;
+            x.detail += " (halved: every destination of its processes' connection events is common in the organisation)";
+          }
+        f.volume_points -= cut;
+        f.caveats.push_back(fmt::format("its processes connected only to destinations common in the organisation ({} of them, e.g. {}): "
+                                        "its volume counts half",
+                                        dests, example));
+      }
+    }
+
     // A server's replies are not an upload unless unusual for it.
     // (Its own history does not count: a server's busy hour is its clients' busy hour.)
     if (serves_inbound(name) &&

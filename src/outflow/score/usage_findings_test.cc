@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "outflow/score/hunter.h"
+#include "outflow/score/points.h"
 
 namespace outflow {
 namespace {
@@ -277,6 +278,50 @@ TEST(UsageFindings, ASidIsNamedByTheHostsSecurityEventsWhenNoProcessNamesIt) {
   ASSERT_EQ(res.findings.size(), 1u);
   EXPECT_EQ(res.findings[0].user, "CORP\\bob");
   EXPECT_EQ(res.findings[0].user_name_source, "security_log");
+}
+
+TEST(UsageFindings, VolumeToDestinationsCommonInTheOrganisationCountsHalf) {
+  // Six hosts' Outlook connect to outlook.office.com; on WS1 Outlook sends 300 MB and a tool
+  // 300 MB to a destination no other host uses.
+  ProcessLog log;
+  for (int k = 0; k < 6; ++k) {
+    const std::string host = "WS" + std::to_string(k + 1), guid = "{O" + std::to_string(k) + "}";
+    HostEvent o = start(9 * kH, guid.c_str(), 100, "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE", "", "");
+    o.host = host;
+    log.on_host_event(o);
+    HostEvent q = o;
+    q.type = HostEventType::dns_query, q.time += 1, q.query_name = "outlook.office.com", q.query_results = "52.96.1.1;";
+    log.on_host_event(q);
+    HostEvent c = o;
+    c.type = HostEventType::net_connect, c.time += 2, c.dst_port = 443, c.initiated = 1;
+    IpAddr::parse("52.96.1.1", c.dst_ip);
+    log.on_host_event(c);
+  }
+  HostEvent t = start(9 * kH, "{T}", 200, "C:\\Tools\\up.exe", "", "");
+  log.on_host_event(t);
+  HostEvent tc = t;
+  tc.type = HostEventType::net_connect, tc.time += 2, tc.dst_port = 443, tc.initiated = 1;
+  IpAddr::parse("203.0.113.9", tc.dst_ip);
+  log.on_host_event(tc);
+  srum::UsageFile file;
+  UsageAggregator agg{{"WS1"}};
+  agg.begin_input(0, &file, &log);
+  agg.on_usage(row(10 * kH, "\\Device\\HarddiskVolume3\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE", kUserSid, 300 * kMB, kMB));
+  agg.on_usage(row(10 * kH, "\\Device\\HarddiskVolume3\\Tools\\up.exe", kUserSid, 300 * kMB, kMB));
+  agg.end_input();
+  const UsageScoreResult res = score_usage(default_config(), agg);
+  ASSERT_EQ(res.findings.size(), 2u);
+  const auto vol = [](const UsageFinding& f) {
+    for (const auto& x : f.factors)
+      if (x.name == "volume_out") return x.contribution;
+    return 0.0;
+  };
+  const UsageFinding& tool = res.findings[0].u.program.ends_with("up.exe") ? res.findings[0] : res.findings[1];
+  const UsageFinding& mail = &tool == &res.findings[0] ? res.findings[1] : res.findings[0];
+  EXPECT_GT(vol(tool), 0);
+  EXPECT_NEAR(vol(mail), round1(vol(tool) / 2), 0.05);
+  EXPECT_EQ(mail.sensor_dests.front().label, "outlook.office.com:443");
+  EXPECT_TRUE(std::any_of(mail.caveats.begin(), mail.caveats.end(), [](const std::string& c) { return c.find("common") != std::string::npos; }));
 }
 
 }  // namespace
