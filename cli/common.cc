@@ -24,7 +24,7 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "Sysmon/Windows JSON lines (flat, Winlogbeat/ECS, Azure), EVTX, Zeek logs (TSV or JSON: conn, dns, ssl, "
                   "http, files, dhcp, capture_loss; the others counted as read but not used), "
                   "Suricata EVE JSON (flow, netflow, dns, tls, http, fileinfo, alert, stats), nfdump -o csv, PAN-OS and FortiGate traffic logs, Windows Firewall pfirewall.log, Squid access.log, "
-                  "SRUM (SRUDB.dat or SrumECmd's NetworkUsages CSV: read by hunt and usage, skipped with a note by the "
+                  "SRUM (SRUDB.dat or SrumECmd's NetworkUsages CSV: read by hunt, coverage and usage, skipped with a note by the "
                   "others); plain, .gz or .zst.")
       ->required();
   cmd->add_option("--intel", o.intel,

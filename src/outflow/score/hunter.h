@@ -48,7 +48,7 @@ struct HuntResult {
   std::string error;  // the retired-process file failed: some candidates were not scored
   // With record_judged(true): every process finding scored, kept or not, by finding id: what
   // the sensor's hunt made of that process (SRUM's program findings defer to it; see
-  // score/usage_findings.h). About 60 bytes a candidate.
+  // score/usage_findings.h). A few hundred bytes a candidate (its id and up to 3 destinations).
   struct JudgedDest {
     std::string label;  // "domain:port", else "address:port"
     TimeNs first = kNoTime, last = kNoTime;
