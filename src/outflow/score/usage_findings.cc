@@ -185,8 +185,13 @@ UsageScoreResult score_usage(const DetectConfig& c, const UsageAggregator& agg) 
       if (f.sensor_dests.size() > 5) f.sensor_dests.resize(5);
     }
     // The user: the export's name, else the joined process's (SRUM keeps the SID).
-    f.user = u.user_name;
-    f.user_name_source = f.user.empty() ? "" : "export";
+    // The well-known service SIDs by their accounts' names (SrumECmd names them by their profile
+    // folders: "systemprofile", "LocalService", "NetworkService").
+    f.user = u.user_sid == "S-1-5-18"   ? "NT AUTHORITY\\SYSTEM"
+             : u.user_sid == "S-1-5-19" ? "NT AUTHORITY\\LOCAL SERVICE"
+             : u.user_sid == "S-1-5-20" ? "NT AUTHORITY\\NETWORK SERVICE"
+                                        : u.user_name;
+    f.user_name_source = f.user.empty() ? "" : f.user == u.user_name ? "export" : "sid";
     if (f.user.empty()) {
       // Every candidate process of the busy intervals must name the same user, and that user
       // must fit the SID's kind (a service SID is never a person's account and vice versa).

@@ -56,7 +56,7 @@ struct UsageFinding {
   // Start of the first interval read (u.first is that row's end: SRUM stamps an interval's end).
   TimeNs start = kNoTime;
   std::string user;                // the user's name: the export's, else the joined process's
-  std::string user_name_source;    // "export", "process", "security_log" or "" (unknown)
+  std::string user_name_source;    // "sid" (well-known), "export", "process", "security_log" or "" (unknown)
   double score = 0;
   std::string severity;
   int rank = 0;
