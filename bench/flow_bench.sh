@@ -96,92 +96,9 @@ gen_eve() {
   echo "$base.eve.json"
 }
 
-# DuckDB from npm, pinned; prints why not on stderr and fails when it cannot be had.
-duckdb_setup() {
-  if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
-    bash "$HERE/../scripts/bootstrap.sh" --bench >&2 || { echo "flow bench: node/npm could not be installed" >&2; return 1; }
-  fi
-  local have
-  have=$(cd "$TOOLS" 2> /dev/null && node -p "require('./node_modules/@duckdb/node-api/package.json').version" 2> /dev/null || true)
-  if [ "$have" != "$DUCKDB_VERSION" ]; then
-    mkdir -p "$TOOLS"
-    echo "flow bench: npm install @duckdb/node-api@$DUCKDB_VERSION into $TOOLS ..." >&2
-    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@duckdb/node-api@$DUCKDB_VERSION" >&2 ||
-      { echo "flow bench: npm could not install @duckdb/node-api@$DUCKDB_VERSION" >&2; return 1; }
-  fi
-  cp "$HERE/duckdb_pairs.mjs" "$TOOLS/"  # node resolves the package from the script's folder
-}
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-STATUS=0
-ROWS=()
-declare -A MBS RSS CPUS
-
-# register KEY LABEL FILE CONNS OK_RC CMD...: a row to measure. interleave KEY...: runs the KEYs'
-# commands in turn, RUNS rounds (so a machine whose speed drifts, as a shared VM's does by tens of
-# percent over minutes, slows every row of a comparison alike), then one row per KEY with the
-# fastest run's wall, CPU share, CPU seconds and the 1-minute load average before it, and the
-# highest peak RSS of all runs. measure KEY ...: register and interleave one row.
-declare -A R_LABEL R_FILE R_CONNS R_OK R_CMD R_WALL R_LOAD R_CPU R_CPUS R_RSS R_EXTRA R_FAIL
-register() {
-  local key=$1
-  R_LABEL[$key]=$2 R_FILE[$key]=$3 R_CONNS[$key]=$4 R_OK[$key]=$5
-  shift 5
-  R_CMD[$key]=$(printf '%q ' "$@")
-  R_WALL[$key]="" R_RSS[$key]=0 R_FAIL[$key]="" R_EXTRA[$key]=""
-}
-run_once() {
-  local key=$1 rc=0 t0 t1 w r l
-  [ -z "${R_FAIL[$key]}" ] || return 0
-  l=$(cut -d' ' -f1 /proc/loadavg)
-  t0=$(date +%s.%N)
-  eval "$TIME -v -o \"\$TMP/time\" ${R_CMD[$key]}" > "$TMP/out" 2> "$TMP/err" || rc=$?
-  t1=$(date +%s.%N)
-  if [ "$rc" -gt "${R_OK[$key]}" ]; then
-    R_FAIL[$key]="FAILED (exit $rc): $(tail -c 300 "$TMP/err" | tr '\n' ' ')"
-    return 0
-  fi
-  w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  r=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/time")
-  if [ -z "${R_WALL[$key]}" ] || awk -v a="$w" -v b="${R_WALL[$key]}" 'BEGIN { exit !(a < b) }'; then
-    R_WALL[$key]=$w R_LOAD[$key]=$l
-    R_CPU[$key]=$(awk -F': ' '/Percent of CPU/ { print $2 }' "$TMP/time")
-    R_CPUS[$key]=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/time")
-    R_EXTRA[$key]=$(grep -o 'query_s=[0-9.]*' "$TMP/out" || true)
-  fi
-  R_RSS[$key]=$(awk -v a="$r" -v b="${R_RSS[$key]}" 'BEGIN { print (a > b ? a : b) }')
-  if grep -q '^rows=' "$TMP/out" && [ "$(grep -o 'rows=[0-9]*' "$TMP/out" | cut -d= -f2)" != "${R_CONNS[$key]}" ]; then
-    echo "flow bench: ${R_LABEL[$key]} counted $(grep -o 'rows=[0-9]*' "$TMP/out"), expected ${R_CONNS[$key]} connections" >&2
-    STATUS=1
-  fi
-}
-row() {
-  local key=$1 mb
-  mb=$(awk -v b="$(stat -c %s "${R_FILE[$key]}")" 'BEGIN { printf "%.1f", b / 1e6 }')
-  if [ -n "${R_FAIL[$key]}" ]; then
-    ROWS+=("$(printf '%-28s %10s  %s' "${R_LABEL[$key]}" "$mb" "${R_FAIL[$key]}")")
-    STATUS=1
-    return
-  fi
-  ROWS+=("$(awk -v l="${R_LABEL[$key]}" -v mb="$mb" -v w="${R_WALL[$key]}" -v n="${R_CONNS[$key]}" -v r="${R_RSS[$key]}" \
-    -v c="${R_CPU[$key]}" -v cs="${R_CPUS[$key]}" -v ld="${R_LOAD[$key]}" -v x="${R_EXTRA[$key]}" 'BEGIN {
-    printf "%-28s %10.1f %9.3f %9.1f %12.0f %12.1f %6s %7s %6s  %s", l, mb, w, mb / w, n / w, r, c, cs, ld, x }')")
-  MBS[$key]=$(awk -v mb="$mb" -v w="${R_WALL[$key]}" 'BEGIN { printf "%.1f", mb / w }')
-  RSS[$key]=${R_RSS[$key]}
-  CPUS[$key]=$(awk -v mb="$mb" -v c="${R_CPUS[$key]}" 'BEGIN { printf "%.1f", (c > 0 ? mb / c : 0) }')  # MB per CPU second
-}
-interleave() {
-  local k
-  for _ in $(seq "$RUNS"); do
-    for k in "$@"; do run_once "$k"; done
-  done
-  for k in "$@"; do row "$k"; done
-}
-measure() {
-  register "$@"
-  interleave "$1"
-}
+BENCH_NAME="flow bench"
+# shellcheck source=bench/measure_lib.sh
+source "$HERE/measure_lib.sh"
 
 # gen_proxy: makes (once) the Squid access.log and PAN-OS traffic log of the same organisation behind a
 # proxy (`simulate --proxy`, issue 13) over BENCH_PROXY_DAYS days, and prints the folder's base path.
@@ -214,8 +131,8 @@ for days in "$DAYS" $((DAYS * 2)); do
   cat "$conn" > /dev/null  # every run reads from the page cache
   echo "flow bench: outflow on $days days ($conns connections), interleaved with what it is compared with ..." >&2
   keys=("sessions$days" "hunt$days")
-  register "sessions$days" "outflow sessions (${days} d)" "$conn" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
-  register "hunt$days" "outflow hunt (${days} d)" "$conn" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
+  register "sessions$days" "outflow sessions (${days} d)" "$(size_of "$conn")" "$conns" 0 "$OUTFLOW_BIN" sessions "$conn"
+  register "hunt$days" "outflow hunt (${days} d)" "$(size_of "$conn")" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$conn"
   if [ "$WITH_EVE" = 1 ] && [ "$days" = "$DAYS" ]; then
     eve=$(gen_eve "$days")
     NOTES+=("$(basename "$eve"): $(tail -1 "${eve%.eve.json}.eve.meta")")
@@ -223,13 +140,13 @@ for days in "$DAYS" $((DAYS * 2)); do
     zj=$(gen_zeek_json "$days")
     NOTES+=("$(basename "$zj"): $(wc -l < "$zj") records (conn.log and dns.log)")
     cat "$zj" > /dev/null
-    register "eve$days" "outflow hunt EVE (${days} d)" "$eve" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
-    register "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$zj" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
+    register "eve$days" "outflow hunt EVE (${days} d)" "$(size_of "$eve")" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$eve"
+    register "zeekjson$days" "outflow hunt Zeek JSON (${days} d)" "$(size_of "$zj")" "$conns" 1 "$OUTFLOW_BIN" hunt -q --format json "$zj"
     keys+=("eve$days" "zeekjson$days")
   fi
   if [ "$DUCK" = 1 ]; then
     for t in 2 1; do
-      register "duckdb$t-$days" "DuckDB $t thread$([ "$t" = 2 ] && echo s) (${days} d)" "$conn" "$conns" 0 \
+      register "duckdb$t-$days" "DuckDB $t thread$([ "$t" = 2 ] && echo s) (${days} d)" "$(size_of "$conn")" "$conns" 0 \
         node "$TOOLS/duckdb_pairs.mjs" "$conn" "$t"
       keys+=("duckdb$t-$days")
     done
@@ -248,7 +165,7 @@ for log in access panos; do
   n=$(wc -l < "$f")
   label=$([ "$log" = access ] && echo "Squid access.log" || echo "PAN-OS traffic log")
   echo "flow bench: outflow sessions on the $label ($PDAYS d, $n lines) ..." >&2
-  measure "$log" "sessions: $label" "$f" "$n" 0 "$OUTFLOW_BIN" sessions "$f"
+  measure "$log" "sessions: $label" "$(size_of "$f")" "$n" 0 "$OUTFLOW_BIN" sessions "$f"
 done
 
 # The readers alone (issue 13's and 19's per-reader targets): build/bin/evtx_parse_bench reads a file

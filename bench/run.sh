@@ -10,6 +10,8 @@
 #   BENCH_SIZES_MB  Sysmon sizes to test, in MB of 10^6 bytes (default "1000 2000 4000"; "" for none)
 #   BENCH_FLOW      1 (default): then the flow-only rows (bench/flow_bench.sh: outflow on a Zeek conn.log
 #                   beside DuckDB); 0: not.  BENCH_EVTX  1 (default): then bench/evtx_bench.sh; 0: not
+#   BENCH_DENSE     1 (default): then the dense rows (bench/dense_bench.sh: every record used, beside
+#                   DuckDB's join of the same files; BENCH_DENSE_DAYS, BENCH_COLLECTOR_MB, BENCH_MANY_HOSTS); 0: not
 #   BENCH_INTEL     1 (default): then the intel feed load (build/bin/intel_load_bench, 1 M indicators); 0: not
 #   BENCH_SRUM      1 (default): then `outflow usage` on SRUM (bench/srum_bench.sh; SRUM_BENCH_HOSTS/DAYS); 0: not
 #   BENCH_SEED      simulator seed (default 42);  BENCH_HOSTS  hosts of the simulated organisation (default 50)
@@ -268,6 +270,11 @@ fi
 if [ "${BENCH_FLOW:-1}" = 1 ] && [ -f "$HERE/flow_bench.sh" ]; then
   [ ! -s "$RESULTS" ] || echo | tee -a "$RESULTS"
   bash "$HERE/flow_bench.sh" "$BUILD" | tee -a "$RESULTS" || STATUS=1
+fi
+if [ "${BENCH_DENSE:-1}" = 1 ] && [ -f "$HERE/dense_bench.sh" ]; then
+  # Dense input beside DuckDB's join of the same files (issue 15, bench/dense_bench.sh).
+  echo | tee -a "$RESULTS"
+  bash "$HERE/dense_bench.sh" "$BUILD" | tee -a "$RESULTS" || STATUS=1
 fi
 if [ "${BENCH_EVTX:-1}" = 1 ] && [ -f "$HERE/evtx_bench.sh" ]; then
   echo | tee -a "$RESULTS"
