@@ -29,7 +29,8 @@ void EndpointIndex::forget_addresses_before(TimeNs horizon) {
     v.erase(std::remove_if(v.begin(), v.end(), [&](const AddrSpan& a) { return a.arrival == kNoTime || a.arrival < horizon; }),
             v.end());
     if (v.size() != before && v.empty()) ++forgotten_addrs_;
-    it = v.empty() ? addrs_.erase(it) : std::next(it);
+    if (v.empty()) it = addrs_.erase(it);
+    else ++it;
   }
 }
 
@@ -112,7 +113,8 @@ void EndpointIndex::evict_before(TimeNs horizon) {
               return r.proc == kNoProc && (r.arrival == kNoTime || r.arrival < horizon);
             }),
             v.end());
-    it = v.empty() ? by_dest_.erase(it) : std::next(it);
+    if (v.empty()) it = by_dest_.erase(it);
+    else ++it;
   }
 }
 
@@ -125,7 +127,8 @@ void EndpointIndex::forget_processes(const std::vector<ProcId>& gone) {
     v.erase(std::remove_if(v.begin(), v.end(),
                            [&](const ConnectRef& r) { return std::binary_search(sorted.begin(), sorted.end(), r.proc); }),
             v.end());
-    it = v.empty() ? by_dest_.erase(it) : std::next(it);
+    if (v.empty()) it = by_dest_.erase(it);
+    else ++it;
   }
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "outflow/core/compact_hash.h"
 #include "outflow/join/app_names.h"
 #include "outflow/core/string_map.h"
 #include "outflow/join/flow_key.h"
@@ -137,9 +138,12 @@ class EndpointIndex {
 
   Caps caps_;
   AppNames apps_;
-  std::unordered_map<FlowKey, std::vector<ConnectRef>, FlowKeyHash> by_tuple_;
-  std::unordered_map<DestKey, std::vector<ConnectRef>, DestKeyHash> by_dest_;
-  std::unordered_map<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;
+  // No node per key (core/compact_hash.h): std::unordered_map allocated and freed one at the rate
+  // connection events come and go (a quarter of the join thread in malloc and free on a
+  // collector's file, issue 15).
+  CompactHashMap<FlowKey, std::vector<ConnectRef>, FlowKeyHash> by_tuple_;
+  CompactHashMap<DestKey, std::vector<ConnectRef>, DestKeyHash> by_dest_;
+  CompactHashMap<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;
   std::unordered_map<IpAddr, std::vector<DnsEntry>, IpAddrHash> dns_;
   std::vector<std::string> names_;
   StringMap<uint32_t> name_ids_;

@@ -58,7 +58,7 @@ ProcId ProcessTable::create(HostId host, std::string_view guid, uint64_t pid, Pr
   p.guid.assign(guid);
   p.pid = pid;
   p.origin = origin;
-  if (!guid.empty()) by_guid_.emplace(guid_key(host, guid), id);
+  if (!guid.empty()) by_guid_.try_emplace(guid_key(host, guid), id);
   if (pid != 0) index_pid(host, pid, id);
   if (origin != Process::Origin::start_event) add_candidate(id);
   return id;
@@ -379,7 +379,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
           id = match_security_start(host, e);
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
-            by_guid_.emplace(guid_key(host, e.process_guid), id);
+            by_guid_.try_emplace(guid_key(host, e.process_guid), id);
             ++generation_;
           } else {
             id = kNoProc;
@@ -390,7 +390,7 @@ ProcId ProcessTable::apply_event(const HostEvent& e, HostId host) {
           id = match_by_image_time(host, e, /*want_sysmon=*/false);
           if (id != kNoProc && procs_[id].guid.empty()) {
             procs_[id].guid = e.process_guid;
-            by_guid_.emplace(guid_key(host, e.process_guid), id);
+            by_guid_.try_emplace(guid_key(host, e.process_guid), id);
             ++generation_;
           } else {
             id = kNoProc;
