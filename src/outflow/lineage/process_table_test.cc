@@ -178,3 +178,27 @@ TEST(ProcessTableGeneration, ANewProcessDoesNotChangeItFillingAKnownOneDoes) {
 
 }  // namespace
 }  // namespace outflow
+
+namespace outflow {
+namespace {
+
+TEST(ProcessTableGuids, OneProcessWhateverTheCaseAndTheDashesOfItsGuid) {
+  // GUIDs are keyed as two integers: the usual layout by table, any other by the general parse;
+  // both must give the same key for the same 32 digits, in either case.
+  Table t;
+  const TimeNs t0 = 1'600'000'000 * kNsPerSec;
+  const ProcId p = t.feed(start("WS1", "{D273D0F0-8078-5F67-CC06-000000000800}", "{R}", "C:\\w\\cmd.exe", "C:\\w\\x.exe", t0), t0);
+  ASSERT_NE(p, kNoProc);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{d273d0f0-8078-5f67-cc06-000000000800}"), p);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{d273d0f08078-5f67-cc06-00000000-0800}"), p);  // dashes elsewhere
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{d273d0f0-8078-5f67-cc06-000000000801}"), kNoProc);
+  // Not hex in the usual layout: keyed by its text, never confused with a GUID's digits.
+  const ProcId q = t.feed(start("WS1", "{g273d0f0-8078-5f67-cc06-000000000800}", "{R}", "C:\\w\\a.exe", "C:\\w\\x.exe", t0), t0);
+  ASSERT_NE(q, kNoProc);
+  EXPECT_NE(q, p);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{g273d0f0-8078-5f67-cc06-000000000800}"), q);
+  EXPECT_EQ(t.procs.find_by_guid(t.h, "{G273D0F0-8078-5F67-CC06-000000000800}"), kNoProc);
+}
+
+}  // namespace
+}  // namespace outflow
