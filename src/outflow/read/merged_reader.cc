@@ -260,6 +260,12 @@ struct HeapItem {
 
 bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const MergeOptions& o,
                  Diagnostics& diag, std::vector<FileStats>& stats, std::string& error) {
+  // Per-input sizes within the totals (MergeOptions::batch_total, line_buffer_total).
+  MergeOptions eff = o;
+  const size_t n_inputs = std::max<size_t>(inputs.size(), 1);
+  eff.batch = std::clamp(o.batch_total / n_inputs, std::min(MergeOptions::kMinBatch, o.batch), o.batch);
+  eff.line_buffer =
+      std::clamp(o.line_buffer_total / n_inputs, std::min(MergeOptions::kMinLineBuffer, o.line_buffer), o.line_buffer);
   std::vector<std::unique_ptr<Stream>> streams;
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto s = std::make_unique<Stream>();
@@ -286,7 +292,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
     ++opened;
     s.opened = true;
     if (o.on_open) o.on_open(opened, streams.size(), s.in.path);
-    s.thread = std::thread(produce, std::ref(s), std::cref(o));
+    s.thread = std::thread(produce, std::ref(s), std::cref(eff));
   };
   // Takes the stream's next batch and queues its head; at its end, notes a failure.
   auto refill = [&](Stream& s) {
