@@ -312,3 +312,43 @@ TEST(MergedReader, CarriesZeekAppDhcpCaptureLossAndFileRecords) {
 
 }  // namespace
 }  // namespace outflow
+
+namespace outflow {
+namespace {
+
+TEST(MergedReader, ManyInputsWithSmallerBuffersStillMergeEveryRecordInOrder) {
+  // More inputs than the per-input totals allow at full size (MergeOptions::batch_total): the
+  // batches and line buffers shrink, and a file longer than one batch still comes whole and in
+  // key order, however its records interleave with the others'.
+  TempDir d("many");
+  MergeOptions o;
+  o.batch_total = 64 * 8;  // 70 inputs: batches at the minimum
+  std::vector<MergeInput> inputs;
+  constexpr int kInputs = 70, kRecords = 150;  // 150 records: more than two batches of 64
+  for (int i = 0; i < kInputs; ++i) {
+    std::string text = kNfHeader;
+    for (int r = 0; r < kRecords; ++r) {
+      const int s = r * kInputs + i;  // input i's records interleave with the others'
+      char t[32];
+      std::snprintf(t, sizeof t, "2020-01-01 %02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+      text += nf(t, t, 1000 + i);
+    }
+    inputs.push_back(input(d.write("f" + std::to_string(i) + ".csv", text), false));
+  }
+  OrderSink sink;
+  Diagnostics diag;
+  std::vector<FileStats> stats;
+  std::string err;
+  ASSERT_TRUE(read_merged(inputs, sink, o, diag, stats, err)) << err;
+  ASSERT_EQ(sink.items.size(), size_t{kInputs} * kRecords);
+  for (size_t k = 0; k < sink.items.size(); ++k) {
+    ASSERT_EQ(sink.items[k].port, 1000 + static_cast<int>(k % kInputs)) << k;
+    if (k > 0) {
+      ASSERT_LE(sink.items[k - 1].time, sink.items[k].time) << k;
+    }
+  }
+  EXPECT_EQ(stats.size(), size_t{kInputs});
+}
+
+}  // namespace
+}  // namespace outflow
