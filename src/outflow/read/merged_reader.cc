@@ -258,14 +258,17 @@ struct HeapItem {
 
 }  // namespace
 
+MergeOptions MergeOptions::for_inputs(size_t inputs) const {
+  MergeOptions e = *this;
+  const size_t n = std::max<size_t>(inputs, 1);
+  e.batch = std::clamp(batch_total / n, std::min(kMinBatch, batch), batch);
+  e.line_buffer = std::clamp(line_buffer_total / n, std::min(kMinLineBuffer, line_buffer), line_buffer);
+  return e;
+}
+
 bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const MergeOptions& o,
                  Diagnostics& diag, std::vector<FileStats>& stats, std::string& error) {
-  // Per-input sizes within the totals (MergeOptions::batch_total, line_buffer_total).
-  MergeOptions eff = o;
-  const size_t n_inputs = std::max<size_t>(inputs.size(), 1);
-  eff.batch = std::clamp(o.batch_total / n_inputs, std::min(MergeOptions::kMinBatch, o.batch), o.batch);
-  eff.line_buffer =
-      std::clamp(o.line_buffer_total / n_inputs, std::min(MergeOptions::kMinLineBuffer, o.line_buffer), o.line_buffer);
+  const MergeOptions eff = o.for_inputs(inputs.size());
   std::vector<std::unique_ptr<Stream>> streams;
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto s = std::make_unique<Stream>();

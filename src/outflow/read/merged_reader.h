@@ -58,6 +58,8 @@ struct MergeOptions {
   static constexpr size_t kMinBatch = 64, kMinLineBuffer = 16u << 10;
   size_t batch_total = 128 * 64;
   size_t line_buffer_total = size_t{128u << 10} * 64;
+  // These options with batch and line_buffer as each of `inputs` inputs gets them.
+  MergeOptions for_inputs(size_t inputs) const;
   unsigned threads = 1;               // EVTX parse threads per file
   // An endpoint event's clock offset (added to its time to key it on the sensor's clock: a
   // host whose connection events are days behind is read next to the flows they explain).

@@ -316,6 +316,25 @@ TEST(MergedReader, CarriesZeekAppDhcpCaptureLossAndFileRecords) {
 namespace outflow {
 namespace {
 
+TEST(MergedReader, PerInputBuffersShrinkOnlyBeyond64InputsAndNeverBelowTheMinimum) {
+  const MergeOptions o;
+  for (size_t n : {0, 1, 50, 64}) {
+    EXPECT_EQ(o.for_inputs(n).batch, 128u) << n;
+    EXPECT_EQ(o.for_inputs(n).line_buffer, size_t{128u << 10}) << n;
+  }
+  EXPECT_EQ(o.for_inputs(128).batch, 64u);
+  EXPECT_EQ(o.for_inputs(128).line_buffer, size_t{64u << 10});
+  EXPECT_EQ(o.for_inputs(600).batch, MergeOptions::kMinBatch);
+  EXPECT_EQ(o.for_inputs(600).line_buffer, MergeOptions::kMinLineBuffer);
+  EXPECT_EQ(o.for_inputs(5'000).batch * o.for_inputs(5'000).line_buffer, MergeOptions::kMinBatch * MergeOptions::kMinLineBuffer);
+  MergeOptions one;
+  one.batch = 1;  // a caller's smaller setting is kept, not raised to the minimum
+  EXPECT_EQ(one.for_inputs(600).batch, 1u);
+  MergeOptions lone;
+  lone.batch = 1024;  // one input read alone (cli/common.cc): its larger batch stays
+  EXPECT_EQ(lone.for_inputs(1).batch, 1024u);
+}
+
 TEST(MergedReader, ManyInputsWithSmallerBuffersStillMergeEveryRecordInOrder) {
   // More inputs than the per-input totals allow at full size (MergeOptions::batch_total): the
   // batches and line buffers shrink, and a file longer than one batch still comes whole and in
