@@ -9,6 +9,8 @@
 #include <queue>
 #include <thread>
 
+#include "outflow/core/fiber_pool.h"
+
 namespace outflow {
 
 namespace {
@@ -93,12 +95,13 @@ struct Batch {
   void add(const AlertRecord& a) { order.emplace_back(kAlert, static_cast<uint32_t>(nal)), put(alert, nal, a); }
 };
 
-// One input: a producer thread fills batches, the merging thread takes them. Two batches:
-// one being filled while the other is merged.
+// One input: its reader, on a fiber of the pool, fills batches; the merging thread takes them.
+// Two batches: one being filled while the other is merged.
 struct Stream {
   MergeInput in;
   size_t index = 0;
-  std::thread thread;
+  FiberPool* pool = nullptr;
+  FiberPool::Fiber* fiber = nullptr;  // set and read by the merging thread
 
   std::mutex m;
   std::condition_variable cv;
@@ -106,7 +109,8 @@ struct Stream {
   std::deque<Batch*> full;
   std::vector<Batch*> free{&bufs[0], &bufs[1]};
   bool done = false, ok = true, stop = false;
-  bool opened = false;  // merging side only
+  bool waiting = false;  // its fiber is parked (or about to park) for a free batch
+  bool opened = false;   // merging side only
   std::string error;
   Diagnostics diag;
   FileStats stats;
@@ -170,7 +174,17 @@ class QueueSink final : public ForwardingSink {
   }
   void acquire() {
     std::unique_lock<std::mutex> lock(s_.m);
-    s_.cv.wait(lock, [&] { return !s_.free.empty() || s_.stop; });
+    while (s_.free.empty() && !s_.stop) {
+      // Both batches are with the merge: park this fiber, its thread reads other inputs.
+      s_.waiting = true;
+      lock.unlock();
+      if (!FiberPool::park()) {  // not on a fiber (cannot happen in read_merged): wait as a thread
+        lock.lock();
+        s_.cv.wait(lock, [&] { return !s_.free.empty() || s_.stop; });
+        break;
+      }
+      lock.lock();
+    }
     if (s_.stop) {
       filling_ = &discard_;
       return;
@@ -186,6 +200,16 @@ class QueueSink final : public ForwardingSink {
   bool slot_out_ = false;
 };
 
+// Wakes the stream's fiber if it waits for a free batch (or to see `stop`). Under s.m.
+void wake(Stream& s) {
+  if (s.waiting) {
+    s.waiting = false;
+    s.pool->unpark(s.fiber);
+  }
+  s.cv.notify_all();
+}
+
+// On a fiber: nothing may leave it as an exception.
 void produce(Stream& s, const MergeOptions& o) {
   QueueSink sink(s, o.batch);
   bool ok = false;
@@ -195,6 +219,9 @@ void produce(Stream& s, const MergeOptions& o) {
     sink.flush();
   } catch (const std::exception& e) {
     err = s.in.path + ": " + e.what();
+    ok = false;
+  } catch (...) {
+    err = s.in.path + ": unknown error";
     ok = false;
   }
   std::lock_guard<std::mutex> lock(s.m);
@@ -211,7 +238,7 @@ bool next_batch(Stream& s) {
     s.cur->reset();
     s.free.push_back(s.cur);
     s.cur = nullptr;
-    s.cv.notify_all();
+    wake(s);
   }
   s.cv.wait(lock, [&] { return !s.full.empty() || s.done; });
   if (s.full.empty()) return false;
@@ -290,12 +317,22 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
   std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> heap;
   TimeNs clock = kNoTime;
   Stream* failed = nullptr;
+  // The readers' threads: one per core at most, each running the fibers of many inputs. After
+  // `streams` so that it ends (every fiber with it) before they go.
+  FiberPool pool(FiberPool::threads_for(inputs.size()));
 
   auto open = [&](Stream& s) {
     ++opened;
     s.opened = true;
     if (o.on_open) o.on_open(opened, streams.size(), s.in.path);
-    s.thread = std::thread(produce, std::ref(s), std::cref(eff));
+    s.pool = &pool;
+    s.fiber = pool.spawn([&s, &eff] { produce(s, eff); }, opened);
+    if (!s.fiber) {  // no memory for its stack: as an input that cannot be read
+      std::lock_guard<std::mutex> lock(s.m);
+      s.done = true;
+      s.ok = false;
+      s.error = s.in.path + ": cannot start its reader (out of memory for its stack)";
+    }
   };
   // Takes the stream's next batch and queues its head; at its end, notes a failure.
   auto refill = [&](Stream& s) {
@@ -341,22 +378,14 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
     }
   }
 
-  // Stop whatever still runs (only after a failure), then collect in input order.
+  // Stop whatever still runs (only after a failure: its reader reads on to the end of its input
+  // and keeps nothing), then collect in input order.
   for (auto& s : streams) {
     std::lock_guard<std::mutex> lock(s->m);
     s->stop = true;
-    s->cv.notify_all();
+    if (s->fiber) wake(*s);
   }
-  for (auto& s : streams) {
-    if (!s->thread.joinable()) continue;
-    {
-      // A producer blocked on a full queue wakes on `stop`; one blocked nowhere finishes.
-      std::lock_guard<std::mutex> lock(s->m);
-      s->full.clear();
-      s->cv.notify_all();
-    }
-    s->thread.join();
-  }
+  pool.join();
   for (auto& s : streams) {
     if (!s->opened) continue;
     diag.merge(s->diag);
