@@ -10,16 +10,22 @@
 #include <thread>
 
 #include "outflow/core/fiber_pool.h"
+#include "outflow/model/host_event_codec.h"
 
 namespace outflow {
 
 namespace {
 
-// A batch of records in arrival order. Elements are assigned over, not rebuilt, so the strings
-// of a reused batch keep their capacity (no allocation per record once warm).
+// A batch of records in arrival order. Endpoint events, the records of the many host files of an
+// incident collection, are packed (model/host_event_codec.h); the others are assigned over, not
+// rebuilt, so the strings of a reused batch keep their capacity (no allocation per record once
+// warm).
 struct Batch {
   enum Kind : uint8_t { kHost, kFlow, kDns, kApp, kDhcp, kLoss, kFile, kProxy, kAlert };
-  std::vector<HostEvent> host;
+  std::string host;  // packed events; the order's index is an event's offset
+  // A batch is handed over at this many packed bytes whatever its record count (lines of
+  // megabytes); an offset then always fits the order's 32 bits.
+  static constexpr size_t kMaxHostBytes = 16u << 20;
   std::vector<FlowRecord> flow;
   std::vector<DnsAnswer> dns;
   std::vector<AppRecord> app;
@@ -28,12 +34,17 @@ struct Batch {
   std::vector<FileRecord> file;
   std::vector<ProxyRecord> proxy;
   std::vector<AlertRecord> alert;
-  size_t nh = 0, nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0, np = 0, nal = 0;
+  size_t nf = 0, nd = 0, na = 0, ndh = 0, nl = 0, nfi = 0, np = 0, nal = 0;
   std::vector<std::pair<Kind, uint32_t>> order;
 
   void reset() {
-    nh = nf = nd = na = ndh = nl = nfi = np = nal = 0;
+    nf = nd = na = ndh = nl = nfi = np = nal = 0;
     order.clear();
+    // The packed bytes keep their capacity, unless a batch of long lines made it far larger than
+    // this one needed.
+    const size_t used = host.size();
+    host.clear();
+    if (host.capacity() > 4 * used + (64u << 10)) host.shrink_to_fit();
   }
   // A string assigned over keeps its capacity (and libstdc++ grows it geometrically), so over a
   // long run every slot would drift up to the longest values of the input: a string holding
@@ -78,7 +89,10 @@ struct Batch {
     }
     ++n;
   }
-  void add(const HostEvent& e) { order.emplace_back(kHost, static_cast<uint32_t>(nh)), put(host, nh, e); }
+  void add(const HostEvent& e) {
+    order.emplace_back(kHost, static_cast<uint32_t>(host.size()));
+    pack_host_event(e, host);
+  }
   void add(const FlowRecord& f) { order.emplace_back(kFlow, static_cast<uint32_t>(nf)), put(flow, nf, f); }
   // The next flow slot, filled in place by the reader (RecordSink::flow_slot), then committed.
   FlowRecord& flow_slot() {
@@ -119,6 +133,7 @@ struct Stream {
   Batch* cur = nullptr;
   size_t pos = 0;
   TimeNs clock = kNoTime;
+  HostEvent head;  // the head record unpacked, when it is an endpoint event
 };
 
 class QueueSink final : public ForwardingSink {
@@ -168,7 +183,7 @@ class QueueSink final : public ForwardingSink {
     if (slot_out_) return;
     if (filling_ == &discard_) {
       discard_.reset();  // the run was abandoned: read on to the end, keep nothing
-    } else if (filling_->order.size() >= batch_) {
+    } else if (filling_->order.size() >= batch_ || filling_->host.size() >= Batch::kMaxHostBytes) {
       flush();
     }
   }
@@ -248,13 +263,17 @@ bool next_batch(Stream& s) {
   return true;
 }
 
-TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
-  const auto [kind, i] = b.order[pos];
+// The time of the stream's head record; an endpoint event is unpacked into s.head on the way.
+TimeNs record_time(Stream& s, const MergeOptions& o) {
+  const Batch& b = *s.cur;
+  const auto [kind, i] = b.order[s.pos];
   switch (kind) {
     case Batch::kHost: {
-      const TimeNs t = b.host[i].time;
+      unpack_host_event(b.host.data() + i, s.head);
+      Batch::fit(s.head);
+      const TimeNs t = s.head.time;
       if (t == kNoTime) return kNoTime;
-      return t - o.lead + (o.endpoint_shift ? o.endpoint_shift(b.host[i]) : 0);
+      return t - o.lead + (o.endpoint_shift ? o.endpoint_shift(s.head) : 0);
     }
     case Batch::kFlow: return b.flow[i].end != kNoTime ? b.flow[i].end : b.flow[i].start;
     case Batch::kDns: return b.dns[i].time;
@@ -269,8 +288,8 @@ TimeNs record_time(const Batch& b, size_t pos, const MergeOptions& o) {
 }
 
 // The head record's key: its time, but never more than kMaxStep past its input's clock.
-TimeNs head_key(const Stream& s, const MergeOptions& o, TimeNs merge_clock) {
-  TimeNs t = record_time(*s.cur, s.pos, o);
+TimeNs head_key(Stream& s, const MergeOptions& o, TimeNs merge_clock) {
+  TimeNs t = record_time(s, o);
   const TimeNs base = s.clock != kNoTime ? s.clock : merge_clock;
   if (t == kNoTime) return base;
   if (base != kNoTime && t > base + MergeOptions::kMaxStep) t = base + MergeOptions::kMaxStep;
@@ -361,7 +380,7 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
     if (o.on_clock) o.on_clock(clock);
     const auto [kind, i] = s.cur->order[s.pos];
     switch (kind) {
-      case Batch::kHost: sink.on_host_event(s.cur->host[i]); break;
+      case Batch::kHost: sink.on_host_event(s.head); break;  // unpacked by head_key
       case Batch::kFlow: sink.on_flow(s.cur->flow[i]); break;
       case Batch::kDns: sink.on_dns(s.cur->dns[i]); break;
       case Batch::kApp: sink.on_app(s.cur->app[i]); break;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "outflow/core/fiber_pool.h"
 #include "outflow/join/pipeline.h"
 #include "outflow/simulate/simulator.h"
 #include "outflow/testing/collect_sink.h"
@@ -367,6 +368,61 @@ TEST(MergedReader, ManyInputsWithSmallerBuffersStillMergeEveryRecordInOrder) {
     }
   }
   EXPECT_EQ(stats.size(), size_t{kInputs});
+}
+
+// An incident collection: a Sysmon file per host, more inputs than cores. Every event arrives,
+// packed and unpacked on its way (model/host_event_codec.h) with its values whole, in key order
+// (ties in input order); a command line of 50 KB passes; and the files are read by at most one
+// thread per core, not one each.
+TEST(MergedReader, ManyHostFilesArriveWholeOnAThreadPerCore) {
+  TempDir d("hosts");
+  constexpr int kHosts = 200, kEvents = 40;
+  std::vector<MergeInput> inputs;
+  for (int h = 0; h < kHosts; ++h) {
+    std::string text;
+    for (int k = 0; k < kEvents; ++k) {
+      char utc[40];
+      std::snprintf(utc, sizeof utc, "2020-01-01 %02d:%02d:00.000", k / 60, k % 60);
+      const std::string cmd = h == 7 && k == 3 ? std::string(50'000, 'x') : "run " + std::to_string(h * 1000 + k);
+      text += std::string(R"({"EventID":1,"Hostname":"WS)") + std::to_string(h) +
+              R"(","ProcessGuid":"{d273d0f0-8078-5f67-cc06-)" + std::to_string(100000000000 + h * 100 + k) +
+              R"(}","ProcessId":")" + std::to_string(h * 100 + k) + R"(","Image":"C:\\p)" + std::to_string(k) +
+              R"(.exe","CommandLine":")" + cmd + R"(","User":"CORP\\u)" + std::to_string(h) + R"(","UtcTime":")" +
+              utc + "\"}\n";
+    }
+    inputs.push_back(input(d.write("h" + std::to_string(h) + ".jsonl", text), true));
+  }
+  struct Sink final : RecordSink {
+    std::vector<HostEvent> got;
+    void on_host_event(const HostEvent& e) override { got.push_back(e); }
+    void on_flow(const FlowRecord&) override { ADD_FAILURE(); }
+    void on_dns(const DnsAnswer&) override { ADD_FAILURE(); }
+  } sink;
+  size_t max_threads = 0;
+  MergeOptions o;
+  o.on_clock = [&](TimeNs) {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& t : fs::directory_iterator("/proc/self/task")) ++n;
+    max_threads = std::max(max_threads, n);
+  };
+  Diagnostics diag;
+  std::vector<FileStats> stats;
+  std::string err;
+  const size_t before = static_cast<size_t>(std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator{}));
+  ASSERT_TRUE(read_merged(inputs, sink, o, diag, stats, err)) << err;
+  ASSERT_EQ(sink.got.size(), size_t{kHosts} * kEvents);
+  EXPECT_LE(max_threads, before + FiberPool::threads_for(kHosts));
+  for (size_t i = 0; i < sink.got.size(); ++i) {
+    const HostEvent& e = sink.got[i];
+    const int h = static_cast<int>(i % kHosts), k = static_cast<int>(i / kHosts);  // by time, then input
+    ASSERT_EQ(e.host, "WS" + std::to_string(h)) << i;
+    EXPECT_EQ(e.pid, static_cast<uint64_t>(h * 100 + k));
+    EXPECT_EQ(e.image, "C:\\p" + std::to_string(k) + ".exe");
+    EXPECT_EQ(e.user, "CORP\\u" + std::to_string(h));
+    const std::string cmd = h == 7 && k == 3 ? std::string(50'000, 'x') : "run " + std::to_string(h * 1000 + k);
+    EXPECT_TRUE(e.command_line == cmd) << i << ": " << e.command_line.size() << " bytes, " << e.command_line.substr(0, 40);
+    EXPECT_EQ(e.time, testing::utc("2020-01-01 00:00:00") + TimeNs{k} * 60 * kNsPerSec);
+  }
 }
 
 }  // namespace
