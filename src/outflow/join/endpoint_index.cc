@@ -132,7 +132,7 @@ void EndpointIndex::forget_processes(const std::vector<ProcId>& gone) {
   }
 }
 
-const std::vector<ConnectRef>* EndpointIndex::connects_to(HostId host, const IpAddr& remote, uint16_t port,
+const ConnectList* EndpointIndex::connects_to(HostId host, const IpAddr& remote, uint16_t port,
                                                           uint8_t proto) const {
   auto it = by_dest_.find(DestKey{host, remote, port, proto});
   return it == by_dest_.end() ? nullptr : &it->second;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "outflow/core/compact_hash.h"
+#include "outflow/core/small_vector.h"
 #include "outflow/join/app_names.h"
 #include "outflow/core/string_map.h"
 #include "outflow/join/flow_key.h"
@@ -33,6 +34,8 @@ struct ConnectRef {
   IpAddr local_ip;  // the host's own side of the connection
   uint16_t local_port = 0;
 };
+// The connection events of one 5-tuple or one destination: one, nearly always, held in place.
+using ConnectList = SmallVector<ConnectRef, 1>;
 
 class EndpointIndex {
  public:
@@ -47,12 +50,12 @@ class EndpointIndex {
   void add_connect(const HostEvent& e, HostId host, ProcId proc);
   void add_dns(HostId host, const IpAddr& client, TimeNs t, std::string_view name, const IpAddr& answer);
 
-  const std::vector<ConnectRef>* connects(const FlowKey& k) const {
+  const ConnectList* connects(const FlowKey& k) const {
     auto it = by_tuple_.find(k);
     return it == by_tuple_.end() ? nullptr : &it->second;
   }
   // Connections of `host` to remote:port/proto, in arrival order.
-  const std::vector<ConnectRef>* connects_to(HostId host, const IpAddr& remote, uint16_t port, uint8_t proto) const;
+  const ConnectList* connects_to(HostId host, const IpAddr& remote, uint16_t port, uint8_t proto) const;
 
   // The host that owned `ip` around time t (kNoHost if none is known).
   HostId host_of(const IpAddr& ip, TimeNs t) const;
@@ -140,10 +143,11 @@ class EndpointIndex {
   AppNames apps_;
   // No node per key (core/compact_hash.h): std::unordered_map allocated and freed one at the rate
   // connection events come and go (a quarter of the join thread in malloc and free on a
-  // collector's file, issue 15).
-  CompactHashMap<FlowKey, std::vector<ConnectRef>, FlowKeyHash> by_tuple_;
-  CompactHashMap<DestKey, std::vector<ConnectRef>, DestKeyHash> by_dest_;
-  CompactHashMap<IpAddr, std::vector<AddrSpan>, IpAddrHash> addrs_;
+  // collector's file, issue 15); and no heap block per value for the usual one entry
+  // (core/small_vector.h).
+  CompactHashMap<FlowKey, ConnectList, FlowKeyHash> by_tuple_;
+  CompactHashMap<DestKey, ConnectList, DestKeyHash> by_dest_;
+  CompactHashMap<IpAddr, SmallVector<AddrSpan, 1>, IpAddrHash> addrs_;
   std::unordered_map<IpAddr, std::vector<DnsEntry>, IpAddrHash> dns_;
   std::vector<std::string> names_;
   StringMap<uint32_t> name_ids_;

@@ -19,6 +19,7 @@
 
 #include "outflow/core/chunked_vector.h"
 #include "outflow/core/compact_hash.h"
+#include "outflow/core/small_vector.h"
 #include "outflow/core/win_path.h"  // image_basename
 #include "outflow/lineage/host_registry.h"
 #include "outflow/model/events.h"
@@ -183,7 +184,7 @@ class ProcessTable {
   // No node per key (core/compact_hash.h): std::unordered_map allocated and freed one per
   // process created and forgotten (issue 15).
   CompactHashMap<GuidKey, ProcId, GuidKeyHash> by_guid_;
-  CompactHashMap<uint64_t, std::vector<ProcId>> by_pid_;  // in order of creation
+  CompactHashMap<uint64_t, SmallVector<ProcId, 2>> by_pid_;  // in order of creation
   std::unordered_set<uint64_t> trimmed_pids_;  // pid keys whose history was cut to kPidHistory
   // For pairing a Sysmon 1 that lacks ProcessId (NXLog drops it) with the Security 4688 of the
   // same process, by image and time: recent pid-less Sysmon starts and recent 4688 starts, per
