@@ -93,14 +93,16 @@ FiberPool::FiberPool(unsigned threads) {
 
 FiberPool::~FiberPool() {
   join();
-  for (auto& w : workers_) {
-    {
-      std::lock_guard<std::mutex> lock(w->m);
-      w->stop = true;
+  for (auto* list : {&workers_, &alone_}) {
+    for (auto& w : *list) {
+      {
+        std::lock_guard<std::mutex> lock(w->m);
+        w->stop = true;
+      }
+      w->cv.notify_all();
     }
-    w->cv.notify_all();
+    for (auto& w : *list) w->thread.join();
   }
-  for (auto& w : workers_) w->thread.join();
 }
 
 unsigned FiberPool::threads_for(size_t inputs) {
@@ -113,6 +115,20 @@ unsigned FiberPool::threads_for(size_t inputs) {
 }
 
 FiberPool::Fiber* FiberPool::spawn(std::function<void()> fn, size_t slot) {
+  return spawn_on(*workers_[slot % workers_.size()], std::move(fn));
+}
+
+FiberPool::Fiber* FiberPool::spawn_alone(std::function<void()> fn) {
+  auto w = std::make_unique<Worker>();
+  Worker& ref = *w;
+  Fiber* f = spawn_on(ref, std::move(fn));
+  if (!f) return nullptr;
+  ref.thread = std::thread([this, &ref] { run(ref); });
+  alone_.push_back(std::move(w));
+  return f;
+}
+
+FiberPool::Fiber* FiberPool::spawn_on(Worker& w, std::function<void()> fn) {
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   auto f = std::make_unique<Fiber>();
   f->map_size = kStackSize + page;
@@ -127,7 +143,6 @@ FiberPool::Fiber* FiberPool::spawn(std::function<void()> fn, size_t slot) {
   f->stack = static_cast<char*>(f->map) + page;
   f->stack_size = kStackSize;
   f->fn = std::move(fn);
-  Worker& w = *workers_[slot % workers_.size()];
   f->worker = &w;
   getcontext(&f->ctx);
   f->ctx.uc_stack.ss_sp = f->stack;

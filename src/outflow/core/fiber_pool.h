@@ -43,8 +43,13 @@ class FiberPool {
   FiberPool& operator=(const FiberPool&) = delete;
 
   // Starts `fn` on a new fiber run by thread `slot % threads()`. The fiber ends when fn returns;
-  // an exception leaving fn ends the process (catch what you throw). Any thread.
+  // an exception leaving fn ends the process (catch what you throw). Null if no stack could be
+  // mapped. Any thread.
   Fiber* spawn(std::function<void()> fn, size_t slot);
+  // The same on a thread of its own, started for it: for a fiber whose reads may block for as
+  // long as its writer likes (stdin, a pipe, a FIFO: `tail -f log | outflow ...`), which must not
+  // hold up the fibers that share a thread. Not counted in threads(). One caller thread at a time.
+  Fiber* spawn_alone(std::function<void()> fn);
   // Wakes `f` if it is parked, else its next park() returns at once. Any thread, even before f
   // has run; not after f has ended.
   void unpark(Fiber* f);
@@ -63,8 +68,10 @@ class FiberPool {
 
  private:
   void run(Worker& w);
+  Fiber* spawn_on(Worker& w, std::function<void()> fn);
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<Worker>> alone_;  // spawn_alone's threads
   std::mutex m_;
   std::condition_variable all_done_;
   size_t live_ = 0;  // fibers spawned and not ended (under m_)

@@ -148,6 +148,38 @@ TEST(FiberPool, DestructorWaitsForEveryFiber) {
   EXPECT_EQ(ran.load(), 50);
 }
 
+// A fiber that blocks (a read from a pipe whose writer is slow) on a thread of its own holds up
+// no other fiber, even with one shared thread.
+TEST(FiberPool, AFiberAloneBlocksNoOther) {
+  FiberPool pool(1);
+  std::mutex m;
+  std::condition_variable cv;
+  bool release = false;
+  int done = 0;
+  ASSERT_NE(pool.spawn_alone([&] {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return release; });  // blocks its thread, not parks
+  }),
+            nullptr);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_NE(pool.spawn(
+                  [&] {
+                    std::lock_guard<std::mutex> lock(m);
+                    ++done;
+                    cv.notify_all();
+                  },
+                  static_cast<size_t>(i)),
+              nullptr);
+  {
+    std::unique_lock<std::mutex> lock(m);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return done == 20; }));
+    release = true;
+  }
+  cv.notify_all();
+  pool.join();
+  EXPECT_EQ(pool.threads(), 1u);
+}
+
 TEST(FiberPool, ThreadsForInputs) {
   EXPECT_EQ(FiberPool::threads_for(0), 1u);
   EXPECT_EQ(FiberPool::threads_for(1), 1u);

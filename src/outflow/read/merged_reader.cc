@@ -345,7 +345,11 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
     s.opened = true;
     if (o.on_open) o.on_open(opened, streams.size(), s.in.path);
     s.pool = &pool;
-    s.fiber = pool.spawn([&s, &eff] { produce(s, eff); }, opened);
+    // An input that may block its reader for as long as its writer likes (stdin, a pipe, a
+    // FIFO) gets a thread of its own: the other inputs' readers go on meanwhile.
+    const bool stream = s.in.once || !reopenable(s.in.path);
+    s.fiber = stream ? pool.spawn_alone([&s, &eff] { produce(s, eff); })
+                     : pool.spawn([&s, &eff] { produce(s, eff); }, opened);
     if (!s.fiber) {  // no memory for its stack: as an input that cannot be read
       std::lock_guard<std::mutex> lock(s.m);
       s.done = true;

@@ -1,7 +1,8 @@
 // Reading inputs merged by time.
 //
 // Each open input is read by its format's reader on a fiber (core/fiber_pool.h: one thread per
-// core runs the fibers of every input) into small batches of records; the calling thread merges
+// core runs the fibers of every input file; stdin, a pipe or a FIFO, whose reads may block for as
+// long as the writer likes, gets a thread of its own) into small batches of records; the calling thread merges
 // the inputs' records by time and hands them to the sink. An endpoint event and the flows it
 // explains then arrive near each other whatever the files are (one Sysmon log per host, a
 // collector's file of every host, hourly Zeek logs), which is what lets the join forget old
