@@ -5,6 +5,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 // AddressSanitizer must be told when a thread changes stacks, or it takes the fiber's frames for
@@ -40,6 +42,8 @@ struct FiberPool::Worker {
   std::condition_variable cv;
   std::deque<Fiber*> ready;  // under m
   bool stop = false;         // under m
+  bool idle = false;         // under m: waiting for a ready fiber
+  size_t fibers = 0;         // under m: fibers pinned to it and not ended
   ucontext_t ctx{};
   Fiber* current = nullptr;  // its own thread only
   const void* stack_bottom = nullptr;  // ASan: the thread's own stack, learnt on the first switch
@@ -159,6 +163,7 @@ FiberPool::Fiber* FiberPool::spawn_on(Worker& w, std::function<void()> fn) {
   Fiber* raw = f.release();
   {
     std::lock_guard<std::mutex> lock(w.m);
+    ++w.fibers;
     w.ready.push_back(raw);
   }
   w.cv.notify_one();
@@ -175,8 +180,36 @@ void FiberPool::unpark(Fiber* f) {
     }
     f->parked = false;
     w.ready.push_back(f);
+    // Waking a sleeping thread is a system call and, on a VM, an interrupt to another CPU: with
+    // 600 inputs and batches of 16 records it was 13% of the merging thread. A thread with many
+    // fibers is woken once several are ready (kick() wakes it when one is needed now).
+    const size_t at = std::clamp<size_t>(w.fibers / 16, 1, 16);
+    if (!w.idle || w.ready.size() < at) return;
+    w.idle = false;  // woken: no second wake before it has looked
   }
   w.cv.notify_one();
+}
+
+void FiberPool::kick(Fiber* f) {
+  Worker& w = *f->worker;
+  {
+    std::lock_guard<std::mutex> lock(w.m);
+    if (!w.idle || w.ready.empty()) return;
+    w.idle = false;
+  }
+  w.cv.notify_one();
+}
+
+void FiberPool::wake_all() {
+  for (auto* list : {&workers_, &alone_})
+    for (auto& w : *list) {
+      {
+        std::lock_guard<std::mutex> lock(w->m);
+        if (!w->idle || w->ready.empty()) continue;
+        w->idle = false;
+      }
+      w->cv.notify_one();
+    }
 }
 
 bool FiberPool::park() {
@@ -200,8 +233,13 @@ bool FiberPool::park() {
 FiberPool::Fiber* FiberPool::current() { return tl_worker ? tl_worker->current : nullptr; }
 
 void FiberPool::join() {
-  std::unique_lock<std::mutex> lock(m_);
-  all_done_.wait(lock, [&] { return live_ == 0; });
+  // Fibers unparked since their thread last looked may wait in a sleeping thread's queue: wake
+  // those, and look again now and then.
+  for (;;) {
+    wake_all();
+    std::unique_lock<std::mutex> lock(m_);
+    if (all_done_.wait_for(lock, std::chrono::milliseconds(20), [&] { return live_ == 0; })) return;
+  }
 }
 
 void FiberPool::run(Worker& w) {
@@ -210,7 +248,11 @@ void FiberPool::run(Worker& w) {
     Fiber* f = nullptr;
     {
       std::unique_lock<std::mutex> lock(w.m);
-      w.cv.wait(lock, [&] { return !w.ready.empty() || w.stop; });
+      while (w.ready.empty() && !w.stop) {
+        w.idle = true;
+        w.cv.wait(lock);
+        w.idle = false;
+      }
       if (w.ready.empty()) break;
       f = w.ready.front();
       w.ready.pop_front();
@@ -222,6 +264,10 @@ void FiberPool::run(Worker& w) {
     finish_switch(fake, nullptr, nullptr);
     w.current = nullptr;
     if (f->done) {
+      {
+        std::lock_guard<std::mutex> lock(w.m);
+        --w.fibers;
+      }
       munmap(f->map, f->map_size);
       delete f;
       std::lock_guard<std::mutex> lock(m_);

@@ -50,9 +50,15 @@ class FiberPool {
   // long as its writer likes (stdin, a pipe, a FIFO: `tail -f log | outflow ...`), which must not
   // hold up the fibers that share a thread. Not counted in threads(). One caller thread at a time.
   Fiber* spawn_alone(std::function<void()> fn);
-  // Wakes `f` if it is parked, else its next park() returns at once. Any thread, even before f
-  // has run; not after f has ended.
+  // Makes `f` ready to run if it is parked, else its next park() returns at once. Its thread, if
+  // asleep, is woken once enough of its fibers are ready (one per 16 it runs, at most 16; one if
+  // it runs fewer than 32), or by kick(), wake_all() or join(): whoever waits for what `f` makes
+  // calls kick(f) first. Any thread, even before f has run; not after f has ended.
   void unpark(Fiber* f);
+  // Wakes f's thread if it sleeps with fibers ready. Any thread; not after f has ended.
+  void kick(Fiber* f);
+  // kick() for every thread.
+  void wake_all();
   // On a fiber: suspends it until unpark() (returns at once if unpark came since the last park).
   // Elsewhere: false, nothing done (the caller is not a fiber and must wait its own way).
   static bool park();

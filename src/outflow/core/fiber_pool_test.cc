@@ -98,6 +98,7 @@ TEST(FiberPool, ProducersParkUntilTheConsumerMakesRoom) {
   for (int v = 0; v < kValues; ++v) {
     for (auto& b : boxes) {
       std::unique_lock<std::mutex> lock(b.m);
+      if (!b.full) pool.kick(b.fiber);  // it may be ready on a thread that waits for more to be
       b.cv.wait(lock, [&] { return b.full; });
       EXPECT_EQ(b.value, v);
       sum += b.value;
@@ -110,6 +111,7 @@ TEST(FiberPool, ProducersParkUntilTheConsumerMakesRoom) {
   }
   for (auto& b : boxes) {
     std::unique_lock<std::mutex> lock(b.m);
+    if (!b.done) pool.kick(b.fiber);  // alive: it sets `done` under this lock, then ends
     b.cv.wait(lock, [&] { return b.done; });
     EXPECT_FALSE(b.moved);
   }

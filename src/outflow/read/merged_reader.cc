@@ -1,6 +1,7 @@
 #include "outflow/read/merged_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -138,7 +139,8 @@ struct Stream {
 
 class QueueSink final : public ForwardingSink {
  public:
-  QueueSink(Stream& s, size_t batch) : s_(s), batch_(batch) {}
+  // `batch`: records per batch, changed by the merging thread as inputs open and end.
+  QueueSink(Stream& s, const std::atomic<size_t>& batch) : s_(s), batch_(batch) {}
   void on_host_event(const HostEvent& e) override { add(e); }
   void on_flow(const FlowRecord& f) override { add(f); }
   FlowRecord& flow_slot(FlowRecord&) override {
@@ -183,7 +185,8 @@ class QueueSink final : public ForwardingSink {
     if (slot_out_) return;
     if (filling_ == &discard_) {
       discard_.reset();  // the run was abandoned: read on to the end, keep nothing
-    } else if (filling_->order.size() >= batch_ || filling_->host.size() >= Batch::kMaxHostBytes) {
+    } else if (filling_->order.size() >= batch_.load(std::memory_order_relaxed) ||
+               filling_->host.size() >= Batch::kMaxHostBytes) {
       flush();
     }
   }
@@ -209,7 +212,7 @@ class QueueSink final : public ForwardingSink {
   }
 
   Stream& s_;
-  size_t batch_;
+  const std::atomic<size_t>& batch_;
   Batch* filling_ = nullptr;
   Batch discard_;
   bool slot_out_ = false;
@@ -225,8 +228,8 @@ void wake(Stream& s) {
 }
 
 // On a fiber: nothing may leave it as an exception.
-void produce(Stream& s, const MergeOptions& o) {
-  QueueSink sink(s, o.batch);
+void produce(Stream& s, const MergeOptions& o, const std::atomic<size_t>& batch) {
+  QueueSink sink(s, batch);
   bool ok = false;
   std::string err;
   try {
@@ -255,6 +258,8 @@ bool next_batch(Stream& s) {
     s.cur = nullptr;
     wake(s);
   }
+  // Its fiber may be ready on a thread that sleeps until more are (FiberPool::unpark).
+  if (s.full.empty() && !s.done && s.fiber) s.pool->kick(s.fiber);
   s.cv.wait(lock, [&] { return !s.full.empty() || s.done; });
   if (s.full.empty()) return false;
   s.cur = s.full.front();
@@ -336,20 +341,28 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
   std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> heap;
   TimeNs clock = kNoTime;
   Stream* failed = nullptr;
+  // Records per batch for the inputs open now: small while hundreds are open, back to full size
+  // as they end (600 host files end hours of record time before their conn.log, which then ran on
+  // with batches of 16 and a thread wake-up each: 13% of this thread).
+  size_t live = 0;
+  std::atomic<size_t> batch_now{eff.batch};
+  const auto resize = [&] { batch_now.store(o.for_inputs(live).batch, std::memory_order_relaxed); };
   // The readers' threads: one per core at most, each running the fibers of many inputs. After
-  // `streams` so that it ends (every fiber with it) before they go.
+  // what the fibers use (`streams`, `batch_now`) so that it ends, every fiber with it, first.
   FiberPool pool(FiberPool::threads_for(inputs.size()));
 
   auto open = [&](Stream& s) {
     ++opened;
+    ++live;
+    resize();
     s.opened = true;
     if (o.on_open) o.on_open(opened, streams.size(), s.in.path);
     s.pool = &pool;
     // An input that may block its reader for as long as its writer likes (stdin, a pipe, a
     // FIFO) gets a thread of its own: the other inputs' readers go on meanwhile.
     const bool stream = s.in.once || !reopenable(s.in.path);
-    s.fiber = stream ? pool.spawn_alone([&s, &eff] { produce(s, eff); })
-                     : pool.spawn([&s, &eff] { produce(s, eff); }, opened);
+    const auto run = [&s, &eff, &batch_now] { produce(s, eff, batch_now); };
+    s.fiber = stream ? pool.spawn_alone(run) : pool.spawn(run, opened);
     if (!s.fiber) {  // no memory for its stack: as an input that cannot be read
       std::lock_guard<std::mutex> lock(s.m);
       s.done = true;
@@ -363,6 +376,8 @@ bool read_merged(const std::vector<MergeInput>& inputs, RecordSink& sink, const 
       heap.push({head_key(s, o, clock), s.index});
       return;
     }
+    --live;
+    resize();
     if (!s.ok && !failed) failed = &s;
   };
 
